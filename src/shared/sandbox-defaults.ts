@@ -1,0 +1,30 @@
+/**
+ * Plain data shared by the gateway and the sandbox: the only module both may import.
+ * Nothing here is a secret in the real sense: these values exist so that a gateway and a
+ * sandbox started on one machine without configuration can talk to each other. The gateway
+ * refuses them as soon as a live Stripe key is configured.
+ */
+
+/** The Stripe-Version the gateway sends by default and the sandbox renders by default. */
+export const PREVIEW_API_VERSION = "2026-07-29.preview";
+
+/** Port of the sandbox when none is configured (the same as stripe-mock's). */
+export const DEFAULT_SANDBOX_PORT = 12111;
+
+/** API key the gateway uses against the embedded sandbox (the sandbox accepts any `sk_test_` key). */
+export const SANDBOX_DEV_API_KEY = "sk_test_sandboxDevKey000000000000";
+
+/** Webhook signing secret shared by the embedded sandbox and the gateway in development. */
+export const SANDBOX_DEV_WEBHOOK_SECRET = "whsec_sandboxDevSecretNotForProduction00";
+
+/** Financial Connections account event types that the sandbox emits and the gateway consumes. */
+export const ACCOUNT_EVENT_TYPES = {
+  deactivated: "financial_connections.account.deactivated",
+  reactivated: "financial_connections.account.reactivated",
+  disconnected: "financial_connections.account.disconnected",
+  upcomingDeactivation: "financial_connections.account.upcoming_deactivation",
+  refreshedBalance: "financial_connections.account.refreshed_balance",
+  refreshedOwnership: "financial_connections.account.refreshed_ownership",
+  refreshedTransactions: "financial_connections.account.refreshed_transactions",
+  created: "financial_connections.account.created",
+} as const;
