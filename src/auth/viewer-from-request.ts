@@ -1,0 +1,68 @@
+import type { Viewer } from "../data/viewer.js";
+import { AuthenticationFailed, type Identity, type TokenVerifier } from "./token-verifier.js";
+
+/** The header a service token uses to name the customer it acts for (documented in the README). */
+export const ACT_AS_CUSTOMER_HEADER = "x-act-as-customer";
+
+const CUSTOMER_ID = /^cus_[A-Za-z0-9]+$/;
+
+/** The outcome of authenticating one request. */
+export type RequestAuth =
+  | { status: "authenticated"; viewer: Viewer; identity: Identity }
+  | { status: "anonymous" }
+  | { status: "rejected"; code: "UNAUTHENTICATED" | "FORBIDDEN"; message: string };
+
+/** Extracts the token from `Authorization: Bearer <token>`; undefined when absent or not a bearer. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+/**
+ * Authenticates a request from its bearer token and the act-as header. The customer comes only
+ * from a verified token: a customer token's own claim, or, for a service token, the customer the
+ * act-as header names. A customer token that names another customer in the header is FORBIDDEN;
+ * a service token without the header is UNAUTHENTICATED (it has no customer to act for).
+ */
+export async function authenticate(
+  verify: TokenVerifier,
+  authorization: string | undefined,
+  actAsCustomer: string | undefined,
+): Promise<RequestAuth> {
+  const token = bearerToken(authorization);
+  if (token === undefined) {
+    return authorization === undefined || authorization === ""
+      ? { status: "anonymous" }
+      : {
+          status: "rejected",
+          code: "UNAUTHENTICATED",
+          message: "Use `Authorization: Bearer <token>`.",
+        };
+  }
+  let identity: Identity;
+  try {
+    identity = await verify(token);
+  } catch (error) {
+    const message =
+      error instanceof AuthenticationFailed ? error.message : "Authentication failed.";
+    return { status: "rejected", code: "UNAUTHENTICATED", message };
+  }
+  if (identity.kind === "customer") {
+    if (actAsCustomer !== undefined && actAsCustomer !== identity.customerId) {
+      return {
+        status: "rejected",
+        code: "FORBIDDEN",
+        message: "A customer token cannot act as another customer.",
+      };
+    }
+    return { status: "authenticated", viewer: { customerId: identity.customerId }, identity };
+  }
+  if (actAsCustomer === undefined || !CUSTOMER_ID.test(actAsCustomer)) {
+    return {
+      status: "rejected",
+      code: "UNAUTHENTICATED",
+      message: `A service token must name a customer in the ${ACT_AS_CUSTOMER_HEADER} header.`,
+    };
+  }
+  return { status: "authenticated", viewer: { customerId: actAsCustomer }, identity };
+}

@@ -1,0 +1,93 @@
+import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
+import { SANDBOX_DEV_API_KEY, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
+import { type Env, envSchema } from "./env-schema.js";
+
+/** How the gateway reaches Stripe: the real API, any Stripe-compatible base URL, or the embedded sandbox. */
+export type StripeTarget =
+  | { kind: "stripe"; apiKey: string; apiBase: string | undefined }
+  | { kind: "embedded-sandbox"; apiKey: string; sandboxPort: number };
+
+/** The gateway's configuration, parsed once at start-up and passed down explicitly. */
+export interface GatewayConfig {
+  env: Env["NODE_ENV"];
+  production: boolean;
+  port: number;
+  stripe: {
+    target: StripeTarget;
+    apiVersion: string;
+    timeoutMs: number;
+    maxRetries: number;
+    maxConcurrency: number;
+  };
+  /** Secrets accepted on `/webhooks/stripe` (several during rotation). */
+  webhookSecrets: string[];
+  sandbox: { port: number; webhookUrls: string[]; seedSize: number };
+  redisUrl: string | undefined;
+  auth: AuthConfig;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+/** Thrown by `loadConfig`; its message names every offending variable and never echoes a value. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Parses and validates the environment once. Returns the configuration, or throws a
+ * `ConfigError` whose message names each bad variable (values are not echoed: they may be secrets).
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const env = parsed.data;
+  const usesSandbox = env.STRIPE_SECRET_KEY === undefined;
+  if (usesSandbox && env.NODE_ENV === "production" && env.STRIPE_API_BASE === undefined) {
+    throw new ConfigError(
+      "Invalid configuration:\n  STRIPE_SECRET_KEY: required when NODE_ENV=production (the embedded sandbox is for development)",
+    );
+  }
+  const target: StripeTarget = usesSandbox
+    ? env.STRIPE_API_BASE === undefined
+      ? { kind: "embedded-sandbox", apiKey: SANDBOX_DEV_API_KEY, sandboxPort: env.SANDBOX_PORT }
+      : { kind: "stripe", apiKey: SANDBOX_DEV_API_KEY, apiBase: env.STRIPE_API_BASE }
+    : { kind: "stripe", apiKey: env.STRIPE_SECRET_KEY as string, apiBase: env.STRIPE_API_BASE };
+  const liveKey = env.STRIPE_SECRET_KEY?.includes("_live_") ?? false;
+  if (liveKey && env.STRIPE_WEBHOOK_SECRET.length === 0) {
+    throw new ConfigError(
+      "Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a live Stripe key (the dev secret is refused)",
+    );
+  }
+  const auth = resolveAuthConfig(env);
+  if ("variable" in auth) {
+    throw new ConfigError(`Invalid configuration:\n  ${auth.variable}: ${auth.message}`);
+  }
+  return {
+    env: env.NODE_ENV,
+    production: env.NODE_ENV === "production",
+    port: env.PORT,
+    stripe: {
+      target,
+      apiVersion: env.STRIPE_API_VERSION,
+      timeoutMs: env.STRIPE_TIMEOUT_MS,
+      maxRetries: env.STRIPE_MAX_RETRIES,
+      maxConcurrency: env.STRIPE_MAX_CONCURRENCY,
+    },
+    webhookSecrets:
+      env.STRIPE_WEBHOOK_SECRET.length > 0
+        ? env.STRIPE_WEBHOOK_SECRET
+        : [SANDBOX_DEV_WEBHOOK_SECRET],
+    sandbox: {
+      port: env.SANDBOX_PORT,
+      webhookUrls: env.SANDBOX_WEBHOOK_URL,
+      seedSize: env.SANDBOX_SEED_SIZE,
+    },
+    redisUrl: env.REDIS_URL,
+    auth,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { DEFAULT_SANDBOX_PORT, PREVIEW_API_VERSION } from "../shared/sandbox-defaults.js";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * The environment variables the gateway reads, with their defaults. Parsing fails with a
+ * zod error whose issue paths are the variable names (see `loadConfig`).
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(4000),
+  STRIPE_SECRET_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+        "must look like sk_test_..., sk_live_... or rk_...",
+      )
+      .optional(),
+  ),
+  STRIPE_API_BASE: optionalString.pipe(httpUrl.optional()),
+  STRIPE_API_VERSION: z.string().trim().min(1).default(PREVIEW_API_VERSION),
+  STRIPE_WEBHOOK_SECRET: commaList.pipe(
+    z.array(z.string().regex(/^whsec_[A-Za-z0-9_]+$/, "each secret must start with whsec_")),
+  ),
+  STRIPE_TIMEOUT_MS: positiveInt.max(80_000).default(10_000),
+  STRIPE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  STRIPE_MAX_CONCURRENCY: positiveInt.max(100).default(8),
+  SANDBOX_PORT: port.default(DEFAULT_SANDBOX_PORT),
+  SANDBOX_WEBHOOK_URL: commaList.pipe(z.array(httpUrl)),
+  SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(100_000).default(0),
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  AUTH_JWT_SECRET: optionalString,
+  AUTH_JWKS_URL: optionalString.pipe(httpUrl.optional()),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_CUSTOMER_CLAIM: z.string().trim().min(1).default("stripe_customer"),
+  AUTH_SERVICE_SCOPE: z.string().trim().min(1).default("fc:any_customer"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** The raw, validated environment. */
+export type Env = z.infer<typeof envSchema>;

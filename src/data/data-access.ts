@@ -1,0 +1,112 @@
+import pLimit from "p-limit";
+import { codedError, fromStripeError, notFound } from "../graphql/errors.js";
+import { createLoaders } from "../loaders/create-loaders.js";
+import type { FcApi, PageParams } from "../stripe/fc-api.js";
+import type {
+  StripeAccount,
+  StripeAccountOwner,
+  StripeAuthorization,
+  StripeList,
+  StripeSession,
+  StripeTransaction,
+} from "../stripe/wire-types.js";
+import { isHeldByCustomer } from "./ownership.js";
+import type { Viewer } from "./viewer.js";
+
+/** Stripe's largest page: listing a customer's N accounts costs ceil(N / 100) calls. */
+const STRIPE_MAX_PAGE = 100;
+
+/**
+ * The gate between resolvers and Stripe, created once per operation. Every object it returns
+ * belongs to the viewer's customer; anything else rejects with the same NOT_FOUND error a
+ * missing id gets. Queries, mutations and subscriptions all read through it.
+ */
+export interface DataAccess {
+  /** The viewer, or a rejection with UNAUTHENTICATED when the operation has none. */
+  viewer(): Viewer;
+  account(id: string): Promise<StripeAccount>;
+  authorization(id: string): Promise<StripeAuthorization>;
+  session(id: string): Promise<StripeSession>;
+  /** All of the viewer's accounts, newest first; fetched once per operation and primes `account`. */
+  viewerAccounts(): Promise<StripeAccount[]>;
+  /** A page of one of the viewer's accounts' transactions (the account is checked first). */
+  transactions(account: StripeAccount, page: PageParams): Promise<StripeList<StripeTransaction>>;
+  /** A page of the owners of the account's latest ownership. */
+  owners(
+    account: StripeAccount,
+    ownershipId: string,
+    page: PageParams,
+  ): Promise<StripeList<StripeAccountOwner>>;
+}
+
+/** What one operation's data access is built from. */
+export interface DataAccessOptions {
+  fc: FcApi;
+  viewer: Viewer | null;
+  /** Most Stripe calls this operation may have in flight at once. */
+  maxConcurrency: number;
+}
+
+/** Builds the per-operation data access (its loaders and concurrency cap are its own). */
+export function createDataAccess({ fc, viewer, maxConcurrency }: DataAccessOptions): DataAccess {
+  const limit = pLimit(maxConcurrency);
+  const loaders = createLoaders(fc, limit);
+  let allAccounts: Promise<StripeAccount[]> | undefined;
+
+  const requireViewer = (): Viewer => {
+    if (viewer === null) throw codedError("UNAUTHENTICATED", "Sign in to read accounts.");
+    return viewer;
+  };
+  const owned = async <T extends Parameters<typeof isHeldByCustomer>[0]>(
+    kind: string,
+    id: string,
+    load: (id: string) => Promise<T>,
+  ): Promise<T> => {
+    const { customerId } = requireViewer();
+    const object = await load(id);
+    if (!isHeldByCustomer(object, customerId)) throw notFound(kind, id);
+    return object;
+  };
+  const listAll = async (customerId: string): Promise<StripeAccount[]> => {
+    const accounts: StripeAccount[] = [];
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await limit(() =>
+        fc.listAccounts(customerId, { limit: STRIPE_MAX_PAGE, startingAfter }),
+      ).catch((error: unknown) => {
+        throw fromStripeError(error, "account", customerId);
+      });
+      for (const account of page.data) {
+        loaders.account.prime(account.id, account);
+        accounts.push(account);
+      }
+      const last = page.data.at(-1);
+      if (!page.has_more || last === undefined) return accounts;
+      startingAfter = last.id;
+    }
+  };
+  const checkedPage = async <T>(kind: string, id: string, fetch: () => Promise<T>) =>
+    limit(fetch).catch((error: unknown) => {
+      throw fromStripeError(error, kind, id);
+    });
+
+  return {
+    viewer: requireViewer,
+    account: (id) => owned("account", id, (key) => loaders.account.load(key)),
+    authorization: (id) => owned("authorization", id, (key) => loaders.authorization.load(key)),
+    session: (id) => owned("session", id, (key) => loaders.session.load(key)),
+    viewerAccounts: () => {
+      const { customerId } = requireViewer();
+      allAccounts ??= listAll(customerId);
+      return allAccounts;
+    },
+    transactions: async (account, page) => {
+      await owned("account", account.id, async () => account);
+      return checkedPage("account", account.id, () => fc.listTransactions(account.id, page));
+    },
+    owners: async (account, ownershipId, page) => {
+      await owned("account", account.id, async () => account);
+      return checkedPage("account", account.id, () => fc.listOwners(account.id, ownershipId, page));
+    },
+  };
+}

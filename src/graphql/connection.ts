@@ -1,0 +1,64 @@
+import { codedError } from "./errors.js";
+
+/** Stripe's page bounds, which GraphQL page sizes follow. */
+export const MIN_PAGE = 1;
+export const MAX_PAGE = 100;
+
+/**
+ * Clamps a requested page size to 1..100 at execution time, so neither literals nor variables
+ * can ask Stripe (or memory) for more. Null or undefined gives `fallback`.
+ */
+export function clampFirst(first: number | null | undefined, fallback: number): number {
+  const requested = first ?? fallback;
+  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, Math.trunc(requested)));
+}
+
+/** A Relay connection over items whose cursor is their Stripe id. */
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
+/** Builds a connection from one page of items. */
+export function connectionOf<T extends { id: string }>(
+  page: T[],
+  hasNextPage: boolean,
+  hasPreviousPage: boolean,
+): Connection<T> {
+  return {
+    edges: page.map((node) => ({ cursor: node.id, node })),
+    nodes: page,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: page[0]?.id ?? null,
+      endCursor: page.at(-1)?.id ?? null,
+    },
+  };
+}
+
+/**
+ * Pages through items held in memory: `first` items after the cursor `after`. Rejects an
+ * `after` that names no item with BAD_USER_INPUT rather than silently restarting.
+ */
+export function pageInMemory<T extends { id: string }>(
+  items: T[],
+  first: number,
+  after: string | null | undefined,
+): Connection<T> {
+  let start = 0;
+  if (after !== null && after !== undefined) {
+    const index = items.findIndex((item) => item.id === after);
+    if (index === -1)
+      throw codedError("BAD_USER_INPUT", "The `after` cursor does not match any item.");
+    start = index + 1;
+  }
+  const page = items.slice(start, start + first);
+  return connectionOf(page, start + first < items.length, start > 0);
+}

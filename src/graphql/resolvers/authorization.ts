@@ -1,0 +1,18 @@
+import type { AuthorizationResolvers, AuthorizationStatus } from "../../generated/graphql.js";
+import { deriveAuthorizationHealth } from "../../health/authorization-health.js";
+import { toOpenEnum } from "../open-enum.js";
+
+const STATUSES = [
+  "ACTIVE",
+  "INACTIVE",
+  "DISCONNECTED",
+] as const satisfies readonly AuthorizationStatus[];
+
+/** Authorization fields; `accounts` reuses the operation's single listing of the viewer's accounts. */
+export const Authorization: AuthorizationResolvers = {
+  institutionName: (authorization) => authorization.institution_name,
+  status: (authorization) => toOpenEnum(STATUSES, authorization.status),
+  health: (authorization) => deriveAuthorizationHealth(authorization),
+  accounts: async (authorization, _args, { data }) =>
+    (await data.viewerAccounts()).filter((account) => account.authorization === authorization.id),
+};

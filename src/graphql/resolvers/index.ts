@@ -1,0 +1,23 @@
+import type { Resolvers } from "../../generated/graphql.js";
+import { Account } from "./account.js";
+import { AccountOwner, Balance, RefreshState, Transaction } from "./account-data.js";
+import { Authorization } from "./authorization.js";
+import { nodeTypeName } from "./node.js";
+import { Query } from "./query.js";
+import { RelinkSession } from "./relink-session.js";
+import { DateTime, MinorUnits } from "./scalars.js";
+
+/** Every resolver of the schema in schema/*.graphql. */
+export const resolvers: Resolvers = {
+  DateTime,
+  MinorUnits,
+  Node: { __resolveType: nodeTypeName },
+  Query,
+  Account,
+  Authorization,
+  RelinkSession,
+  Balance,
+  RefreshState,
+  Transaction,
+  AccountOwner,
+};

@@ -1,0 +1,46 @@
+import type { AccountFilter, QueryResolvers } from "../../generated/graphql.js";
+import { deriveAccountHealth } from "../../health/account-health.js";
+import type { StripeAccount } from "../../stripe/wire-types.js";
+import { clampFirst, MAX_PAGE, pageInMemory } from "../connection.js";
+import { codedError } from "../errors.js";
+import { accountStatus } from "./account.js";
+import { fetchNode } from "./node.js";
+
+/** True when the account passes every criterion the filter sets. */
+function matches(account: StripeAccount, filter: AccountFilter | null | undefined): boolean {
+  if (!filter) return true;
+  if (filter.status && !filter.status.includes(accountStatus(account))) return false;
+  if (filter.health || (filter.needsAttention !== null && filter.needsAttention !== undefined)) {
+    const health = deriveAccountHealth(account);
+    if (filter.health && !filter.health.includes(health.state)) return false;
+    if (
+      typeof filter.needsAttention === "boolean" &&
+      health.needsAttention !== filter.needsAttention
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Root query fields: the viewer's accounts and single objects, each through the data-access gate. */
+export const Query: QueryResolvers = {
+  node: (_root, { id }, { data }) => fetchNode(data, id),
+  nodes: (_root, { ids }, { data }) => {
+    if (ids.length > MAX_PAGE) {
+      throw codedError("BAD_USER_INPUT", `nodes accepts at most ${MAX_PAGE} ids.`);
+    }
+    return ids.map((id) => fetchNode(data, id));
+  },
+  accounts: async (_root, { first, after, filter }, { data }) => {
+    const all = await data.viewerAccounts();
+    return pageInMemory(
+      all.filter((account) => matches(account, filter)),
+      clampFirst(first, 50),
+      after,
+    );
+  },
+  account: (_root, { id }, { data }) => data.account(id),
+  authorization: (_root, { id }, { data }) => data.authorization(id),
+  relinkSession: (_root, { id }, { data }) => data.session(id),
+};

@@ -1,0 +1,48 @@
+import type {
+  RelinkOutcome,
+  RelinkSessionResolvers,
+  RelinkSessionStatus,
+} from "../../generated/graphql.js";
+import type { StripeSession } from "../../stripe/wire-types.js";
+import { toOpenEnum } from "../open-enum.js";
+import { toPermissions } from "./account.js";
+
+const STATUSES = [
+  "PENDING",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELLED",
+] as const satisfies readonly RelinkSessionStatus[];
+
+const FAILURES: Record<string, RelinkOutcome> = {
+  no_account: "NO_ACCOUNT_SELECTED",
+  no_authorization: "AUTHENTICATION_FAILED",
+  other: "OTHER_FAILURE",
+};
+
+/**
+ * Maps Stripe's `relink_result` to an outcome: a failure reason wins; otherwise the repaired
+ * authorization tells a relink of the same credentials from a login into new ones. Never throws.
+ */
+export function relinkOutcome(session: StripeSession): RelinkOutcome {
+  const result = session.relink_result;
+  if (session.status === "pending" || result === undefined || result === null) {
+    return session.status === "pending" || session.status === undefined ? "PENDING" : "UNKNOWN";
+  }
+  if (result.failure_reason !== null) return FAILURES[result.failure_reason] ?? "UNKNOWN";
+  if (result.authorization === null) return "UNKNOWN";
+  return result.authorization === session.relink_options?.authorization
+    ? "RELINKED"
+    : "NEW_AUTHORIZATION";
+}
+
+/** RelinkSession fields. Deliberately no resolver (and no schema field) for `client_secret`. */
+export const RelinkSession: RelinkSessionResolvers = {
+  status: (session) => toOpenEnum(STATUSES, session.status),
+  permissions: (session) => toPermissions(session.permissions),
+  authorization: (session, _args, { data }) =>
+    session.relink_options ? data.authorization(session.relink_options.authorization) : null,
+  account: (session, _args, { data }) =>
+    session.relink_options?.account ? data.account(session.relink_options.account) : null,
+  outcome: relinkOutcome,
+};

@@ -1,0 +1,34 @@
+import DataLoader from "dataloader";
+import type { LimitFunction } from "p-limit";
+import { fromStripeError } from "../graphql/errors.js";
+import type { FcApi } from "../stripe/fc-api.js";
+import type { StripeAccount, StripeAuthorization, StripeSession } from "../stripe/wire-types.js";
+
+/**
+ * One operation's loaders. Stripe has no batch-retrieve endpoint, so a "batch" is the set of
+ * distinct ids asked for in one tick: each is fetched once, at most `limit`'s concurrency at a
+ * time, and repeats within the operation are served from the loader's cache. Never share
+ * loaders between operations: their caches are the viewer's data.
+ */
+export interface Loaders {
+  account: DataLoader<string, StripeAccount>;
+  authorization: DataLoader<string, StripeAuthorization>;
+  session: DataLoader<string, StripeSession>;
+}
+
+/** Creates fresh loaders for one operation. A failed fetch rejects only its own key. */
+export function createLoaders(fc: FcApi, limit: LimitFunction): Loaders {
+  const loaderOf = <T>(kind: string, fetchOne: (id: string) => Promise<T>) =>
+    new DataLoader<string, T>((ids) =>
+      Promise.all(
+        ids.map((id) =>
+          limit(() => fetchOne(id)).catch((error: unknown) => fromStripeError(error, kind, id)),
+        ),
+      ),
+    );
+  return {
+    account: loaderOf("account", (id) => fc.retrieveAccount(id)),
+    authorization: loaderOf("authorization", (id) => fc.retrieveAuthorization(id)),
+    session: loaderOf("session", (id) => fc.retrieveSession(id)),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm start`: the gateway, with the embedded Stripe FC sandbox when no Stripe key is set.
+ * The only gateway-side module allowed to import the sandbox: it launches it as a separate
+ * service and the gateway then talks to it over HTTP exactly as it would to Stripe.
+ */
+import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js";
+import { createLogger } from "./observability/logger.js";
+import { startSandbox } from "./sandbox/server.js";
+import { startGateway } from "./server/gateway.js";
+import { printStartupBanner } from "./startup-banner.js";
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const target = config.stripe.target;
+  const sandbox =
+    target.kind === "embedded-sandbox"
+      ? await startSandbox({
+          port: target.sandboxPort,
+          webhookSecret: config.webhookSecrets[0],
+          seedSize: config.sandbox.seedSize,
+        })
+      : undefined;
+  const gateway = await startGateway({
+    config,
+    logger,
+    stripeApiBase: target.kind === "embedded-sandbox" ? sandbox?.url : target.apiBase,
+  });
+  sandbox?.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
+  printStartupBanner({ gatewayUrl: gateway.url, sandboxUrl: sandbox?.url });
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    await gateway.close();
+    await sandbox?.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+await main();

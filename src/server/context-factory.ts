@@ -1,0 +1,31 @@
+import type Stripe from "stripe";
+import { createDataAccess } from "../data/data-access.js";
+import type { Viewer } from "../data/viewer.js";
+import type { GatewayContext } from "../graphql/context.js";
+import { createFcApi } from "../stripe/fc-api.js";
+import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+
+/** What every operation's context is built from. */
+export interface ContextFactoryOptions {
+  stripe: Stripe;
+  retryPolicy: RateLimitRetryPolicy;
+  maxConcurrency: number;
+}
+
+/**
+ * Returns a function that builds a fresh context for one operation: its own Stripe call counter,
+ * its own loaders and concurrency cap, scoped to `viewer`. Nothing is shared between operations.
+ */
+export function contextFactory(options: ContextFactoryOptions) {
+  return (viewer: Viewer | null): GatewayContext => {
+    const stripeCalls = new Map<string, number>();
+    const fc = createFcApi(options.stripe, options.retryPolicy, (route) => {
+      stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
+    });
+    return {
+      viewer,
+      data: createDataAccess({ fc, viewer, maxConcurrency: options.maxConcurrency }),
+      stripeCalls,
+    };
+  };
+}

@@ -1,0 +1,124 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import { GraphQLError } from "graphql";
+import type Stripe from "stripe";
+import { requireViewerPlugin } from "../auth/require-viewer-plugin.js";
+import { createTokenVerifier } from "../auth/token-verifier.js";
+import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
+import type { GatewayConfig } from "../config/config.js";
+import type { Logger } from "../observability/logger.js";
+import { createStripeClient } from "../stripe/client.js";
+import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
+import { createApolloServer } from "./apollo.js";
+import { contextFactory } from "./context-factory.js";
+
+/** Largest GraphQL request body accepted. */
+const GRAPHQL_BODY_LIMIT = "100kb";
+
+/** What a gateway is started with. */
+export interface GatewayOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Base URL of the Stripe-compatible API (the sandbox's URL in embedded mode); undefined = Stripe. */
+  stripeApiBase: string | undefined;
+  /** Override for tests and benchmarks; defaults to DEFAULT_RATE_LIMIT_RETRY. */
+  rateLimitRetry?: RateLimitRetryPolicy;
+  /** Port to listen on; defaults to config.port (0 = ephemeral). */
+  port?: number;
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  /** e.g. "http://127.0.0.1:4000" */
+  url: string;
+  port: number;
+  httpServer: Server;
+  stripe: Stripe;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the gateway: GraphQL at `/graphql`, Stripe webhooks at `/webhooks/stripe`, liveness at
+ * `/healthz`, on one HTTP server. Resolves once it listens; rejects if the port is taken.
+ */
+export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
+  const { config, logger } = options;
+  const stripeConfig = config.stripe;
+  const stripe = createStripeClient({
+    apiKey: stripeConfig.target.apiKey,
+    apiBase: options.stripeApiBase,
+    apiVersion: stripeConfig.apiVersion,
+    timeoutMs: stripeConfig.timeoutMs,
+    maxNetworkRetries: stripeConfig.maxRetries,
+  });
+  const retryPolicy = options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY;
+
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = createServer(app);
+  const apollo = createApolloServer([
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
+  ]);
+  const verifyToken = createTokenVerifier(config.auth);
+  const contextFor = contextFactory({
+    stripe,
+    retryPolicy,
+    maxConcurrency: stripeConfig.maxConcurrency,
+  });
+  await apollo.start();
+
+  app.get("/healthz", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+  app.use(
+    stripeWebhookRoute({
+      stripe,
+      secrets: config.webhookSecrets,
+      logger,
+      onEvent: async (event) => {
+        logger.info({ eventId: event.id, type: event.type }, "webhook received");
+      },
+    }),
+  );
+  app.use(
+    "/graphql",
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const auth = await authenticate(
+          verifyToken,
+          req.header("authorization"),
+          req.header(ACT_AS_CUSTOMER_HEADER),
+        );
+        if (auth.status === "rejected") {
+          throw new GraphQLError(auth.message, {
+            extensions: {
+              code: auth.code,
+              http: { status: auth.code === "FORBIDDEN" ? 403 : 401 },
+            },
+          });
+        }
+        return contextFor(auth.status === "authenticated" ? auth.viewer : null);
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? config.port, "0.0.0.0", () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    httpServer,
+    stripe,
+    close: () => apollo.stop(),
+  };
+}

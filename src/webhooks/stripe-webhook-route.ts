@@ -1,0 +1,54 @@
+import express, { type Router } from "express";
+import type Stripe from "stripe";
+import type { Logger } from "../observability/logger.js";
+import { verifyStripeSignature, WebhookRejected } from "./verify-signature.js";
+
+/** Largest webhook body accepted; Stripe's events are far smaller. */
+export const WEBHOOK_BODY_LIMIT = "1mb";
+
+/** What the webhook route needs. */
+export interface WebhookRouteOptions {
+  stripe: Stripe;
+  secrets: readonly string[];
+  logger: Logger;
+  /** Called with each verified event; rejects when the event could not be accepted (then 500, so Stripe retries). */
+  onEvent: (event: Stripe.Event) => Promise<void>;
+}
+
+/**
+ * `POST /webhooks/stripe`: reads the raw body (at most 1 MB, else 413), verifies the signature
+ * before parsing, answers 400 for any bad delivery (nothing is handed on), 2xx once `onEvent`
+ * accepted the event, and 500 when it could not.
+ */
+export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
+  const router = express.Router();
+  router.post(
+    "/webhooks/stripe",
+    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    async (request, response) => {
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let event: Stripe.Event;
+      try {
+        event = verifyStripeSignature(
+          options.stripe,
+          rawBody,
+          request.header("stripe-signature"),
+          options.secrets,
+        );
+      } catch (error) {
+        const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
+        options.logger.warn({ reason }, "webhook rejected");
+        response.status(400).json({ error: reason });
+        return;
+      }
+      try {
+        await options.onEvent(event);
+        response.status(200).json({ received: true });
+      } catch (error) {
+        options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
+        response.status(500).json({ error: "Event not accepted; retry later." });
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = new URL("../../src/", import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const importsOf = (path: string) =>
+  [...readFileSync(path, "utf8").matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map(
+    (match) => match[1] ?? "",
+  );
+
+describe("architecture boundaries", () => {
+  const files = sourceFiles(SRC).map((path) => ({
+    path: relative(SRC, path),
+    imports: importsOf(path),
+  }));
+
+  it("gateway code never imports the sandbox (only the start-up entry point launches it)", () => {
+    const offenders = files
+      .filter((file) => !file.path.startsWith("sandbox/") && file.path !== "main.ts")
+      .filter((file) =>
+        file.imports.some((spec) => spec.includes("sandbox/") || spec.endsWith("/sandbox")),
+      )
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it("the sandbox imports nothing of the gateway (only shared plain data)", () => {
+    const allowed = [join(SRC, "sandbox"), join(SRC, "shared"), join(SRC, "..", "stripe-spec")];
+    const offenders = files
+      .filter((file) => file.path.startsWith("sandbox/"))
+      .flatMap((file) =>
+        file.imports
+          .filter((spec) => spec.startsWith("."))
+          .map((spec) => resolve(dirname(join(SRC, file.path)), spec))
+          .filter((target) => !allowed.some((root) => target.startsWith(root)))
+          .map((target) => `${file.path} -> ${relative(SRC, target)}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("resolvers never call the Stripe SDK directly", () => {
+    const offenders = files
+      .filter((file) => file.path.startsWith("graphql/"))
+      .filter((file) =>
+        file.imports.some(
+          (spec) =>
+            spec === "stripe" ||
+            spec.endsWith("stripe/fc-api.js") ||
+            spec.endsWith("stripe/client.js"),
+        ),
+      )
+      .map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+});

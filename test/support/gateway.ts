@@ -1,0 +1,140 @@
+import { signToken } from "../../src/auth/sign-token.js";
+import { type GatewayConfig, loadConfig } from "../../src/config/config.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
+import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
+import type { RateLimitRetryPolicy } from "../../src/stripe/rate-limit-retry.js";
+
+/** A sandbox and a gateway pointed at it, both on ephemeral ports. */
+export interface TestStack {
+  sandbox: SandboxHandle;
+  gateway: GatewayHandle;
+  config: GatewayConfig;
+  close(): Promise<void>;
+}
+
+/** Options for a test stack: extra environment variables and a fast 429 retry policy by default. */
+export interface StackOptions {
+  env?: Record<string, string>;
+  rateLimitRetry?: RateLimitRetryPolicy;
+}
+
+/** Fast retries so fault tests take milliseconds. */
+export const FAST_RATE_LIMIT_RETRY: RateLimitRetryPolicy = {
+  maxRetries: 2,
+  baseDelayMs: 5,
+  maxDelayMs: 20,
+};
+
+/**
+ * Starts a sandbox (port 0, no webhook delivery) and a gateway (port 0) that talks to it over
+ * HTTP with the real Stripe SDK. stripe-node's own retries are off unless `env` sets them, so
+ * request counts are exact. Close it in afterAll.
+ */
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const sandbox = await startSandbox({ port: 0 });
+  const config = loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...options.env });
+  const gateway = await startGateway({
+    config,
+    logger: createLogger("silent"),
+    stripeApiBase: sandbox.url,
+    rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
+    port: 0,
+  });
+  return {
+    sandbox,
+    gateway,
+    config,
+    close: async () => {
+      await gateway.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** A GraphQL response as JSON. */
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+}
+
+/** A token for `customerId` that the stack's gateway accepts. */
+export const tokenFor = (stack: TestStack, customerId: string) =>
+  signToken(stack.config.auth, { customerId });
+
+/**
+ * Posts one operation to the gateway as `customer` (a bearer token signed for it), or
+ * anonymously when `customer` is undefined. `headers` adds or overrides request headers.
+ */
+export async function graphql<T = Record<string, unknown>>(
+  stack: TestStack,
+  query: string,
+  variables: Record<string, unknown> = {},
+  customer?: string,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T>> {
+  const authorization: Record<string, string> =
+    customer === undefined ? {} : { authorization: `Bearer ${await tokenFor(stack, customer)}` };
+  const response = await fetch(`${stack.gateway.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...authorization, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<T>, "status">;
+  return { status: response.status, ...body };
+}
+
+/** Calls the sandbox control API and returns its JSON answer; throws on a non-2xx. */
+export async function control<T = unknown>(
+  stack: TestStack,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${stack.sandbox.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Counts of `/v1` requests the sandbox received, by route template. */
+export interface RequestCounts {
+  total: number;
+  routes: Record<string, number>;
+}
+
+/** Resets the sandbox's request counter. */
+export const resetRequests = (stack: TestStack) =>
+  control<RequestCounts>(stack, "DELETE", "/_sandbox/requests");
+/** Reads the sandbox's request counter. */
+export const requestCounts = (stack: TestStack) =>
+  control<RequestCounts>(stack, "GET", "/_sandbox/requests");
+
+/** A sandbox customer as `/_sandbox/customers` describes it. */
+export interface SandboxCustomer {
+  id: string;
+  name: string;
+  accounts: string[];
+  authorizations: string[];
+}
+
+/** Creates a customer with `accounts` active accounts spread over `authorizations` authorizations. */
+export const createCustomer = (stack: TestStack, accounts: number, authorizations: number) =>
+  control<SandboxCustomer>(stack, "POST", "/_sandbox/customers", { accounts, authorizations });
+
+/** The seeded customers. */
+export const seededCustomers = async (stack: TestStack) =>
+  (await control<{ data: SandboxCustomer[] }>(stack, "GET", "/_sandbox/customers")).data;
+
+/** Route keys of the sandbox request counter. */
+export const ROUTES = {
+  listAccounts: "GET /v1/financial_connections/accounts",
+  retrieveAccount: "GET /v1/financial_connections/accounts/{account}",
+  retrieveAuthorization: "GET /v1/financial_connections/authorizations/{authorization}",
+  retrieveSession: "GET /v1/financial_connections/sessions/{session}",
+} as const;
