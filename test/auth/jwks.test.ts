@@ -6,7 +6,8 @@ import { graphql, seededCustomers, startStack, type TestStack } from "../support
 
 let jwksServer: Server;
 let stack: TestStack;
-let privateKey: CryptoKey;
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let privateKey: PrivateKey;
 let customerId: string;
 
 beforeAll(async () => {
@@ -33,7 +34,7 @@ afterAll(async () => {
   await new Promise((resolve) => jwksServer.close(resolve));
 });
 
-const sign = (alg: "RS256" | "HS256", key: CryptoKey | Uint8Array, audience = "fc-api") =>
+const sign = (alg: "RS256" | "HS256", key: PrivateKey | Uint8Array, audience = "fc-api") =>
   new SignJWT({ stripe_customer: customerId })
     .setProtectedHeader({ alg, kid: "test-key" })
     .setIssuer("https://idp.example")

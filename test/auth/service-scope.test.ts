@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../src/auth/sign-token.js";
-import { graphql, seededCustomers, startStack, type TestStack } from "../support/gateway.js";
+import {
+  graphql,
+  type SandboxCustomer,
+  seededCustomers,
+  startStack,
+  type TestStack,
+} from "../support/gateway.js";
 
 let stack: TestStack;
-let alice: { id: string; accounts: string[] };
-let bob: { id: string; accounts: string[] };
+let alice: SandboxCustomer;
+let bob: SandboxCustomer;
 beforeAll(async () => {
   stack = await startStack();
   const customers = await seededCustomers(stack);
-  [alice, bob] = customers as [typeof alice, typeof bob];
+  [alice, bob] = customers as [SandboxCustomer, SandboxCustomer];
 });
 afterAll(() => stack.close());
 
