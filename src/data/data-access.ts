@@ -1,7 +1,14 @@
+import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { codedError, fromStripeError, notFound } from "../graphql/errors.js";
 import { createLoaders } from "../loaders/create-loaders.js";
-import type { FcApi, PageParams } from "../stripe/fc-api.js";
+import type {
+  CreatedSession,
+  CreateSessionParams,
+  FcApi,
+  PageParams,
+  StripeRefreshFeature,
+} from "../stripe/fc-api.js";
 import type {
   StripeAccount,
   StripeAccountOwner,
@@ -37,6 +44,19 @@ export interface DataAccess {
     ownershipId: string,
     page: PageParams,
   ): Promise<StripeList<StripeAccountOwner>>;
+  /**
+   * Creates a relink session held by the viewer. The caller names what to repair; the holder is
+   * always the viewer. Primes `session` with the new session (without its secret).
+   */
+  createSession(
+    params: Omit<CreateSessionParams, "customerId">,
+    idempotencyKey: string,
+  ): Promise<CreatedSession>;
+  /** Account actions on an account previously read through `account` (checked again here). */
+  refreshAccount(account: StripeAccount, features: StripeRefreshFeature[]): Promise<StripeAccount>;
+  disconnectAccount(account: StripeAccount): Promise<StripeAccount>;
+  subscribeTransactions(account: StripeAccount): Promise<StripeAccount>;
+  unsubscribeTransactions(account: StripeAccount): Promise<StripeAccount>;
 }
 
 /** What one operation's data access is built from. */
@@ -85,6 +105,18 @@ export function createDataAccess({ fc, viewer, maxConcurrency }: DataAccessOptio
       startingAfter = last.id;
     }
   };
+  /** Runs one account action with a fresh idempotency key and caches the account it returns. */
+  const act = async (
+    account: StripeAccount,
+    action: (accountId: string, idempotencyKey: string) => Promise<StripeAccount>,
+  ): Promise<StripeAccount> => {
+    await owned("account", account.id, async () => account);
+    const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
+      throw fromStripeError(error, "account", account.id);
+    });
+    loaders.account.clear(account.id).prime(account.id, updated);
+    return updated;
+  };
   const checkedPage = async <T>(kind: string, id: string, fetch: () => Promise<T>) =>
     limit(fetch).catch((error: unknown) => {
       throw fromStripeError(error, kind, id);
@@ -108,5 +140,22 @@ export function createDataAccess({ fc, viewer, maxConcurrency }: DataAccessOptio
       await owned("account", account.id, async () => account);
       return checkedPage("account", account.id, () => fc.listOwners(account.id, ownershipId, page));
     },
+    createSession: async (params, idempotencyKey) => {
+      const { customerId } = requireViewer();
+      const created = await limit(() =>
+        fc.createSession({ ...params, customerId }, idempotencyKey),
+      ).catch((error: unknown) => {
+        throw fromStripeError(error, "session", params.relinkAuthorization);
+      });
+      loaders.session.prime(created.session.id, created.session);
+      return created;
+    },
+    refreshAccount: (account, features) =>
+      act(account, (id, key) => fc.refreshAccount(id, features, key)),
+    disconnectAccount: (account) => act(account, (id, key) => fc.disconnectAccount(id, key)),
+    subscribeTransactions: (account) =>
+      act(account, (id, key) => fc.subscribeTransactions(id, key)),
+    unsubscribeTransactions: (account) =>
+      act(account, (id, key) => fc.unsubscribeTransactions(id, key)),
   };
 }

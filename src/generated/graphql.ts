@@ -97,6 +97,47 @@ export type AccountTransactionsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Why an account action was not done. */
+export type AccountActionErrorCode =
+  /** The account is not active: relink it first (or it was disconnected). */
+  | 'ACCOUNT_NOT_ACTIVE'
+  /** The account is disconnected already. */
+  | 'ALREADY_DISCONNECTED'
+  /** No feature was given. */
+  | 'INVALID_FEATURES'
+  /** The account does not exist or is not the viewer's. */
+  | 'NOT_FOUND'
+  /** The account was not linked with the permission this action needs. */
+  | 'PERMISSION_NOT_GRANTED'
+  /** A code this gateway added after the client was built. */
+  | 'UNKNOWN';
+
+/** Which account to act on. */
+export type AccountActionInput = {
+  /** The account to act on. */
+  accountId: Scalars['ID']['input'];
+};
+
+/** The result of an account action. */
+export type AccountActionPayload = {
+  __typename?: 'AccountActionPayload';
+  /** The account after the action, or null when `userErrors` says why nothing was done. */
+  account?: Maybe<Account>;
+  /** Problems the caller can fix; empty on success. */
+  userErrors: Array<AccountActionUserError>;
+};
+
+/** A problem with the input of an account action. */
+export type AccountActionUserError = {
+  __typename?: 'AccountActionUserError';
+  /** What went wrong, for code to switch on. */
+  code: AccountActionErrorCode;
+  /** The path of the input field at fault. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What went wrong, in a sentence a developer can read. */
+  message: Scalars['String']['output'];
+};
+
 /** The broad type of an account. */
 export type AccountCategory =
   /** Real funds held by the institution, such as a checking or savings account. */
@@ -356,6 +397,40 @@ export type BalanceType =
   /** A type Stripe added after this gateway was built. */
   | 'UNKNOWN';
 
+/** What to repair and what to ask for. Name exactly one of `accountId` or `authorizationId`. */
+export type CreateRelinkSessionInput = {
+  /** The account to repair. The account holder must repair this very account; its authorization is relinked. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only let the account holder pick accounts of these subcategories. */
+  accountSubcategories?: InputMaybe<Array<AccountSubcategory>>;
+  /** The authorization (set of bank credentials) to repair, when no single account is in question. */
+  authorizationId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Makes retries safe: the same key with the same input returns the same session. When omitted,
+   * the gateway derives one from the viewer and the input, so an identical request within 10 minutes
+   * returns the same session.
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The data permissions to ask for; at least one. Relinking is also how an account holder grants new permissions. */
+  permissions: Array<AccountPermission>;
+  /** For webview integrations: where the bank's OAuth page sends the account holder back (https). */
+  returnUrl?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of `createRelinkSession`. */
+export type CreateRelinkSessionPayload = {
+  __typename?: 'CreateRelinkSessionPayload';
+  /**
+   * The secret to pass to Stripe.js `collectFinancialConnectionsAccounts`. Returned only here, only
+   * once, only to the customer who owns the session: do not store, log or put it in a URL.
+   */
+  clientSecret?: Maybe<Scalars['String']['output']>;
+  /** The new session, or null when `userErrors` says why none was created. */
+  relinkSession?: Maybe<RelinkSession>;
+  /** Problems with the input that the caller can fix; empty on success. */
+  userErrors: Array<RelinkSessionUserError>;
+};
+
 /** An amount of money in one currency. */
 export type Money = {
   __typename?: 'Money';
@@ -363,6 +438,72 @@ export type Money = {
   currency: Scalars['String']['output'];
   /** The amount in the currency's minor units, as an exact integer string. */
   minorUnits: Scalars['MinorUnits']['output'];
+};
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Creates a relink session for one of the viewer's accounts or authorizations and returns the
+   * `clientSecret` for Stripe.js. Retried calls with the same input return the same session.
+   */
+  createRelinkSession: CreateRelinkSessionPayload;
+  /** Disconnects an account for good: Stripe stops reading it, and only a new link restores access. */
+  disconnectAccount: AccountActionPayload;
+  /** Asks Stripe to refresh an account's balance, owners or transactions; the refresh completes shortly after. */
+  refreshAccount: AccountActionPayload;
+  /** Subscribes the account to daily transaction refreshes. */
+  subscribeAccountTransactions: AccountActionPayload;
+  /** Stops the account's daily transaction refreshes. */
+  unsubscribeAccountTransactions: AccountActionPayload;
+};
+
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type MutationCreateRelinkSessionArgs = {
+  input: CreateRelinkSessionInput;
+};
+
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type MutationDisconnectAccountArgs = {
+  input: AccountActionInput;
+};
+
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type MutationRefreshAccountArgs = {
+  input: RefreshAccountInput;
+};
+
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type MutationSubscribeAccountTransactionsArgs = {
+  input: AccountActionInput;
+};
+
+
+/**
+ * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
+ * objects: another customer's id answers like a missing one.
+ */
+export type MutationUnsubscribeAccountTransactionsArgs = {
+  input: AccountActionInput;
 };
 
 /**
@@ -469,6 +610,23 @@ export type QueryRelinkSessionArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** Which account to refresh, and what. */
+export type RefreshAccountInput = {
+  /** The account to refresh. */
+  accountId: Scalars['ID']['input'];
+  /** What to refresh; at least one. */
+  features: Array<RefreshFeature>;
+};
+
+/** Account data that can be refreshed from the institution. */
+export type RefreshFeature =
+  /** The balance (needs the balances permission). */
+  | 'BALANCE'
+  /** The owners (needs the ownership permission). */
+  | 'OWNERSHIP'
+  /** The transactions (needs the transactions permission). */
+  | 'TRANSACTIONS';
+
 /** The state of the most recent attempt to refresh one kind of account data. */
 export type RefreshState = {
   __typename?: 'RefreshState';
@@ -509,6 +667,20 @@ export type RelinkOutcome =
   | 'UNKNOWN';
 
 /**
+ * What a finished relink changed for the viewer, as Stripe's guide tells every frontend to work out:
+ * which accounts work again, which still do not, which are new.
+ */
+export type RelinkReconciliation = {
+  __typename?: 'RelinkReconciliation';
+  /** Accounts the session linked that were not on the relinked authorization (for example, on a new authorization). */
+  newAccounts: Array<Account>;
+  /** The viewer's accounts on the relinked authorization that are active now. */
+  reactivatedAccounts: Array<Account>;
+  /** The viewer's accounts on the relinked authorization that are still not active. */
+  stillInactiveAccounts: Array<Account>;
+};
+
+/**
  * A Stripe Financial Connections session that asks the account holder to repair (relink) an
  * authorization, completed in the browser with Stripe.js `collectFinancialConnectionsAccounts`.
  * Its client secret is returned once, by the mutation that creates it, and never here.
@@ -525,9 +697,30 @@ export type RelinkSession = Node & {
   outcome: RelinkOutcome;
   /** The data permissions the session asks for. */
   permissions: Array<AccountPermission>;
+  /** What the relink changed; null while the session is pending. */
+  reconciliation?: Maybe<RelinkReconciliation>;
   /** Where the session stands. */
   status: RelinkSessionStatus;
 };
+
+/** Why `createRelinkSession` created no session. */
+export type RelinkSessionErrorCode =
+  /** The idempotency key is empty or longer than 255 characters. */
+  | 'INVALID_IDEMPOTENCY_KEY'
+  /** No permission was asked for, or one is not supported. */
+  | 'INVALID_PERMISSIONS'
+  /** The return URL is not an absolute https URL. */
+  | 'INVALID_RETURN_URL'
+  /** An account subcategory is not supported. */
+  | 'INVALID_SUBCATEGORIES'
+  /** Neither or both of `accountId` and `authorizationId` were given. */
+  | 'INVALID_TARGET'
+  /** The account or authorization does not exist or is not the viewer's. */
+  | 'NOT_FOUND'
+  /** A relink cannot repair it: it is disconnected, or Stripe recommends no action (for example, the account was closed). */
+  | 'NOT_REPAIRABLE'
+  /** A code this gateway added after the client was built. */
+  | 'UNKNOWN';
 
 /** Where a relink session stands. */
 export type RelinkSessionStatus =
@@ -541,6 +734,17 @@ export type RelinkSessionStatus =
   | 'SUCCEEDED'
   /** A status Stripe added after this gateway was built. */
   | 'UNKNOWN';
+
+/** A problem with the input of `createRelinkSession`. */
+export type RelinkSessionUserError = {
+  __typename?: 'RelinkSessionUserError';
+  /** What went wrong, for code to switch on. */
+  code: RelinkSessionErrorCode;
+  /** The path of the input field at fault, for example `["input", "accountId"]`. */
+  field?: Maybe<Array<Scalars['String']['output']>>;
+  /** What went wrong, in a sentence a developer can read. */
+  message: Scalars['String']['output'];
+};
 
 /** A transaction on a linked account, as the institution reported it. */
 export type Transaction = {
@@ -676,6 +880,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Account: ResolverTypeWrapper<StripeAccount>;
+  AccountActionErrorCode: AccountActionErrorCode;
+  AccountActionInput: AccountActionInput;
+  AccountActionPayload: ResolverTypeWrapper<Omit<AccountActionPayload, 'account'> & { account?: Maybe<ResolversTypes['Account']> }>;
+  AccountActionUserError: ResolverTypeWrapper<AccountActionUserError>;
   AccountCategory: AccountCategory;
   AccountConnection: ResolverTypeWrapper<Omit<AccountConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AccountEdge']>, nodes: Array<ResolversTypes['Account']> }>;
   AccountEdge: ResolverTypeWrapper<Omit<AccountEdge, 'node'> & { node: ResolversTypes['Account'] }>;
@@ -697,19 +905,27 @@ export type ResolversTypes = {
   Balance: ResolverTypeWrapper<StripeBalance>;
   BalanceType: BalanceType;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateRelinkSessionInput: CreateRelinkSessionInput;
+  CreateRelinkSessionPayload: ResolverTypeWrapper<Omit<CreateRelinkSessionPayload, 'relinkSession'> & { relinkSession?: Maybe<ResolversTypes['RelinkSession']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MinorUnits: ResolverTypeWrapper<Scalars['MinorUnits']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefreshAccountInput: RefreshAccountInput;
+  RefreshFeature: RefreshFeature;
   RefreshState: ResolverTypeWrapper<StripeRefresh>;
   RefreshStatus: RefreshStatus;
   RelinkOutcome: RelinkOutcome;
+  RelinkReconciliation: ResolverTypeWrapper<Omit<RelinkReconciliation, 'newAccounts' | 'reactivatedAccounts' | 'stillInactiveAccounts'> & { newAccounts: Array<ResolversTypes['Account']>, reactivatedAccounts: Array<ResolversTypes['Account']>, stillInactiveAccounts: Array<ResolversTypes['Account']> }>;
   RelinkSession: ResolverTypeWrapper<StripeSession>;
+  RelinkSessionErrorCode: RelinkSessionErrorCode;
   RelinkSessionStatus: RelinkSessionStatus;
+  RelinkSessionUserError: ResolverTypeWrapper<RelinkSessionUserError>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Transaction: ResolverTypeWrapper<StripeTransaction>;
   TransactionConnection: ResolverTypeWrapper<Omit<TransactionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TransactionEdge']>, nodes: Array<ResolversTypes['Transaction']> }>;
@@ -720,6 +936,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Account: StripeAccount;
+  AccountActionInput: AccountActionInput;
+  AccountActionPayload: Omit<AccountActionPayload, 'account'> & { account?: Maybe<ResolversParentTypes['Account']> };
+  AccountActionUserError: AccountActionUserError;
   AccountConnection: Omit<AccountConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AccountEdge']>, nodes: Array<ResolversParentTypes['Account']> };
   AccountEdge: Omit<AccountEdge, 'node'> & { node: ResolversParentTypes['Account'] };
   AccountFilter: AccountFilter;
@@ -731,16 +950,22 @@ export type ResolversParentTypes = {
   AuthorizationHealth: AuthorizationHealth;
   Balance: StripeBalance;
   Boolean: Scalars['Boolean']['output'];
+  CreateRelinkSessionInput: CreateRelinkSessionInput;
+  CreateRelinkSessionPayload: Omit<CreateRelinkSessionPayload, 'relinkSession'> & { relinkSession?: Maybe<ResolversParentTypes['RelinkSession']> };
   DateTime: Scalars['DateTime']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   MinorUnits: Scalars['MinorUnits']['output'];
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  RefreshAccountInput: RefreshAccountInput;
   RefreshState: StripeRefresh;
+  RelinkReconciliation: Omit<RelinkReconciliation, 'newAccounts' | 'reactivatedAccounts' | 'stillInactiveAccounts'> & { newAccounts: Array<ResolversParentTypes['Account']>, reactivatedAccounts: Array<ResolversParentTypes['Account']>, stillInactiveAccounts: Array<ResolversParentTypes['Account']> };
   RelinkSession: StripeSession;
+  RelinkSessionUserError: RelinkSessionUserError;
   String: Scalars['String']['output'];
   Transaction: StripeTransaction;
   TransactionConnection: Omit<TransactionConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TransactionEdge']>, nodes: Array<ResolversParentTypes['Transaction']> };
@@ -768,6 +993,17 @@ export type AccountResolvers<ContextType = GatewayContext, ParentType extends Re
   transactionRefresh?: Resolver<Maybe<ResolversTypes['RefreshState']>, ParentType, ContextType>;
   transactions?: Resolver<Maybe<ResolversTypes['TransactionConnection']>, ParentType, ContextType, RequireFields<AccountTransactionsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AccountActionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccountActionPayload'] = ResolversParentTypes['AccountActionPayload']> = {
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['AccountActionUserError']>, ParentType, ContextType>;
+};
+
+export type AccountActionUserErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccountActionUserError'] = ResolversParentTypes['AccountActionUserError']> = {
+  code?: Resolver<ResolversTypes['AccountActionErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AccountConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccountConnection'] = ResolversParentTypes['AccountConnection']> = {
@@ -834,6 +1070,12 @@ export type BalanceResolvers<ContextType = GatewayContext, ParentType extends Re
   used?: Resolver<Maybe<Array<ResolversTypes['Money']>>, ParentType, ContextType>;
 };
 
+export type CreateRelinkSessionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateRelinkSessionPayload'] = ResolversParentTypes['CreateRelinkSessionPayload']> = {
+  clientSecret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relinkSession?: Resolver<Maybe<ResolversTypes['RelinkSession']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['RelinkSessionUserError']>, ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -845,6 +1087,14 @@ export interface MinorUnitsScalarConfig extends GraphQLScalarTypeConfig<Resolver
 export type MoneyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   minorUnits?: Resolver<ResolversTypes['MinorUnits'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createRelinkSession?: Resolver<ResolversTypes['CreateRelinkSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateRelinkSessionArgs, 'input'>>;
+  disconnectAccount?: Resolver<ResolversTypes['AccountActionPayload'], ParentType, ContextType, RequireFields<MutationDisconnectAccountArgs, 'input'>>;
+  refreshAccount?: Resolver<ResolversTypes['AccountActionPayload'], ParentType, ContextType, RequireFields<MutationRefreshAccountArgs, 'input'>>;
+  subscribeAccountTransactions?: Resolver<ResolversTypes['AccountActionPayload'], ParentType, ContextType, RequireFields<MutationSubscribeAccountTransactionsArgs, 'input'>>;
+  unsubscribeAccountTransactions?: Resolver<ResolversTypes['AccountActionPayload'], ParentType, ContextType, RequireFields<MutationUnsubscribeAccountTransactionsArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -873,14 +1123,27 @@ export type RefreshStateResolvers<ContextType = GatewayContext, ParentType exten
   status?: Resolver<ResolversTypes['RefreshStatus'], ParentType, ContextType>;
 };
 
+export type RelinkReconciliationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RelinkReconciliation'] = ResolversParentTypes['RelinkReconciliation']> = {
+  newAccounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  reactivatedAccounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  stillInactiveAccounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+};
+
 export type RelinkSessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RelinkSession'] = ResolversParentTypes['RelinkSession']> = {
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   authorization?: Resolver<Maybe<ResolversTypes['Authorization']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['RelinkOutcome'], ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['AccountPermission']>, ParentType, ContextType>;
+  reconciliation?: Resolver<Maybe<ResolversTypes['RelinkReconciliation']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RelinkSessionStatus'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RelinkSessionUserErrorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RelinkSessionUserError'] = ResolversParentTypes['RelinkSessionUserError']> = {
+  code?: Resolver<ResolversTypes['RelinkSessionErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TransactionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction']> = {
@@ -907,6 +1170,8 @@ export type TransactionEdgeResolvers<ContextType = GatewayContext, ParentType ex
 
 export type Resolvers<ContextType = GatewayContext> = {
   Account?: AccountResolvers<ContextType>;
+  AccountActionPayload?: AccountActionPayloadResolvers<ContextType>;
+  AccountActionUserError?: AccountActionUserErrorResolvers<ContextType>;
   AccountConnection?: AccountConnectionResolvers<ContextType>;
   AccountEdge?: AccountEdgeResolvers<ContextType>;
   AccountHealth?: AccountHealthResolvers<ContextType>;
@@ -916,14 +1181,18 @@ export type Resolvers<ContextType = GatewayContext> = {
   Authorization?: AuthorizationResolvers<ContextType>;
   AuthorizationHealth?: AuthorizationHealthResolvers<ContextType>;
   Balance?: BalanceResolvers<ContextType>;
+  CreateRelinkSessionPayload?: CreateRelinkSessionPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   MinorUnits?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RefreshState?: RefreshStateResolvers<ContextType>;
+  RelinkReconciliation?: RelinkReconciliationResolvers<ContextType>;
   RelinkSession?: RelinkSessionResolvers<ContextType>;
+  RelinkSessionUserError?: RelinkSessionUserErrorResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
   TransactionConnection?: TransactionConnectionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;

@@ -47,6 +47,12 @@ export function fromStripeError(error: unknown, kind: string, id: string): Graph
     return codedError("RATE_LIMITED", "Stripe is rate limiting this gateway; retry shortly.");
   }
   if (shape.statusCode === 404 || shape.code === "resource_missing") return notFound(kind, id);
+  if (shape.type === "StripeIdempotencyError") {
+    return codedError(
+      "BAD_USER_INPUT",
+      "The idempotency key was already used with different input.",
+    );
+  }
   if (
     shape.type === "StripeConnectionError" ||
     (typeof shape.statusCode === "number" && shape.statusCode >= 500) ||

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { createDataAccess } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 
@@ -10,6 +11,7 @@ export interface ContextFactoryOptions {
   stripe: Stripe;
   retryPolicy: RateLimitRetryPolicy;
   maxConcurrency: number;
+  relinkKeys: IdempotencyKeyStore;
 }
 
 /**
@@ -24,6 +26,7 @@ export function contextFactory(options: ContextFactoryOptions) {
     });
     return {
       viewer,
+      relinkKeys: options.relinkKeys,
       data: createDataAccess({ fc, viewer, maxConcurrency: options.maxConcurrency }),
       stripeCalls,
     };

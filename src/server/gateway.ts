@@ -10,6 +10,7 @@ import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
+import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
@@ -70,6 +71,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stripe,
     retryPolicy,
     maxConcurrency: stripeConfig.maxConcurrency,
+    relinkKeys: inMemoryIdempotencyKeys(),
   });
   await apollo.start();
 

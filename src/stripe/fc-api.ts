@@ -9,6 +9,25 @@ import type {
   StripeTransaction,
 } from "./wire-types.js";
 
+/** What a relink session is created with (Stripe's `financial_connections.sessions` create params). */
+export interface CreateSessionParams {
+  customerId: string;
+  permissions: string[];
+  relinkAuthorization: string;
+  relinkAccount?: string | undefined;
+  accountSubcategories?: string[] | undefined;
+  returnUrl?: string | undefined;
+}
+
+/** A created session: the object without its secret, and the secret apart, so it is never cached. */
+export interface CreatedSession {
+  session: StripeSession;
+  clientSecret: string;
+}
+
+/** Account data features Stripe can refresh. */
+export type StripeRefreshFeature = "balance" | "ownership" | "transactions";
+
 /** A page request against a Stripe list endpoint. */
 export interface PageParams {
   /** 1..100 (Stripe's bounds). */
@@ -35,6 +54,24 @@ export interface FcApi {
     ownershipId: string,
     page: PageParams,
   ): Promise<StripeList<StripeAccountOwner>>;
+  /** Creates a session with `relink_options` (preview). The key makes retries return the same session. */
+  createSession(params: CreateSessionParams, idempotencyKey: string): Promise<CreatedSession>;
+  refreshAccount(
+    accountId: string,
+    features: StripeRefreshFeature[],
+    idempotencyKey: string,
+  ): Promise<StripeAccount>;
+  disconnectAccount(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
+  subscribeTransactions(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
+  unsubscribeTransactions(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
+}
+
+/**
+ * A session without its `client_secret`: the secret goes to the one payload that creates the
+ * session and nowhere else (not loaders, not logs).
+ */
+export function withoutClientSecret(session: StripeSession): StripeSession {
+  return { ...session, client_secret: null };
 }
 
 /** Called after every Stripe call with its route template; used for per-operation counts and metrics. */
@@ -55,6 +92,11 @@ export function createFcApi(
     }, policy);
   const get = (path: string, params: Record<string, unknown> = {}) =>
     stripe.rawRequest("GET", path, params);
+  // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.
+  const post = (path: string, params: Record<string, unknown>, idempotencyKey: string) =>
+    stripe.rawRequest("POST", path, params, { idempotencyKey });
+  const accountPath = (accountId: string, action: string) =>
+    `/v1/financial_connections/accounts/${encodeURIComponent(accountId)}/${action}`;
   const pageParams = (page: PageParams) => ({
     limit: page.limit,
     ...(page.startingAfter === undefined ? {} : { starting_after: page.startingAfter }),
@@ -76,9 +118,48 @@ export function createFcApi(
       call("GET /v1/financial_connections/authorizations/{authorization}", () =>
         get(`/v1/financial_connections/authorizations/${encodeURIComponent(authorizationId)}`),
       ),
-    retrieveSession: (sessionId) =>
-      call("GET /v1/financial_connections/sessions/{session}", () =>
-        get(`/v1/financial_connections/sessions/${encodeURIComponent(sessionId)}`),
+    retrieveSession: async (sessionId) =>
+      withoutClientSecret(
+        await call<StripeSession>("GET /v1/financial_connections/sessions/{session}", () =>
+          get(`/v1/financial_connections/sessions/${encodeURIComponent(sessionId)}`),
+        ),
+      ),
+    createSession: async (params, idempotencyKey) => {
+      const session = await call<StripeSession>("POST /v1/financial_connections/sessions", () =>
+        post(
+          "/v1/financial_connections/sessions",
+          {
+            account_holder: { type: "customer", customer: params.customerId },
+            permissions: params.permissions,
+            relink_options: {
+              authorization: params.relinkAuthorization,
+              ...(params.relinkAccount === undefined ? {} : { account: params.relinkAccount }),
+            },
+            ...(params.accountSubcategories === undefined
+              ? {}
+              : { filters: { account_subcategories: params.accountSubcategories } }),
+            ...(params.returnUrl === undefined ? {} : { return_url: params.returnUrl }),
+          },
+          idempotencyKey,
+        ),
+      );
+      return { session: withoutClientSecret(session), clientSecret: session.client_secret ?? "" };
+    },
+    refreshAccount: (accountId, features, idempotencyKey) =>
+      call("POST /v1/financial_connections/accounts/{account}/refresh", () =>
+        post(accountPath(accountId, "refresh"), { features }, idempotencyKey),
+      ),
+    disconnectAccount: (accountId, idempotencyKey) =>
+      call("POST /v1/financial_connections/accounts/{account}/disconnect", () =>
+        post(accountPath(accountId, "disconnect"), {}, idempotencyKey),
+      ),
+    subscribeTransactions: (accountId, idempotencyKey) =>
+      call("POST /v1/financial_connections/accounts/{account}/subscribe", () =>
+        post(accountPath(accountId, "subscribe"), { features: ["transactions"] }, idempotencyKey),
+      ),
+    unsubscribeTransactions: (accountId, idempotencyKey) =>
+      call("POST /v1/financial_connections/accounts/{account}/unsubscribe", () =>
+        post(accountPath(accountId, "unsubscribe"), { features: ["transactions"] }, idempotencyKey),
       ),
     listTransactions: (accountId, page) =>
       call("GET /v1/financial_connections/transactions", () =>

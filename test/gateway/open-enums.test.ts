@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDataAccess } from "../../src/data/data-access.js";
+import { inMemoryIdempotencyKeys } from "../../src/relink/idempotency-keys.js";
 import { createApolloServer } from "../../src/server/apollo.js";
 import type { FcApi } from "../../src/stripe/fc-api.js";
 import type { StripeAccount } from "../../src/stripe/wire-types.js";
@@ -23,6 +24,11 @@ function stripeReturning(account: Record<string, unknown>): FcApi {
     retrieveSession: unexpected,
     listTransactions: unexpected,
     listOwners: unexpected,
+    createSession: unexpected,
+    refreshAccount: unexpected,
+    disconnectAccount: unexpected,
+    subscribeTransactions: unexpected,
+    unsubscribeTransactions: unexpected,
   };
 }
 
@@ -54,6 +60,7 @@ async function run(account: Record<string, unknown>) {
     {
       contextValue: {
         viewer: { customerId: "cus_future" },
+        relinkKeys: inMemoryIdempotencyKeys(),
         data: createDataAccess({
           fc: stripeReturning(account),
           viewer: { customerId: "cus_future" },

@@ -2,6 +2,7 @@ import type { Resolvers } from "../../generated/graphql.js";
 import { Account } from "./account.js";
 import { AccountOwner, Balance, RefreshState, Transaction } from "./account-data.js";
 import { Authorization } from "./authorization.js";
+import { Mutation } from "./mutation.js";
 import { nodeTypeName } from "./node.js";
 import { Query } from "./query.js";
 import { RelinkSession } from "./relink-session.js";
@@ -13,6 +14,7 @@ export const resolvers: Resolvers = {
   MinorUnits,
   Node: { __resolveType: nodeTypeName },
   Query,
+  Mutation,
   Account,
   Authorization,
   RelinkSession,

@@ -3,6 +3,7 @@ import type {
   RelinkSessionResolvers,
   RelinkSessionStatus,
 } from "../../generated/graphql.js";
+import { reconcile } from "../../relink/reconcile.js";
 import type { StripeSession } from "../../stripe/wire-types.js";
 import { toOpenEnum } from "../open-enum.js";
 import { toPermissions } from "./account.js";
@@ -45,4 +46,6 @@ export const RelinkSession: RelinkSessionResolvers = {
   account: (session, _args, { data }) =>
     session.relink_options?.account ? data.account(session.relink_options.account) : null,
   outcome: relinkOutcome,
+  reconciliation: async (session, _args, { data }) =>
+    relinkOutcome(session) === "PENDING" ? null : reconcile(session, await data.viewerAccounts()),
 };

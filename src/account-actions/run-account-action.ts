@@ -1,0 +1,120 @@
+import { GraphQLError } from "graphql";
+import type { DataAccess } from "../data/data-access.js";
+import type { AccountActionErrorCode, RefreshFeature } from "../generated/graphql.js";
+import type { StripeRefreshFeature } from "../stripe/fc-api.js";
+import type { StripeAccount } from "../stripe/wire-types.js";
+
+/** A caller-fixable problem with an account action. */
+export interface AccountActionUserError {
+  code: AccountActionErrorCode;
+  field: string[];
+  message: string;
+}
+
+/** An account action's result before GraphQL. */
+export type AccountActionResult =
+  | { account: StripeAccount; userErrors: [] }
+  | { account: null; userErrors: AccountActionUserError[] };
+
+/** The account actions, each with its preconditions. */
+export type AccountAction =
+  | { kind: "refresh"; features: readonly RefreshFeature[] }
+  | { kind: "disconnect" }
+  | { kind: "subscribeTransactions" }
+  | { kind: "unsubscribeTransactions" };
+
+const PERMISSION_OF: Record<RefreshFeature, string> = {
+  BALANCE: "balances",
+  OWNERSHIP: "ownership",
+  TRANSACTIONS: "transactions",
+};
+
+const failure = (
+  code: AccountActionErrorCode,
+  field: string,
+  message: string,
+): AccountActionResult => ({
+  account: null,
+  userErrors: [{ code, field: ["input", field], message }],
+});
+
+/** The first precondition the action breaks on this account, or null when it may run. */
+function precondition(account: StripeAccount, action: AccountAction): AccountActionResult | null {
+  const permissions: readonly string[] = account.permissions ?? [];
+  switch (action.kind) {
+    case "disconnect":
+      return account.status === "disconnected"
+        ? failure("ALREADY_DISCONNECTED", "accountId", "The account is disconnected already.")
+        : null;
+    case "refresh": {
+      if (action.features.length === 0)
+        return failure("INVALID_FEATURES", "features", "Name at least one feature to refresh.");
+      if (account.status !== "active") {
+        return failure(
+          "ACCOUNT_NOT_ACTIVE",
+          "accountId",
+          "Only active accounts can be refreshed: relink it first.",
+        );
+      }
+      const missing = action.features.find(
+        (feature) => !permissions.includes(PERMISSION_OF[feature]),
+      );
+      return missing === undefined
+        ? null
+        : failure(
+            "PERMISSION_NOT_GRANTED",
+            "features",
+            `The account was not linked with the ${PERMISSION_OF[missing]} permission.`,
+          );
+    }
+    case "subscribeTransactions":
+    case "unsubscribeTransactions":
+      if (account.status === "disconnected") {
+        return failure("ACCOUNT_NOT_ACTIVE", "accountId", "The account is disconnected.");
+      }
+      return permissions.includes("transactions")
+        ? null
+        : failure(
+            "PERMISSION_NOT_GRANTED",
+            "accountId",
+            "The account was not linked with the transactions permission.",
+          );
+  }
+}
+
+/**
+ * Runs an account action on one of the viewer's accounts: NOT_FOUND (missing or foreign) and
+ * broken preconditions become user errors and nothing reaches Stripe; otherwise the action runs
+ * and the updated account is returned. Upstream failures reject as top-level coded errors.
+ */
+export async function runAccountAction(
+  data: DataAccess,
+  accountId: string,
+  action: AccountAction,
+): Promise<AccountActionResult> {
+  let account: StripeAccount;
+  try {
+    account = await data.account(accountId);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === "NOT_FOUND") {
+      return failure("NOT_FOUND", "accountId", `No account ${accountId} among the viewer's.`);
+    }
+    throw error;
+  }
+  const broken = precondition(account, action);
+  if (broken !== null) return broken;
+  switch (action.kind) {
+    case "refresh": {
+      const features = [...new Set(action.features)].map(
+        (feature) => feature.toLowerCase() as StripeRefreshFeature,
+      );
+      return { account: await data.refreshAccount(account, features), userErrors: [] };
+    }
+    case "disconnect":
+      return { account: await data.disconnectAccount(account), userErrors: [] };
+    case "subscribeTransactions":
+      return { account: await data.subscribeTransactions(account), userErrors: [] };
+    case "unsubscribeTransactions":
+      return { account: await data.unsubscribeTransactions(account), userErrors: [] };
+  }
+}
