@@ -10,6 +10,7 @@ import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
+import { operationLogPlugin } from "../observability/operation-log-plugin.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -65,6 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const apollo = createApolloServer([
     ApolloServerPluginDrainHttpServer({ httpServer }),
     requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
+    operationLogPlugin(logger),
   ]);
   const verifyToken = createTokenVerifier(config.auth);
   const contextFor = contextFactory({

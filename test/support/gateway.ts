@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { signToken } from "../../src/auth/sign-token.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -17,6 +18,21 @@ export interface TestStack {
 export interface StackOptions {
   env?: Record<string, string>;
   rateLimitRetry?: RateLimitRetryPolicy;
+  /** Receives every gateway log line, at trace level; without it the gateway logs nothing. */
+  logSink?: LogSink;
+}
+
+/** Collects log lines in memory, so tests can search all of them. */
+export class LogSink extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    done();
+  }
+  /** Everything logged so far, as one string. */
+  text(): string {
+    return this.lines.join("\n");
+  }
 }
 
 /** Fast retries so fault tests take milliseconds. */
@@ -36,7 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const config = loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...options.env });
   const gateway = await startGateway({
     config,
-    logger: createLogger("silent"),
+    logger: options.logSink ? createLogger("trace", options.logSink) : createLogger("silent"),
     stripeApiBase: sandbox.url,
     rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
     port: 0,

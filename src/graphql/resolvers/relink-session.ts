@@ -22,14 +22,19 @@ const FAILURES: Record<string, RelinkOutcome> = {
 };
 
 /**
- * Maps Stripe's `relink_result` to an outcome: a failure reason wins; otherwise the repaired
- * authorization tells a relink of the same credentials from a login into new ones. Never throws.
+ * Maps Stripe's `relink_result` to an outcome. A relink that succeeded names the repaired
+ * authorization. When the account holder logged into other credentials instead, Stripe reports
+ * `no_authorization` yet the session succeeds with the newly linked accounts: that is
+ * NEW_AUTHORIZATION; `no_authorization` with nothing linked means authentication failed.
+ * Never throws; anything else unforeseen is UNKNOWN.
  */
 export function relinkOutcome(session: StripeSession): RelinkOutcome {
+  if (session.status === "pending") return "PENDING";
   const result = session.relink_result;
-  if (session.status === "pending" || result === undefined || result === null) {
-    return session.status === "pending" || session.status === undefined ? "PENDING" : "UNKNOWN";
-  }
+  if (result === undefined || result === null) return "UNKNOWN";
+  const linkedAccounts = session.accounts?.data.length ?? 0;
+  if (result.failure_reason === "no_authorization" && linkedAccounts > 0)
+    return "NEW_AUTHORIZATION";
   if (result.failure_reason !== null) return FAILURES[result.failure_reason] ?? "UNKNOWN";
   if (result.authorization === null) return "UNKNOWN";
   return result.authorization === session.relink_options?.authorization
