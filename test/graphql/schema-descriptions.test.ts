@@ -1,7 +1,7 @@
 import {
   buildSchema,
-  getNamedType,
   type GraphQLNamedType,
+  getNamedType,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -61,14 +61,18 @@ describe("schema documentation", () => {
   it("gives every output enum an UNKNOWN value, since Stripe's enums are open", () => {
     const outputTypeNames = new Set(
       ownTypes
-        .filter((type) => (isObjectType(type) || isInterfaceType(type)) && !type.name.startsWith("__"))
+        .filter(
+          (type) => (isObjectType(type) || isInterfaceType(type)) && !type.name.startsWith("__"),
+        )
         .flatMap((type) =>
           isObjectType(type) || isInterfaceType(type)
             ? Object.values(type.getFields()).map((field) => getNamedType(field.type).name)
             : [],
         ),
     );
-    const outputEnums = ownTypes.filter(isEnumType).filter((type) => outputTypeNames.has(type.name));
+    const outputEnums = ownTypes
+      .filter(isEnumType)
+      .filter((type) => outputTypeNames.has(type.name));
     expect(outputEnums.length).toBeGreaterThan(5);
     const withoutUnknown = outputEnums
       .filter((type) => !type.getValue("UNKNOWN"))
