@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
+ * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
+ * answering from memory). Prints a table on stdout, writes bench/results/latest.json, reports
+ * progress on stderr, and closes every server so the process exits by itself.
+ */
+import { cpus } from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { startBaselineServer } from "./baseline/server.js";
+import { countStripeCalls, settledCounts } from "./calls.js";
+import { runLoad } from "./load.js";
+import { expectedNaiveCalls } from "./naive/resolvers.js";
+import { startNaiveServer } from "./naive/server.js";
+import { type CustomerShape, readOptions } from "./options.js";
+import { DASHBOARD_BODY, DASHBOARD_QUERY, type GraphQLData } from "./query.js";
+import {
+  type BenchResults,
+  type CallsComparison,
+  formatReport,
+  type LoadComparison,
+  ratio,
+  writeResults,
+} from "./report.js";
+import { sandboxControl } from "./sandbox-control.js";
+import { type GatewayStack, startGatewayStack } from "./stack.js";
+
+const options = readOptions();
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+/** A customer created for the bench, with the headers that make it the viewer. */
+interface BenchCustomer {
+  shape: CustomerShape;
+  headers: Record<string, string>;
+  /** The gateway's answer to the dashboard query for this customer. */
+  answer: GraphQLData;
+}
+
+/** Number of account nodes in a dashboard answer (0 when the shape is unexpected). */
+function nodeCount(answer: GraphQLData): number {
+  const accounts = answer.accounts;
+  if (typeof accounts !== "object" || accounts === null || !("nodes" in accounts)) return 0;
+  return Array.isArray(accounts.nodes) ? accounts.nodes.length : 0;
+}
+
+/**
+ * Creates a customer of each shape and counts one dashboard query's Stripe calls through the
+ * gateway and through the naive server. Throws when the two answers differ or miss accounts:
+ * the counts would then not compare like with like.
+ */
+async function compareStripeCalls(
+  stack: GatewayStack,
+  naiveUrl: string,
+): Promise<{ customers: BenchCustomer[]; rows: CallsComparison[] }> {
+  const sandbox = sandboxControl(stack.sandbox.url);
+  const customers: BenchCustomer[] = [];
+  const rows: CallsComparison[] = [];
+  for (const shape of options.customers) {
+    const customer = await sandbox.createCustomer(shape.accounts, shape.authorizations);
+    const headers = await stack.headersFor(customer.id);
+    const gateway = await countStripeCalls(sandbox, stack.graphqlUrl, headers);
+    const naive = await countStripeCalls(sandbox, naiveUrl, headers);
+    if (nodeCount(gateway.data) !== shape.accounts) {
+      throw new Error(`gateway answered ${nodeCount(gateway.data)} of ${shape.accounts} accounts`);
+    }
+    if (!isDeepStrictEqual(gateway.data, naive.data)) {
+      throw new Error(`naive and gateway answers differ for ${customer.id}`);
+    }
+    if (naive.stripeCalls.total !== expectedNaiveCalls(shape.accounts)) {
+      progress(
+        `note: naive made ${naive.stripeCalls.total} calls, ${expectedNaiveCalls(shape.accounts)} expected`,
+      );
+    }
+    progress(
+      `${shape.accounts} accounts: gateway ${gateway.stripeCalls.total} calls, naive ${naive.stripeCalls.total}`,
+    );
+    customers.push({ shape, headers, answer: gateway.data });
+    rows.push({
+      customer: shape,
+      gateway: gateway.stripeCalls,
+      naive: naive.stripeCalls,
+      naiveOverGateway: ratio(naive.stripeCalls.total, gateway.stripeCalls.total),
+    });
+  }
+  return { customers, rows };
+}
+
+/** Loads the gateway, then a baseline serving its answer from memory, with the same settings. */
+async function compareUnderLoad(
+  stack: GatewayStack,
+  customer: BenchCustomer,
+): Promise<LoadComparison> {
+  const sandbox = sandboxControl(stack.sandbox.url);
+  const settings = {
+    headers: customer.headers,
+    body: DASHBOARD_BODY,
+    connections: options.connections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+  };
+  const label = `${customer.shape.accounts} accounts`;
+  progress(`${label}: loading the gateway`);
+  const gateway = await runLoad({
+    ...settings,
+    url: stack.graphqlUrl,
+    // Let the warm-up's last queries finish before zeroing, so the count covers the measured
+    // part alone: its sent requests, including those the gateway completes after the load stops.
+    beforeMeasuring: async () => {
+      await settledCounts(sandbox);
+      await sandbox.resetRequests();
+    },
+  });
+  const stripeCalls = await settledCounts(sandbox);
+  const baselineServer = await startBaselineServer(customer.answer);
+  try {
+    progress(`${label}: loading the baseline`);
+    const baseline = await runLoad({ ...settings, url: baselineServer.graphqlUrl });
+    return {
+      customer: customer.shape,
+      gateway,
+      baseline,
+      gatewayStripeCallsPerQuery: ratio(stripeCalls.total, gateway.sent),
+      ratios: {
+        throughput: ratio(gateway.throughputRps, baseline.throughputRps),
+        p50: ratio(gateway.latencyMs.p50, baseline.latencyMs.p50),
+        p99: ratio(gateway.latencyMs.p99, baseline.latencyMs.p99),
+      },
+    };
+  } finally {
+    await baselineServer.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const stack = await startGatewayStack();
+  try {
+    const naive = await startNaiveServer(stack.config, stack.sandbox.url);
+    let calls: Awaited<ReturnType<typeof compareStripeCalls>>;
+    try {
+      calls = await compareStripeCalls(stack, naive.graphqlUrl);
+    } finally {
+      await naive.close();
+    }
+    const load: LoadComparison[] = [];
+    for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
+    const cpu = cpus();
+    const results: BenchResults = {
+      version: 1,
+      startedAt,
+      environment: {
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        cpus: cpu.length,
+        cpuModel: cpu[0]?.model.trim() ?? "unknown",
+      },
+      settings: {
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        warmupSeconds: options.warmupSeconds,
+        query: DASHBOARD_QUERY,
+      },
+      stripeCalls: calls.rows,
+      load,
+    };
+    await writeResults(options.resultsFile, results);
+    process.stdout.write(`${formatReport(results)}\n`);
+    progress(`figures written to ${options.resultsFile}`);
+  } finally {
+    await stack.close();
+  }
+}
+
+await main();
