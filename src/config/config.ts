@@ -23,6 +23,12 @@ export interface GatewayConfig {
   webhookSecrets: string[];
   sandbox: { port: number; webhookUrls: string[]; seedSize: number };
   redisUrl: string | undefined;
+  websocket: {
+    /** Browser origins allowed to open a WebSocket; empty means localhost only (development). */
+    allowedOrigins: string[];
+    maxSubscriptionsPerSocket: number;
+    maxSocketsPerCustomer: number;
+  };
   auth: AuthConfig;
   logLevel: Env["LOG_LEVEL"];
 }
@@ -87,6 +93,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       seedSize: env.SANDBOX_SEED_SIZE,
     },
     redisUrl: env.REDIS_URL,
+    websocket: {
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerCustomer: env.WS_MAX_SOCKETS_PER_CUSTOMER,
+    },
     auth,
     logLevel: env.LOG_LEVEL,
   };

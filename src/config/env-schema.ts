@@ -53,6 +53,9 @@ export const envSchema = z.object({
   AUTH_AUDIENCE: optionalString,
   AUTH_CUSTOMER_CLAIM: z.string().trim().min(1).default("stripe_customer"),
   AUTH_SERVICE_SCOPE: z.string().trim().min(1).default("fc:any_customer"),
+  ALLOWED_ORIGINS: commaList,
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.max(1_000).default(20),
+  WS_MAX_SOCKETS_PER_CUSTOMER: positiveInt.max(1_000).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -34,6 +34,11 @@ export interface DataAccess {
   account(id: string): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
   session(id: string): Promise<StripeSession>;
+  /**
+   * Takes an account read elsewhere (a webhook's re-read) into this operation: rejects with
+   * NOT_FOUND unless the viewer holds it, then primes `account` with it.
+   */
+  adopt(account: StripeAccount): Promise<StripeAccount>;
   /** All of the viewer's accounts, newest first; fetched once per operation and primes `account`. */
   viewerAccounts(): Promise<StripeAccount[]>;
   /** A page of one of the viewer's accounts' transactions (the account is checked first). */
@@ -127,6 +132,11 @@ export function createDataAccess({ fc, viewer, maxConcurrency }: DataAccessOptio
     account: (id) => owned("account", id, (key) => loaders.account.load(key)),
     authorization: (id) => owned("authorization", id, (key) => loaders.authorization.load(key)),
     session: (id) => owned("session", id, (key) => loaders.session.load(key)),
+    adopt: async (account) => {
+      const adopted = await owned("account", account.id, async () => account);
+      loaders.account.clear(account.id).prime(account.id, adopted);
+      return adopted;
+    },
     viewerAccounts: () => {
       const { customerId } = requireViewer();
       allAccounts ??= listAll(customerId);

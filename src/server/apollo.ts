@@ -1,19 +1,19 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
-import { resolvers } from "../graphql/resolvers/index.js";
 import { maskError } from "./format-error.js";
-import { loadTypeDefs } from "./type-defs.js";
+import { buildGatewaySchema } from "./schema.js";
 
 /**
- * The Apollo server for the gateway's schema: resolvers bound, unexpected errors masked, no stack
- * traces. Transport-free, so tests can call `executeOperation` on it; `startGateway` mounts it.
+ * The Apollo server for the gateway's schema: unexpected errors masked, no stack traces.
+ * Transport-free, so tests can call `executeOperation` on it; `startGateway` mounts it.
  */
 export function createApolloServer(
   plugins: ApolloServerPlugin<GatewayContext>[] = [],
+  schema: GraphQLSchema = buildGatewaySchema(),
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     formatError: maskError,
     includeStacktraceInErrorResponses: false,
     plugins,

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { createDataAccess } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -12,6 +13,7 @@ export interface ContextFactoryOptions {
   retryPolicy: RateLimitRetryPolicy;
   maxConcurrency: number;
   relinkKeys: IdempotencyKeyStore;
+  accountEvents: AccountEventBus;
 }
 
 /**
@@ -24,11 +26,18 @@ export function contextFactory(options: ContextFactoryOptions) {
     const fc = createFcApi(options.stripe, options.retryPolicy, (route) => {
       stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
     });
-    return {
+    const freshData = () =>
+      createDataAccess({ fc, viewer, maxConcurrency: options.maxConcurrency });
+    const context: GatewayContext = {
       viewer,
       relinkKeys: options.relinkKeys,
-      data: createDataAccess({ fc, viewer, maxConcurrency: options.maxConcurrency }),
+      accountEvents: options.accountEvents,
+      data: freshData(),
       stripeCalls,
+      renewData: () => {
+        context.data = freshData();
+      },
     };
+    return context;
   };
 }

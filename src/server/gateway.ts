@@ -9,14 +9,23 @@ import { requireViewerPlugin } from "../auth/require-viewer-plugin.js";
 import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
+import { createSystemReader } from "../data/system-reader.js";
 import type { Logger } from "../observability/logger.js";
 import { operationLogPlugin } from "../observability/operation-log-plugin.js";
+import type { AccountEventBus } from "../pubsub/event-bus.js";
+import { inProcessBus } from "../pubsub/in-process-bus.js";
+import { redisBus } from "../pubsub/redis-bus.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
+import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+import { attachGraphqlWs } from "../subscriptions/ws-server.js";
+import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
+import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
 import { createApolloServer } from "./apollo.js";
 import { contextFactory } from "./context-factory.js";
+import { buildGatewaySchema } from "./schema.js";
 
 /** Largest GraphQL request body accepted. */
 const GRAPHQL_BODY_LIMIT = "100kb";
@@ -40,6 +49,8 @@ export interface GatewayHandle {
   port: number;
   httpServer: Server;
   stripe: Stripe;
+  /** The bus lifecycle events travel on (in-process, or Redis with REDIS_URL). */
+  accountEvents: AccountEventBus;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
@@ -63,17 +74,32 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createServer(app);
-  const apollo = createApolloServer([
-    ApolloServerPluginDrainHttpServer({ httpServer }),
-    requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
-    operationLogPlugin(logger),
-  ]);
+  const schema = buildGatewaySchema();
+  const accountEvents = config.redisUrl ? await redisBus(config.redisUrl, logger) : inProcessBus();
+  const dedupe = config.redisUrl ? await redisDedupe(config.redisUrl) : inMemoryDedupe();
+  const apollo = createApolloServer(
+    [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
+      operationLogPlugin(logger),
+    ],
+    schema,
+  );
   const verifyToken = createTokenVerifier(config.auth);
   const contextFor = contextFactory({
     stripe,
     retryPolicy,
     maxConcurrency: stripeConfig.maxConcurrency,
     relinkKeys: inMemoryIdempotencyKeys(),
+    accountEvents,
+  });
+  const ws = attachGraphqlWs({
+    httpServer,
+    schema,
+    config,
+    verifyToken,
+    contextFor,
+    logger,
   });
   await apollo.start();
 
@@ -85,9 +111,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       stripe,
       secrets: config.webhookSecrets,
       logger,
-      onEvent: async (event) => {
-        logger.info({ eventId: event.id, type: event.type }, "webhook received");
-      },
+      onEvent: createAccountEventIntake({
+        dedupe,
+        reader: createSystemReader(createFcApi(stripe, retryPolicy)),
+        bus: accountEvents,
+        logger,
+      }),
     }),
   );
   app.use(
@@ -123,6 +152,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     port,
     httpServer,
     stripe,
-    close: () => apollo.stop(),
+    accountEvents,
+    close: async () => {
+      await ws.close();
+      await apollo.stop();
+      await accountEvents.close();
+      await dedupe.close();
+    },
   };
 }

@@ -11,14 +11,18 @@ export interface WebhookRouteOptions {
   stripe: Stripe;
   secrets: readonly string[];
   logger: Logger;
-  /** Called with each verified event; rejects when the event could not be accepted (then 500, so Stripe retries). */
-  onEvent: (event: Stripe.Event) => Promise<void>;
+  /**
+   * Called with each verified event; resolves with the status to answer (2xx accepted, 409 being
+   * handled by another delivery) and rejects when the event could not be accepted (then 500, so
+   * Stripe retries).
+   */
+  onEvent: (event: Stripe.Event) => Promise<{ status: number; outcome: string }>;
 }
 
 /**
  * `POST /webhooks/stripe`: reads the raw body (at most 1 MB, else 413), verifies the signature
- * before parsing, answers 400 for any bad delivery (nothing is handed on), 2xx once `onEvent`
- * accepted the event, and 500 when it could not.
+ * before parsing, answers 400 for any bad delivery (nothing is handed on), then what `onEvent`
+ * decides, or 500 when it could not accept the event.
  */
 export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
   const router = express.Router();
@@ -42,8 +46,8 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
         return;
       }
       try {
-        await options.onEvent(event);
-        response.status(200).json({ received: true });
+        const { status, outcome } = await options.onEvent(event);
+        response.status(status).json({ received: status < 300, outcome });
       } catch (error) {
         options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
         response.status(500).json({ error: "Event not accepted; retry later." });

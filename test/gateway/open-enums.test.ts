@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDataAccess } from "../../src/data/data-access.js";
+import { inProcessBus } from "../../src/pubsub/in-process-bus.js";
 import { inMemoryIdempotencyKeys } from "../../src/relink/idempotency-keys.js";
 import { createApolloServer } from "../../src/server/apollo.js";
 import type { FcApi } from "../../src/stripe/fc-api.js";
@@ -67,6 +68,8 @@ async function run(account: Record<string, unknown>) {
           maxConcurrency: 2,
         }),
         stripeCalls: new Map(),
+        accountEvents: inProcessBus(),
+        renewData: () => {},
       },
     },
   );

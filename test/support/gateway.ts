@@ -48,7 +48,10 @@ export const FAST_RATE_LIMIT_RETRY: RateLimitRetryPolicy = {
  * request counts are exact. Close it in afterAll.
  */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
-  const sandbox = await startSandbox({ port: 0 });
+  const sandbox = await startSandbox({
+    port: 0,
+    webhookRetry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
+  });
   const config = loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...options.env });
   const gateway = await startGateway({
     config,
@@ -57,6 +60,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
     port: 0,
   });
+  sandbox.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
   return {
     sandbox,
     gateway,

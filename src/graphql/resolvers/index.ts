@@ -7,6 +7,7 @@ import { nodeTypeName } from "./node.js";
 import { Query } from "./query.js";
 import { RelinkSession } from "./relink-session.js";
 import { DateTime, MinorUnits } from "./scalars.js";
+import { AccountLifecycleEvent, Subscription } from "./subscription.js";
 
 /** Every resolver of the schema in schema/*.graphql. */
 export const resolvers: Resolvers = {
@@ -15,6 +16,8 @@ export const resolvers: Resolvers = {
   Node: { __resolveType: nodeTypeName },
   Query,
   Mutation,
+  Subscription,
+  AccountLifecycleEvent,
   Account,
   Authorization,
   RelinkSession,

@@ -1,0 +1,16 @@
+import type { AccountEventBus } from "./event-bus.js";
+import { LocalFanout } from "./local-fanout.js";
+
+/** The default bus: events reach the subscribers of this process only (one gateway instance). */
+export function inProcessBus(): AccountEventBus & { fanout: LocalFanout } {
+  const fanout = new LocalFanout();
+  return {
+    fanout,
+    publish: async (event) => {
+      fanout.deliver(event);
+    },
+    subscribe: (customerId) => fanout.subscribe(customerId),
+    healthy: async () => true,
+    close: async () => fanout.closeAll(),
+  };
+}

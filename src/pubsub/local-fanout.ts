@@ -1,0 +1,85 @@
+import type { AccountLifecycleMessage } from "./account-event.js";
+
+/** One subscriber's queue: events waiting to be pulled, or a pull waiting for an event. */
+interface Subscriber {
+  queue: AccountLifecycleMessage[];
+  waiting: ((result: IteratorResult<AccountLifecycleMessage>) => void) | undefined;
+  done: boolean;
+}
+
+/** Most events one slow subscriber may have waiting; older ones are dropped beyond it. */
+const MAX_QUEUED_PER_SUBSCRIBER = 1_000;
+
+/**
+ * Delivers events to this process's subscribers, by customer. Each subscriber gets an async
+ * iterator with its own bounded queue, so a slow socket cannot hold up the others; returning the
+ * iterator unsubscribes it.
+ */
+export class LocalFanout {
+  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+
+  /** Hands the event to every current subscriber of its customer. */
+  deliver(event: AccountLifecycleMessage): void {
+    for (const subscriber of this.byCustomer.get(event.customerId) ?? []) {
+      if (subscriber.waiting) {
+        const resolve = subscriber.waiting;
+        subscriber.waiting = undefined;
+        resolve({ value: event, done: false });
+      } else {
+        subscriber.queue.push(event);
+        if (subscriber.queue.length > MAX_QUEUED_PER_SUBSCRIBER) subscriber.queue.shift();
+      }
+    }
+  }
+
+  /** An iterator over the customer's events from now on. */
+  subscribe(customerId: string): AsyncIterableIterator<AccountLifecycleMessage> {
+    const subscriber: Subscriber = { queue: [], waiting: undefined, done: false };
+    const set = this.byCustomer.get(customerId) ?? new Set<Subscriber>();
+    set.add(subscriber);
+    this.byCustomer.set(customerId, set);
+    const finish = (): IteratorResult<AccountLifecycleMessage> => {
+      subscriber.done = true;
+      set.delete(subscriber);
+      if (set.size === 0) this.byCustomer.delete(customerId);
+      subscriber.waiting?.({ value: undefined, done: true });
+      subscriber.waiting = undefined;
+      return { value: undefined, done: true };
+    };
+    const iterator: AsyncIterableIterator<AccountLifecycleMessage> = {
+      next: () => {
+        const queued = subscriber.queue.shift();
+        if (queued) return Promise.resolve({ value: queued, done: false });
+        if (subscriber.done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          subscriber.waiting = resolve;
+        });
+      },
+      return: () => Promise.resolve(finish()),
+      throw: (error: unknown) => {
+        finish();
+        return Promise.reject(error);
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** Ends every subscription. */
+  closeAll(): void {
+    for (const set of this.byCustomer.values()) {
+      for (const subscriber of set) {
+        subscriber.done = true;
+        subscriber.waiting?.({ value: undefined, done: true });
+      }
+    }
+    this.byCustomer.clear();
+  }
+
+  /** Subscribers in this process (for metrics). */
+  get size(): number {
+    let total = 0;
+    for (const set of this.byCustomer.values()) total += set.size;
+    return total;
+  }
+}

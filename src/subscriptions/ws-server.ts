@@ -1,0 +1,168 @@
+import type { Server } from "node:http";
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import { authenticate } from "../auth/viewer-from-request.js";
+import type { GatewayConfig } from "../config/config.js";
+import type { Viewer } from "../data/viewer.js";
+import type { GatewayContext } from "../graphql/context.js";
+import type { Logger } from "../observability/logger.js";
+import { maskError } from "../server/format-error.js";
+import { originAllowed } from "./origin-check.js";
+
+/** Largest WebSocket message accepted (OWASP: keep it small). */
+export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Close code for a customer over its socket cap (graphql-ws leaves 4400-4499 to servers). */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** graphql-ws's close code for a refused or expired token. */
+export const CLOSE_FORBIDDEN = 4403;
+
+/** What the WebSocket endpoint is built from. */
+export interface WsServerOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  config: GatewayConfig;
+  verifyToken: TokenVerifier;
+  contextFor: (viewer: Viewer) => GatewayContext;
+  logger: Logger;
+  /** Validation rules beyond the spec's, the same ones HTTP applies. */
+  extraRules?: readonly ValidationRule[];
+}
+
+/** The running WebSocket endpoint. */
+export interface WsServerHandle {
+  /** Open sockets (for metrics). */
+  socketCount(): number;
+  /** Completes every subscription and closes every socket with 1001 (going away). */
+  close(): Promise<void>;
+}
+
+type SocketState = {
+  viewer?: Viewer;
+  expiry?: NodeJS.Timeout;
+};
+
+type ConnectionParams = {
+  authorization?: unknown;
+  Authorization?: unknown;
+  actAsCustomer?: unknown;
+};
+
+const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+/**
+ * Serves graphql-ws on `/graphql` of the gateway's HTTP server. At upgrade, a browser Origin must
+ * be allowed. At connection_init, `connectionParams.authorization` (`Bearer <jwt>`) is verified
+ * like the HTTP header: a missing, bad or expired token closes the socket with 4403, and so does
+ * the token's expiry later on; a customer over its socket cap gets 4429. Every operation is
+ * validated with the same rules as HTTP, a socket holds at most the configured number of
+ * subscriptions, and errors are masked as on HTTP.
+ */
+export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
+  const { config, logger } = options;
+  const limits = config.websocket;
+  const socketsByCustomer = new Map<string, number>();
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: "/graphql",
+    maxPayload: WS_MAX_PAYLOAD_BYTES,
+    verifyClient: (info, done) => {
+      const allowed = originAllowed(info.origin, limits.allowedOrigins, config.production);
+      if (!allowed) logger.warn({ origin: info.origin }, "websocket origin refused");
+      done(allowed, 403, "Origin not allowed");
+    },
+  });
+  const rules = [...specifiedRules, ...(options.extraRules ?? [])];
+
+  const release = (state: SocketState) => {
+    clearTimeout(state.expiry);
+    const customerId = state.viewer?.customerId;
+    if (customerId === undefined) return;
+    const remaining = (socketsByCustomer.get(customerId) ?? 1) - 1;
+    if (remaining <= 0) socketsByCustomer.delete(customerId);
+    else socketsByCustomer.set(customerId, remaining);
+    state.viewer = undefined;
+  };
+
+  const server = useServer<ConnectionParams, SocketState>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const auth = await authenticate(
+          options.verifyToken,
+          text(params.authorization) ?? text(params.Authorization),
+          text(params.actAsCustomer),
+        );
+        if (auth.status !== "authenticated") return false;
+        const { customerId } = auth.viewer;
+        const open = socketsByCustomer.get(customerId) ?? 0;
+        if (open >= limits.maxSocketsPerCustomer) {
+          ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, "Too many sockets for this customer");
+          return false;
+        }
+        socketsByCustomer.set(customerId, open + 1);
+        ctx.extra.viewer = auth.viewer;
+        const expiresAt = auth.identity.expiresAt;
+        if (expiresAt !== undefined) {
+          const socket = ctx.extra.socket;
+          ctx.extra.expiry = setTimeout(
+            () => socket.close(CLOSE_FORBIDDEN, "Token expired"),
+            Math.max(0, expiresAt * 1000 - Date.now()),
+          );
+          ctx.extra.expiry.unref();
+        }
+        return true;
+      },
+      onClose: (ctx) => release(ctx.extra),
+      onSubscribe: (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer;
+        if (viewer === undefined) return [new GraphQLError("Not authenticated.")];
+        if (Object.keys(ctx.subscriptions).length >= limits.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerSocket} operations per socket.`, {
+              extensions: { code: "SUBSCRIPTION_LIMIT" },
+            }),
+          ];
+        }
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error.")];
+        }
+        const errors = validate(options.schema, document, rules);
+        if (errors.length > 0) return errors;
+        return {
+          schema: options.schema,
+          document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          contextValue: options.contextFor(viewer),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON())) }
+          : undefined,
+    },
+    wss,
+  );
+
+  return {
+    socketCount: () => wss.clients.size,
+    close: async () => {
+      for (const socket of wss.clients) socket.close(1001, "Server shutting down");
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
