@@ -23,6 +23,8 @@ export interface GatewayConfig {
   webhookSecrets: string[];
   sandbox: { port: number; webhookUrls: string[]; seedSize: number };
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisKeyPrefix: string;
   websocket: {
     /** Browser origins allowed to open a WebSocket; empty means localhost only (development). */
     allowedOrigins: string[];
@@ -93,6 +95,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       seedSize: env.SANDBOX_SEED_SIZE,
     },
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     websocket: {
       allowedOrigins: env.ALLOWED_ORIGINS,
       maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,

@@ -47,6 +47,10 @@ export const envSchema = z.object({
   SANDBOX_WEBHOOK_URL: commaList.pipe(z.array(httpUrl)),
   SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(100_000).default(0),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, ':', '_' or '-', at most 64")
+    .default("fc-gateway"),
   AUTH_JWT_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(httpUrl.optional()),
   AUTH_ISSUER: optionalString,

@@ -4,8 +4,8 @@ import type { AccountLifecycleMessage } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
 import { LocalFanout } from "./local-fanout.js";
 
-/** The Redis channel every gateway instance publishes to and listens on. */
-export const ACCOUNT_EVENTS_CHANNEL = "fc-gateway:account-events";
+/** The Redis channel every gateway instance with the same key prefix publishes to and listens on. */
+export const accountEventsChannel = (prefix: string) => `${prefix}:account-events`;
 
 /**
  * A bus shared by every gateway instance on one Redis: `publish` sends the event once to Redis,
@@ -15,6 +15,7 @@ export const ACCOUNT_EVENTS_CHANNEL = "fc-gateway:account-events";
  */
 export async function redisBus(
   url: string,
+  prefix: string,
   logger: Logger,
 ): Promise<AccountEventBus & { fanout: LocalFanout }> {
   const fanout = new LocalFanout();
@@ -44,11 +45,12 @@ export async function redisBus(
       logger.error({ err: error }, "unreadable account event on the redis bus");
     }
   });
-  await listener.subscribe(ACCOUNT_EVENTS_CHANNEL);
+  const channel = accountEventsChannel(prefix);
+  await listener.subscribe(channel);
   return {
     fanout,
     publish: async (event) => {
-      await publisher.publish(ACCOUNT_EVENTS_CHANNEL, JSON.stringify(event));
+      await publisher.publish(channel, JSON.stringify(event));
     },
     subscribe: (customerId) => fanout.subscribe(customerId),
     healthy: async () => publisher.status === "ready" && listener.status === "ready",

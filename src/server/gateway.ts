@@ -75,8 +75,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   app.disable("x-powered-by");
   const httpServer = createServer(app);
   const schema = buildGatewaySchema();
-  const accountEvents = config.redisUrl ? await redisBus(config.redisUrl, logger) : inProcessBus();
-  const dedupe = config.redisUrl ? await redisDedupe(config.redisUrl) : inMemoryDedupe();
+  const accountEvents = config.redisUrl
+    ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger)
+    : inProcessBus();
+  const dedupe = config.redisUrl
+    ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
+    : inMemoryDedupe();
   const apollo = createApolloServer(
     [
       ApolloServerPluginDrainHttpServer({ httpServer }),

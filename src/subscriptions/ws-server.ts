@@ -126,7 +126,8 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
       onSubscribe: (ctx, _id, payload) => {
         const viewer = ctx.extra.viewer;
         if (viewer === undefined) return [new GraphQLError("Not authenticated.")];
-        if (Object.keys(ctx.subscriptions).length >= limits.maxSubscriptionsPerSocket) {
+        // graphql-ws registers the operation being subscribed before calling this hook.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           return [
             new GraphQLError(`At most ${limits.maxSubscriptionsPerSocket} operations per socket.`, {
               extensions: { code: "SUBSCRIPTION_LIMIT" },

@@ -46,10 +46,9 @@ export function inMemoryDedupe(maxEntries = 1_000_000): EventDedupe {
   };
 }
 
-const keyOf = (eventId: string) => `fc-gateway:webhook-event:${eventId}`;
-
 /** A store shared by every gateway instance on one Redis (SET NX EX, so claims are atomic). */
-export async function redisDedupe(url: string): Promise<EventDedupe> {
+export async function redisDedupe(url: string, prefix: string): Promise<EventDedupe> {
+  const keyOf = (eventId: string) => `${prefix}:webhook-event:${eventId}`;
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,

@@ -72,6 +72,23 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   };
 }
 
+/**
+ * Starts one more gateway on the stack's sandbox (another instance behind the same load balancer),
+ * with `env` on top of the defaults. Close it before the stack.
+ */
+export async function startAnotherGateway(
+  stack: TestStack,
+  env: Record<string, string>,
+): Promise<GatewayHandle> {
+  return startGateway({
+    config: loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...env }),
+    logger: createLogger("silent"),
+    stripeApiBase: stack.sandbox.url,
+    rateLimitRetry: FAST_RATE_LIMIT_RETRY,
+    port: 0,
+  });
+}
+
 /** A GraphQL response as JSON. */
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import type { Client } from "graphql-ws";
+import { createClient } from "graphql-ws";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { GatewayHandle } from "../../src/server/gateway.js";
+import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import {
+  control,
+  createCustomer,
+  startAnotherGateway,
+  startStack,
+  type TestStack,
+  tokenFor,
+} from "../support/gateway.js";
+import { eventually, feed, settle } from "../support/live.js";
+import { accountEvent, deliver, signatureFor } from "../support/webhook.js";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** True when Redis answers PING within a second. */
+async function redisReachable(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const reachable = await redisReachable();
+if (!reachable) {
+  if (process.env.CI)
+    throw new Error(`CI requires Redis at ${REDIS_URL}, and it is not reachable.`);
+  console.warn(
+    `\n!!! SKIPPING the Redis scale-out tests: no Redis at ${REDIS_URL}. They run in CI. !!!\n`,
+  );
+}
+
+describe.skipIf(!reachable)("two gateway instances sharing the machine's real Redis", () => {
+  // A prefix of our own, so parallel runs on one Redis never see each other's events.
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}` };
+  let stack: TestStack;
+  let second: GatewayHandle;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack({ env });
+    second = await startAnotherGateway(stack, env);
+    // The sandbox (Stripe) delivers to instance 1 only; subscribers connect to instance 2.
+    stack.sandbox.setWebhookUrls([`${stack.gateway.url}/webhooks/stripe`]);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await second.close();
+    await stack.close();
+  });
+
+  async function subscribeOnSecond(customer: string) {
+    const client = createClient({
+      url: `${second.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${await tokenFor(stack, customer)}` },
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    const live = feed<{ accountDeactivated: { eventId: string; account: { id: string } } }>(
+      client,
+      "subscription { accountDeactivated { eventId account { id status } } }",
+    );
+    await settle(200);
+    return live;
+  }
+
+  it("a webhook received by instance 1 reaches a subscriber on instance 2, once", async () => {
+    const owner = await createCustomer(stack, 1, 1);
+    const [accountId] = owner.accounts as [string];
+    const live = await subscribeOnSecond(owner.id);
+    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    await eventually(() => live.events.length === 1, 5_000, "the event on instance 2");
+    await settle();
+    expect(live.events).toHaveLength(1);
+    expect(live.events[0]?.accountDeactivated.account.id).toBe(accountId);
+  });
+
+  it("the same event delivered to both instances (concurrently) produces one message", async () => {
+    const owner = await createCustomer(stack, 1, 1);
+    const [accountId] = owner.accounts as [string];
+    stack.sandbox.setWebhookUrls([]);
+    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    stack.sandbox.setWebhookUrls([`${stack.gateway.url}/webhooks/stripe`]);
+    const live = await subscribeOnSecond(owner.id);
+    const account = await (
+      await fetch(`${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`, {
+        headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
+      })
+    ).json();
+    const payload = accountEvent(
+      "financial_connections.account.deactivated",
+      account as Record<string, unknown>,
+    );
+    const secret = stack.config.webhookSecrets[0] ?? "";
+    const answers = await Promise.all(
+      [stack.gateway.url, second.url, stack.gateway.url, second.url].map((url) =>
+        deliver(url, payload, signatureFor(payload, secret)),
+      ),
+    );
+    expect(answers.filter((answer) => answer.body.outcome === "published")).toHaveLength(1);
+    await eventually(() => live.events.length === 1, 5_000, "the one message");
+    const late = await Promise.all(
+      [stack.gateway.url, second.url].map((url) =>
+        deliver(url, payload, signatureFor(payload, secret)),
+      ),
+    );
+    expect(late.map((answer) => answer.body.outcome)).toEqual(["duplicate", "duplicate"]);
+    await settle();
+    expect(live.events).toHaveLength(1);
+  });
+});
