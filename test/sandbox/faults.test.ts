@@ -1,0 +1,147 @@
+/**
+ * The fault API makes the sandbox fail like Stripe fails (status, delay, dropped connection),
+ * and the request counter counts `/v1` requests per route template.
+ */
+import Stripe from "stripe";
+import { beforeAll, describe, expect, it } from "vitest";
+import { stripeClient, stripeError, useHarness } from "../support/sandbox.js";
+
+const { h } = useHarness();
+const RETRIEVE = "GET /v1/financial_connections/accounts/{account}";
+const LIST = "GET /v1/financial_connections/accounts";
+let customer: string;
+let account: string;
+
+beforeAll(async () => {
+  const c = await h().control.createCustomer({ accounts: 2, authorizations: 1 });
+  customer = c.id;
+  account = c.accounts[0] ?? "";
+});
+
+function retrieve() {
+  return h().stripe.financialConnections.accounts.retrieve(account);
+}
+
+describe("injected faults", () => {
+  it("429 is a StripeRateLimitError with code rate_limit, `count` times, then success", async () => {
+    await h().control.resetRequests();
+    await h().control.fault({ status: 429, count: 2, route: RETRIEVE });
+    for (let i = 0; i < 2; i += 1) {
+      const err = await stripeError(retrieve(), Stripe.errors.StripeRateLimitError);
+      expect(err.statusCode).toBe(429);
+      expect(err.code).toBe("rate_limit");
+    }
+    expect((await retrieve()).id).toBe(account);
+    const counts = await h().control.requests();
+    expect(counts.routes[RETRIEVE]).toBe(3);
+    expect(counts.total).toBe(3);
+  });
+
+  it("500 is a StripeAPIError, and only once for count 1", async () => {
+    await h().control.fault({ status: 500, count: 1, route: RETRIEVE });
+    const err = await stripeError(retrieve(), Stripe.errors.StripeAPIError);
+    expect(err.statusCode).toBe(500);
+    expect(err.rawType).toBe("api_error");
+    expect((await retrieve()).id).toBe(account);
+  });
+
+  it("a fault on one route leaves other routes alone", async () => {
+    await h().control.fault({ status: 500, count: 1, route: RETRIEVE });
+    const list = await h().stripe.financialConnections.accounts.list({
+      account_holder: { customer },
+    });
+    expect(list.data.length).toBe(2);
+    await stripeError(retrieve(), Stripe.errors.StripeAPIError);
+  });
+
+  it("a fault without route applies to any /v1 request", async () => {
+    await h().control.fault({ status: 503, count: 1 });
+    const err = await stripeError(
+      h().stripe.financialConnections.accounts.list({ account_holder: { customer } }),
+      Stripe.errors.StripeAPIError,
+    );
+    expect(err.statusCode).toBe(503);
+    expect((await retrieve()).id).toBe(account);
+  });
+
+  it("delay_ms delays the answer, which still succeeds", async () => {
+    await h().control.fault({ delay_ms: 300, count: 1, route: RETRIEVE });
+    const started = Date.now();
+    expect((await retrieve()).id).toBe(account);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    const fastStart = Date.now();
+    await retrieve();
+    expect(Date.now() - fastStart).toBeLessThan(250);
+  });
+
+  it("a delay longer than the client timeout surfaces as a connection error", async () => {
+    await h().control.fault({ delay_ms: 400, count: 1, route: RETRIEVE });
+    const impatient = stripeClient(h().proxy.port, undefined, 100);
+    await stripeError(
+      impatient.financialConnections.accounts.retrieve(account),
+      Stripe.errors.StripeConnectionError,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 350));
+  });
+
+  // stripe-node retries a closed connection once even with maxNetworkRetries: 0
+  // (RequestSender._shouldRetry), so the SDK only surfaces a drop that happens twice in a row.
+  it("drop (twice) is seen by the SDK as a connection error, then the next request succeeds", async () => {
+    await h().control.resetRequests();
+    await h().control.fault({ drop: true, count: 2, route: RETRIEVE });
+    await stripeError(retrieve(), Stripe.errors.StripeConnectionError);
+    const dropped = h().proxy.exchanges.slice(-2);
+    expect(dropped.map((x) => x.status)).toEqual([undefined, undefined]);
+    expect((await retrieve()).id).toBe(account);
+    expect((await h().control.requests()).routes[RETRIEVE]).toBe(3);
+  });
+
+  it("a single drop honours count 1: the SDK's one automatic retry gets through", async () => {
+    await h().control.resetRequests();
+    await h().control.fault({ drop: true, count: 1, route: RETRIEVE });
+    expect((await retrieve()).id).toBe(account);
+    expect(
+      h()
+        .proxy.exchanges.slice(-2)
+        .map((x) => x.status),
+    ).toEqual([undefined, 200]);
+    expect((await h().control.requests()).routes[RETRIEVE]).toBe(2);
+  });
+
+  it("DELETE /_sandbox/faults disarms pending faults", async () => {
+    await h().control.fault({ status: 500, count: 5, route: RETRIEVE });
+    await h().control.clearFaults();
+    expect((await retrieve()).id).toBe(account);
+  });
+});
+
+describe("the request counter", () => {
+  it("counts per method and route template, and resets", async () => {
+    await h().control.resetRequests();
+    expect(await h().control.requests()).toEqual({ total: 0, routes: {} });
+    const accounts = h().stripe.financialConnections.accounts;
+    for (let i = 0; i < 3; i += 1) await accounts.list({ account_holder: { customer } });
+    await accounts.retrieve(account);
+    await accounts.refresh(account, { features: ["balance"] });
+    const counts = await h().control.requests();
+    expect(counts.routes).toEqual({
+      [LIST]: 3,
+      [RETRIEVE]: 1,
+      "POST /v1/financial_connections/accounts/{account}/refresh": 1,
+    });
+    expect(counts.total).toBe(5);
+    await h().control.resetRequests();
+    expect((await h().control.requests()).total).toBe(0);
+  });
+
+  it("counts failed requests too, and not control-API calls", async () => {
+    await h().control.resetRequests();
+    await stripeError(
+      h().stripe.financialConnections.accounts.retrieve("fca_missing3"),
+      Stripe.errors.StripeInvalidRequestError,
+    );
+    await h().control.customers();
+    const counts = await h().control.requests();
+    expect(counts).toEqual({ total: 1, routes: { [RETRIEVE]: 1 } });
+  });
+});
