@@ -7,6 +7,7 @@ import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js"
 import { createLogger } from "./observability/logger.js";
 import { startSandbox } from "./sandbox/server.js";
 import { startGateway } from "./server/gateway.js";
+import { SANDBOX_DEV_WEBHOOK_SECRET } from "./shared/sandbox-defaults.js";
 import { printStartupBanner } from "./startup-banner.js";
 
 async function main(): Promise<void> {
@@ -36,7 +37,16 @@ async function main(): Promise<void> {
     stripeApiBase: target.kind === "embedded-sandbox" ? sandbox?.url : target.apiBase,
   });
   sandbox?.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
-  printStartupBanner({ gatewayUrl: gateway.url, sandboxUrl: sandbox?.url });
+  await printStartupBanner({
+    gatewayUrl: gateway.url,
+    sandboxUrl: sandbox?.url,
+    auth: config.auth,
+    // Only the public dev secret is ever printed; a configured one stays out of the output.
+    webhookSecret:
+      sandbox !== undefined && config.webhookSecrets[0] === SANDBOX_DEV_WEBHOOK_SECRET
+        ? SANDBOX_DEV_WEBHOOK_SECRET
+        : undefined,
+  });
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, "shutting down");

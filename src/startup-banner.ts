@@ -1,23 +1,70 @@
-/** Where things are, for the developer who just ran `npm start`. */
+import type { AuthConfig } from "./auth/auth-config.js";
+import { signToken } from "./auth/sign-token.js";
+
+/** What the banner tells the developer who just ran `npm start`. */
 export interface BannerInput {
   gatewayUrl: string;
+  /** Set in embedded-sandbox mode. */
   sandboxUrl: string | undefined;
+  auth: AuthConfig;
+  /** The webhook secret the embedded sandbox signs with (a public dev value). */
+  webhookSecret: string | undefined;
 }
 
-/** Prints the URLs of the gateway and, in embedded mode, of the sandbox and its control API. */
-export function printStartupBanner({ gatewayUrl, sandboxUrl }: BannerInput): void {
+interface SeededCustomer {
+  id: string;
+  name: string;
+  accounts: string[];
+}
+
+/** The sandbox's seeded customers, or none when it cannot be asked. */
+async function seededCustomers(sandboxUrl: string): Promise<SeededCustomer[]> {
+  try {
+    const response = await fetch(`${sandboxUrl}/_sandbox/customers`);
+    return ((await response.json()) as { data: SeededCustomer[] }).data;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Prints where everything is. In embedded-sandbox mode also a dev token per seeded customer
+ * (the dev secret is public, and these tokens only open the sandbox's made-up data), the dev
+ * webhook secret, and one curl line that makes the sandbox deactivate an account.
+ */
+export async function printStartupBanner(input: BannerInput): Promise<void> {
+  const { gatewayUrl, sandboxUrl } = input;
   const lines = [
     "",
-    `  GraphQL         ${gatewayUrl}/graphql`,
-    `  Stripe webhooks ${gatewayUrl}/webhooks/stripe`,
+    `  GraphQL (HTTP + WebSocket)  ${gatewayUrl}/graphql`,
+    `  Stripe webhooks             ${gatewayUrl}/webhooks/stripe`,
   ];
   if (sandboxUrl !== undefined) {
     lines.push(
-      `  Stripe sandbox  ${sandboxUrl}/v1/financial_connections/...`,
-      `  Seeded data     curl ${sandboxUrl}/_sandbox/customers`,
-      "  Try it          curl -H 'x-dev-customer: <customer id>' -H 'content-type: application/json' \\",
-      `                    -d '{"query":"{ accounts { nodes { id displayName health { state message } } } }"}' ${gatewayUrl}/graphql`,
+      `  Stripe FC sandbox           ${sandboxUrl}/v1/financial_connections/...`,
+      `  Sandbox control API         ${sandboxUrl}/_sandbox/customers`,
     );
+    if (input.webhookSecret !== undefined)
+      lines.push(`  Sandbox webhook secret      ${input.webhookSecret}`);
+    const customers = await seededCustomers(sandboxUrl);
+    if (input.auth.mode === "hs256" && input.auth.usingDevSecret && customers.length > 0) {
+      lines.push("", "  Dev tokens (1 hour; `npm run token -- <customer id>` for more):");
+      for (const customer of customers) {
+        const token = await signToken(input.auth, { customerId: customer.id });
+        lines.push(
+          `    ${customer.name} (${customer.id}, ${customer.accounts.length} accounts)`,
+          `      ${token}`,
+        );
+      }
+    }
+    const first = customers.find((customer) => customer.accounts.length > 0);
+    if (first?.accounts[0] !== undefined) {
+      lines.push(
+        "",
+        "  Make an account break (subscribers of accountDeactivated see it live):",
+        `    curl -X POST ${sandboxUrl}/_sandbox/accounts/${first.accounts[0]}/deactivate -H 'content-type: application/json' -d '{}'`,
+      );
+    }
   }
   process.stdout.write(`${lines.join("\n")}\n\n`);
 }
