@@ -1,0 +1,131 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import type { Client } from "graphql-ws";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import {
+  control,
+  createCustomer,
+  graphql,
+  type SandboxCustomer,
+  startStack,
+  type TestStack,
+} from "../support/gateway.js";
+import { eventually, type Feed, feed, liveClient, settle } from "../support/live.js";
+import { accountEvent, deliverSigned } from "../support/webhook.js";
+
+const hasRedisServer = (() => {
+  try {
+    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasRedisServer) {
+  if (process.env.CI)
+    throw new Error("CI requires the redis-server binary for the Redis restart test.");
+  console.warn(
+    "\n!!! SKIPPING the Redis restart test: no redis-server binary on this machine. !!!\n",
+  );
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Starts a throwaway redis-server of our own (never the shared one) and waits until it answers. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
+  const probe = new Redis(port, "127.0.0.1", {
+    lazyConnect: true,
+    retryStrategy: () => 50,
+    maxRetriesPerRequest: 0,
+  });
+  probe.on("error", () => {});
+  probe.connect().catch(() => {});
+  await eventually(() => probe.status === "ready", 10_000, "redis-server to start");
+  probe.disconnect();
+  return child;
+}
+
+describe.skipIf(!hasRedisServer)("a Redis restart", () => {
+  let port: number;
+  let redis: ChildProcess;
+  let stack: TestStack;
+  let owner: SandboxCustomer;
+  let client: Client;
+  let live: Feed<{ accountDeactivated: { eventId: string } }>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    stack = await startStack({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: `restart-${randomUUID()}` },
+    });
+    stack.sandbox.setWebhookUrls([]);
+    owner = await createCustomer(stack, 1, 1);
+    client = await liveClient(stack, owner.id);
+    live = feed(client, "subscription { accountDeactivated { eventId } }");
+    await settle(200);
+  }, 30_000);
+  afterAll(async () => {
+    await client?.dispose();
+    await stack?.close();
+    redis?.kill("SIGKILL");
+  });
+
+  it("keeps queries working, answers webhooks 5xx while down, and delivers Stripe's retry once Redis is back", async () => {
+    const accountId = owner.accounts[0] as string;
+    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    const account = await (
+      await fetch(`${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`, {
+        headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
+      })
+    ).json();
+    const payload = accountEvent(
+      "financial_connections.account.deactivated",
+      account as Record<string, unknown>,
+    );
+
+    redis.kill("SIGKILL");
+    await new Promise((resolve) => redis.once("exit", resolve));
+
+    const refused = await deliverSigned(stack, payload);
+    expect(refused.status).toBeGreaterThanOrEqual(500);
+    const query = await graphql(stack, "{ accounts { nodes { id status } } }", {}, owner.id);
+    expect(query.status).toBe(200);
+    expect(query.errors).toBeUndefined();
+
+    redis = await startRedis(port);
+    // Stripe retries with backoff; the gateway's Redis clients reconnect and resubscribe meanwhile.
+    await settle(1_000);
+    let accepted = await deliverSigned(stack, payload);
+    for (let attempt = 0; attempt < 20 && accepted.status !== 200; attempt++) {
+      await settle(250);
+      accepted = await deliverSigned(stack, payload);
+    }
+    expect(accepted).toMatchObject({ status: 200, body: { outcome: "published" } });
+    await eventually(() => live.events.length === 1, 10_000, "the event after the restart");
+    expect(live.events).toHaveLength(1);
+  }, 60_000);
+});
