@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import {
   GraphQLError,
   type GraphQLSchema,
+  type ParseOptions,
   parse,
   specifiedRules,
   type ValidationRule,
@@ -14,8 +15,10 @@ import { authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { CostReport, OperationGate } from "../limits/operation-gate.js";
 import type { Logger } from "../observability/logger.js";
 import { maskError } from "../server/format-error.js";
+import { withoutSuggestions } from "../server/schema-exposure.js";
 import { originAllowed } from "./origin-check.js";
 
 /** Largest WebSocket message accepted (OWASP: keep it small). */
@@ -35,6 +38,12 @@ export interface WsServerOptions {
   logger: Logger;
   /** Validation rules beyond the spec's, the same ones HTTP applies. */
   extraRules?: readonly ValidationRule[];
+  /** Parser options, the same as HTTP's (the token limit). */
+  parseOptions?: ParseOptions;
+  /** Strips "Did you mean" suggestions from validation errors (when introspection is off). */
+  hideSuggestions?: boolean;
+  /** Prices and charges each operation before it runs, as on HTTP; a refusal is sent as its error. */
+  gate?: OperationGate;
 }
 
 /** The running WebSocket endpoint. */
@@ -48,6 +57,8 @@ export interface WsServerHandle {
 type SocketState = {
   viewer?: Viewer;
   expiry?: NodeJS.Timeout;
+  /** The cost report of each running operation, by id, added to its results' `extensions`. */
+  costs?: Map<string, CostReport>;
 };
 
 type ConnectionParams = {
@@ -63,8 +74,9 @@ const text = (value: unknown) => (typeof value === "string" ? value : undefined)
  * be allowed. At connection_init, `connectionParams.authorization` (`Bearer <jwt>`) is verified
  * like the HTTP header: a missing, bad or expired token closes the socket with 4403, and so does
  * the token's expiry later on; a customer over its socket cap gets 4429. Every operation is
- * validated with the same rules as HTTP, a socket holds at most the configured number of
- * subscriptions, and errors are masked as on HTTP.
+ * parsed and validated with the same limits as HTTP and passed through the same cost gate (a
+ * subscription is charged once, when it starts; its results carry `extensions.cost`), a socket
+ * holds at most the configured number of subscriptions, and errors are masked as on HTTP.
  */
 export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
   const { config, logger } = options;
@@ -123,7 +135,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         return true;
       },
       onClose: (ctx) => release(ctx.extra),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const viewer = ctx.extra.viewer;
         if (viewer === undefined) return [new GraphQLError("Not authenticated.")];
         // graphql-ws registers the operation being subscribed before calling this hook.
@@ -136,12 +148,28 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         }
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, options.parseOptions);
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error.")];
         }
         const errors = validate(options.schema, document, rules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0)
+          return options.hideSuggestions ? errors.map(withoutSuggestions) : errors;
+        const admission = await options.gate?.admit({
+          document,
+          operationName: payload.operationName,
+          variables: payload.variables,
+          viewer,
+        });
+        const rejection = admission?.rejection;
+        if (rejection) {
+          const extensions = { code: rejection.code, cost: admission?.cost };
+          return [new GraphQLError(rejection.message, { extensions })];
+        }
+        if (admission) {
+          ctx.extra.costs ??= new Map();
+          ctx.extra.costs.set(id, admission.cost);
+        }
         return {
           schema: options.schema,
           document,
@@ -150,10 +178,18 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
           contextValue: options.contextFor(viewer),
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? { ...result, errors: result.errors.map((error) => maskError(error.toJSON())) }
-          : undefined,
+      onNext: (ctx, id, _payload, _args, result) => {
+        const cost = ctx.extra.costs?.get(id);
+        if (!result.errors && cost === undefined) return undefined;
+        return {
+          ...result,
+          errors: result.errors?.map((error) => maskError(error.toJSON())),
+          ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
+        };
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.costs?.delete(id);
+      },
     },
     wss,
   );

@@ -124,6 +124,9 @@ describe("production posture for anonymous introspection", () => {
         NODE_ENV: "production",
         STRIPE_SECRET_KEY: "sk_test_productionLike123",
         AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
+        // Introspection is off in production by default (test/production); enabled here, it
+        // still needs a token.
+        GRAPHQL_INTROSPECTION: "true",
       },
     });
   });

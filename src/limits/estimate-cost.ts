@@ -1,0 +1,154 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type SelectionSetNode,
+} from "graphql";
+import { clampFirst, MAX_PAGE } from "../graphql/connection.js";
+import {
+  FIELD_COST,
+  PER_ID_READS,
+  STRIPE_READ_COST,
+  STRIPE_READS,
+  STRIPE_WRITE_COST,
+  UNPAGED_LIST_ESTIMATE,
+  UNPAGED_LISTS,
+} from "./cost-model.js";
+
+/** The operation to price: a validated document and the request's raw variables. */
+export interface CostRequest {
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  variables?: Record<string, unknown> | null | undefined;
+}
+
+type Walk = {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  variables: Record<string, unknown>;
+  /** Fragments being expanded (validation forbids cycles; this keeps a bad document finite). */
+  expanding: Set<string>;
+};
+
+/**
+ * The cost of the operation the request would run, per src/limits/cost-model.ts, computed with
+ * its variables (so a `first` passed as a variable is priced as it will be clamped). 0 when the
+ * document names no runnable operation (execution then fails without doing anything).
+ */
+export function estimateCost(schema: GraphQLSchema, request: CostRequest): number {
+  const operation = getOperationAST(request.document, request.operationName ?? undefined);
+  const rootType = operation ? schema.getRootType(operation.operation) : undefined;
+  if (!operation || !rootType) return 0;
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    request.variables ?? {},
+  );
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of request.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  }
+  const walk: Walk = {
+    schema,
+    fragments,
+    // Bad variables fail execution before any resolver runs; price the arguments as worst cases.
+    variables: coerced.coerced ?? {},
+    expanding: new Set(),
+  };
+  return selectionSetCost(walk, rootType, operation.selectionSet);
+}
+
+function selectionSetCost(
+  walk: Walk,
+  parentType: GraphQLCompositeType,
+  selectionSet: SelectionSetNode,
+): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      total += fieldCost(walk, parentType, selection);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const type = selection.typeCondition
+        ? walk.schema.getType(selection.typeCondition.name.value)
+        : parentType;
+      if (isCompositeType(type)) total += selectionSetCost(walk, type, selection.selectionSet);
+    } else {
+      const name = selection.name.value;
+      const fragment = walk.fragments.get(name);
+      const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
+      if (!fragment || !isCompositeType(type) || walk.expanding.has(name)) continue;
+      walk.expanding.add(name);
+      total += selectionSetCost(walk, type, fragment.selectionSet);
+      walk.expanding.delete(name);
+    }
+  }
+  return total;
+}
+
+function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode): number {
+  const name = node.name.value;
+  if (name === "__schema" || name === "__type") return 0;
+  const definition =
+    isObjectType(parentType) || isInterfaceType(parentType)
+      ? parentType.getFields()[name]
+      : undefined;
+  if (!definition) return FIELD_COST; // __typename
+  const coordinate = `${parentType.name}.${name}`;
+  const fetch = stripeCost(walk.schema, parentType, coordinate);
+  const childType = getNamedType(definition.type);
+  const children =
+    node.selectionSet && isCompositeType(childType)
+      ? selectionSetCost(walk, childType, node.selectionSet)
+      : 0;
+  const items = multiplier(walk, definition, node, coordinate);
+  return PER_ID_READS.has(coordinate)
+    ? FIELD_COST + items * (fetch + children)
+    : FIELD_COST + fetch + items * children;
+}
+
+function stripeCost(
+  schema: GraphQLSchema,
+  parentType: GraphQLCompositeType,
+  coordinate: string,
+): number {
+  if (parentType === schema.getMutationType()) return STRIPE_WRITE_COST;
+  if (parentType === schema.getSubscriptionType()) return STRIPE_READ_COST;
+  return STRIPE_READS.has(coordinate) ? STRIPE_READ_COST : 0;
+}
+
+/** How many items the field can return, with its arguments as execution will see them. */
+function multiplier(
+  walk: Walk,
+  definition: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  coordinate: string,
+): number {
+  const hasFirst = definition.args.some((arg) => arg.name === "first");
+  if (!hasFirst && !PER_ID_READS.has(coordinate)) {
+    return UNPAGED_LISTS.has(coordinate) ? UNPAGED_LIST_ESTIMATE : 1;
+  }
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(definition, node, walk.variables);
+  } catch {
+    return MAX_PAGE; // execution will reject the arguments; price the worst case meanwhile
+  }
+  if (PER_ID_READS.has(coordinate)) {
+    const ids = Array.isArray(args.ids) ? args.ids.length : MAX_PAGE;
+    return Math.min(ids, MAX_PAGE);
+  }
+  const first = typeof args.first === "number" ? args.first : undefined;
+  return clampFirst(first, MAX_PAGE);
+}

@@ -1,0 +1,95 @@
+import type { GraphQLSchema } from "graphql";
+import type { Viewer } from "../data/viewer.js";
+import type { Logger } from "../observability/logger.js";
+import type { CostBudget } from "./cost-budget.js";
+import { type CostRequest, estimateCost } from "./estimate-cost.js";
+
+/** What an operation cost, reported to the client in the response's `extensions.cost`. */
+export interface CostReport {
+  /** The operation's estimated cost (src/limits/cost-model.ts). */
+  requested: number;
+  /** Points the customer has left in this window; absent when nothing was charged. */
+  remaining?: number;
+  /** ISO time when the customer's budget is full again; absent when nothing was charged. */
+  resetAt?: string;
+}
+
+/** Why an operation is refused before it runs; each transport turns it into its own error. */
+export interface Rejection {
+  code: "GRAPHQL_VALIDATION_FAILED" | "RATE_LIMITED";
+  message: string;
+  /** The HTTP status to answer with on HTTP: 400 over the cost limit, 429 over budget. */
+  httpStatus: 400 | 429;
+  /** Whole seconds until the budget refills (the `Retry-After` header), when rate limited. */
+  retryAfterSeconds?: number;
+}
+
+/** The gate's answer: the cost report, and a rejection when the operation must not run. */
+export interface Admission {
+  cost: CostReport;
+  rejection?: Rejection;
+}
+
+/** An operation about to run: its validated document, variables and viewer. */
+export interface AdmissionRequest extends CostRequest {
+  viewer: Viewer | null;
+}
+
+/** Decides, before execution, whether an operation may run. Shared by HTTP and WebSocket. */
+export interface OperationGate {
+  admit(request: AdmissionRequest): Promise<Admission>;
+}
+
+/**
+ * The gate: prices the operation with its variables, refuses it (GRAPHQL_VALIDATION_FAILED, 400)
+ * over `maxCost`, then charges it to the viewer's customer and refuses it (RATE_LIMITED, 429)
+ * when the customer's budget for the minute cannot cover it. Anonymous operations (development
+ * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
+ * the operation is admitted uncharged and a warning logged: queries keep working.
+ */
+export function createOperationGate(options: {
+  schema: GraphQLSchema;
+  maxCost: number;
+  budget: CostBudget;
+  logger: Logger;
+}): OperationGate {
+  const { schema, maxCost, budget, logger } = options;
+  return {
+    admit: async (request) => {
+      const requested = estimateCost(schema, request);
+      if (requested > maxCost) {
+        return {
+          cost: { requested },
+          rejection: {
+            code: "GRAPHQL_VALIDATION_FAILED",
+            message: `Query cost limit of ${maxCost} exceeded, found ${requested}.`,
+            httpStatus: 400,
+          },
+        };
+      }
+      if (request.viewer === null) return { cost: { requested } };
+      let spend: Awaited<ReturnType<CostBudget["spend"]>>;
+      try {
+        spend = await budget.spend(request.viewer.customerId, requested);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
+        return { cost: { requested } };
+      }
+      const cost = {
+        requested,
+        remaining: spend.remaining,
+        resetAt: spend.resetAt.toISOString(),
+      };
+      if (spend.allowed) return { cost };
+      return {
+        cost,
+        rejection: {
+          code: "RATE_LIMITED",
+          message: `Cost budget exhausted: this operation costs ${requested} and ${spend.remaining} is left until ${cost.resetAt}.`,
+          httpStatus: 429,
+          retryAfterSeconds: Math.max(1, Math.ceil((spend.resetAt.getTime() - Date.now()) / 1000)),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  BUDGET_WINDOW_MS,
+  type CostBudget,
+  inMemoryCostBudget,
+} from "../../src/limits/cost-budget.js";
+import { redisCostBudget } from "../../src/limits/redis-cost-budget.js";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** True when Redis answers PING within a second. */
+async function redisReachable(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+const reachable = await redisReachable();
+if (!reachable && process.env.CI) {
+  throw new Error(`CI requires Redis at ${REDIS_URL}, and it is not reachable.`);
+}
+
+/** The contract both stores keep; `make` gives a fresh budget of `limit` points. */
+function budgetContract(make: (limit: number) => Promise<CostBudget>) {
+  const budgets: CostBudget[] = [];
+  const fresh = async (limit: number) => {
+    const budget = await make(limit);
+    budgets.push(budget);
+    return budget;
+  };
+  afterAll(async () => {
+    for (const budget of budgets) await budget.close();
+  });
+
+  it("allows spending up to the limit and refuses one point more", async () => {
+    const budget = await fresh(10);
+    expect(await budget.spend("cus_a", 10)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await budget.spend("cus_a", 1)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
+  it("charges nothing for a refused spend", async () => {
+    const budget = await fresh(10);
+    await budget.spend("cus_a", 6);
+    expect(await budget.spend("cus_a", 5)).toMatchObject({ allowed: false, remaining: 4 });
+    expect(await budget.spend("cus_a", 4)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it("keeps each customer's budget apart", async () => {
+    const budget = await fresh(10);
+    await budget.spend("cus_a", 10);
+    expect(await budget.spend("cus_b", 3)).toMatchObject({ allowed: true, remaining: 7 });
+  });
+
+  it("refills within one window of the first spend", async () => {
+    const budget = await fresh(10);
+    const before = Date.now();
+    const { resetAt } = await budget.spend("cus_a", 1);
+    expect(resetAt.getTime()).toBeGreaterThan(before);
+    expect(resetAt.getTime()).toBeLessThanOrEqual(Date.now() + BUDGET_WINDOW_MS);
+  });
+}
+
+describe("the in-memory cost budget", () => {
+  budgetContract(async (limit) => inMemoryCostBudget(limit));
+
+  it("opens a customer's window at its first spend and refills when the window closes", async () => {
+    let now = 1_000_000;
+    const budget = inMemoryCostBudget(10, () => now);
+    await budget.spend("cus_a", 10);
+    now += BUDGET_WINDOW_MS - 1;
+    expect((await budget.spend("cus_a", 1)).allowed).toBe(false);
+    now += 1;
+    expect(await budget.spend("cus_a", 1)).toEqual({
+      allowed: true,
+      remaining: 9,
+      resetAt: new Date(now + BUDGET_WINDOW_MS),
+    });
+  });
+});
+
+describe.skipIf(!reachable)("the Redis cost budget", () => {
+  budgetContract((limit) => redisCostBudget(REDIS_URL, `test-${randomUUID()}`, limit));
+
+  it("is shared by every instance on the same Redis and prefix", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const one = await redisCostBudget(REDIS_URL, prefix, 10);
+    const two = await redisCostBudget(REDIS_URL, prefix, 10);
+    try {
+      await one.spend("cus_a", 7);
+      expect(await two.spend("cus_a", 4)).toMatchObject({ allowed: false, remaining: 3 });
+      expect(await two.spend("cus_a", 3)).toMatchObject({ allowed: true, remaining: 0 });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+});
