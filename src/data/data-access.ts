@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
 import { codedError, fromStripeError, notFound } from "../graphql/errors.js";
-import { createLoaders } from "../loaders/create-loaders.js";
+import { createLoaders, type LoaderBatchListener } from "../loaders/create-loaders.js";
 import type {
   CreatedSession,
   CreateSessionParams,
@@ -70,12 +70,19 @@ export interface DataAccessOptions {
   viewer: Viewer | null;
   /** Most Stripe calls this operation may have in flight at once. */
   maxConcurrency: number;
+  /** Told each loader batch's size (metrics). */
+  onLoaderBatch?: LoaderBatchListener;
 }
 
 /** Builds the per-operation data access (its loaders and concurrency cap are its own). */
-export function createDataAccess({ fc, viewer, maxConcurrency }: DataAccessOptions): DataAccess {
+export function createDataAccess({
+  fc,
+  viewer,
+  maxConcurrency,
+  onLoaderBatch,
+}: DataAccessOptions): DataAccess {
   const limit = pLimit(maxConcurrency);
-  const loaders = createLoaders(fc, limit);
+  const loaders = createLoaders(fc, limit, onLoaderBatch);
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
   const requireViewer = (): Viewer => {

@@ -16,16 +16,24 @@ export interface Loaders {
   session: DataLoader<string, StripeSession>;
 }
 
+/** Told the size of every batch a loader dispatches (for metrics). */
+export type LoaderBatchListener = (loader: string, size: number) => void;
+
 /** Creates fresh loaders for one operation. A failed fetch rejects only its own key. */
-export function createLoaders(fc: FcApi, limit: LimitFunction): Loaders {
+export function createLoaders(
+  fc: FcApi,
+  limit: LimitFunction,
+  onBatch: LoaderBatchListener = () => {},
+): Loaders {
   const loaderOf = <T>(kind: string, fetchOne: (id: string) => Promise<T>) =>
-    new DataLoader<string, T>((ids) =>
-      Promise.all(
+    new DataLoader<string, T>((ids) => {
+      onBatch(kind, ids.length);
+      return Promise.all(
         ids.map((id) =>
           limit(() => fetchOne(id)).catch((error: unknown) => fromStripeError(error, kind, id)),
         ),
-      ),
-    );
+      );
+    });
   return {
     account: loaderOf("account", (id) => fc.retrieveAccount(id)),
     authorization: loaderOf("authorization", (id) => fc.retrieveAuthorization(id)),

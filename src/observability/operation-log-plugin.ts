@@ -3,16 +3,18 @@ import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "./logger.js";
 
 /**
- * Logs one line per GraphQL operation: its name and type, duration, Stripe calls by route and in
- * total, and the error codes it answered with. Never the response (it may hold a relink
- * `clientSecret`) and never variables' values above trace level.
+ * Logs one line per GraphQL operation: its request id (`x-request-id`), name and type,
+ * duration, Stripe calls by route and in total, and the error codes it answered with. Never
+ * the response (it may hold a relink `clientSecret`) and never variables' values above trace level.
  */
 export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ request }) {
       const started = performance.now();
+      // Set (or made up) by requestIdMiddleware before Apollo sees the request.
+      const requestId = request.http?.headers.get("x-request-id") ?? null;
       logger.trace(
-        { query: request.query, operationName: request.operationName },
+        { requestId, query: request.query, operationName: request.operationName },
         "graphql request",
       );
       return {
@@ -21,6 +23,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCo
           const total = Object.values(stripeCalls).reduce((sum, count) => sum + count, 0);
           logger.info(
             {
+              requestId,
               operation: operation?.name?.value ?? null,
               type: operation?.operation ?? null,
               durationMs: Math.round((performance.now() - started) * 10) / 10,

@@ -46,7 +46,14 @@ export async function redisBus(
     }
   });
   const channel = accountEventsChannel(prefix);
-  await listener.subscribe(channel);
+  // Subscribe now if Redis is up, and on every (re)connection: a Redis down at start-up must not
+  // stop the gateway (readiness reports it instead), and must be listened to once it is back.
+  const subscribe = () =>
+    listener
+      .subscribe(channel)
+      .catch((error: Error) => logger.warn({ err: error.message }, "redis bus not subscribed yet"));
+  listener.on("ready", () => void subscribe());
+  await subscribe();
   return {
     fanout,
     publish: async (event) => {

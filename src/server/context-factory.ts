@@ -2,9 +2,10 @@ import type Stripe from "stripe";
 import { createDataAccess } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { LoaderBatchListener } from "../loaders/create-loaders.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
-import { createFcApi } from "../stripe/fc-api.js";
+import { createFcApi, type FcApiShared } from "../stripe/fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 
 /** What every operation's context is built from. */
@@ -14,6 +15,10 @@ export interface ContextFactoryOptions {
   maxConcurrency: number;
   relinkKeys: IdempotencyKeyStore;
   accountEvents: AccountEventBus;
+  /** The process-wide Stripe limiter and call metrics, shared by every operation. */
+  stripeShared?: FcApiShared;
+  /** Told each loader batch's size (metrics). */
+  onLoaderBatch?: LoaderBatchListener;
 }
 
 /**
@@ -23,11 +28,21 @@ export interface ContextFactoryOptions {
 export function contextFactory(options: ContextFactoryOptions) {
   return (viewer: Viewer | null): GatewayContext => {
     const stripeCalls = new Map<string, number>();
-    const fc = createFcApi(options.stripe, options.retryPolicy, (route) => {
-      stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
-    });
+    const fc = createFcApi(
+      options.stripe,
+      options.retryPolicy,
+      (route) => {
+        stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
+      },
+      options.stripeShared,
+    );
     const freshData = () =>
-      createDataAccess({ fc, viewer, maxConcurrency: options.maxConcurrency });
+      createDataAccess({
+        fc,
+        viewer,
+        maxConcurrency: options.maxConcurrency,
+        ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
+      });
     const context: GatewayContext = {
       viewer,
       relinkKeys: options.relinkKeys,

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import { type RateLimitRetryPolicy, withRateLimitRetry } from "./rate-limit-retry.js";
+import { type StripeLimiter, UNLIMITED } from "./token-bucket.js";
 import type {
   StripeAccount,
   StripeAccountOwner,
@@ -77,19 +78,55 @@ export function withoutClientSecret(session: StripeSession): StripeSession {
 /** Called after every Stripe call with its route template; used for per-operation counts and metrics. */
 export type StripeCallListener = (route: string) => void;
 
-/** Builds the FcApi over one SDK instance. */
+/** Called once per attempt that reached (or failed to reach) Stripe, with its status label. */
+export type StripeOutcomeListener = (route: string, status: string) => void;
+
+/** The gateway-wide pieces every FcApi of one process shares. */
+export interface FcApiShared {
+  /** The process's one limiter; every attempt, retries included, waits for a token. */
+  limiter?: StripeLimiter;
+  onOutcome?: StripeOutcomeListener;
+}
+
+/** "200" on success, the HTTP status of an answered error, else "network" (timeouts included). */
+export function stripeStatusLabel(error: unknown): string {
+  if (typeof error === "object" && error !== null) {
+    const { statusCode } = error as { statusCode?: unknown };
+    if (typeof statusCode === "number") return String(statusCode);
+  }
+  return "network";
+}
+
+/**
+ * Builds the FcApi over one SDK instance. Every call goes through `call`: the shared limiter,
+ * then the attempt, retried on 429 per `policy` (each retry waits for a token again).
+ */
 export function createFcApi(
   stripe: Stripe,
   policy: RateLimitRetryPolicy,
   onCall: StripeCallListener = () => {},
+  shared: FcApiShared = {},
 ): FcApi {
+  const limiter = shared.limiter ?? UNLIMITED;
+  const onOutcome = shared.onOutcome ?? (() => {});
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
-    withRateLimitRetry(() => {
-      onCall(route);
-      // The SDK's GA types lack the preview fields the pinned version returns; the generated
-      // wire types (from Stripe's preview OpenAPI description) describe what arrives.
-      return attempt() as Promise<T>;
-    }, policy);
+    withRateLimitRetry(
+      () =>
+        limiter.schedule(async () => {
+          onCall(route);
+          try {
+            // The SDK's GA types lack the preview fields the pinned version returns; the
+            // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
+            const result = (await attempt()) as T;
+            onOutcome(route, "200");
+            return result;
+          } catch (error) {
+            onOutcome(route, stripeStatusLabel(error));
+            throw error;
+          }
+        }),
+      policy,
+    );
   const get = (path: string, params: Record<string, unknown> = {}) =>
     stripe.rawRequest("GET", path, params);
   // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.

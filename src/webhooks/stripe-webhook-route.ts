@@ -17,6 +17,11 @@ export interface WebhookRouteOptions {
    * Stripe retries).
    */
   onEvent: (event: Stripe.Event) => Promise<{ status: number; outcome: string }>;
+  /**
+   * Told what became of every delivery (for metrics): `onEvent`'s outcome, "rejected" (400, 413
+   * is answered before this route) or "failed" (500).
+   */
+  onOutcome?: (outcome: string) => void;
 }
 
 /**
@@ -42,14 +47,17 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
       } catch (error) {
         const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
         options.logger.warn({ reason }, "webhook rejected");
+        options.onOutcome?.("rejected");
         response.status(400).json({ error: reason });
         return;
       }
       try {
         const { status, outcome } = await options.onEvent(event);
+        options.onOutcome?.(outcome);
         response.status(status).json({ received: status < 300, outcome });
       } catch (error) {
         options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
+        options.onOutcome?.("failed");
         response.status(500).json({ error: "Event not accepted; retry later." });
       }
     },

@@ -1,0 +1,124 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** Where the gauges read their current values, set once the gateway's parts exist. */
+export interface GaugeSources {
+  liveSubscriptions: () => number;
+  sockets: () => number;
+  stripeQueued: () => number;
+}
+
+/** Most distinct operation names kept as label values; later ones count as "other". */
+const MAX_OPERATION_NAMES = 200;
+
+/**
+ * One gateway's Prometheus metrics, in a Registry of its own (never prom-client's global one), so
+ * several gateways in one process (tests, the bench) keep separate counts. Names are prefixed
+ * `fc_gateway_`; label values are bounded (routes are templates, operation names are capped).
+ */
+export interface GatewayMetrics {
+  registry: Registry;
+  operations: Counter<"type" | "name">;
+  operationDuration: Histogram<"type">;
+  errors: Counter<"code">;
+  stripeCalls: Counter<"route" | "status">;
+  stripeLimiterWait: Histogram;
+  loaderBatchSize: Histogram<"loader">;
+  webhookReceived: Counter;
+  webhookOutcomes: Counter<"outcome">;
+  /** The operation name to use as a label: the name, "anonymous", or "other" past the cap. */
+  operationLabel(name: string | null | undefined): string;
+  /** Points the gauges at the live values (subscriptions, sockets, limiter queue). */
+  setGaugeSources(sources: Partial<GaugeSources>): void;
+}
+
+/** Creates a fresh registry with every gateway metric registered in it. */
+export function createGatewayMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const sources: GaugeSources = {
+    liveSubscriptions: () => 0,
+    sockets: () => 0,
+    stripeQueued: () => 0,
+  };
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge(
+    "fc_gateway_live_subscriptions",
+    "Subscriptions to account events held by this process.",
+    () => sources.liveSubscriptions(),
+  );
+  gauge("fc_gateway_websocket_sockets", "Open graphql-ws sockets.", () => sources.sockets());
+  gauge("fc_gateway_stripe_limiter_queued", "Stripe calls waiting for the rate limiter.", () =>
+    sources.stripeQueued(),
+  );
+  const names = new Set<string>();
+  return {
+    registry,
+    operations: new Counter({
+      name: "fc_gateway_graphql_operations_total",
+      help: "GraphQL operations answered over HTTP, by type and operation name.",
+      labelNames: ["type", "name"],
+      registers,
+    }),
+    operationDuration: new Histogram({
+      name: "fc_gateway_graphql_operation_duration_seconds",
+      help: "Time from request to response of GraphQL operations over HTTP.",
+      labelNames: ["type"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    errors: new Counter({
+      name: "fc_gateway_graphql_errors_total",
+      help: "GraphQL errors answered, by extensions.code.",
+      labelNames: ["code"],
+      registers,
+    }),
+    stripeCalls: new Counter({
+      name: "fc_gateway_stripe_calls_total",
+      help: "Stripe API attempts, by route template and HTTP status ('network' when none came back).",
+      labelNames: ["route", "status"],
+      registers,
+    }),
+    stripeLimiterWait: new Histogram({
+      name: "fc_gateway_stripe_limiter_wait_seconds",
+      help: "Time Stripe calls waited for the client-side rate limiter.",
+      buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    loaderBatchSize: new Histogram({
+      name: "fc_gateway_dataloader_batch_size",
+      help: "Distinct keys per DataLoader batch, by loader.",
+      labelNames: ["loader"],
+      buckets: [1, 2, 5, 10, 20, 50, 100],
+      registers,
+    }),
+    webhookReceived: new Counter({
+      name: "fc_gateway_webhook_events_received_total",
+      help: "Deliveries to /webhooks/stripe, whatever became of them.",
+      registers,
+    }),
+    webhookOutcomes: new Counter({
+      name: "fc_gateway_webhook_events_total",
+      help: "Webhook deliveries by outcome: published, duplicate, ignored, stale, in_progress, rejected (bad signature or body), failed (5xx).",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    operationLabel: (name) => {
+      if (!name) return "anonymous";
+      if (names.has(name)) return name;
+      if (names.size >= MAX_OPERATION_NAMES) return "other";
+      names.add(name);
+      return name;
+    },
+    setGaugeSources: (next) => {
+      Object.assign(sources, next);
+    },
+  };
+}

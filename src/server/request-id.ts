@@ -1,0 +1,24 @@
+import { randomUUID } from "node:crypto";
+import type { RequestHandler } from "express";
+
+/** The header a request id arrives in and is echoed back in. */
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** What a caller's id may look like: short and log-safe (no spaces, quotes or control characters). */
+const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every HTTP request an id: the caller's `x-request-id` when it is 1..128 characters of
+ * `[A-Za-z0-9._:-]`, else a fresh UUID. The id is echoed in the response's `x-request-id` and
+ * written back to the request's headers, so later handlers (Apollo's plugins included) read it
+ * from one place.
+ */
+export function requestIdMiddleware(): RequestHandler {
+  return (request, response, next) => {
+    const offered = request.header(REQUEST_ID_HEADER);
+    const id = offered !== undefined && ACCEPTED_ID.test(offered) ? offered : randomUUID();
+    request.headers[REQUEST_ID_HEADER] = id;
+    response.setHeader(REQUEST_ID_HEADER, id);
+    next();
+  };
+}

@@ -1,0 +1,23 @@
+import type { GatewayMetrics } from "../observability/metrics.js";
+import type { FcApiShared } from "../stripe/fc-api.js";
+import { createStripeLimiter, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
+import type { StripeLimiter } from "../stripe/token-bucket.js";
+
+/**
+ * The process-wide side of every FcApi a gateway builds: its one rate limiter (created here,
+ * once per gateway) and the Stripe call metrics. Every operation's FcApi, the webhook path's and
+ * the readiness probe's share it, so together they stay under `limit`.
+ */
+export function createStripeGate(
+  limit: StripeRateLimit,
+  metrics: GatewayMetrics,
+): FcApiShared & { limiter: StripeLimiter } {
+  const limiter = createStripeLimiter(limit, (waitedMs) =>
+    metrics.stripeLimiterWait.observe(waitedMs / 1000),
+  );
+  metrics.setGaugeSources({ stripeQueued: () => limiter.queued() });
+  return {
+    limiter,
+    onOutcome: (route, status) => metrics.stripeCalls.inc({ route, status }),
+  };
+}

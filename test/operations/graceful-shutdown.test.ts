@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../src/observability/logger.js";
+import { exitOnSignals, gracefulShutdown } from "../../src/server/shutdown.js";
+import {
+  control,
+  createCustomer,
+  graphql,
+  LogSink,
+  requestCounts,
+  resetRequests,
+  startStack,
+  type TestStack,
+} from "../support/gateway.js";
+import { feed, liveClient, settle } from "../support/live.js";
+
+const DASHBOARD = "query Dashboard { accounts { nodes { id status authorization { id } } } }";
+const IN_FLIGHT = 30;
+
+let stack: TestStack;
+const sink = new LogSink();
+beforeAll(async () => {
+  stack = await startStack({
+    env: { RATE_LIMIT_COST_PER_MINUTE: "100000000", STRIPE_RATE_LIMIT_PER_SECOND: "10000" },
+  });
+});
+afterAll(() => stack.sandbox.close());
+
+/** A graphql-ws client with one live subscription; resolves with the code its socket closed with. */
+async function subscribedSocket(customerId: string) {
+  const client = await liveClient(stack, customerId);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    client.on("closed", (event) => {
+      const { code, reason } = event as { code: number; reason: string };
+      resolve({ code, reason });
+    }),
+  );
+  const live = feed(client, "subscription { accountDeactivated { eventId } }");
+  await settle(150);
+  return { closed, live };
+}
+
+describe("graceful shutdown", () => {
+  it("during load: accepted requests all complete with 200 and data, new connections are refused (never a 5xx), sockets close with 1001", async () => {
+    const customer = await createCustomer(stack, 5, 2);
+    const socket = await subscribedSocket(customer.id);
+    // Every upstream call of the load takes 400 ms, so the queries are in flight at SIGTERM.
+    await resetRequests(stack);
+    await control(stack, "POST", "/_sandbox/faults", { delay_ms: 400, count: IN_FLIGHT * 3 });
+    const load = Array.from({ length: IN_FLIGHT }, () =>
+      graphql(stack, DASHBOARD, {}, customer.id),
+    );
+    // Wait until every query reached the upstream: all were accepted by the gateway.
+    for (let i = 0; i < 100 && (await requestCounts(stack)).total < IN_FLIGHT; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await requestCounts(stack)).total).toBeGreaterThanOrEqual(IN_FLIGHT);
+
+    const shutdown = gracefulShutdown({
+      logger: createLogger("info", sink),
+      timeoutMs: 10_000,
+      steps: [{ name: "gateway", close: () => stack.gateway.close() }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const late = await fetch(`${stack.gateway.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    }).then(
+      (response) => response.status,
+      () => "refused" as const,
+    );
+
+    const answers = await Promise.all(load);
+    expect(await shutdown).toEqual({ clean: true });
+    expect(answers.map((answer) => answer.status)).toEqual(Array(IN_FLIGHT).fill(200));
+    expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+    expect(late).toBe("refused");
+    expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    const messages = sink.lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(["closed", "shutdown complete"]);
+  });
+});
+
+describe("exitOnSignals", () => {
+  const fakeProcess = () => {
+    const listeners = new Map<string, () => void>();
+    return {
+      listeners,
+      once: (signal: string, listener: () => void) => listeners.set(signal, listener),
+      removeListener: (signal: string) => listeners.delete(signal),
+      emit: (signal: string) => listeners.get(signal)?.(),
+    };
+  };
+
+  it("runs the shutdown on SIGTERM and exits 0 when it was clean, 1 when not", async () => {
+    for (const clean of [true, false]) {
+      const target = fakeProcess();
+      const exit = vi.fn();
+      exitOnSignals({
+        signals: ["SIGTERM", "SIGINT"],
+        logger: createLogger("silent"),
+        shutdown: async () => ({ clean }),
+        exit,
+        target,
+      });
+      target.emit("SIGTERM");
+      await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(clean ? 0 : 1));
+    }
+  });
+
+  it("exits at once with 1 on a second signal during a shutdown that hangs", () => {
+    const target = fakeProcess();
+    const exit = vi.fn();
+    const shutdown = vi.fn(() => new Promise<{ clean: boolean }>(() => {}));
+    exitOnSignals({ signals: ["SIGTERM"], logger: createLogger("silent"), shutdown, exit, target });
+    target.emit("SIGTERM");
+    expect(exit).not.toHaveBeenCalled();
+    target.emit("SIGTERM");
+    expect(shutdown).toHaveBeenCalledTimes(1);
+    expect(exit).toHaveBeenCalledWith(1);
+  });
+
+  it("gracefulShutdown reports a failing or hanging step as unclean, and still resolves", async () => {
+    const logger = createLogger("silent");
+    const failing = await gracefulShutdown({
+      logger,
+      timeoutMs: 1_000,
+      steps: [{ name: "redis", close: () => Promise.reject(new Error("boom")) }],
+    });
+    expect(failing).toEqual({ clean: false });
+    const hanging = await gracefulShutdown({
+      logger,
+      timeoutMs: 50,
+      steps: [{ name: "stuck", close: () => new Promise(() => {}) }],
+    });
+    expect(hanging).toEqual({ clean: false });
+  });
+});

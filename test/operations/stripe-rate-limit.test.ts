@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { signToken } from "../../src/auth/sign-token.js";
+import { loadConfig } from "../../src/config/config.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
+import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
+import { FAST_RATE_LIMIT_RETRY } from "../support/gateway.js";
+import {
+  type RateLimitedUpstream,
+  startRateLimitedUpstream,
+} from "../support/rate-limited-upstream.js";
+
+const DASHBOARD = `query Dashboard { accounts(first: 100) { nodes { id status health { state }
+  authorization { id status } } } }`;
+
+/** Stripe's limit the emulated upstream enforces in these tests (per second). */
+const UPSTREAM_LIMIT = 50;
+/** Concurrent dashboard queries in a burst: 4 Stripe calls each, 160 in all. */
+const BURST = 40;
+
+const running: { sandbox: SandboxHandle; upstream: RateLimitedUpstream; gateway: GatewayHandle }[] =
+  [];
+afterEach(async () => {
+  for (const { sandbox, upstream, gateway } of running.splice(0)) {
+    await gateway.close();
+    await upstream.close();
+    await sandbox.close();
+  }
+});
+
+/** A sandbox behind the rate-limited proxy, and a gateway (limiter at `perSecond`) in front. */
+async function limitedStack(env: Record<string, string>) {
+  const sandbox = await startSandbox({ port: 0 });
+  const upstream = await startRateLimitedUpstream(sandbox.url, UPSTREAM_LIMIT);
+  // The per-tenant cost budget is another concern: lifted so the burst measures only the limiter.
+  const config = loadConfig({
+    STRIPE_MAX_RETRIES: "0",
+    RATE_LIMIT_COST_PER_MINUTE: "100000000",
+    ...env,
+  });
+  const gateway = await startGateway({
+    config,
+    logger: createLogger("silent"),
+    stripeApiBase: upstream.url,
+    rateLimitRetry: FAST_RATE_LIMIT_RETRY,
+    port: 0,
+  });
+  running.push({ sandbox, upstream, gateway });
+  const response = await fetch(`${sandbox.url}/_sandbox/customers`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ accounts: 10, authorizations: 3 }),
+  });
+  const customer = (await response.json()) as { id: string };
+  const token = await signToken(config.auth, { customerId: customer.id });
+  const burst = () =>
+    Promise.all(
+      Array.from({ length: BURST }, async () => {
+        const answer = await fetch(`${gateway.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: DASHBOARD }),
+        });
+        return (await answer.json()) as {
+          data?: { accounts: { nodes: unknown[] } };
+          errors?: unknown[];
+        };
+      }),
+    );
+  return { upstream, burst };
+}
+
+describe("the client-side Stripe rate limiter", () => {
+  it("keeps a burst of concurrent dashboard queries under the upstream's limit: zero 429s, every query answered", async () => {
+    const { upstream, burst } = await limitedStack({
+      STRIPE_RATE_LIMIT_PER_SECOND: String(UPSTREAM_LIMIT),
+    });
+    const answers = await burst();
+    const stats = upstream.stats();
+    expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+    expect(answers.every((answer) => answer.data?.accounts.nodes.length === 10)).toBe(true);
+    expect(stats.requests).toBe(BURST * 4);
+    expect(stats.rateLimited).toBe(0);
+    // The limiter promises at most the limit in any one-second window as it sends; arrivals
+    // upstream jitter (new connections, a busy event loop), so 10% is allowed on top.
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(UPSTREAM_LIMIT * 1.1);
+    // Queued, not dropped: the burst took about (160 - burst) / refill seconds.
+    expect(stats.spanMs).toBeGreaterThan(2_500);
+  });
+
+  it("is what prevents the 429s: with a limit far above the upstream's, the same burst is refused upstream", async () => {
+    const { upstream, burst } = await limitedStack({ STRIPE_RATE_LIMIT_PER_SECOND: "10000" });
+    await burst();
+    expect(upstream.stats().rateLimited).toBeGreaterThan(0);
+    expect(upstream.stats().maxPerSecond).toBeGreaterThan(UPSTREAM_LIMIT);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/config.js";
+import { createTokenBucket } from "../../src/stripe/token-bucket.js";
+import { maxInWindow } from "../support/rate-limited-upstream.js";
+
+/** Runs `count` no-op tasks through the bucket at once and returns when each started (ms). */
+async function startTimes(bucket: ReturnType<typeof createTokenBucket>, count: number) {
+  const origin = performance.now();
+  const started: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, () =>
+      bucket.schedule(async () => {
+        started.push(performance.now() - origin);
+      }),
+    ),
+  );
+  return started;
+}
+
+describe("createTokenBucket", () => {
+  it("lets `capacity` calls start at once and queues the rest at the refill rate, in order", async () => {
+    const bucket = createTokenBucket({ capacity: 3, refillPerSecond: 50 });
+    const order: number[] = [];
+    const run = Array.from({ length: 8 }, (_, index) =>
+      bucket.schedule(async () => {
+        order.push(index);
+      }),
+    );
+    expect(bucket.queued()).toBe(5);
+    await Promise.all(run);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(bucket.queued()).toBe(0);
+  });
+
+  it("never lets more than capacity + refill calls start in any one-second window", async () => {
+    const started = await startTimes(createTokenBucket({ capacity: 4, refillPerSecond: 16 }), 40);
+    expect(maxInWindow(started, 1000)).toBeLessThanOrEqual(20);
+    // and it does not idle either: 40 calls need (40 - 4) / 16 = 2.25 s, not much more.
+    expect(Math.max(...started)).toBeLessThan(3_000);
+  });
+
+  it("passes a task's rejection through and keeps serving", async () => {
+    const bucket = createTokenBucket({ capacity: 1, refillPerSecond: 100 });
+    await expect(bucket.schedule(() => Promise.reject(new Error("upstream down")))).rejects.toThrow(
+      "upstream down",
+    );
+    await expect(bucket.schedule(async () => "ok")).resolves.toBe("ok");
+  });
+
+  it("refuses options it cannot honour, naming the value", () => {
+    expect(() => createTokenBucket({ capacity: 0, refillPerSecond: 1 })).toThrow(
+      "capacity must be a whole number >= 1, got 0",
+    );
+    expect(() => createTokenBucket({ capacity: 1, refillPerSecond: 0 })).toThrow(
+      "refillPerSecond must be a positive number, got 0",
+    );
+  });
+});
+
+describe("rate limit configuration", () => {
+  it("defaults to Stripe's test-mode limit (25/s, burst 5) for test keys and the sandbox", () => {
+    expect(loadConfig({}).stripe.rateLimit).toEqual({ perSecond: 25, burst: 5 });
+    expect(
+      loadConfig({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_API_BASE: "http://x.test" }).stripe
+        .rateLimit,
+    ).toEqual({ perSecond: 25, burst: 5 });
+  });
+
+  it("defaults to Stripe's live-mode limit (100/s, burst 20) for live keys", () => {
+    const config = loadConfig({
+      STRIPE_SECRET_KEY: "sk_live_abc123",
+      STRIPE_WEBHOOK_SECRET: "whsec_live123",
+      AUTH_JWT_SECRET: "a-production-secret-of-enough-length-000000",
+    });
+    expect(config.stripe.rateLimit).toEqual({ perSecond: 100, burst: 20 });
+  });
+
+  it("takes STRIPE_RATE_LIMIT_PER_SECOND and STRIPE_RATE_LIMIT_BURST, and refuses a burst at or over the limit", () => {
+    expect(
+      loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "40", STRIPE_RATE_LIMIT_BURST: "2" }).stripe
+        .rateLimit,
+    ).toEqual({ perSecond: 40, burst: 2 });
+    expect(() =>
+      loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "10", STRIPE_RATE_LIMIT_BURST: "10" }),
+    ).toThrow(
+      "STRIPE_RATE_LIMIT_BURST: the burst (10) must be below the rate limit per second (10)",
+    );
+    expect(() => loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "fast" })).toThrow(
+      "STRIPE_RATE_LIMIT_PER_SECOND",
+    );
+  });
+});
