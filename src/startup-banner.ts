@@ -7,6 +7,8 @@ export interface BannerInput {
   /** Set in embedded-sandbox mode. */
   sandboxUrl: string | undefined;
   auth: AuthConfig;
+  /** True when the self-hosted GraphiQL is served (development). */
+  playground: boolean;
   /** The webhook secret the embedded sandbox signs with (a public dev value). */
   webhookSecret: string | undefined;
 }
@@ -39,6 +41,12 @@ export async function printStartupBanner(input: BannerInput): Promise<void> {
     `  GraphQL (HTTP + WebSocket)  ${gatewayUrl}/graphql`,
     `  Stripe webhooks             ${gatewayUrl}/webhooks/stripe`,
   ];
+  if (input.playground) {
+    lines.push(
+      `  GraphiQL (self-hosted)      ${gatewayUrl}/graphiql`,
+      `  Apollo Sandbox (CDN)        ${gatewayUrl}/graphql in a browser`,
+    );
+  }
   if (sandboxUrl !== undefined) {
     lines.push(
       `  Stripe FC sandbox           ${sandboxUrl}/v1/financial_connections/...`,

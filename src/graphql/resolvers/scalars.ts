@@ -19,6 +19,10 @@ const toDate = (value: unknown): Date => {
 /** ISO-8601 UTC instants; accepts ISO strings as input. */
 export const DateTime = new GraphQLScalarType<Date, string>({
   name: "DateTime",
+  // graphql-tools copies this scalar over the SDL's, description included: keep them equal
+  // (test/playground/introspection.test.ts fails if they drift).
+  description:
+    "An instant in time, as an ISO-8601 string in UTC (for example `2026-03-04T12:00:00.000Z`).\nStripe's epoch seconds are converted for you.",
   serialize: (value) => toDate(value).toISOString(),
   parseValue: toDate,
   parseLiteral: (ast) => {
@@ -38,6 +42,8 @@ const toMinorUnits = (value: unknown): string => {
 /** Exact integer amounts in minor units, as strings. */
 export const MinorUnits = new GraphQLScalarType<string, string>({
   name: "MinorUnits",
+  description:
+    "A whole number of a currency's minor units (cents for `usd`), serialized as a string so that\namounts beyond a 32-bit integer stay exact. Negative values are debts or outflows.",
   serialize: toMinorUnits,
   parseValue: toMinorUnits,
   parseLiteral: (ast) => {

@@ -1,0 +1,113 @@
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  control,
+  createCustomer,
+  type SandboxCustomer,
+  startStack,
+  type TestStack,
+  tokenFor,
+} from "../support/gateway.js";
+
+/** Debian's chromium, installed by .ci/run; no test tool downloads a browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI)
+    throw new Error(`CI requires Chromium at ${CHROMIUM} (.ci/run installs Debian's package).`);
+  console.warn(
+    `\n!!! SKIPPING the GraphiQL browser test: no Chromium at ${CHROMIUM} (apt-get install chromium). !!!\n`,
+  );
+}
+
+const HEALTH_QUERY =
+  "query AccountHealth { accounts { nodes { id status health { state message } } } }";
+const SUBSCRIPTION =
+  "subscription Watch { accountDeactivated { eventId type cause account { id status health { state } } } }";
+
+describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let customer: SandboxCustomer;
+  let page: Page;
+  const offsite: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    customer = await createCustomer(stack, 2, 2);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage();
+    // Record every request that leaves this machine: the playground must need none.
+    page.on("request", (request) => {
+      const host = new URL(request.url()).hostname;
+      if (!["127.0.0.1", "localhost"].includes(host)) offsite.push(request.url());
+    });
+    const token = await tokenFor(stack, customer.id);
+    // As if the developer had typed the header once: GraphiQL keeps headers in localStorage.
+    await page.addInitScript({
+      content: `localStorage.setItem("graphiql:headers", ${JSON.stringify(JSON.stringify({ Authorization: `Bearer ${token}` }))});`,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const run = async (query: string) => {
+    await page.goto(`${stack.gateway.url}/graphiql?query=${encodeURIComponent(query)}`);
+    const execute = page.locator(".graphiql-execute-button");
+    await execute.waitFor({ timeout: 15_000 });
+    // The docs explorer needs the schema: wait for introspection before running.
+    await page.locator(".graphiql-container").waitFor({ timeout: 15_000 });
+    await execute.click();
+  };
+  const resultText = () => page.locator(".result-window").innerText();
+
+  it("runs the account-health query with the bearer token from the header editor", async () => {
+    await run(HEALTH_QUERY);
+    await expect.poll(resultText, { timeout: 15_000 }).toContain(customer.accounts[0] as string);
+    const text = await resultText();
+    expect(text).toContain(customer.accounts[1] as string);
+    expect(text).toContain("HEALTHY");
+    expect(text).not.toContain("UNAUTHENTICATED");
+  }, 60_000);
+
+  it("shows the schema in the docs explorer", async () => {
+    await page.locator('[aria-label="Show Documentation Explorer"]').click();
+    await expect
+      .poll(() => page.locator(".graphiql-doc-explorer").innerText(), { timeout: 10_000 })
+      .toContain("Query");
+  }, 30_000);
+
+  it("watches an accountDeactivated event arrive over graphql-ws after a sandbox deactivation", async () => {
+    await run(SUBSCRIPTION);
+    await page.waitForTimeout(750);
+    const target = customer.accounts[0] as string;
+    await control(stack, "POST", `/_sandbox/accounts/${target}/deactivate`, {
+      cause: "access_expired",
+    });
+    await expect.poll(resultText, { timeout: 15_000 }).toContain("DEACTIVATED");
+    const text = await resultText();
+    expect(text).toContain(target);
+    expect(text).toContain("ACCESS_EXPIRED");
+    expect(text).toContain("RELINK_REQUIRED");
+  }, 60_000);
+
+  it("loaded nothing from outside this machine (no CDN)", () => {
+    expect(offsite).toEqual([]);
+  });
+});
