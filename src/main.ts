@@ -7,8 +7,12 @@ import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js"
 import { createLogger } from "./observability/logger.js";
 import { startSandbox } from "./sandbox/server.js";
 import { startGateway } from "./server/gateway.js";
+import { exitOnSignals, gracefulShutdown } from "./server/shutdown.js";
 import { SANDBOX_DEV_WEBHOOK_SECRET } from "./shared/sandbox-defaults.js";
 import { printStartupBanner } from "./startup-banner.js";
+
+/** Longest a shutdown may take before the process exits anyway (Kubernetes' grace is 30 s). */
+const SHUTDOWN_TIMEOUT_MS = 25_000;
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -21,7 +25,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, process.stdout, [
+    config.stripe.target.apiKey,
+    ...config.webhookSecrets,
+  ]);
   const target = config.stripe.target;
   const sandbox =
     target.kind === "embedded-sandbox"
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
     gatewayUrl: gateway.url,
     sandboxUrl: sandbox?.url,
     auth: config.auth,
+    playground: !config.production,
     // Only the public dev secret is ever printed; a configured one stays out of the output.
     webhookSecret:
       sandbox !== undefined && config.webhookSecrets[0] === SANDBOX_DEV_WEBHOOK_SECRET
@@ -48,14 +56,22 @@ async function main(): Promise<void> {
         : undefined,
   });
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await gateway.close();
-    await sandbox?.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  // SIGTERM (orchestrators) and SIGINT (Ctrl-C): readiness fails, sockets close with 1001,
+  // in-flight requests finish, then the bus, the embedded sandbox and the logs; exit 0 if clean.
+  exitOnSignals({
+    signals: ["SIGTERM", "SIGINT"],
+    logger,
+    exit: (code) => process.exit(code),
+    shutdown: () =>
+      gracefulShutdown({
+        logger,
+        timeoutMs: SHUTDOWN_TIMEOUT_MS,
+        steps: [
+          { name: "gateway", close: () => gateway.close() },
+          ...(sandbox === undefined ? [] : [{ name: "sandbox", close: () => sandbox.close() }]),
+        ],
+      }),
+  });
 }
 
 await main();

@@ -1,5 +1,6 @@
 import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
 import { SANDBOX_DEV_API_KEY, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
+import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { type Env, envSchema } from "./env-schema.js";
 
 /** How the gateway reaches Stripe: the real API, any Stripe-compatible base URL, or the embedded sandbox. */
@@ -18,6 +19,8 @@ export interface GatewayConfig {
     timeoutMs: number;
     maxRetries: number;
     maxConcurrency: number;
+    /** The client-side limiter: at most `perSecond` Stripe requests in any one-second window. */
+    rateLimit: StripeRateLimit;
   };
   /** Secrets accepted on `/webhooks/stripe` (several during rotation). */
   webhookSecrets: string[];
@@ -32,7 +35,31 @@ export interface GatewayConfig {
     maxSocketsPerCustomer: number;
   };
   auth: AuthConfig;
+  /** GraphQL exposure and limits, applied on HTTP and WebSocket alike (see src/limits/). */
+  graphql: {
+    /** Introspection (and "Did you mean" suggestions): on in development, off in production. */
+    introspection: boolean;
+    /** Apollo's landing page on GET /graphql: on in development, off in production. */
+    landingPage: boolean;
+    limits: QueryLimits;
+    /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */
+    costPerMinute: number;
+  };
   logLevel: Env["LOG_LEVEL"];
+}
+
+/** Per-operation limits; an operation passes at each value and fails at value + 1. */
+export interface QueryLimits {
+  /** Deepest field nesting (fragments do not add a level). */
+  maxDepth: number;
+  /** Aliased fields, `__typename` included, fragments counted where spread. */
+  maxAliases: number;
+  /** Lexical tokens of the document; parsing stops at the first one over. */
+  maxTokens: number;
+  /** Directives used, fragments counted where spread. */
+  maxDirectives: number;
+  /** Estimated cost (see src/limits/cost-model.ts), with the operation's variables. */
+  maxCost: number;
 }
 
 /** Thrown by `loadConfig`; its message names every offending variable and never echoes a value. */
@@ -70,6 +97,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       "Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a live Stripe key (the dev secret is refused)",
     );
   }
+  const rateLimit = resolveStripeRateLimit({
+    liveMode: liveKey,
+    perSecond: env.STRIPE_RATE_LIMIT_PER_SECOND,
+    burst: env.STRIPE_RATE_LIMIT_BURST,
+  });
+  if ("variable" in rateLimit) {
+    throw new ConfigError(`Invalid configuration:\n  ${rateLimit.variable}: ${rateLimit.message}`);
+  }
   const auth = resolveAuthConfig(env);
   if ("variable" in auth) {
     throw new ConfigError(`Invalid configuration:\n  ${auth.variable}: ${auth.message}`);
@@ -84,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       timeoutMs: env.STRIPE_TIMEOUT_MS,
       maxRetries: env.STRIPE_MAX_RETRIES,
       maxConcurrency: env.STRIPE_MAX_CONCURRENCY,
+      rateLimit,
     },
     webhookSecrets:
       env.STRIPE_WEBHOOK_SECRET.length > 0
@@ -102,6 +138,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       maxSocketsPerCustomer: env.WS_MAX_SOCKETS_PER_CUSTOMER,
     },
     auth,
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== "production",
+      landingPage: env.GRAPHQL_LANDING_PAGE ?? env.NODE_ENV !== "production",
+      limits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+        maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+        maxCost: env.GRAPHQL_MAX_COST,
+      },
+      costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

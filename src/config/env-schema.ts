@@ -17,6 +17,11 @@ const commaList = z
       .map((item) => item.trim())
       .filter((item) => item.length > 0),
   );
+/** A whole number in min..max, or undefined when unset or empty (the default is decided later). */
+const optionalInt = (min: number, max: number) =>
+  optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().int().min(min).max(max).optional());
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 /**
@@ -43,6 +48,8 @@ export const envSchema = z.object({
   STRIPE_TIMEOUT_MS: positiveInt.max(80_000).default(10_000),
   STRIPE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   STRIPE_MAX_CONCURRENCY: positiveInt.max(100).default(8),
+  STRIPE_RATE_LIMIT_PER_SECOND: optionalInt(2, 10_000),
+  STRIPE_RATE_LIMIT_BURST: optionalInt(1, 10_000),
   SANDBOX_PORT: port.default(DEFAULT_SANDBOX_PORT),
   SANDBOX_WEBHOOK_URL: commaList.pipe(z.array(httpUrl)),
   SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(100_000).default(0),
@@ -60,6 +67,14 @@ export const envSchema = z.object({
   ALLOWED_ORIGINS: commaList,
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.max(1_000).default(20),
   WS_MAX_SOCKETS_PER_CUSTOMER: positiveInt.max(1_000).default(10),
+  GRAPHQL_MAX_DEPTH: positiveInt.max(100).default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
+  GRAPHQL_MAX_TOKENS: positiveInt.max(100_000).default(1_000),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(50),
+  GRAPHQL_MAX_COST: positiveInt.max(10_000_000).default(10_000),
+  GRAPHQL_INTROSPECTION: optionalString.pipe(z.stringbool().optional()),
+  GRAPHQL_LANDING_PAGE: optionalString.pipe(z.stringbool().optional()),
+  RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(100_000_000).default(100_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -10,8 +10,12 @@ import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import { createSystemReader } from "../data/system-reader.js";
+import { createQueryProtection } from "../limits/query-protection.js";
 import type { Logger } from "../observability/logger.js";
+import { createGatewayMetrics } from "../observability/metrics.js";
+import { metricsPlugin } from "../observability/metrics-plugin.js";
 import { operationLogPlugin } from "../observability/operation-log-plugin.js";
+import { graphiqlRoute } from "../playground/graphiql-route.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import { redisBus } from "../pubsub/redis-bus.js";
@@ -24,8 +28,13 @@ import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
 import { createApolloServer } from "./apollo.js";
+import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
+import { healthRoutes } from "./health-routes.js";
+import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
+import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
+import { createStripeGate } from "./stripe-gate.js";
 
 /** Largest GraphQL request body accepted. */
 const GRAPHQL_BODY_LIMIT = "100kb";
@@ -70,9 +79,15 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     maxNetworkRetries: stripeConfig.maxRetries,
   });
   const retryPolicy = options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY;
+  const metrics = createGatewayMetrics();
+  // One limiter for the whole process: operations, webhooks and the readiness probe.
+  const stripeShared = createStripeGate(stripeConfig.rateLimit, metrics);
+  const systemFc = createFcApi(stripe, retryPolicy, () => {}, stripeShared);
+  let shuttingDown = false;
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestIdMiddleware());
   const httpServer = createServer(app);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
@@ -81,13 +96,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
+  const protection = await createQueryProtection({ config, schema, logger });
   const apollo = createApolloServer(
     [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
       operationLogPlugin(logger),
+      metricsPlugin(metrics),
+      protection.apolloPlugin,
     ],
     schema,
+    protection.apolloPosture,
   );
   const verifyToken = createTokenVerifier(config.auth);
   const contextFor = contextFactory({
@@ -96,6 +115,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     maxConcurrency: stripeConfig.maxConcurrency,
     relinkKeys: inMemoryIdempotencyKeys(),
     accountEvents,
+    stripeShared,
+    onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
   });
   const ws = attachGraphqlWs({
     httpServer,
@@ -104,20 +125,36 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     verifyToken,
     contextFor,
     logger,
+    ...protection.wsOptions,
   });
   await apollo.start();
 
-  app.get("/healthz", (_request, response) => {
-    response.json({ status: "ok" });
+  if (!config.production) app.use(graphiqlRoute());
+  metrics.setGaugeSources({
+    liveSubscriptions: () => accountEvents.fanout.size,
+    sockets: () => ws.socketCount(),
   });
+  const readiness: Record<string, ReadinessCheck> = { stripe: stripeReadiness(systemFc, 2_000) };
+  if (config.redisUrl) readiness.redis = busReadiness(accountEvents, 1_000);
+  app.use(
+    healthRoutes({
+      checks: readiness,
+      registry: metrics.registry,
+      shuttingDown: () => shuttingDown,
+    }),
+  );
   app.use(
     stripeWebhookRoute({
       stripe,
       secrets: config.webhookSecrets,
       logger,
+      onOutcome: (outcome) => {
+        metrics.webhookReceived.inc();
+        metrics.webhookOutcomes.inc({ outcome });
+      },
       onEvent: createAccountEventIntake({
         dedupe,
-        reader: createSystemReader(createFcApi(stripe, retryPolicy)),
+        reader: createSystemReader(systemFc),
         bus: accountEvents,
         logger,
       }),
@@ -144,6 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         return contextFor(auth.status === "authenticated" ? auth.viewer : null);
       },
     }),
+    bodyErrorHandler(),
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -158,10 +196,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stripe,
     accountEvents,
     close: async () => {
+      shuttingDown = true;
       await ws.close();
       await apollo.stop();
       await accountEvents.close();
       await dedupe.close();
+      await protection.close();
     },
   };
 }
