@@ -1,30 +1,43 @@
 /**
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
- * answering from memory). Prints a table on stdout, writes bench/results/latest.json, reports
- * progress on stderr, and closes every server so the process exits by itself.
+ * answering from memory); then its live events, webhook-to-subscriber latency (against a bare
+ * graphql-ws server) and webhook ingestion rate (against a bare signature check). Prints a table
+ * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server
+ * so the process exits by itself.
  */
+import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { startBaselineServer } from "./baseline/server.js";
 import { countStripeCalls, settledCounts } from "./calls.js";
+import { ratio } from "./format.js";
+import { readLiveOptions } from "./live/options.js";
+import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
 import { expectedNaiveCalls } from "./naive/resolvers.js";
 import { startNaiveServer } from "./naive/server.js";
 import { type CustomerShape, readOptions } from "./options.js";
+import {
+  formatProduction,
+  readProductionOptions,
+  runProductionSection,
+} from "./production/section.js";
 import { DASHBOARD_BODY, DASHBOARD_QUERY, type GraphQLData } from "./query.js";
 import {
   type BenchResults,
   type CallsComparison,
   formatReport,
   type LoadComparison,
-  ratio,
   writeResults,
 } from "./report.js";
 import { sandboxControl } from "./sandbox-control.js";
 import { type GatewayStack, startGatewayStack } from "./stack.js";
 
 const options = readOptions();
+const liveOptions = readLiveOptions();
+const PRODUCTION_RESULTS = fileURLToPath(new URL("./results/production.json", import.meta.url));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 /** A customer created for the bench, with the headers that make it the viewer. */
@@ -143,9 +156,15 @@ async function main(): Promise<void> {
     }
     const load: LoadComparison[] = [];
     for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
+    const live = await runLiveSection(
+      stack.sandbox.url,
+      liveOptions,
+      { connections: options.connections, warmupSeconds: options.warmupSeconds },
+      progress,
+    );
     const cpu = cpus();
     const results: BenchResults = {
-      version: 1,
+      version: 2,
       startedAt,
       environment: {
         node: process.version,
@@ -161,9 +180,14 @@ async function main(): Promise<void> {
       },
       stripeCalls: calls.rows,
       load,
+      live,
     };
     await writeResults(options.resultsFile, results);
     process.stdout.write(`${formatReport(results)}\n`);
+    // Production posture (limiter burst, 200-client load, SIGTERM under load): its own stacks.
+    const production = await runProductionSection(readProductionOptions(), progress);
+    await writeFile(PRODUCTION_RESULTS, `${JSON.stringify(production, null, 2)}\n`);
+    process.stdout.write(`\n${formatProduction(production)}\n`);
     progress(`figures written to ${options.resultsFile}`);
   } finally {
     await stack.close();

@@ -23,8 +23,11 @@ export interface BenchOptions {
 /** "A few" authorizations: enough that the gateway's per-authorization calls show in the counts. */
 const AUTHORIZATIONS = 3;
 
-/** Reads a whole number from `env[name]` within min..max, or the default when unset or empty. */
-function intFrom(
+/**
+ * Reads a whole number from `env[name]` within min..max, or the default when unset or empty.
+ * Throws an Error naming the variable and the bad value otherwise.
+ */
+export function intFrom(
   env: NodeJS.ProcessEnv,
   name: string,
   fallback: number,

@@ -1,5 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { fixed, table, times } from "./format.js";
+import { formatLiveReport } from "./live/report.js";
+import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
 import type { CustomerShape } from "./options.js";
 import type { RequestCounts } from "./sandbox-control.js";
@@ -24,37 +27,18 @@ export interface LoadComparison {
   ratios: { throughput: number | null; p50: number | null; p99: number | null };
 }
 
-/** Everything one bench run measured: the shape of bench/results/latest.json (version 1). */
+/**
+ * Everything one bench run measured: the shape of bench/results/latest.json. Version 2 added
+ * `live` (webhook-to-subscriber fan-out and webhook ingestion); the rest is as in version 1.
+ */
 export interface BenchResults {
-  version: 1;
+  version: 2;
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; query: string };
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
-}
-
-/** a / b, or null when b is 0 (JSON has no Infinity). */
-export const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
-
-const fixed = (value: number | null, digits: number): string =>
-  value === null ? "n/a" : value.toFixed(digits);
-const times = (value: number | null): string => (value === null ? "n/a" : `${value.toFixed(2)}x`);
-
-/** Renders rows as a plain-text table: first column left-aligned, the others right-aligned. */
-function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) =>
-    Math.max(...all.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join("  ");
-  const rule = widths.map((width) => "-".repeat(width)).join("  ");
-  return [line(header), rule, ...rows.map(line)].join("\n");
+  live: LiveResults;
 }
 
 const shape = ({ accounts, authorizations }: CustomerShape) =>
@@ -119,6 +103,8 @@ export function formatReport(results: BenchResults): string {
     "",
     "Gateway under load, by the sandbox's counter:",
     perQuery,
+    "",
+    formatLiveReport(results.live),
   ].join("\n");
 }
 

@@ -19,11 +19,18 @@ export interface GatewayStack {
 
 /**
  * The gateway's configuration in the bench: defaults (dev auth secret, preview API version,
- * concurrency cap), except that stripe-node's network retries are off so the sandbox's request
- * counter is exact, and logging is silent so it costs nothing under load.
+ * concurrency cap), except that the Stripe rate limiter and the per-tenant cost budget are
+ * lifted (the bench measures the data path, not quotas), stripe-node's network retries are off
+ * so the sandbox's request counter is exact, and logging is silent so it costs nothing under load.
  */
 export const benchConfig = (): GatewayConfig =>
-  loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent" });
+  loadConfig({
+    STRIPE_MAX_RETRIES: "0",
+    LOG_LEVEL: "silent",
+    // The local sandbox has no quota: a limiter at Stripe's 25/s would measure the limiter.
+    STRIPE_RATE_LIMIT_PER_SECOND: "10000",
+    RATE_LIMIT_COST_PER_MINUTE: "100000000",
+  });
 
 /**
  * Starts a sandbox (no seed data, no webhook delivery) and the gateway pointed at it. Rejects if

@@ -1,0 +1,102 @@
+import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
+import { settledCounts } from "../calls.js";
+import { ratio } from "../format.js";
+import type { LoadFigures } from "../load.js";
+import type { SandboxControl } from "../sandbox-control.js";
+import { startBaselineWebhook } from "./baseline-http.js";
+import type { DeactivatedCustomer } from "./bench-customers.js";
+import { measureIngestion } from "./ingestion.js";
+import type { LiveGateway } from "./live-gateway.js";
+import { EVENT_ID_PLACEHOLDER, stripeEventPayload } from "./stripe-events.js";
+
+/** An event type the gateway acknowledges without any work beyond verifying it. */
+export const IGNORED_EVENT_TYPE = ACCOUNT_EVENT_TYPES.refreshedBalance;
+
+/**
+ * Signed webhook deliveries per second: the gateway's two paths against the bare verifier. In
+ * these LoadFigures, `graphqlErrors` counts 2xx answers that were not `{"received": true}`.
+ */
+export interface IngestionComparison {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** `…account.deactivated` of a deactivated account: verify, dedupe, re-read, publish. */
+  handled: LoadFigures;
+  /** IGNORED_EVENT_TYPE: verify, then acknowledged as ignored. */
+  ignored: LoadFigures;
+  /** node:http + `stripe.webhooks.constructEvent` only. */
+  baseline: LoadFigures;
+  /** Sandbox `/v1` requests per acknowledged handled delivery (1 = the re-read). */
+  handledStripeCallsPerEvent: number | null;
+  /** gateway / baseline for each path. */
+  ratios: {
+    handled: { throughput: number | null; p50: number | null; p99: number | null };
+    ignored: { throughput: number | null; p50: number | null; p99: number | null };
+  };
+}
+
+/** Settings shared by the three runs. */
+export interface IngestionSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+const ratiosOf = (gateway: LoadFigures, baseline: LoadFigures) => ({
+  throughput: ratio(gateway.throughputRps, baseline.throughputRps),
+  p50: ratio(gateway.latencyMs.p50, baseline.latencyMs.p50),
+  p99: ratio(gateway.latencyMs.p99, baseline.latencyMs.p99),
+});
+
+/**
+ * Loads the gateway's webhook endpoint with distinct signed events about `customer`'s
+ * deactivated account (handled), then with an event type it ignores, then a bare endpoint that
+ * only verifies signatures, all with the same settings and the same payload size.
+ */
+export async function compareIngestion(
+  live: LiveGateway,
+  sandbox: SandboxControl,
+  customer: DeactivatedCustomer,
+  settings: IngestionSettings,
+  progress: (message: string) => void,
+): Promise<IngestionComparison> {
+  const template = (type: string) =>
+    stripeEventPayload(type, customer.account, EVENT_ID_PLACEHOLDER);
+  const common = { ...settings, secret: live.webhookSecret };
+  progress("live: webhook ingestion, gateway, handled events");
+  const handled = await measureIngestion({
+    ...common,
+    url: live.webhookUrl,
+    template: template(ACCOUNT_EVENT_TYPES.deactivated),
+    beforeMeasuring: async () => {
+      await settledCounts(sandbox);
+      await sandbox.resetRequests();
+    },
+  });
+  const stripeCalls = await settledCounts(sandbox);
+  progress("live: webhook ingestion, gateway, ignored events");
+  const ignored = await measureIngestion({
+    ...common,
+    url: live.webhookUrl,
+    template: template(IGNORED_EVENT_TYPE),
+  });
+  const server = await startBaselineWebhook(live.webhookSecret);
+  try {
+    progress("live: webhook ingestion, baseline");
+    const baseline = await measureIngestion({
+      ...common,
+      url: server.url,
+      template: template(ACCOUNT_EVENT_TYPES.deactivated),
+    });
+    return {
+      ...settings,
+      handled,
+      ignored,
+      baseline,
+      handledStripeCallsPerEvent: ratio(stripeCalls.total, handled.sent),
+      ratios: { handled: ratiosOf(handled, baseline), ignored: ratiosOf(ignored, baseline) },
+    };
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,239 @@
+import { createLogger } from "../../src/observability/logger.js";
+import { gracefulShutdown } from "../../src/server/shutdown.js";
+import { startBaselineServer } from "../baseline/server.js";
+import { type LoadFigures, runLoad } from "../load.js";
+import { DASHBOARD_BODY, fetchDashboard } from "../query.js";
+import { startLimitedStack } from "./stack.js";
+
+/** Settings of the production-posture section (environment, read once). */
+export interface ProductionOptions {
+  /** Concurrent dashboard queries in the burst (BENCH_BURST_QUERIES, default 500). */
+  burstQueries: number;
+  /** Stripe's limit the burst runs against, per second (test mode: 25). */
+  burstLimit: number;
+  /** Clients and seconds of the load run (BENCH_LOAD_CONNECTIONS 200, BENCH_LOAD_SECONDS 30). */
+  loadConnections: number;
+  loadSeconds: number;
+}
+
+/** Reads the section's settings; throws naming the variable when one is not a whole number >= 1. */
+export function readProductionOptions(env: NodeJS.ProcessEnv = process.env): ProductionOptions {
+  const int = (name: string, fallback: number) => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${name} must be a whole number >= 1`);
+    return value;
+  };
+  return {
+    burstQueries: int("BENCH_BURST_QUERIES", 500),
+    burstLimit: 25,
+    loadConnections: int("BENCH_LOAD_CONNECTIONS", 200),
+    loadSeconds: int("BENCH_LOAD_SECONDS", 30),
+  };
+}
+
+/** The burst against Stripe's test-mode limit. */
+export interface BurstFigures {
+  queries: number;
+  answered: number;
+  failed: number;
+  durationSeconds: number;
+  upstreamRequests: number;
+  upstream429s: number;
+  maxUpstreamPerSecond: number;
+  meanUpstreamPerSecond: number;
+}
+
+/** The load run against the baseline of the same run. */
+export interface HighLoadFigures {
+  connections: number;
+  gateway: LoadFigures;
+  baseline: LoadFigures;
+  throughputRatio: number | null;
+  p99Ratio: number | null;
+}
+
+/** SIGTERM under load. */
+export interface SigtermFigures {
+  clients: number;
+  /** Requests that got an HTTP answer, by class. */
+  answered2xx: number;
+  answered5xx: number;
+  answeredOther: number;
+  /** Requests answered after the shutdown began (in flight at SIGTERM). */
+  completedAfterSignal: number;
+  /** Connection attempts refused after the shutdown began (the listener was closed). */
+  refused: number;
+  shutdownSeconds: number;
+  clean: boolean;
+}
+
+/** Everything the section measured (bench/results/production.json). */
+export interface ProductionResults {
+  burst: BurstFigures;
+  load: HighLoadFigures;
+  sigterm: SigtermFigures;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+
+/** 500 concurrent dashboard queries (4 Stripe calls each) through the limiter at 25/s. */
+async function burst(options: ProductionOptions): Promise<BurstFigures> {
+  const stack = await startLimitedStack(options.burstLimit, {
+    STRIPE_RATE_LIMIT_PER_SECOND: String(options.burstLimit),
+  });
+  try {
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: options.burstQueries }, () =>
+        fetchDashboard(stack.graphqlUrl, stack.headers),
+      ),
+    );
+    const durationSeconds = (performance.now() - started) / 1000;
+    const answered = outcomes.filter((outcome) => outcome.status === "fulfilled").length;
+    const upstream = stack.upstream.stats();
+    return {
+      queries: options.burstQueries,
+      answered,
+      failed: options.burstQueries - answered,
+      durationSeconds,
+      upstreamRequests: upstream.requests,
+      upstream429s: upstream.rateLimited,
+      maxUpstreamPerSecond: upstream.maxPerSecond,
+      meanUpstreamPerSecond: upstream.meanPerSecond,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * Many clients for a while. The sandbox is local and has no limit of its own, so the limiter is
+ * set far above what the run reaches (10,000/s): this measures the gateway, not Stripe's quota.
+ */
+async function highLoad(options: ProductionOptions): Promise<HighLoadFigures> {
+  const stack = await startLimitedStack(1_000_000, { STRIPE_RATE_LIMIT_PER_SECOND: "10000" });
+  try {
+    const answer = await fetchDashboard(stack.graphqlUrl, stack.headers);
+    const settings = {
+      headers: stack.headers,
+      body: DASHBOARD_BODY,
+      connections: options.loadConnections,
+      durationSeconds: options.loadSeconds,
+      warmupSeconds: 2,
+    };
+    const gateway = await runLoad({ ...settings, url: stack.graphqlUrl });
+    const baselineServer = await startBaselineServer(answer);
+    try {
+      const baseline = await runLoad({ ...settings, url: baselineServer.graphqlUrl });
+      return {
+        connections: options.loadConnections,
+        gateway,
+        baseline,
+        throughputRatio: ratio(gateway.throughputRps, baseline.throughputRps),
+        p99Ratio: ratio(gateway.latencyMs.p99, baseline.latencyMs.p99),
+      };
+    } finally {
+      await baselineServer.close();
+    }
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * 50 clients loop on the dashboard query (each upstream call delayed 200 ms by the sandbox, so
+ * many are in flight); after 2 s the gateway's graceful shutdown starts, as SIGTERM would.
+ */
+async function sigtermUnderLoad(): Promise<SigtermFigures> {
+  const clients = 50;
+  const stack = await startLimitedStack(1_000_000, { STRIPE_RATE_LIMIT_PER_SECOND: "10000" });
+  await fetch(`${stack.sandboxUrl}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ delay_ms: 200, count: 1_000_000 }),
+  });
+  const figures = { answered2xx: 0, answered5xx: 0, answeredOther: 0, afterSignal: 0, refused: 0 };
+  let signalled = false;
+  const client = async () => {
+    for (;;) {
+      try {
+        const response = await fetch(stack.graphqlUrl, {
+          method: "POST",
+          headers: stack.headers,
+          body: DASHBOARD_BODY,
+        });
+        await response.text();
+        if (response.status >= 500) figures.answered5xx++;
+        else if (response.status >= 200 && response.status < 300) figures.answered2xx++;
+        else figures.answeredOther++;
+        if (signalled) figures.afterSignal++;
+      } catch {
+        if (signalled) {
+          figures.refused++;
+          return;
+        }
+      }
+    }
+  };
+  const running = Array.from({ length: clients }, client);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  signalled = true;
+  const started = performance.now();
+  const { clean } = await gracefulShutdown({
+    logger: createLogger("silent"),
+    timeoutMs: 25_000,
+    steps: [{ name: "gateway", close: () => stack.gateway.close() }],
+  });
+  const shutdownSeconds = (performance.now() - started) / 1000;
+  await Promise.all(running);
+  await fetch(`${stack.sandboxUrl}/_sandbox/faults`, { method: "DELETE" }).catch(() => {});
+  await stack.close().catch(() => {});
+  return {
+    clients,
+    answered2xx: figures.answered2xx,
+    answered5xx: figures.answered5xx,
+    answeredOther: figures.answeredOther,
+    completedAfterSignal: figures.afterSignal,
+    refused: figures.refused,
+    shutdownSeconds,
+    clean,
+  };
+}
+
+/** Runs the three production-posture measurements, reporting progress. */
+export async function runProductionSection(
+  options: ProductionOptions,
+  progress: (message: string) => void,
+): Promise<ProductionResults> {
+  progress(
+    `production: burst of ${options.burstQueries} dashboard queries at ${options.burstLimit}/s`,
+  );
+  const burstFigures = await burst(options);
+  progress(`production: ${options.loadConnections} clients for ${options.loadSeconds} s`);
+  const load = await highLoad(options);
+  progress("production: SIGTERM during load");
+  const sigterm = await sigtermUnderLoad();
+  return { burst: burstFigures, load, sigterm };
+}
+
+const n = (value: number | null, digits = 0) => (value === null ? "n/a" : value.toFixed(digits));
+
+/** The section as printed on stdout. */
+export function formatProduction(results: ProductionResults): string {
+  const { burst: b, load: l, sigterm: s } = results;
+  return [
+    "Production posture",
+    `Burst: ${b.queries} concurrent dashboard queries against an upstream limited like Stripe's test mode (25 req/s; gateway limiter at 25/s, burst 5)`,
+    `  answered ${b.answered}, failed ${b.failed}, in ${n(b.durationSeconds, 1)} s`,
+    `  upstream: ${b.upstreamRequests} requests, ${b.upstream429s} answered 429, max ${b.maxUpstreamPerSecond} in any 1-s window, mean ${n(b.meanUpstreamPerSecond, 1)}/s`,
+    `Load: ${l.connections} clients, dashboard query (limiter at 10,000/s: the local sandbox has no quota, so the gateway is measured, not Stripe's limit)`,
+    `  gateway  ${n(l.gateway.throughputRps)} req/s, p50 ${n(l.gateway.latencyMs.p50)} ms, p99 ${n(l.gateway.latencyMs.p99)} ms, ${l.gateway.requests} answers, errors ${l.gateway.non2xx + l.gateway.graphqlErrors + l.gateway.errors}`,
+    `  baseline ${n(l.baseline.throughputRps)} req/s, p50 ${n(l.baseline.latencyMs.p50)} ms, p99 ${n(l.baseline.latencyMs.p99)} ms, ${l.baseline.requests} answers, errors ${l.baseline.non2xx + l.baseline.graphqlErrors + l.baseline.errors}`,
+    `  gateway / baseline: throughput ${n(l.throughputRatio, 2)}x, p99 ${n(l.p99Ratio, 2)}x`,
+    `SIGTERM during load: ${s.clients} clients, upstream calls delayed 200 ms`,
+    `  2xx ${s.answered2xx}, 5xx ${s.answered5xx}, other ${s.answeredOther}; ${s.completedAfterSignal} completed after the signal, ${s.refused} clients refused afterwards; shutdown ${n(s.shutdownSeconds, 2)} s, clean: ${s.clean}`,
+  ].join("\n");
+}
