@@ -13,6 +13,11 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** Called after the warm-up, right before the measured part (e.g. to reset counters). */
   beforeMeasuring?: () => Promise<void>;
+  /**
+   * Seconds a response may take before autocannon counts it as an error (default 30, a common
+   * HTTP client default; autocannon's own is 10). Timeouts are reported apart as well.
+   */
+  timeoutSeconds?: number;
 }
 
 /** What one measured run gave. Latencies are autocannon's, whole milliseconds. */
@@ -31,6 +36,8 @@ export interface LoadFigures {
   graphqlErrors: number;
   /** Connection errors, timeouts included. */
   errors: number;
+  /** Responses that took longer than the client timeout. */
+  timeouts: number;
 }
 
 /** A CommonJS module whose default export checks that a response is a GraphQL success. */
@@ -45,6 +52,7 @@ function fire(options: LoadOptions, seconds: number): Promise<autocannon.Result>
     body: options.body,
     connections: options.connections,
     duration: seconds,
+    timeout: options.timeoutSeconds ?? 30,
     // One worker thread: the load generator gets its own event loop and so does not steal time
     // from the servers under test, which run on the main thread.
     workers: 1,
@@ -61,7 +69,11 @@ function fire(options: LoadOptions, seconds: number): Promise<autocannon.Result>
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
   if (options.warmupSeconds > 0) await fire(options, options.warmupSeconds);
   await options.beforeMeasuring?.();
-  const result = await fire(options, options.durationSeconds);
+  return figuresOf(await fire(options, options.durationSeconds));
+}
+
+/** The figures of one autocannon run (shared by every load section). */
+export function figuresOf(result: autocannon.Result): LoadFigures {
   return {
     requests: result.requests.total,
     sent: result.requests.sent,
@@ -76,5 +88,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
     non2xx: result.non2xx,
     graphqlErrors: result.mismatches,
     errors: result.errors,
+    timeouts: result.timeouts,
   };
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import type { LoadFigures } from "../load.js";
+import { figuresOf, type LoadFigures } from "../load.js";
 import { EVENT_ID_PLACEHOLDER } from "./stripe-events.js";
 
 /** One webhook ingestion run: distinct signed deliveries of one event template, closed loop. */
@@ -56,20 +56,5 @@ export async function measureIngestion(options: IngestionOptions): Promise<LoadF
   }
   if (options.warmupSeconds > 0) await fire(options, options.warmupSeconds);
   await options.beforeMeasuring?.();
-  const result = await fire(options, options.durationSeconds);
-  return {
-    requests: result.requests.total,
-    sent: result.requests.sent,
-    durationSeconds: result.duration,
-    throughputRps: result.requests.average,
-    latencyMs: {
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      mean: result.latency.average,
-      max: result.latency.max,
-    },
-    non2xx: result.non2xx,
-    graphqlErrors: result.mismatches,
-    errors: result.errors,
-  };
+  return figuresOf(await fire(options, options.durationSeconds));
 }
