@@ -39,7 +39,7 @@ export interface GatewayConfig {
   graphql: {
     /** Introspection (and "Did you mean" suggestions): on in development, off in production. */
     introspection: boolean;
-    /** Apollo's landing page on GET /graphql: on in development, off in production. */
+    /** The playgrounds (Apollo's landing page on GET /graphql, GraphiQL on /graphiql): on in development, off in production. */
     landingPage: boolean;
     limits: QueryLimits;
     /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */

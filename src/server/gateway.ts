@@ -129,7 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   });
   await apollo.start();
 
-  if (!config.production) app.use(graphiqlRoute());
+  // The playgrounds go together: Apollo's landing page on /graphql and our GraphiQL on /graphiql.
+  if (config.graphql.landingPage) app.use(graphiqlRoute());
   metrics.setGaugeSources({
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),

@@ -104,6 +104,13 @@ describe("production landing page", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/text\/html/);
   });
+
+  it("serves no GraphiQL page either, unless GRAPHQL_LANDING_PAGE=true", async () => {
+    expect((await fetch(`${production.stack.gateway.url}/graphiql`)).status).toBe(404);
+    const optedInPage = await fetch(`${optedIn.stack.gateway.url}/graphiql`);
+    expect(optedInPage.status).toBe(200);
+    expect(await optedInPage.text()).toContain("graphiql");
+  });
 });
 
 describe("production errors", () => {
