@@ -14,9 +14,8 @@ export interface IdempotencyKeyStore {
 }
 
 /**
- * An in-process store (LRU, bounded, entries expire `windowMs` after first use). With several
- * gateway instances, a retry that lands on another instance gets a new key; a shared store
- * closes that gap.
+ * An in-process store (LRU, bounded, entries expire `windowMs` after first use), for a single
+ * instance; with REDIS_URL the gateway uses redisIdempotencyKeys, shared by every instance.
  */
 export function inMemoryIdempotencyKeys(
   windowMs: number = RELINK_IDEMPOTENCY_WINDOW_MS,

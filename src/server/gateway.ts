@@ -20,6 +20,7 @@ import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import { redisBus } from "../pubsub/redis-bus.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
+import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -97,6 +98,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
   const protection = await createQueryProtection({ config, schema, logger });
+  const relinkKeys = config.redisUrl
+    ? await redisIdempotencyKeys(config.redisUrl, config.redisKeyPrefix)
+    : { ...inMemoryIdempotencyKeys(), close: async () => {} };
   const apollo = createApolloServer(
     [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -113,7 +117,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stripe,
     retryPolicy,
     maxConcurrency: stripeConfig.maxConcurrency,
-    relinkKeys: inMemoryIdempotencyKeys(),
+    relinkKeys,
     accountEvents,
     stripeShared,
     onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
@@ -203,6 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       await accountEvents.close();
       await dedupe.close();
       await protection.close();
+      await relinkKeys.close();
     },
   };
 }

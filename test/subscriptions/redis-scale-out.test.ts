@@ -93,6 +93,34 @@ describe.skipIf(!reachable)("two gateway instances sharing the machine's real Re
     expect(live.events[0]?.accountDeactivated.account.id).toBe(accountId);
   });
 
+  it("a createRelinkSession retried on the other instance returns the same session", async () => {
+    const owner = await createCustomer(stack, 1, 1);
+    const [accountId] = owner.accounts as [string];
+    const token = await tokenFor(stack, owner.id);
+    const create = async (url: string) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query:
+            "mutation($input: CreateRelinkSessionInput!) { createRelinkSession(input: $input) { relinkSession { id } userErrors { code } } }",
+          variables: { input: { accountId, permissions: ["BALANCES"] } },
+        }),
+      });
+      const body = (await response.json()) as {
+        data: {
+          createRelinkSession: { relinkSession: { id: string } | null; userErrors: unknown[] };
+        };
+      };
+      return body.data.createRelinkSession;
+    };
+    const first = await create(stack.gateway.url);
+    const retried = await create(second.url);
+    expect(first.userErrors).toEqual([]);
+    expect(first.relinkSession?.id).toMatch(/^fcsess_/);
+    expect(retried.relinkSession?.id).toBe(first.relinkSession?.id);
+  });
+
   it("the same event delivered to both instances (concurrently) produces one message", async () => {
     const owner = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
