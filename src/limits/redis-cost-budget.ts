@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { connectRedis } from "../pubsub/redis-connection.js";
 import { BUDGET_WINDOW_MS, type CostBudget } from "./cost-budget.js";
 
 /**
@@ -28,14 +28,8 @@ export async function redisCostBudget(
   prefix: string,
   limit: number,
 ): Promise<CostBudget> {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: true,
-  });
-  redis.on("error", () => {});
-  // Not fatal when Redis is down at start-up: ioredis reconnects; spends reject meanwhile.
-  await redis.connect().catch(() => {});
+  // Spends reject while Redis is down (see connectRedis).
+  const redis = await connectRedis(url);
   return {
     spend: async (customerId, cost) => {
       const [charged, spent, ttlMs] = (await redis.eval(

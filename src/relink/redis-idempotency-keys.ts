@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { connectRedis } from "../pubsub/redis-connection.js";
 import { type IdempotencyKeyStore, RELINK_IDEMPOTENCY_WINDOW_MS } from "./idempotency-keys.js";
 
 /**
@@ -13,14 +13,8 @@ export async function redisIdempotencyKeys(
   prefix: string,
   windowMs: number = RELINK_IDEMPOTENCY_WINDOW_MS,
 ): Promise<IdempotencyKeyStore & { close(): Promise<void> }> {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: true,
-  });
-  redis.on("error", () => {});
-  // Not fatal when Redis is down at start-up: ioredis reconnects; keyFor rejects meanwhile.
-  await redis.connect().catch(() => {});
+  // keyFor rejects while Redis is down (see connectRedis).
+  const redis = await connectRedis(url);
   return {
     keyFor: async (fingerprint) => {
       const redisKey = `${prefix}:relink-key:${fingerprint}`;

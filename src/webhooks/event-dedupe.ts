@@ -1,5 +1,5 @@
-import { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import { connectRedis } from "../pubsub/redis-connection.js";
 
 /** How long a handled event id is remembered: Stripe retries for up to 3 days; keep 4. */
 export const HANDLED_EVENT_TTL_SECONDS = 4 * 24 * 60 * 60;
@@ -49,14 +49,8 @@ export function inMemoryDedupe(maxEntries = 1_000_000): EventDedupe {
 /** A store shared by every gateway instance on one Redis (SET NX EX, so claims are atomic). */
 export async function redisDedupe(url: string, prefix: string): Promise<EventDedupe> {
   const keyOf = (eventId: string) => `${prefix}:webhook-event:${eventId}`;
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: true,
-  });
-  redis.on("error", () => {});
-  // Not fatal when Redis is down at start-up: ioredis reconnects; claims reject (5xx) meanwhile.
-  await redis.connect().catch(() => {});
+  // Claims reject (the webhook answers 5xx) while Redis is down (see connectRedis).
+  const redis = await connectRedis(url);
   return {
     claim: async (eventId) => {
       const claimed = await redis.set(

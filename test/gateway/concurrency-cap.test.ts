@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { createDataAccess } from "../../src/data/data-access.js";
-import type { FcApi } from "../../src/stripe/fc-api.js";
 import type { StripeAccount } from "../../src/stripe/wire-types.js";
+import { fakeFcApi } from "../support/fake-fc-api.js";
 
 /**
  * A stand-in for Stripe behind the FcApi interface that counts how many retrievals are in flight
@@ -22,21 +22,7 @@ function countingStripe() {
       account_holder: { type: "customer", customer: "cus_cap" },
     } as unknown as StripeAccount;
   };
-  const unexpected = () => Promise.reject(new Error("not expected in this test"));
-  const fc: FcApi = {
-    listAccounts: unexpected,
-    retrieveAccount,
-    retrieveAuthorization: unexpected,
-    retrieveSession: unexpected,
-    listTransactions: unexpected,
-    listOwners: unexpected,
-    createSession: unexpected,
-    refreshAccount: unexpected,
-    disconnectAccount: unexpected,
-    subscribeTransactions: unexpected,
-    unsubscribeTransactions: unexpected,
-  };
-  return { fc, peak: () => peak };
+  return { fc: fakeFcApi({ retrieveAccount }), peak: () => peak };
 }
 
 describe("Stripe concurrency per operation", () => {

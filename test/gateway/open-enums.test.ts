@@ -5,6 +5,7 @@ import { inMemoryIdempotencyKeys } from "../../src/relink/idempotency-keys.js";
 import { createApolloServer } from "../../src/server/apollo.js";
 import type { FcApi } from "../../src/stripe/fc-api.js";
 import type { StripeAccount } from "../../src/stripe/wire-types.js";
+import { fakeFcApi } from "../support/fake-fc-api.js";
 
 /**
  * Stripe's enums are open and older API versions omit `status_details`. The sandbox follows the
@@ -12,8 +13,7 @@ import type { StripeAccount } from "../../src/stripe/wire-types.js";
  * the Stripe of tomorrow, behind the same FcApi interface the gateway uses.
  */
 function stripeReturning(account: Record<string, unknown>): FcApi {
-  const unexpected = () => Promise.reject(new Error("not expected in this test"));
-  return {
+  return fakeFcApi({
     listAccounts: async () => ({
       object: "list",
       data: [account as unknown as StripeAccount],
@@ -21,16 +21,7 @@ function stripeReturning(account: Record<string, unknown>): FcApi {
       url: "/v1/financial_connections/accounts",
     }),
     retrieveAccount: async () => account as unknown as StripeAccount,
-    retrieveAuthorization: unexpected,
-    retrieveSession: unexpected,
-    listTransactions: unexpected,
-    listOwners: unexpected,
-    createSession: unexpected,
-    refreshAccount: unexpected,
-    disconnectAccount: unexpected,
-    subscribeTransactions: unexpected,
-    unsubscribeTransactions: unexpected,
-  };
+  });
 }
 
 const BASE = {

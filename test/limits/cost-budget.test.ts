@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BUDGET_WINDOW_MS,
@@ -7,32 +6,9 @@ import {
   inMemoryCostBudget,
 } from "../../src/limits/cost-budget.js";
 import { redisCostBudget } from "../../src/limits/redis-cost-budget.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** True when Redis answers PING within a second. */
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const reachable = await redisReachable();
-if (!reachable && process.env.CI) {
-  throw new Error(`CI requires Redis at ${REDIS_URL}, and it is not reachable.`);
-}
+const reachable = await redisAvailableFor("the Redis cost-budget tests");
 
 /** The contract both stores keep; `make` gives a fresh budget of `limit` points. */
 function budgetContract(make: (limit: number) => Promise<CostBudget>) {

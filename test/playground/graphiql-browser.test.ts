@@ -75,7 +75,7 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
     await page.locator(".graphiql-container").waitFor({ timeout: 15_000 });
     await execute.click();
   };
-  const resultText = () => page.locator(".result-window").innerText();
+  const resultText = () => page.locator(".result-window").textContent();
 
   it("runs the account-health query with the bearer token from the header editor", async () => {
     await run(HEALTH_QUERY);
@@ -89,7 +89,7 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
   it("shows the schema in the docs explorer", async () => {
     await page.locator('[aria-label="Show Documentation Explorer"]').click();
     await expect
-      .poll(() => page.locator(".graphiql-doc-explorer").innerText(), { timeout: 10_000 })
+      .poll(() => page.locator(".graphiql-doc-explorer").textContent(), { timeout: 10_000 })
       .toContain("Query");
   }, 30_000);
 

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Client } from "graphql-ws";
 import { createClient } from "graphql-ws";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { GatewayHandle } from "../../src/server/gateway.js";
@@ -15,37 +14,10 @@ import {
   tokenFor,
 } from "../support/gateway.js";
 import { eventually, feed, settle } from "../support/live.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import { accountEvent, deliver, signatureFor } from "../support/webhook.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** True when Redis answers PING within a second. */
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const reachable = await redisReachable();
-if (!reachable) {
-  if (process.env.CI)
-    throw new Error(`CI requires Redis at ${REDIS_URL}, and it is not reachable.`);
-  console.warn(
-    `\n!!! SKIPPING the Redis scale-out tests: no Redis at ${REDIS_URL}. They run in CI. !!!\n`,
-  );
-}
+const reachable = await redisAvailableFor("the Redis scale-out tests");
 
 describe.skipIf(!reachable)("two gateway instances sharing the machine's real Redis", () => {
   // A prefix of our own, so parallel runs on one Redis never see each other's events.
