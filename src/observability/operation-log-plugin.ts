@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "./logger.js";
+import { logOperation } from "./operation-line.js";
 
 /**
  * Logs one line per GraphQL operation: its request id (`x-request-id`), name and type,
@@ -19,22 +20,17 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCo
       );
       return {
         async willSendResponse({ contextValue, operation, errors }) {
-          const stripeCalls = Object.fromEntries(contextValue.stripeCalls ?? new Map());
-          const total = Object.values(stripeCalls).reduce((sum, count) => sum + count, 0);
-          logger.info(
-            {
-              requestId,
-              operation: operation?.name?.value ?? null,
-              type: operation?.operation ?? null,
-              durationMs: Math.round((performance.now() - started) * 10) / 10,
-              stripeCalls: total,
-              stripeCallsByRoute: stripeCalls,
-              errorCodes: (errors ?? []).map(
-                (error) => error.extensions.code ?? "INTERNAL_SERVER_ERROR",
-              ),
-            },
-            "graphql operation",
-          );
+          logOperation(logger, {
+            transport: "http",
+            requestId,
+            operation: operation?.name?.value ?? null,
+            type: operation?.operation ?? null,
+            startedAt: started,
+            stripeCalls: contextValue.stripeCalls,
+            errorCodes: (errors ?? []).map((error) =>
+              String(error.extensions.code ?? "INTERNAL_SERVER_ERROR"),
+            ),
+          });
         },
       };
     },

@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import {
+  type DocumentNode,
   GraphQLError,
   type GraphQLSchema,
+  getOperationAST,
   type ParseOptions,
   parse,
   specifiedRules,
@@ -17,6 +20,7 @@ import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport, OperationGate } from "../limits/operation-gate.js";
 import type { Logger } from "../observability/logger.js";
+import { logOperation, type OperationRecord } from "../observability/operation-line.js";
 import { maskError } from "../server/format-error.js";
 import { withoutSuggestions } from "../server/schema-exposure.js";
 import { originAllowed } from "./origin-check.js";
@@ -27,6 +31,25 @@ export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 /** graphql-ws's close code for a refused or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
+
+/** The log record of an operation starting on a socket (its Stripe calls accrue in its context). */
+function startedOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  requestId: string,
+  context: GatewayContext,
+): OperationRecord {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  return {
+    transport: "ws",
+    requestId,
+    operation: operation?.name?.value ?? null,
+    type: operation?.operation ?? null,
+    startedAt: performance.now(),
+    stripeCalls: context.stripeCalls,
+    errorCodes: [],
+  };
+}
 
 /** What the WebSocket endpoint is built from. */
 export interface WsServerOptions {
@@ -59,6 +82,10 @@ type SocketState = {
   expiry?: NodeJS.Timeout;
   /** The cost report of each running operation, by id, added to its results' `extensions`. */
   costs?: Map<string, CostReport>;
+  /** Names this socket in log lines (`<socketId>:<operation id>`). */
+  socketId?: string;
+  /** Operations running on this socket, for their log line when they complete. */
+  operations?: Map<string, OperationRecord>;
 };
 
 type ConnectionParams = {
@@ -123,6 +150,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         }
         socketsByCustomer.set(customerId, open + 1);
         ctx.extra.viewer = auth.viewer;
+        ctx.extra.socketId = `ws-${randomUUID()}`;
         const expiresAt = auth.identity.expiresAt;
         if (expiresAt !== undefined) {
           const socket = ctx.extra.socket;
@@ -170,15 +198,30 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
           ctx.extra.costs ??= new Map();
           ctx.extra.costs.set(id, admission.cost);
         }
+        const contextValue = options.contextFor(viewer);
+        ctx.extra.operations ??= new Map();
+        ctx.extra.operations.set(
+          id,
+          startedOperation(
+            document,
+            payload.operationName,
+            `${ctx.extra.socketId}:${id}`,
+            contextValue,
+          ),
+        );
         return {
           schema: options.schema,
           document,
           variableValues: payload.variables ?? undefined,
           operationName: payload.operationName ?? undefined,
-          contextValue: options.contextFor(viewer),
+          contextValue,
         };
       },
       onNext: (ctx, id, _payload, _args, result) => {
+        const record = ctx.extra.operations?.get(id);
+        for (const error of result.errors ?? []) {
+          record?.errorCodes.push(String(error.extensions.code ?? "INTERNAL_SERVER_ERROR"));
+        }
         const cost = ctx.extra.costs?.get(id);
         if (!result.errors && cost === undefined) return undefined;
         return {
@@ -189,6 +232,9 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
       },
       onComplete: (ctx, id) => {
         ctx.extra.costs?.delete(id);
+        const record = ctx.extra.operations?.get(id);
+        ctx.extra.operations?.delete(id);
+        if (record) logOperation(logger, record);
       },
     },
     wss,

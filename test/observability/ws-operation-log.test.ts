@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  control,
+  createCustomer,
+  LogSink,
+  startStack,
+  type TestStack,
+} from "../support/gateway.js";
+import { eventually, feed, liveClient } from "../support/live.js";
+
+const sink = new LogSink();
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ logSink: sink });
+});
+afterAll(() => stack.close());
+
+interface OperationLine {
+  msg: string;
+  transport?: string;
+  operation?: string | null;
+  type?: string | null;
+  stripeCalls?: number;
+  requestId?: string;
+  errorCodes?: string[];
+}
+
+const operationLines = () =>
+  sink.lines
+    .map((line) => JSON.parse(line) as OperationLine)
+    .filter((line) => line.msg === "graphql operation" && line.transport === "ws");
+
+describe("operations over WebSocket", () => {
+  it("log one line each when they complete, with name, type, Stripe calls and a socket-scoped id", async () => {
+    const customer = await createCustomer(stack, 2, 1);
+    const client = await liveClient(stack, customer.id);
+    const query = feed(
+      client,
+      "query WsDashboard { accounts { nodes { id authorization { id } } } }",
+    );
+    await eventually(() => query.events.length === 1, 5_000, "the query's answer");
+    await eventually(
+      () => operationLines().some((line) => line.operation === "WsDashboard"),
+      5_000,
+      "its log line",
+    );
+    const line = operationLines().find((entry) => entry.operation === "WsDashboard");
+    expect(line).toMatchObject({ type: "query", stripeCalls: 2, errorCodes: [] });
+    expect(line?.requestId).toMatch(/^ws-[0-9a-f-]+:/);
+
+    const live = feed(
+      client,
+      "subscription WsWatch { accountDeactivated { eventId account { authorization { id } } } }",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await control(stack, "POST", `/_sandbox/accounts/${customer.accounts[0]}/deactivate`, {});
+    await eventually(() => live.events.length >= 1, 5_000, "the pushed event");
+    live.stop();
+    await eventually(
+      () => operationLines().some((entry) => entry.operation === "WsWatch"),
+      5_000,
+      "the subscription's line",
+    );
+    const subscription = operationLines().find((entry) => entry.operation === "WsWatch");
+    expect(subscription?.type).toBe("subscription");
+    expect(subscription?.stripeCalls).toBeGreaterThanOrEqual(1);
+    await client.dispose();
+  });
+});
