@@ -35,12 +35,7 @@ export function deactivateAccount(
   cause: InactiveCause,
   action: RelinkAction,
 ): AccountChange[] {
-  if (account.status !== "active") {
-    throw new TransitionError(
-      `The account ${account.id} is ${account.status}, not active.`,
-      "account",
-    );
-  }
+  requireActive(account);
   const authorization = store.authorizations.get(account.authorizationId);
   const targets =
     AUTHORIZATION_LEVEL_CAUSES.includes(cause) && authorization
@@ -124,12 +119,7 @@ export function announceDeactivation(
   cause: ActiveCause,
   action: RelinkAction,
 ): AccountChange[] {
-  if (account.status !== "active") {
-    throw new TransitionError(
-      `The account ${account.id} is ${account.status}, not active.`,
-      "account",
-    );
-  }
+  requireActive(account);
   const previousAttributes = healthSnapshot(account);
   account.activeDetails = { action, cause, expectedDeactivationDate };
   const authorization = store.authorizations.get(account.authorizationId);
@@ -137,4 +127,14 @@ export function announceDeactivation(
     authorization.activeDetails = { action, expectedDeactivationDate };
   }
   return [{ type: ACCOUNT_EVENT_TYPES.upcomingDeactivation, account, previousAttributes }];
+}
+
+/** Throws TransitionError (nothing changed) unless the account is active. */
+function requireActive(account: AccountRecord): void {
+  if (account.status !== "active") {
+    throw new TransitionError(
+      `The account ${account.id} is ${account.status}, not active.`,
+      "account",
+    );
+  }
 }
