@@ -3,27 +3,45 @@ import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
 import type { GatewayMetrics } from "./metrics.js";
 
-const codeOf = (error: Pick<GraphQLError, "extensions">): string => {
+const codeOf = (error: Partial<Pick<GraphQLError, "extensions">>): string => {
   const code = error.extensions?.code;
   return typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
 };
 
 /**
  * Counts every GraphQL operation over HTTP (by type and name), its duration, and each error it
- * answered with (by code), including requests refused while building the context (bad tokens).
+ * answered with (by code), including requests refused while building the context (bad tokens:
+ * counted with type "unknown"). The name label is the operation's own only when a verified viewer
+ * sent it and it ran (see `GatewayMetrics.operationLabel`).
  */
 export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {
     async contextCreationDidFail({ error }) {
-      const code = (error as Partial<GraphQLError>).extensions?.code;
-      metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });
+      const code = codeOf(error as Partial<GraphQLError>);
+      metrics.errors.inc({ code });
+      const authenticated = code !== "UNAUTHENTICATED";
+      metrics.operations.inc({
+        type: "unknown",
+        name: metrics.operationLabel({ name: null, authenticated, executed: false }),
+      });
     },
     async requestDidStart() {
       const started = performance.now();
+      // Apollo calls executionDidStart only after parsing, validation and every plugin's
+      // didResolveOperation (authentication, limits, the cost gate) let the operation through.
+      let executed = false;
       return {
-        async willSendResponse({ operation, errors }) {
+        async executionDidStart() {
+          executed = true;
+        },
+        async willSendResponse({ operation, errors, contextValue }) {
           const type = operation?.operation ?? "unknown";
-          metrics.operations.inc({ type, name: metrics.operationLabel(operation?.name?.value) });
+          const name = metrics.operationLabel({
+            name: operation?.name?.value,
+            authenticated: contextValue.viewer !== null,
+            executed: executed && operation !== undefined,
+          });
+          metrics.operations.inc({ type, name });
           metrics.operationDuration.observe({ type }, (performance.now() - started) / 1000);
           for (const error of errors ?? []) metrics.errors.inc({ code: codeOf(error) });
         },

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { boundedText } from "./bounded-text.js";
 
 /** Where the gauges read their current values, set once the gateway's parts exist. */
 export interface GaugeSources {
@@ -10,10 +11,27 @@ export interface GaugeSources {
 /** Most distinct operation names kept as label values; later ones count as "other". */
 const MAX_OPERATION_NAMES = 200;
 
+/** The name label of operations sent without a valid viewer (no token, a bad one). */
+export const UNAUTHENTICATED_OPERATION = "unauthenticated";
+/** The name label of an authenticated viewer's operations that never ran: unparsable, invalid, over a limit, refused. */
+export const INVALID_OPERATION = "invalid";
+
+/** What the name label of one operation is decided from. */
+export interface OperationLabelInput {
+  /** The client's operation name, if any. */
+  name: string | null | undefined;
+  /** A verified viewer sent it. */
+  authenticated: boolean;
+  /** It parsed, validated, passed every limit and gate, and ran. */
+  executed: boolean;
+}
+
 /**
  * One gateway's Prometheus metrics, in a Registry of its own (never prom-client's global one), so
  * several gateways in one process (tests, the bench) keep separate counts. Names are prefixed
- * `fc_gateway_`; label values are bounded (routes are templates, operation names are capped).
+ * `fc_gateway_`; label values are bounded (routes are templates; operation names come only from
+ * operations that passed authentication and validation, are cut at 100 characters, and are capped
+ * in number).
  */
 export interface GatewayMetrics {
   registry: Registry;
@@ -25,8 +43,13 @@ export interface GatewayMetrics {
   loaderBatchSize: Histogram<"loader">;
   webhookReceived: Counter;
   webhookOutcomes: Counter<"outcome">;
-  /** The operation name to use as a label: the name, "anonymous", or "other" past the cap. */
-  operationLabel(name: string | null | undefined): string;
+  /**
+   * The operation-name label: "unauthenticated" without a viewer, "invalid" when the operation
+   * never ran; else its name (over 100 characters: the first 100 and "…"), "anonymous" when it
+   * has none, or "other" once MAX_OPERATION_NAMES distinct names are taken. So clients can only
+   * fill the name slots with operations their verified token was allowed to run.
+   */
+  operationLabel(operation: OperationLabelInput): string;
   /** Points the gauges at the live values (subscriptions, sockets, limiter queue). */
   setGaugeSources(sources: Partial<GaugeSources>): void;
 }
@@ -110,7 +133,10 @@ export function createGatewayMetrics(): GatewayMetrics {
       labelNames: ["outcome"],
       registers,
     }),
-    operationLabel: (name) => {
+    operationLabel: ({ name: given, authenticated, executed }) => {
+      if (!authenticated) return UNAUTHENTICATED_OPERATION;
+      if (!executed) return INVALID_OPERATION;
+      const name = boundedText(given);
       if (!name) return "anonymous";
       if (names.has(name)) return name;
       if (names.size >= MAX_OPERATION_NAMES) return "other";

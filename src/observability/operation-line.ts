@@ -1,3 +1,4 @@
+import { boundedText } from "./bounded-text.js";
 import type { Logger } from "./logger.js";
 
 /** What one finished GraphQL operation is logged with, whichever transport carried it. */
@@ -16,7 +17,9 @@ export interface OperationRecord {
 
 /**
  * Writes the one info line per operation: name, type, transport, duration, Stripe calls by route
- * and in total, error codes. Never the response or variables (they may hold a `clientSecret`).
+ * and in total, error codes. The name comes from the client, so it is bounded (`boundedText`:
+ * over 100 characters, its first 100 and "…"). Never the response or variables (they may hold a
+ * `clientSecret`).
  */
 export function logOperation(logger: Logger, record: OperationRecord): void {
   const byRoute = Object.fromEntries(record.stripeCalls ?? new Map<string, number>());
@@ -24,7 +27,7 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
     {
       transport: record.transport,
       requestId: record.requestId,
-      operation: record.operation,
+      operation: boundedText(record.operation),
       type: record.type,
       durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
       stripeCalls: Object.values(byRoute).reduce((sum, count) => sum + count, 0),

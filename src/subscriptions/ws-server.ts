@@ -19,6 +19,7 @@ import type { GatewayConfig } from "../config/config.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport, OperationGate } from "../limits/operation-gate.js";
+import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import { logOperation, type OperationRecord } from "../observability/operation-line.js";
 import { maskError } from "../server/format-error.js";
@@ -115,7 +116,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     maxPayload: WS_MAX_PAYLOAD_BYTES,
     verifyClient: (info, done) => {
       const allowed = originAllowed(info.origin, limits.allowedOrigins, config.production);
-      if (!allowed) logger.warn({ origin: info.origin }, "websocket origin refused");
+      if (!allowed) logger.warn({ origin: boundedText(info.origin) }, "websocket origin refused");
       done(allowed, 403, "Origin not allowed");
     },
   });

@@ -7,6 +7,7 @@ import {
   type TestStack,
 } from "../support/gateway.js";
 import { eventually, feed, liveClient } from "../support/live.js";
+import { wsOperation } from "../support/ws-operation.js";
 
 const sink = new LogSink();
 let stack: TestStack;
@@ -64,6 +65,28 @@ describe("operations over WebSocket", () => {
     const subscription = operationLines().find((entry) => entry.operation === "WsWatch");
     expect(subscription?.type).toBe("subscription");
     expect(subscription?.stripeCalls).toBeGreaterThanOrEqual(1);
+    await client.dispose();
+  });
+
+  it("log an operation name over 100 characters as its first 100 characters and '…'", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const client = await liveClient(stack, customer.id);
+    // 60 KB: as long as a name can be inside the socket's 64 KB message limit.
+    const name = `WsLong${"y".repeat(60 * 1024)}`;
+    const answer = await wsOperation(
+      client,
+      `query ${name} { accounts(first: 1) { nodes { id } } }`,
+    );
+    expect(answer.errors).toBeUndefined();
+    const truncated = `${name.slice(0, 100)}…`;
+    await eventually(
+      () => operationLines().some((line) => line.operation?.startsWith("WsLong")),
+      5_000,
+      "its log line",
+    );
+    const line = operationLines().find((entry) => entry.operation?.startsWith("WsLong"));
+    expect(line?.operation).toBe(truncated);
+    expect(sink.text()).not.toContain(name);
     await client.dispose();
   });
 });
