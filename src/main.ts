@@ -4,6 +4,7 @@
  * service and the gateway then talks to it over HTTP exactly as it would to Stripe.
  */
 import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js";
+import { knownSecretsOf } from "./observability/known-secrets.js";
 import { createLogger } from "./observability/logger.js";
 import { startSandbox } from "./sandbox/server.js";
 import { startGateway } from "./server/gateway.js";
@@ -25,10 +26,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, process.stdout, [
-    config.stripe.target.apiKey,
-    ...config.webhookSecrets,
-  ]);
+  const logger = createLogger(config.logLevel, process.stdout, knownSecretsOf(config));
   const target = config.stripe.target;
   const sandbox =
     target.kind === "embedded-sandbox"

@@ -1,4 +1,5 @@
 import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
+import { type MetricsSettings, resolveMetricsSettings } from "../observability/metrics-settings.js";
 import { SANDBOX_DEV_API_KEY, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { type Env, envSchema } from "./env-schema.js";
@@ -45,6 +46,8 @@ export interface GatewayConfig {
     /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */
     costPerMinute: number;
   };
+  /** Who may read `/metrics` and where it is served (METRICS_TOKEN, METRICS_PORT, METRICS_HOST). */
+  metrics: MetricsSettings;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -109,6 +112,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   if ("variable" in auth) {
     throw new ConfigError(`Invalid configuration:\n  ${auth.variable}: ${auth.message}`);
   }
+  const metrics = resolveMetricsSettings(env);
+  if ("variable" in metrics) {
+    throw new ConfigError(`Invalid configuration:\n  ${metrics.variable}: ${metrics.message}`);
+  }
   return {
     env: env.NODE_ENV,
     production: env.NODE_ENV === "production",
@@ -150,6 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       },
       costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
     },
+    metrics,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -75,6 +75,17 @@ export const envSchema = z.object({
   GRAPHQL_INTROSPECTION: optionalString.pipe(z.stringbool().optional()),
   GRAPHQL_LANDING_PAGE: optionalString.pipe(z.stringbool().optional()),
   RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(100_000_000).default(100_000),
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._~+/-]{16,512}=*$/,
+        "16 to 512 characters of A-Z, a-z, 0-9 and . _ ~ + / - (a bearer token)",
+      )
+      .optional(),
+  ),
+  METRICS_PORT: optionalInt(0, 65_535),
+  METRICS_HOST: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

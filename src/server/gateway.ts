@@ -32,6 +32,7 @@ import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
 import { healthRoutes } from "./health-routes.js";
+import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
@@ -61,6 +62,8 @@ export interface GatewayHandle {
   stripe: Stripe;
   /** The bus lifecycle events travel on (in-process, or Redis with REDIS_URL). */
   accountEvents: AccountEventBus;
+  /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
+  metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
@@ -141,13 +144,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   });
   const readiness: Record<string, ReadinessCheck> = { stripe: stripeReadiness(systemFc, 2_000) };
   if (config.redisUrl) readiness.redis = busReadiness(accountEvents, 1_000);
-  app.use(
-    healthRoutes({
-      checks: readiness,
-      registry: metrics.registry,
-      shuttingDown: () => shuttingDown,
-    }),
-  );
+  app.use(healthRoutes({ checks: readiness, shuttingDown: () => shuttingDown }));
+  const metricsEndpoint = await startMetricsEndpoint({
+    settings: config.metrics,
+    production: config.production,
+    registry: metrics.registry,
+    logger,
+  });
+  app.use(metricsEndpoint.publicRoute);
   app.use(
     stripeWebhookRoute({
       stripe,
@@ -200,6 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer,
     stripe,
     accountEvents,
+    metricsUrl: metricsEndpoint.url,
     close: async () => {
       shuttingDown = true;
       await ws.close();
@@ -208,6 +213,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       await dedupe.close();
       await protection.close();
       await relinkKeys.close();
+      await metricsEndpoint.close();
     },
   };
 }

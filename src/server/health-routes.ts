@@ -1,13 +1,10 @@
 import express, { type Router } from "express";
-import type { Registry } from "prom-client";
 import type { CheckResult, ReadinessCheck } from "./readiness.js";
 
 /** What the health routes report on. */
 export interface HealthRoutesOptions {
   /** Readiness checks by dependency name (e.g. `stripe`, `redis`). */
   checks: Record<string, ReadinessCheck>;
-  /** The gateway's own metrics registry. */
-  registry: Registry;
   /** True once shutdown began: readiness then fails at once, so load balancers stop routing here. */
   shuttingDown: () => boolean;
 }
@@ -16,7 +13,7 @@ export interface HealthRoutesOptions {
  * `GET /healthz`: 200 while the process serves HTTP (liveness; no dependency is checked).
  * `GET /readyz`: 200 `{status: "ready", checks}` when every check is "ok", else 503
  * `{status: "not_ready", checks}` (also 503 `shutting_down` during shutdown).
- * `GET /metrics`: the registry in Prometheus text format.
+ * (`GET /metrics` is served apart, with its own access rules: see metrics-endpoint.ts.)
  */
 export function healthRoutes(options: HealthRoutesOptions): Router {
   const router = express.Router();
@@ -37,10 +34,6 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
     response
       .status(ready ? 200 : 503)
       .json({ status: ready ? "ready" : "not_ready", checks: Object.fromEntries(entries) });
-  });
-  router.get("/metrics", async (_request, response) => {
-    response.setHeader("content-type", options.registry.contentType);
-    response.send(await options.registry.metrics());
   });
   return router;
 }
