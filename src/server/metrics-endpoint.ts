@@ -92,11 +92,9 @@ async function listenMetricsServer(
   });
   // Never Express's HTML error page (it shows a stack outside production).
   app.use(((_error, _request, response, _next) => {
-    response
-      .status(500)
-      .json({
-        error: { code: "INTERNAL_SERVER_ERROR", message: "Metrics could not be collected." },
-      });
+    response.status(500).json({
+      error: { code: "INTERNAL_SERVER_ERROR", message: "Metrics could not be collected." },
+    });
   }) satisfies ErrorRequestHandler);
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
