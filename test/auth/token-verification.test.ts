@@ -123,6 +123,7 @@ describe("production posture for anonymous introspection", () => {
       env: {
         NODE_ENV: "production",
         STRIPE_SECRET_KEY: "sk_test_productionLike123",
+        STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
         AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
         // Introspection is off in production by default (test/production); enabled here, it
         // still needs a token.
