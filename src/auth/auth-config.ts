@@ -10,6 +10,8 @@ export type AuthConfig = {
   customerClaim: string;
   /** The scope that lets a service token act as any customer, named per request. */
   serviceScope: string;
+  /** Longest lifetime (`exp - iat`, seconds) a token may have (AUTH_MAX_TOKEN_AGE). */
+  maxTokenAgeSeconds: number;
 } & (
   | { mode: "hs256"; secret: string; usingDevSecret: boolean }
   | { mode: "jwks"; jwksUrl: string }
@@ -27,6 +29,7 @@ export function resolveAuthConfig(env: Env): AuthConfig | { variable: string; me
     audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
     customerClaim: env.AUTH_CUSTOMER_CLAIM,
     serviceScope: env.AUTH_SERVICE_SCOPE,
+    maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE,
   };
   const { refusesPublicSecrets } = deploymentOf(env);
   if (env.AUTH_JWKS_URL !== undefined && env.AUTH_JWT_SECRET !== undefined) {

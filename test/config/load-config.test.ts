@@ -158,3 +158,14 @@ describe("public development secrets", () => {
     expect(config.auth.mode === "hs256" && config.auth.usingDevSecret).toBe(false);
   });
 });
+
+describe("AUTH_MAX_TOKEN_AGE", () => {
+  it("defaults to 24 hours and takes a number of seconds", () => {
+    expect(loadConfig({}).auth.maxTokenAgeSeconds).toBe(86_400);
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE: "5184000" }).auth.maxTokenAgeSeconds).toBe(5_184_000);
+  });
+
+  it.each(["0", "-5", "1.5", "24h"])("refuses %s with a message naming it", (value) => {
+    expect(() => loadConfig({ AUTH_MAX_TOKEN_AGE: value })).toThrow(/AUTH_MAX_TOKEN_AGE/);
+  });
+});
