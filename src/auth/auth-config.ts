@@ -1,3 +1,4 @@
+import { deploymentOf } from "../config/deployment.js";
 import type { Env } from "../config/env-schema.js";
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEV_JWT_SECRET } from "./dev-defaults.js";
 
@@ -9,6 +10,8 @@ export type AuthConfig = {
   customerClaim: string;
   /** The scope that lets a service token act as any customer, named per request. */
   serviceScope: string;
+  /** Longest lifetime (`exp - iat`, seconds) a token may have (AUTH_MAX_TOKEN_AGE). */
+  maxTokenAgeSeconds: number;
 } & (
   | { mode: "hs256"; secret: string; usingDevSecret: boolean }
   | { mode: "jwks"; jwksUrl: string }
@@ -16,8 +19,9 @@ export type AuthConfig = {
 
 /**
  * Resolves token verification from the environment, or returns the problem as
- * `{ variable, message }`. The public dev secret is the default only without a live key and
- * outside production; it is refused outright with a live key, even when set explicitly.
+ * `{ variable, message }`. The public dev secret is the default only without a real Stripe key
+ * and outside production (see `Deployment`); there it is refused outright, even when set
+ * explicitly.
  */
 export function resolveAuthConfig(env: Env): AuthConfig | { variable: string; message: string } {
   const common = {
@@ -25,8 +29,9 @@ export function resolveAuthConfig(env: Env): AuthConfig | { variable: string; me
     audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE,
     customerClaim: env.AUTH_CUSTOMER_CLAIM,
     serviceScope: env.AUTH_SERVICE_SCOPE,
+    maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE,
   };
-  const liveKey = env.STRIPE_SECRET_KEY?.includes("_live_") ?? false;
+  const { refusesPublicSecrets } = deploymentOf(env);
   if (env.AUTH_JWKS_URL !== undefined && env.AUTH_JWT_SECRET !== undefined) {
     return {
       variable: "AUTH_JWKS_URL",
@@ -36,10 +41,11 @@ export function resolveAuthConfig(env: Env): AuthConfig | { variable: string; me
   if (env.AUTH_JWKS_URL !== undefined)
     return { ...common, mode: "jwks", jwksUrl: env.AUTH_JWKS_URL };
   if (env.AUTH_JWT_SECRET !== undefined) {
-    if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET && liveKey) {
+    if (env.AUTH_JWT_SECRET === DEV_JWT_SECRET && refusesPublicSecrets) {
       return {
         variable: "AUTH_JWT_SECRET",
-        message: "the public dev secret is refused with a live Stripe key",
+        message:
+          "the public dev secret is refused with a real Stripe key or in production (anyone could sign tokens with it); set a random secret of at least 32 characters, or use AUTH_JWKS_URL",
       };
     }
     if (env.AUTH_JWT_SECRET.length < 32) {
@@ -47,11 +53,11 @@ export function resolveAuthConfig(env: Env): AuthConfig | { variable: string; me
     }
     return { ...common, mode: "hs256", secret: env.AUTH_JWT_SECRET, usingDevSecret: false };
   }
-  if (liveKey || env.NODE_ENV === "production") {
+  if (refusesPublicSecrets) {
     return {
       variable: "AUTH_JWT_SECRET",
       message:
-        "AUTH_JWT_SECRET or AUTH_JWKS_URL is required with a live Stripe key or in production",
+        "AUTH_JWT_SECRET or AUTH_JWKS_URL is required with a real Stripe key or in production (the public dev secret is refused there); set one of them",
     };
   }
   return { ...common, mode: "hs256", secret: DEV_JWT_SECRET, usingDevSecret: true };

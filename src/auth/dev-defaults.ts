@@ -1,7 +1,7 @@
 /**
  * Development defaults for token authentication. The dev secret is public (it is in this file):
- * the gateway accepts it only without a live Stripe key and outside production, so that
- * `npm start` and `npm run token` work together with no set-up.
+ * the gateway accepts it only without a real Stripe key and outside production (see
+ * `Deployment`), so that `npm start` and `npm run token` work together with no set-up.
  */
 export const DEV_JWT_SECRET = "fc-gateway-dev-secret-not-for-production-0000";
 

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import type { AuthConfig } from "./auth-config.js";
 
 /** Who a verified token speaks for. */
@@ -12,6 +12,8 @@ export class AuthenticationFailed extends Error {
 }
 
 const CUSTOMER_ID = /^cus_[A-Za-z0-9]+$/;
+/** How far in the future a token's `iat` may be: clock skew between its issuer and the gateway. */
+export const IAT_CLOCK_SKEW_SECONDS = 60;
 const HS_ALGORITHMS = ["HS256"];
 const ASYMMETRIC_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 
@@ -27,10 +29,30 @@ const scopesOf = (payload: JWTPayload): string[] => {
 };
 
 /**
+ * Why a verified token's lifetime is refused, or undefined: `iat` more than
+ * IAT_CLOCK_SKEW_SECONDS in the future, or `exp - iat` over `maxAgeSeconds`.
+ */
+function lifetimeProblem(
+  issuedAt: number,
+  expiresAt: number,
+  maxAgeSeconds: number,
+): string | undefined {
+  if (issuedAt > Date.now() / 1000 + IAT_CLOCK_SKEW_SECONDS) {
+    return "The bearer token's issued-at time (iat) is in the future.";
+  }
+  if (expiresAt - issuedAt > maxAgeSeconds) {
+    return "The bearer token's lifetime (exp - iat) is longer than this gateway accepts.";
+  }
+  return undefined;
+}
+
+/**
  * Builds the verifier for the configured mode (HS256 secret or JWKS URL). Signature, `exp`,
- * `iss` and `aud` are always checked, and only the mode's algorithms are accepted (so
- * `alg: none` and algorithm confusion fail). A token is a customer's when its customer claim
- * holds a `cus_` id, a service's when it carries the service scope; anything else fails.
+ * `iat`, `iss` and `aud` are always checked, and only the mode's algorithms are accepted (so
+ * `alg: none` and algorithm confusion fail). `exp` and `iat` are required: the lifetime
+ * (`exp - iat`) may not exceed `maxTokenAgeSeconds`, and `iat` may be at most
+ * IAT_CLOCK_SKEW_SECONDS in the future. A token is a customer's when its customer claim holds a
+ * `cus_` id, a service's when it carries the service scope; anything else fails.
  */
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const key =
@@ -45,11 +67,24 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         algorithms,
         issuer: config.issuer,
         audience: config.audience,
-        requiredClaims: ["exp"],
+        requiredClaims: ["exp", "iat"],
       }));
-    } catch {
-      throw new AuthenticationFailed("The bearer token is invalid or expired.");
+    } catch (error) {
+      // Claims are checked after the signature: this detail goes only to the token's holder.
+      const noIssuedAt = error instanceof errors.JWTClaimValidationFailed && error.claim === "iat";
+      throw new AuthenticationFailed(
+        noIssuedAt
+          ? "The bearer token has no valid issued-at time (iat)."
+          : "The bearer token is invalid or expired.",
+      );
     }
+    // jose checked that both are present and numbers.
+    const refused = lifetimeProblem(
+      payload.iat as number,
+      payload.exp as number,
+      config.maxTokenAgeSeconds,
+    );
+    if (refused !== undefined) throw new AuthenticationFailed(refused);
     const customer = payload[config.customerClaim];
     if (typeof customer === "string" && CUSTOMER_ID.test(customer)) {
       return { kind: "customer", customerId: customer, expiresAt: payload.exp };

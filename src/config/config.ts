@@ -1,8 +1,10 @@
 import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
 import { type MetricsSettings, resolveMetricsSettings } from "../observability/metrics-settings.js";
-import { SANDBOX_DEV_API_KEY, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
+import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
+import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
+import { resolveWebhookSecrets } from "./webhook-secrets.js";
 
 /** How the gateway reaches Stripe: the real API, any Stripe-compatible base URL, or the embedded sandbox. */
 export type StripeTarget =
@@ -73,6 +75,8 @@ export class ConfigError extends Error {
 /**
  * Parses and validates the environment once. Returns the configuration, or throws a
  * `ConfigError` whose message names each bad variable (values are not echoed: they may be secrets).
+ * Outside embedded sandbox mode STRIPE_WEBHOOK_SECRET is required, and the public development
+ * secrets are refused with a real Stripe key or in production (see `Deployment` for the terms).
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = envSchema.safeParse(source);
@@ -95,9 +99,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       : { kind: "stripe", apiKey: SANDBOX_DEV_API_KEY, apiBase: env.STRIPE_API_BASE }
     : { kind: "stripe", apiKey: env.STRIPE_SECRET_KEY as string, apiBase: env.STRIPE_API_BASE };
   const liveKey = env.STRIPE_SECRET_KEY?.includes("_live_") ?? false;
-  if (liveKey && env.STRIPE_WEBHOOK_SECRET.length === 0) {
+  const webhookSecrets = resolveWebhookSecrets(env.STRIPE_WEBHOOK_SECRET, deploymentOf(env));
+  if ("variable" in webhookSecrets) {
     throw new ConfigError(
-      "Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required with a live Stripe key (the dev secret is refused)",
+      `Invalid configuration:\n  ${webhookSecrets.variable}: ${webhookSecrets.message}`,
     );
   }
   const rateLimit = resolveStripeRateLimit({
@@ -128,10 +133,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       maxConcurrency: env.STRIPE_MAX_CONCURRENCY,
       rateLimit,
     },
-    webhookSecrets:
-      env.STRIPE_WEBHOOK_SECRET.length > 0
-        ? env.STRIPE_WEBHOOK_SECRET
-        : [SANDBOX_DEV_WEBHOOK_SECRET],
+    webhookSecrets,
     sandbox: {
       port: env.SANDBOX_PORT,
       webhookUrls: env.SANDBOX_WEBHOOK_URL,

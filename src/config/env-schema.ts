@@ -64,6 +64,8 @@ export const envSchema = z.object({
   AUTH_AUDIENCE: optionalString,
   AUTH_CUSTOMER_CLAIM: z.string().trim().min(1).default("stripe_customer"),
   AUTH_SERVICE_SCOPE: z.string().trim().min(1).default("fc:any_customer"),
+  /** Longest token lifetime (`exp - iat`) accepted, in seconds: 24 h by default, at most a year. */
+  AUTH_MAX_TOKEN_AGE: positiveInt.max(31_536_000).default(86_400),
   ALLOWED_ORIGINS: commaList,
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.max(1_000).default(20),
   WS_MAX_SOCKETS_PER_CUSTOMER: positiveInt.max(1_000).default(10),

@@ -2,7 +2,7 @@
  * Plain data shared by the gateway and the sandbox: the only module both may import.
  * Nothing here is a secret in the real sense: these values exist so that a gateway and a
  * sandbox started on one machine without configuration can talk to each other. The gateway
- * refuses them as soon as a live Stripe key is configured.
+ * refuses them with a real Stripe key (test or live) and in production.
  */
 
 /** The Stripe-Version the gateway sends by default and the sandbox renders by default. */

@@ -24,6 +24,7 @@ import type { Logger } from "../observability/logger.js";
 import { logOperation, type OperationRecord } from "../observability/operation-line.js";
 import { maskError } from "../server/format-error.js";
 import { withoutSuggestions } from "../server/schema-exposure.js";
+import { atDeadline, type Deadline } from "./deadline-timer.js";
 import { originAllowed } from "./origin-check.js";
 
 /** Largest WebSocket message accepted (OWASP: keep it small). */
@@ -80,7 +81,7 @@ export interface WsServerHandle {
 
 type SocketState = {
   viewer?: Viewer;
-  expiry?: NodeJS.Timeout;
+  expiry?: Deadline;
   /** The cost report of each running operation, by id, added to its results' `extensions`. */
   costs?: Map<string, CostReport>;
   /** Names this socket in log lines (`<socketId>:<operation id>`). */
@@ -123,7 +124,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
   const rules = [...specifiedRules, ...(options.extraRules ?? [])];
 
   const release = (state: SocketState) => {
-    clearTimeout(state.expiry);
+    state.expiry?.cancel();
     const customerId = state.viewer?.customerId;
     if (customerId === undefined) return;
     const remaining = (socketsByCustomer.get(customerId) ?? 1) - 1;
@@ -155,11 +156,10 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         const expiresAt = auth.identity.expiresAt;
         if (expiresAt !== undefined) {
           const socket = ctx.extra.socket;
-          ctx.extra.expiry = setTimeout(
-            () => socket.close(CLOSE_FORBIDDEN, "Token expired"),
-            Math.max(0, expiresAt * 1000 - Date.now()),
+          // Not a bare setTimeout: a delay over 24.8 days would fire at once.
+          ctx.extra.expiry = atDeadline(expiresAt * 1000, () =>
+            socket.close(CLOSE_FORBIDDEN, "Token expired"),
           );
-          ctx.extra.expiry.unref();
         }
         return true;
       },

@@ -39,6 +39,7 @@ const sign = (alg: "RS256" | "HS256", key: PrivateKey | Uint8Array, audience = "
     .setProtectedHeader({ alg, kid: "test-key" })
     .setIssuer("https://idp.example")
     .setAudience(audience)
+    .setIssuedAt()
     .setExpirationTime("10m")
     .sign(key);
 

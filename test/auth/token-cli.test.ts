@@ -8,8 +8,8 @@ const run = promisify(execFile);
 const CLI = ["--import", "tsx", "src/auth/token-cli.ts"];
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-async function token(customerId: string, env: Record<string, string> = {}) {
-  const { stdout } = await run(process.execPath, [...CLI, customerId], {
+async function token(customerId: string, env: Record<string, string> = {}, args: string[] = []) {
+  const { stdout } = await run(process.execPath, [...CLI, customerId, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
   });
@@ -53,6 +53,15 @@ describe("npm run token", () => {
 
   it("refuses a malformed customer id", async () => {
     await expect(token("alice")).rejects.toMatchObject({ code: 2 });
+  });
+
+  it("refuses a --ttl over AUTH_MAX_TOKEN_AGE (the gateway would refuse the token), naming it", async () => {
+    await expect(token("cus_abc", {}, ["--ttl", "86401"])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("AUTH_MAX_TOKEN_AGE"),
+    });
+    const bearer = await token("cus_abc", { AUTH_MAX_TOKEN_AGE: "172800" }, ["--ttl", "86401"]);
+    expect(bearer.split(".")).toHaveLength(3);
   });
 
   it("refuses to sign with the dev secret next to a live Stripe key", async () => {

@@ -16,14 +16,23 @@ const QUERY = "{ accounts { nodes { id } } }";
 const now = () => Math.floor(Date.now() / 1000);
 const key = new TextEncoder().encode(DEV_JWT_SECRET);
 
-/** A token like the gateway's own, with one thing changed. */
-function token(change: { secret?: string; audience?: string; issuer?: string; exp?: number } = {}) {
-  return new SignJWT({ stripe_customer: alice })
+/** A token like the gateway's own, with one thing changed (`iat: null` leaves `iat` out). */
+function token(
+  change: {
+    secret?: string;
+    audience?: string;
+    issuer?: string;
+    exp?: number;
+    iat?: number | null;
+  } = {},
+) {
+  const jwt = new SignJWT({ stripe_customer: alice })
     .setProtectedHeader({ alg: "HS256" })
     .setIssuer(change.issuer ?? "fc-relink-gateway")
     .setAudience(change.audience ?? "fc-relink-gateway")
-    .setExpirationTime(change.exp ?? now() + 600)
-    .sign(change.secret === undefined ? key : new TextEncoder().encode(change.secret));
+    .setExpirationTime(change.exp ?? now() + 600);
+  if (change.iat !== null) jwt.setIssuedAt(change.iat ?? now());
+  return jwt.sign(change.secret === undefined ? key : new TextEncoder().encode(change.secret));
 }
 
 async function withBearer(bearer: string) {
@@ -72,6 +81,7 @@ describe("bearer token verification on HTTP", () => {
           .setExpirationTime(now() + 600)
           .sign(key),
     ],
+    ["without an issued-at time (iat)", () => token({ iat: null })],
     [
       "without an expiry",
       () =>
@@ -86,6 +96,32 @@ describe("bearer token verification on HTTP", () => {
     expect(response.status).toBe(401);
     expect(response.data ?? null).toBeNull();
     expect(response.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("accepts a token living exactly AUTH_MAX_TOKEN_AGE (24 h by default)", async () => {
+    const response = await withBearer(await token({ iat: now(), exp: now() + 86_400 }));
+    expect(response.status).toBe(200);
+  });
+
+  it("rejects a token living longer than AUTH_MAX_TOKEN_AGE (exp - iat over 24 h), saying why", async () => {
+    const response = await withBearer(await token({ iat: now(), exp: now() + 86_401 }));
+    expect(response.status).toBe(401);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(response.errors?.[0]?.message).toMatch(/lifetime/);
+  });
+
+  it("rejects a token issued 2 minutes in the future (beyond the 60 s clock skew), saying why", async () => {
+    const response = await withBearer(await token({ iat: now() + 120, exp: now() + 600 }));
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(response.errors?.[0]?.message).toMatch(/future/);
+  });
+
+  it("accepts a token issued 30 s in the future (within the 60 s clock skew)", async () => {
+    const response = await withBearer(await token({ iat: now() + 30, exp: now() + 600 }));
+    expect(response.status).toBe(200);
+    expect(response.errors).toBeUndefined();
   });
 
   it("rejects a non-bearer Authorization header with 401", async () => {
@@ -123,6 +159,7 @@ describe("production posture for anonymous introspection", () => {
       env: {
         NODE_ENV: "production",
         STRIPE_SECRET_KEY: "sk_test_productionLike123",
+        STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
         AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
         // Introspection is off in production by default (test/production); enabled here, it
         // still needs a token.

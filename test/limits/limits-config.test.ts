@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "../../src/config/config.js";
 const PRODUCTION = {
   NODE_ENV: "production",
   STRIPE_SECRET_KEY: "sk_test_prodLike123",
+  STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
   AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
 };
 

@@ -2,7 +2,6 @@ import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { signToken } from "../../src/auth/sign-token.js";
-import { SANDBOX_DEV_WEBHOOK_SECRET } from "../../src/shared/sandbox-defaults.js";
 import {
   control,
   graphql,
@@ -17,6 +16,9 @@ import { accountEvent, deliver, deliverSigned, signatureFor } from "../support/w
 /** An explicit Stripe key (the sandbox accepts any sk_test_ key), so the test knows what to look for. */
 const STRIPE_KEY = "sk_test_secretsInLogsScenarioKey4242";
 const WEBHOOK_SECRET = "whsec_secretsInLogsPrimary0001";
+const PREVIOUS_WEBHOOK_SECRET = "whsec_secretsInLogsPrevious0002";
+/** A real key refuses the public dev JWT secret: the scenario signs with its own. */
+const JWT_SECRET = "a-secrets-in-logs-jwt-secret-of-32-chars-or-more";
 
 const DASHBOARD = `query Dashboard { accounts(first: 100) { nodes { id status
   health { state action } authorization { id status } } } }`;
@@ -29,15 +31,16 @@ const DEACTIVATED = "subscription Live { accountDeactivated { eventId account { 
 const sink = new LogSink();
 let stack: TestStack;
 /** Every secret the scenario used or was given: none may appear in any log line. */
-const secrets = new Set<string>([STRIPE_KEY, WEBHOOK_SECRET, SANDBOX_DEV_WEBHOOK_SECRET]);
+const secrets = new Set<string>([STRIPE_KEY, WEBHOOK_SECRET, PREVIOUS_WEBHOOK_SECRET, JWT_SECRET]);
 
 beforeAll(async () => {
   stack = await startStack({
     logSink: sink,
     env: {
       STRIPE_SECRET_KEY: STRIPE_KEY,
-      // Two secrets (rotation): ours, and the sandbox's, which signs its lifecycle deliveries.
-      STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${SANDBOX_DEV_WEBHOOK_SECRET}`,
+      // Two secrets (rotation); the sandbox signs its lifecycle deliveries with the first.
+      STRIPE_WEBHOOK_SECRET: `${WEBHOOK_SECRET},${PREVIOUS_WEBHOOK_SECRET}`,
+      AUTH_JWT_SECRET: JWT_SECRET,
       RATE_LIMIT_COST_PER_MINUTE: "100000000",
     },
   });

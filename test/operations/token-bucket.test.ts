@@ -61,8 +61,12 @@ describe("rate limit configuration", () => {
   it("defaults to Stripe's test-mode limit (25/s, burst 5) for test keys and the sandbox", () => {
     expect(loadConfig({}).stripe.rateLimit).toEqual({ perSecond: 25, burst: 5 });
     expect(
-      loadConfig({ STRIPE_SECRET_KEY: "sk_test_abc123", STRIPE_API_BASE: "http://x.test" }).stripe
-        .rateLimit,
+      loadConfig({
+        STRIPE_SECRET_KEY: "sk_test_abc123",
+        STRIPE_API_BASE: "http://x.test",
+        STRIPE_WEBHOOK_SECRET: "whsec_test123",
+        AUTH_JWT_SECRET: "a-test-secret-of-enough-length-0000000000",
+      }).stripe.rateLimit,
     ).toEqual({ perSecond: 25, burst: 5 });
   });
 

@@ -10,6 +10,7 @@ beforeAll(async () => {
     env: {
       NODE_ENV: "production",
       STRIPE_SECRET_KEY: "sk_test_prodLike123",
+      STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
       AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
     },
   });

@@ -14,6 +14,7 @@ import { wsOperation } from "../support/ws-operation.js";
 const PRODUCTION = {
   NODE_ENV: "production",
   STRIPE_SECRET_KEY: "sk_test_prodLike123",
+  STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
   AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
 };
 

@@ -104,6 +104,98 @@ describe("WebSocket authentication", () => {
   });
 });
 
+/** Resolves with the socket's first message from the server (e.g. connection_ack). */
+const firstMessage = (raw: RawSocket) =>
+  new Promise<Record<string, unknown>>((resolve) => {
+    raw.socket.once("message", (data) =>
+      resolve(JSON.parse(data.toString()) as Record<string, unknown>),
+    );
+  });
+
+describe("WebSocket token lifetime", () => {
+  it("closes with 4403 for a token living longer than AUTH_MAX_TOKEN_AGE (25 h over the 24 h default)", async () => {
+    const longLived = await signToken(stack.config.auth, {
+      customerId: customer,
+      ttlSeconds: 25 * 3600,
+    });
+    const raw = await open({ authorization: `Bearer ${longLived}` });
+    const outcome = await Promise.race([
+      raw.closed.then(({ code }) => `closed ${code}`),
+      firstMessage(raw).then((message) => `received ${String(message.type)}`),
+    ]);
+    expect(outcome).toBe("closed 4403");
+  });
+
+  describe("with AUTH_MAX_TOKEN_AGE raised to 60 days", () => {
+    let longStack: TestStack;
+    beforeAll(async () => {
+      longStack = await startStack({ env: { AUTH_MAX_TOKEN_AGE: String(60 * 86_400) } });
+    });
+    afterAll(() => longStack.close());
+
+    it("keeps open a socket whose token expires in 30 days (beyond setTimeout's 24.8-day limit)", async () => {
+      const owner = await createCustomer(longStack, 1, 1);
+      const token = await signToken(longStack.config.auth, {
+        customerId: owner.id,
+        ttlSeconds: 30 * 86_400,
+      });
+      const socket = new WebSocket(
+        `${longStack.gateway.url.replace("http", "ws")}/graphql`,
+        "graphql-transport-ws",
+      );
+      const messages: Record<string, unknown>[] = [];
+      const closed = new Promise<never>((_resolve, reject) => {
+        socket.on("close", (code) => reject(new Error(`the socket closed with ${code}`)));
+      });
+      closed.catch(() => {});
+      /** Resolves with the first server message that `predicate` accepts, or rejects on close. */
+      const receive = (predicate: (message: Record<string, unknown>) => boolean) =>
+        Promise.race([
+          closed,
+          new Promise<Record<string, unknown>>((resolve) => {
+            const onMessage = () => {
+              const found = messages.find(predicate);
+              if (found === undefined) return;
+              socket.off("message", onMessage);
+              resolve(found);
+            };
+            socket.on("message", onMessage);
+            onMessage();
+          }),
+        ]);
+      socket.on("message", (data) =>
+        messages.push(JSON.parse(data.toString()) as Record<string, unknown>),
+      );
+      await new Promise<void>((resolve, reject) => {
+        socket.once("open", () => resolve());
+        socket.once("error", reject);
+      });
+      socket.send(
+        JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }),
+      );
+      await receive((message) => message.type === "connection_ack");
+      // A round trip through the gateway and the sandbox, well after the moment (1 ms after the
+      // connection) an overflowed expiry timer fires: the socket answers, so it is still open.
+      socket.send(
+        JSON.stringify({
+          id: "after-ack",
+          type: "subscribe",
+          payload: { query: "{ accounts { nodes { id } } }" },
+        }),
+      );
+      const result = await receive(
+        (message) => message.type === "next" && message.id === "after-ack",
+      );
+      expect(result).toMatchObject({
+        payload: { data: { accounts: { nodes: [{ id: owner.accounts[0] }] } } },
+      });
+      await receive((message) => message.type === "complete" && message.id === "after-ack");
+      expect(socket.readyState).toBe(WebSocket.OPEN);
+      socket.close();
+    });
+  });
+});
+
 describe("WebSocket origin allowlist", () => {
   it("refuses the upgrade from a forbidden Origin", async () => {
     await expect(open({}, "https://evil.example")).rejects.toThrow(/403/);

@@ -43,16 +43,18 @@ export const FAST_RATE_LIMIT_RETRY: RateLimitRetryPolicy = {
 };
 
 /**
- * Starts a sandbox (port 0, no webhook delivery) and a gateway (port 0) that talks to it over
- * HTTP with the real Stripe SDK. stripe-node's own retries are off unless `env` sets them, so
- * request counts are exact. Close it in afterAll.
+ * Starts a sandbox (port 0) and a gateway (port 0) that talks to it over HTTP with the real
+ * Stripe SDK; the sandbox delivers its events to the gateway, signed with the gateway's first
+ * webhook secret (as Stripe signs with the endpoint's). stripe-node's own retries are off unless
+ * `env` sets them, so request counts are exact. Close it in afterAll.
  */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const config = loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...options.env });
   const sandbox = await startSandbox({
     port: 0,
+    webhookSecret: config.webhookSecrets[0],
     webhookRetry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
   });
-  const config = loadConfig({ STRIPE_MAX_RETRIES: "0", LOG_LEVEL: "silent", ...options.env });
   const gateway = await startGateway({
     config,
     logger: options.logSink ? createLogger("trace", options.logSink) : createLogger("silent"),

@@ -14,7 +14,7 @@ let account: Record<string, unknown>;
 
 beforeAll(async () => {
   stack = await startStack({ env: { STRIPE_WEBHOOK_SECRET: `${NEW_SECRET},${OLD_SECRET}` } });
-  // The sandbox signs with the dev secret, which this gateway does not accept: no delivery of its counts.
+  // The sandbox's own deliveries would publish too: only the deliveries this file sends count.
   stack.sandbox.setWebhookUrls([]);
   const owner = await createCustomer(stack, 1, 1);
   const accountId = owner.accounts[0] as string;
