@@ -21,8 +21,9 @@ import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport, OperationGate } from "../limits/operation-gate.js";
 import type { Logger } from "../observability/logger.js";
 import { logOperation, type OperationRecord } from "../observability/operation-line.js";
-import { maskError } from "../server/format-error.js";
+import { errorFormatter } from "../server/format-error.js";
 import { withoutSuggestions } from "../server/schema-exposure.js";
+import { variableCoercionErrors } from "../server/variable-coercion.js";
 import { originAllowed } from "./origin-check.js";
 
 /** Largest WebSocket message accepted (OWASP: keep it small). */
@@ -63,7 +64,7 @@ export interface WsServerOptions {
   extraRules?: readonly ValidationRule[];
   /** Parser options, the same as HTTP's (the token limit). */
   parseOptions?: ParseOptions;
-  /** Strips "Did you mean" suggestions from validation errors (when introspection is off). */
+  /** Strips "Did you mean" suggestions from every error (when introspection is off). */
   hideSuggestions?: boolean;
   /** Prices and charges each operation before it runs, as on HTTP; a refusal is sent as its error. */
   gate?: OperationGate;
@@ -120,6 +121,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     },
   });
   const rules = [...specifiedRules, ...(options.extraRules ?? [])];
+  const formatError = errorFormatter({ hideSuggestions: options.hideSuggestions ?? false });
 
   const release = (state: SocketState) => {
     clearTimeout(state.expiry);
@@ -183,6 +185,15 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         const errors = validate(options.schema, document, rules);
         if (errors.length > 0)
           return options.hideSuggestions ? errors.map(withoutSuggestions) : errors;
+        // As on HTTP: variables that do not coerce are BAD_USER_INPUT, refused before the gate.
+        const badVariables = variableCoercionErrors(
+          options.schema,
+          document,
+          payload.operationName,
+          payload.variables,
+          options.hideSuggestions ?? false,
+        );
+        if (badVariables.length > 0) return badVariables;
         const admission = await options.gate?.admit({
           document,
           operationName: payload.operationName,
@@ -226,7 +237,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         if (!result.errors && cost === undefined) return undefined;
         return {
           ...result,
-          errors: result.errors?.map((error) => maskError(error.toJSON())),
+          errors: result.errors?.map((error) => formatError(error.toJSON())),
           ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
         };
       },
