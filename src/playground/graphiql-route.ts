@@ -1,4 +1,5 @@
 import express, { type Router } from "express";
+import { sendError } from "../server/error-answers.js";
 import { playgroundAssets } from "./assets.js";
 
 const PAGE = `<!doctype html>
@@ -46,7 +47,7 @@ export function graphiqlRoute(): Router {
     const name = ([] as string[]).concat(request.params.path ?? []).join("/");
     const file = assets.get(name);
     if (file === undefined) {
-      response.status(404).type("text").send("Not found");
+      sendError(response, 404, "NOT_FOUND", "No such playground asset.");
       return;
     }
     response.sendFile(file, { maxAge: "1h", headers: { "x-content-type-options": "nosniff" } });

@@ -31,6 +31,7 @@ import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
+import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { healthRoutes } from "./health-routes.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
@@ -188,6 +189,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }),
     bodyErrorHandler(),
   );
+  // Last: whatever no route answered, and any error a route let through, as JSON with a code.
+  app.use(notFoundHandler(), finalErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

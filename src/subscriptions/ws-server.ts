@@ -32,6 +32,10 @@ export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 /** graphql-ws's close code for a refused or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
+/** The JSON answer to an upgrade from an Origin not allowed (every error answer has a code). */
+const ORIGIN_REFUSED = JSON.stringify({
+  error: { code: "FORBIDDEN", message: "Origin not allowed." },
+});
 
 /** The log record of an operation starting on a socket (its Stripe calls accrue in its context). */
 function startedOperation(
@@ -117,7 +121,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     verifyClient: (info, done) => {
       const allowed = originAllowed(info.origin, limits.allowedOrigins, config.production);
       if (!allowed) logger.warn({ origin: info.origin }, "websocket origin refused");
-      done(allowed, 403, "Origin not allowed");
+      done(allowed, 403, ORIGIN_REFUSED, { "Content-Type": "application/json" });
     },
   });
   const rules = [...specifiedRules, ...(options.extraRules ?? [])];
