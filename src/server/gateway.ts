@@ -36,6 +36,7 @@ import { healthRoutes } from "./health-routes.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
+import { securityHeaders } from "./security-headers.js";
 import { createStripeGate } from "./stripe-gate.js";
 
 /** Largest GraphQL request body accepted. */
@@ -90,6 +91,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const app = express();
   app.disable("x-powered-by");
   app.use(requestIdMiddleware());
+  app.use(
+    securityHeaders({ production: config.production, landingPage: config.graphql.landingPage }),
+  );
   const httpServer = createServer(app);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
