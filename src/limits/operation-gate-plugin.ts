@@ -1,12 +1,14 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
+import { variableCoercionErrors } from "../server/variable-coercion.js";
 import type { CostReport, OperationGate } from "./operation-gate.js";
 
 /**
  * Runs the operation gate on HTTP, once the operation is known and before it executes: a refused
  * operation is answered with its code and status (400 over the cost limit; 429 and `Retry-After`
- * over budget). Every answer that was priced carries `extensions.cost`
+ * over budget). An operation whose variables do not coerce is not priced or charged: execution
+ * refuses it with BAD_USER_INPUT. Every answer that was priced carries `extensions.cost`
  * (`{ requested, remaining, resetAt }`), refusals included.
  */
 export function operationGatePlugin(gate: OperationGate): ApolloServerPlugin<GatewayContext> {
@@ -15,7 +17,16 @@ export function operationGatePlugin(gate: OperationGate): ApolloServerPlugin<Gat
       let cost: CostReport | undefined;
       let retryAfterSeconds: number | undefined;
       return {
-        async didResolveOperation({ document, request, contextValue }) {
+        async didResolveOperation({ schema, document, request, contextValue }) {
+          // Variables that do not coerce: execution answers BAD_USER_INPUT, and nothing is charged.
+          const coercion = variableCoercionErrors(
+            schema,
+            document,
+            request.operationName,
+            request.variables,
+            false,
+          );
+          if (coercion.length > 0) return;
           const admission = await gate.admit({
             document,
             operationName: request.operationName,

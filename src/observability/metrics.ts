@@ -129,7 +129,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     }),
     webhookOutcomes: new Counter({
       name: "fc_gateway_webhook_events_total",
-      help: "Webhook deliveries by outcome: published, duplicate, ignored, stale, in_progress, rejected (bad signature or body), failed (5xx).",
+      help: "Webhook deliveries by outcome: published, duplicate, ignored, stale, missing (the account is gone from Stripe; acknowledged), in_progress, rejected (bad signature or body), failed (5xx).",
       labelNames: ["outcome"],
       registers,
     }),

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLSchema, ParseOptions, ValidationRule } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
-import { maskError } from "./format-error.js";
+import { errorFormatter } from "./format-error.js";
 import { buildGatewaySchema } from "./schema.js";
 import { landingPagePlugin } from "./schema-exposure.js";
 
@@ -18,9 +18,10 @@ export interface ApolloPosture {
 }
 
 /**
- * The Apollo server for the gateway's schema: unexpected errors masked, no stack traces, batched
- * (array) bodies and automatic persisted queries refused, CSRF prevention on; introspection,
- * suggestions and the landing page as `posture` says. Transport-free, so tests can call
+ * The Apollo server for the gateway's schema: errors formatted by errorFormatter (unexpected ones
+ * masked, no stack traces, no "Did you mean" anywhere when introspection is off), batched (array)
+ * bodies and automatic persisted queries refused, CSRF prevention on; introspection, suggestions
+ * and the landing page as `posture` says. Transport-free, so tests can call
  * `executeOperation` on it; `startGateway` mounts it.
  */
 export function createApolloServer(
@@ -31,7 +32,7 @@ export function createApolloServer(
   const introspection = posture.introspection ?? true;
   return new ApolloServer<GatewayContext>({
     schema,
-    formatError: maskError,
+    formatError: errorFormatter({ hideSuggestions: !introspection }),
     includeStacktraceInErrorResponses: false,
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,

@@ -1,4 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
+import { messageWithoutSuggestions } from "./schema-exposure.js";
 
 /** Codes that are safe to show as they are: ours and Apollo's request-level ones. */
 const CLIENT_SAFE_CODES = new Set([
@@ -30,5 +31,22 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: safe ? code : "INTERNAL_SERVER_ERROR" },
+  };
+}
+
+/**
+ * The gateway's one GraphQL error formatter, for HTTP (Apollo's `formatError`) and WebSocket
+ * alike: maskError, and with `hideSuggestions` (introspection off, as in production) no
+ * "Did you mean …?" suggestion in any message, whatever raised it (validation, variable
+ * coercion, enum values). Apollo strips suggestions from validation errors only.
+ */
+export function errorFormatter(options: {
+  hideSuggestions: boolean;
+}): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
+  return (formatted) => {
+    const masked = maskError(formatted);
+    return options.hideSuggestions
+      ? { ...masked, message: messageWithoutSuggestions(masked.message) }
+      : masked;
   };
 }

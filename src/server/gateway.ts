@@ -31,11 +31,13 @@ import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
+import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { healthRoutes } from "./health-routes.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
+import { securityHeaders } from "./security-headers.js";
 import { createStripeGate } from "./stripe-gate.js";
 
 /** Largest GraphQL request body accepted. */
@@ -92,6 +94,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const app = express();
   app.disable("x-powered-by");
   app.use(requestIdMiddleware());
+  app.use(
+    securityHeaders({ production: config.production, landingPage: config.graphql.landingPage }),
+  );
   const httpServer = createServer(app);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
@@ -192,6 +197,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     }),
     bodyErrorHandler(),
   );
+  // Last: whatever no route answered, and any error a route let through, as JSON with a code.
+  app.use(notFoundHandler(), finalErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -7,13 +7,20 @@ import { GraphQLError } from "graphql";
 const SUGGESTION = / ?Did you mean(.+?)\?$/;
 
 /**
- * The error without graphql-js's "Did you mean …?" suggestions, which would tell a client the
- * names of fields and types that introspection hides. Apollo's `hideSchemaDetailsFromClientErrors`
- * does this on HTTP; the WebSocket server calls this on its validation errors.
+ * The message without graphql-js's "Did you mean …?" suggestion, which would tell a client the
+ * names of fields, types, arguments and enum values that introspection hides: in validation
+ * errors and in variable coercion errors alike (`Field "statu" is not defined by type
+ * "AccountFilter". Did you mean "status"?`, `Value "ACTIV" does not exist in "AccountStatus"
+ * enum. Did you mean the enum value "ACTIVE"?`).
  */
+export function messageWithoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, "");
+}
+
+/** The error with its message passed through messageWithoutSuggestions (itself when unchanged). */
 export function withoutSuggestions(error: GraphQLError): GraphQLError {
   if (!SUGGESTION.test(error.message)) return error;
-  return new GraphQLError(error.message.replace(SUGGESTION, ""), {
+  return new GraphQLError(messageWithoutSuggestions(error.message), {
     nodes: error.nodes,
     extensions: error.extensions,
   });

@@ -22,8 +22,9 @@ import type { CostReport, OperationGate } from "../limits/operation-gate.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import { logOperation, type OperationRecord } from "../observability/operation-line.js";
-import { maskError } from "../server/format-error.js";
+import { errorFormatter } from "../server/format-error.js";
 import { withoutSuggestions } from "../server/schema-exposure.js";
+import { variableCoercionErrors } from "../server/variable-coercion.js";
 import { atDeadline, type Deadline } from "./deadline-timer.js";
 import { originAllowed } from "./origin-check.js";
 
@@ -33,6 +34,10 @@ export const WS_MAX_PAYLOAD_BYTES = 64 * 1024;
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
 /** graphql-ws's close code for a refused or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
+/** The JSON answer to an upgrade from an Origin not allowed (every error answer has a code). */
+const ORIGIN_REFUSED = JSON.stringify({
+  error: { code: "FORBIDDEN", message: "Origin not allowed." },
+});
 
 /** The log record of an operation starting on a socket (its Stripe calls accrue in its context). */
 function startedOperation(
@@ -65,7 +70,7 @@ export interface WsServerOptions {
   extraRules?: readonly ValidationRule[];
   /** Parser options, the same as HTTP's (the token limit). */
   parseOptions?: ParseOptions;
-  /** Strips "Did you mean" suggestions from validation errors (when introspection is off). */
+  /** Strips "Did you mean" suggestions from every error (when introspection is off). */
   hideSuggestions?: boolean;
   /** Prices and charges each operation before it runs, as on HTTP; a refusal is sent as its error. */
   gate?: OperationGate;
@@ -118,10 +123,11 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     verifyClient: (info, done) => {
       const allowed = originAllowed(info.origin, limits.allowedOrigins, config.production);
       if (!allowed) logger.warn({ origin: boundedText(info.origin) }, "websocket origin refused");
-      done(allowed, 403, "Origin not allowed");
+      done(allowed, 403, ORIGIN_REFUSED, { "Content-Type": "application/json" });
     },
   });
   const rules = [...specifiedRules, ...(options.extraRules ?? [])];
+  const formatError = errorFormatter({ hideSuggestions: options.hideSuggestions ?? false });
 
   const release = (state: SocketState) => {
     state.expiry?.cancel();
@@ -184,6 +190,15 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         const errors = validate(options.schema, document, rules);
         if (errors.length > 0)
           return options.hideSuggestions ? errors.map(withoutSuggestions) : errors;
+        // As on HTTP: variables that do not coerce are BAD_USER_INPUT, refused before the gate.
+        const badVariables = variableCoercionErrors(
+          options.schema,
+          document,
+          payload.operationName,
+          payload.variables,
+          options.hideSuggestions ?? false,
+        );
+        if (badVariables.length > 0) return badVariables;
         const admission = await options.gate?.admit({
           document,
           operationName: payload.operationName,
@@ -227,7 +242,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
         if (!result.errors && cost === undefined) return undefined;
         return {
           ...result,
-          errors: result.errors?.map((error) => maskError(error.toJSON())),
+          errors: result.errors?.map((error) => formatError(error.toJSON())),
           ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
         };
       },

@@ -9,7 +9,7 @@ import type { EventDedupe } from "./event-dedupe.js";
 
 /** What became of one verified delivery, and the HTTP status that tells Stripe. */
 export type IntakeOutcome =
-  | { status: 200; outcome: "published" | "duplicate" | "ignored" | "stale" }
+  | { status: 200; outcome: "published" | "duplicate" | "ignored" | "stale" | "missing" }
   | { status: 409; outcome: "in_progress" };
 
 const LIFECYCLE: Record<string, AccountLifecycleType> = {
@@ -42,8 +42,9 @@ const accountIdOf = (event: Stripe.Event): string | undefined => {
  * Handles one verified Stripe event, once per event id. Lifecycle events of accounts re-read the
  * account (so what is published is its current state, whatever order Stripe delivered in and
  * whatever the payload lacked) and publish it to the account holder's subscribers; an event that
- * the current state contradicts (a late delivery) is acknowledged without publishing. Other event
- * types are acknowledged and ignored. Rejects when the event could not be accepted (Stripe or the
+ * the current state contradicts (a late delivery) is acknowledged without publishing, and so is
+ * one about an account Stripe no longer has (outcome "missing", logged as ignored: Stripe would
+ * otherwise retry it for days). Other event types are acknowledged and ignored. Rejects when the event could not be accepted (Stripe or the
  * bus unreachable): the claim is released so Stripe's retry is handled.
  */
 export function createAccountEventIntake(deps: {
@@ -61,6 +62,14 @@ export function createAccountEventIntake(deps: {
     if (claim === "in_progress") return { status: 409, outcome: "in_progress" };
     try {
       const account = await deps.reader.account(accountId);
+      if (account === null) {
+        await deps.dedupe.complete(event.id);
+        deps.logger.info(
+          { eventId: event.id, type: event.type, accountId, outcome: "missing" },
+          "webhook event ignored: Stripe no longer has the account",
+        );
+        return { status: 200, outcome: "missing" };
+      }
       const customerId = account.account_holder?.customer;
       let outcome: "published" | "stale" | "ignored" = "ignored";
       if (typeof customerId === "string") {

@@ -1,10 +1,14 @@
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
+import { describeBodyError, sendError } from "../server/error-answers.js";
 import { verifyStripeSignature, WebhookRejected } from "./verify-signature.js";
 
 /** Largest webhook body accepted; Stripe's events are far smaller. */
 export const WEBHOOK_BODY_LIMIT = "1mb";
+
+/** The webhook path. */
+const WEBHOOK_PATH = "/webhooks/stripe";
 
 /** What the webhook route needs. */
 export interface WebhookRouteOptions {
@@ -18,8 +22,8 @@ export interface WebhookRouteOptions {
    */
   onEvent: (event: Stripe.Event) => Promise<{ status: number; outcome: string }>;
   /**
-   * Told what became of every delivery (for metrics): `onEvent`'s outcome, "rejected" (400, 413
-   * is answered before this route) or "failed" (500).
+   * Told what became of every delivery (for metrics): `onEvent`'s outcome, "rejected" (4xx: a
+   * bad signature, a body that is not an event, a body too large or unreadable) or "failed" (500).
    */
   onOutcome?: (outcome: string) => void;
 }
@@ -27,12 +31,24 @@ export interface WebhookRouteOptions {
 /**
  * `POST /webhooks/stripe`: reads the raw body (at most 1 MB, else 413), verifies the signature
  * before parsing, answers 400 for any bad delivery (nothing is handed on), then what `onEvent`
- * decides, or 500 when it could not accept the event.
+ * decides, or 500 when it could not accept the event. Every error answer is JSON
+ * `{error: {code, message}}`: BAD_REQUEST for a refused delivery (400, 413, 415),
+ * EVENT_IN_PROGRESS (409), EVENT_NOT_ACCEPTED (500), METHOD_NOT_ALLOWED for anything but POST.
  */
 export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
   const router = express.Router();
+  const bodyErrors: ErrorRequestHandler = (error, _request, response, next) => {
+    const bodyError = describeBodyError(error);
+    if (bodyError === undefined || response.headersSent) {
+      next(error);
+      return;
+    }
+    options.logger.warn({ reason: bodyError.message }, "webhook rejected");
+    options.onOutcome?.("rejected");
+    sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
+  };
   router.post(
-    "/webhooks/stripe",
+    WEBHOOK_PATH,
     express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
     async (request, response) => {
       const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -48,19 +64,35 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
         const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
         options.logger.warn({ reason }, "webhook rejected");
         options.onOutcome?.("rejected");
-        response.status(400).json({ error: reason });
+        sendError(response, 400, "BAD_REQUEST", reason);
         return;
       }
       try {
         const { status, outcome } = await options.onEvent(event);
         options.onOutcome?.(outcome);
-        response.status(status).json({ received: status < 300, outcome });
+        if (status < 300) {
+          response.status(status).json({ received: true, outcome });
+          return;
+        }
+        response.status(status).json({
+          received: false,
+          outcome,
+          error: {
+            code: "EVENT_IN_PROGRESS",
+            message: "Another delivery of this event is being handled; retry later.",
+          },
+        });
       } catch (error) {
         options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
         options.onOutcome?.("failed");
-        response.status(500).json({ error: "Event not accepted; retry later." });
+        sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
       }
     },
   );
+  router.use(WEBHOOK_PATH, bodyErrors);
+  router.all(WEBHOOK_PATH, (_request, response) => {
+    response.setHeader("allow", "POST");
+    sendError(response, 405, "METHOD_NOT_ALLOWED", "Stripe webhooks are delivered with POST.");
+  });
   return router;
 }

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { isStripeEvent } from "./event-shape.js";
 
 /** Seconds a signature's timestamp may lie in the past or in the future (Stripe's tolerance). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -22,7 +23,8 @@ const timestampOf = (header: string): number | null => {
  * Verifies a Stripe webhook delivery over its raw bytes against each accepted secret (several
  * during rotation) and returns the parsed event. Rejects (WebhookRejected) a missing or empty
  * header, a header without `t=` or `v1=`, a signature matching no secret, a timestamp more than
- * 300 s old (stripe-node's check) or more than 300 s in the future (ours), and invalid JSON.
+ * 300 s old (stripe-node's check) or more than 300 s in the future (ours), invalid JSON, and
+ * JSON that is not an event object (`id`, `type`, `data.object`: see isStripeEvent).
  */
 export function verifyStripeSignature(
   stripe: Stripe,
@@ -40,13 +42,21 @@ export function verifyStripeSignature(
     throw new WebhookRejected("Stripe-Signature timestamp is in the future.");
   }
   for (const secret of secrets) {
+    let parsed: unknown;
     try {
-      return stripe.webhooks.constructEvent(rawBody, header, secret, SIGNATURE_TOLERANCE_SECONDS);
+      parsed = stripe.webhooks.constructEvent(rawBody, header, secret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
       if ((error as { type?: unknown }).type !== "StripeSignatureVerificationError") {
         throw new WebhookRejected("Webhook body is not valid JSON.");
       }
+      continue;
     }
+    if (!isStripeEvent(parsed)) {
+      throw new WebhookRejected(
+        "Webhook body is not an event object with id, type and data.object.",
+      );
+    }
+    return parsed;
   }
   throw new WebhookRejected("No valid signature for this payload.");
 }

@@ -49,6 +49,7 @@ describe("/healthz and /readyz", () => {
       expect(await response.json()).toEqual({
         status: "not_ready",
         checks: { stripe: "unreachable" },
+        error: { code: "NOT_READY", message: expect.any(String) },
       });
     } finally {
       await gateway.close();
@@ -68,6 +69,7 @@ describe("/healthz and /readyz", () => {
       expect(await response.json()).toEqual({
         status: "not_ready",
         checks: { stripe: "ok", redis: "unhealthy" },
+        error: { code: "NOT_READY", message: expect.any(String) },
       });
       expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
     } finally {

@@ -32,6 +32,7 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
   let customer: SandboxCustomer;
   let page: Page;
   const offsite: string[] = [];
+  const refusedByCsp: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack();
@@ -54,6 +55,10 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
     page.on("request", (request) => {
       const host = new URL(request.url()).hostname;
       if (!["127.0.0.1", "localhost"].includes(host)) offsite.push(request.url());
+    });
+    // Whatever the page's Content-Security-Policy blocks, Chromium reports on the console.
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refusedByCsp.push(message.text());
     });
     const token = await tokenFor(stack, customer.id);
     // As if the developer had typed the header once: GraphiQL keeps headers in localStorage.
@@ -109,5 +114,11 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
 
   it("loaded nothing from outside this machine (no CDN)", () => {
     expect(offsite).toEqual([]);
+  });
+
+  it("was served under a Content-Security-Policy that blocked nothing it needs", async () => {
+    const response = await page.goto(`${stack.gateway.url}/graphiql`);
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self'/);
+    expect(refusedByCsp).toEqual([]);
   });
 });

@@ -1,0 +1,71 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import type { Logger } from "../observability/logger.js";
+
+/**
+ * The body of every error answer outside GraphQL (GraphQL answers `{errors: [{message,
+ * extensions: {code}}]}`): a stable `code` clients may switch on and a message safe to show.
+ */
+export interface ErrorAnswer {
+  error: { code: string; message: string };
+}
+
+/** Answers `status` with the plain JSON error shape (`{error: {code, message}}`). */
+export function sendError(response: Response, status: number, code: string, message: string) {
+  const body: ErrorAnswer = { error: { code, message } };
+  response.status(status).json(body);
+}
+
+/** What body-parser (and http-errors) attach to the errors they raise. */
+type HttpErrorShape = { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown };
+
+/** Client-safe messages for body-parser's error types. */
+const BODY_ERROR_MESSAGES: Record<string, string> = {
+  "entity.too.large": "The request body is too large.",
+  "entity.parse.failed": "The request body is not valid JSON.",
+  "encoding.unsupported": "The request body's content-encoding is not supported.",
+  "charset.unsupported": "The request body's charset is not supported.",
+};
+
+/**
+ * The client's share of a request-body failure (body too large: 413; unsupported
+ * content-encoding or charset: 415; malformed JSON, a corrupt gzip or deflate stream, an aborted
+ * upload: 400), with a message of our own that names no internals; undefined for any other error.
+ */
+export function describeBodyError(error: unknown): { status: number; message: string } | undefined {
+  const shape = (typeof error === "object" && error !== null ? error : {}) as HttpErrorShape;
+  const status = typeof shape.status === "number" ? shape.status : shape.statusCode;
+  if (typeof status !== "number" || status < 400 || status > 499) return undefined;
+  // http-errors marks every 4xx it creates as exposable; a decompression failure has no type.
+  if (typeof shape.type !== "string" && shape.expose !== true) return undefined;
+  const known = typeof shape.type === "string" ? BODY_ERROR_MESSAGES[shape.type] : undefined;
+  return { status, message: known ?? "The request body could not be read." };
+}
+
+/** The last route: any request nothing else answered gets a JSON 404 `NOT_FOUND`. */
+export function notFoundHandler(): RequestHandler {
+  return (_request, response) => {
+    sendError(response, 404, "NOT_FOUND", "No route matches this method and path.");
+  };
+}
+
+/**
+ * The last error handler, so that Express's HTML error page (with its stack trace outside
+ * production) is never sent: a request-body failure answers its 4xx with `BAD_REQUEST`, anything
+ * else a 500 `INTERNAL_SERVER_ERROR` with a fixed message, logged here with its stack. When the
+ * answer has already begun, the connection is left to Express to close.
+ */
+export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, request, response, next) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    const bodyError = describeBodyError(error);
+    if (bodyError) {
+      sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
+      return;
+    }
+    logger.error({ err: error, method: request.method, path: request.path }, "unhandled error");
+    sendError(response, 500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
+  };
+}

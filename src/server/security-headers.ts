@@ -1,0 +1,64 @@
+import type { Request, RequestHandler } from "express";
+import helmet from "helmet";
+
+/**
+ * The Content-Security-Policy of every answer that is not a playground page: API answers (JSON,
+ * Prometheus text) load nothing, run nothing, and may not be framed.
+ */
+const API_POLICY = {
+  defaultSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+/** True for the request Apollo answers with its landing page rather than JSON. */
+const wantsLandingPage = (request: Request) =>
+  request.method === "GET" &&
+  request.path === "/graphql" &&
+  request.accepts(["application/json", "application/graphql-response+json", "text/html"]) ===
+    "text/html";
+
+/**
+ * Security headers on every HTTP answer, from helmet: `X-Content-Type-Options: nosniff`,
+ * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, same-origin Cross-Origin-Opener- and
+ * -Resource-Policy, a restrictive Content-Security-Policy (`default-src 'none'`; routes serving a page set their
+ * own, see graphiqlRoute), and Strict-Transport-Security only in `production` (HSTS over plain
+ * HTTP in development would pin browsers to HTTPS on localhost). With `landingPage`, Apollo's
+ * landing page keeps the policy it ships in its HTML.
+ */
+export function securityHeaders(options: {
+  production: boolean;
+  landingPage: boolean;
+}): RequestHandler {
+  const headers = helmet({
+    contentSecurityPolicy: false,
+    strictTransportSecurity: options.production,
+    xFrameOptions: { action: "deny" },
+  });
+  const apiPolicy = helmet.contentSecurityPolicy({ useDefaults: false, directives: API_POLICY });
+  // Apollo's landing page (GET /graphql from a browser) carries its own policy in a <meta> tag,
+  // with a nonce per request, for its scripts, styles and frames from Apollo's CDN. Policies add
+  // up, so the header restricts only what a <meta> policy cannot: framing, <base>, plugins, forms.
+  const landingPagePolicy = helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: {
+      defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc,
+      baseUri: ["'self'"],
+      objectSrc: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  });
+  return (request, response, next) => {
+    headers(request, response, (error?: unknown) => {
+      if (error) {
+        next(error);
+        return;
+      }
+      const policy =
+        options.landingPage && wantsLandingPage(request) ? landingPagePolicy : apiPolicy;
+      policy(request, response, next);
+    });
+  };
+}

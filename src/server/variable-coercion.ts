@@ -1,0 +1,39 @@
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+} from "graphql";
+import { messageWithoutSuggestions } from "./schema-exposure.js";
+
+/** graphql-js's own cap on coercion errors per operation (what `execute` passes). */
+const MAX_COERCION_ERRORS = 50;
+
+/**
+ * Coerces an operation's variables the way execution would, before anything runs, and returns
+ * what is wrong with them as HTTP answers it (Apollo): one error per problem, code
+ * BAD_USER_INPUT, graphql-js's message, without its "Did you mean" suggestion when
+ * `hideSuggestions`. Empty when the variables coerce, or when no single operation can be picked
+ * (execution reports that).
+ */
+export function variableCoercionErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  hideSuggestions: boolean,
+): GraphQLError[] {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, {
+    maxErrors: MAX_COERCION_ERRORS,
+  });
+  return (coerced.errors ?? []).map(
+    (error) =>
+      new GraphQLError(hideSuggestions ? messageWithoutSuggestions(error.message) : error.message, {
+        nodes: error.nodes,
+        extensions: { code: "BAD_USER_INPUT" },
+      }),
+  );
+}

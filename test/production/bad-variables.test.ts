@@ -1,0 +1,126 @@
+import type { Client } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCustomer,
+  graphql,
+  type SandboxCustomer,
+  startStack,
+  type TestStack,
+} from "../support/gateway.js";
+import { liveClient } from "../support/live.js";
+import { wsOperation } from "../support/ws-operation.js";
+
+const PRODUCTION = {
+  NODE_ENV: "production",
+  STRIPE_SECRET_KEY: "sk_test_prodLike123",
+  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
+};
+
+const FILTERED = "query Filtered($f: AccountFilter) { accounts(filter: $f) { nodes { id } } }";
+
+/** Variables that do not coerce, each of which graphql-js answers with a suggestion. */
+const BAD_VARIABLES: [string, Record<string, unknown>, RegExp][] = [
+  [
+    "a misspelt input field",
+    { f: { statu: ["ACTIVE"] } },
+    /Field "statu" is not defined by type "AccountFilter"\./,
+  ],
+  [
+    "a misspelt enum value",
+    { f: { status: ["ACTIV"] } },
+    /Value "ACTIV" does not exist in "AccountStatus" enum\./,
+  ],
+];
+
+interface Answer {
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** A stack, a customer and a graphql-ws client signed in as it. */
+async function environment(env: Record<string, string>) {
+  const stack = await startStack({ env });
+  const customer = await createCustomer(stack, 1, 1);
+  const ws = await liveClient(stack, customer.id);
+  return { stack, customer, ws };
+}
+type Environment = { stack: TestStack; customer: SandboxCustomer; ws: Client };
+
+/** The operation's errors over both transports, as message and code. */
+async function bothTransports(env: Environment, variables: Record<string, unknown>) {
+  const http = await graphql(env.stack, FILTERED, variables, env.customer.id);
+  const ws = await wsOperation(env.ws, FILTERED, variables);
+  const shape = (answer: Answer) =>
+    (answer.errors ?? []).map((error) => ({
+      message: error.message,
+      code: error.extensions?.code,
+    }));
+  return { status: http.status, http: shape(http), ws: shape(ws) };
+}
+
+let production: Environment;
+let development: Environment;
+
+beforeAll(async () => {
+  [production, development] = await Promise.all([environment(PRODUCTION), environment({})]);
+});
+afterAll(async () => {
+  for (const { ws, stack } of [production, development]) {
+    await ws.dispose();
+    await stack.close();
+  }
+});
+
+describe.each(BAD_VARIABLES)("variables that do not coerce: %s", (_name, variables, problem) => {
+  it("are BAD_USER_INPUT over HTTP (400) and over WebSocket, with the same message", async () => {
+    for (const env of [production, development]) {
+      const answer = await bothTransports(env, variables);
+      expect(answer.status).toBe(400);
+      expect(answer.http).toHaveLength(1);
+      expect(answer.http[0]?.code).toBe("BAD_USER_INPUT");
+      expect(answer.http[0]?.message).toMatch(problem);
+      expect(answer.ws).toEqual(answer.http);
+    }
+  });
+
+  it("carry no 'Did you mean' suggestion in production, on either transport", async () => {
+    const answer = await bothTransports(production, variables);
+    for (const error of [...answer.http, ...answer.ws]) {
+      expect(error.message).toMatch(problem);
+      expect(error.message).not.toMatch(/Did you mean/);
+      expect(error.message).toMatch(/\.$/);
+    }
+  });
+
+  it("keep the suggestion in development, where introspection shows the names anyway", async () => {
+    const answer = await bothTransports(development, variables);
+    for (const error of [...answer.http, ...answer.ws]) {
+      expect(error.message).toMatch(/Did you mean/);
+    }
+  });
+});
+
+describe("variables that do not coerce change nothing", () => {
+  /** The customer's cost budget after a cheap operation, and what that operation cost. */
+  const budget = async (env: Environment) => {
+    const answer = (await graphql(env.stack, "{ __typename }", {}, env.customer.id)) as {
+      extensions?: { cost?: { requested: number; remaining: number } };
+    };
+    const cost = answer.extensions?.cost;
+    if (cost === undefined) throw new Error("no cost report");
+    return cost;
+  };
+
+  it("are refused before the customer's cost budget is charged, on both transports", async () => {
+    for (const env of [production, development]) {
+      const before = await budget(env);
+      for (const [, variables] of BAD_VARIABLES) {
+        const http = await graphql(env.stack, FILTERED, variables, env.customer.id);
+        expect(http.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+        const ws = await wsOperation(env.ws, FILTERED, variables);
+        expect(ws.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      }
+      const after = await budget(env);
+      expect(after.remaining).toBe(before.remaining - after.requested);
+    }
+  });
+});
