@@ -249,6 +249,10 @@ export interface FaultSpec {
   delay_ms?: number;
   route?: string;
   drop?: boolean;
+  /** The answered error's `type`, `code` and `param` (they need a `status`). */
+  type?: "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
+  code?: string;
+  param?: string;
 }
 
 /** Typed client of the sandbox control API (`/_sandbox/*`); throws on any non-2xx answer. */
