@@ -1,13 +1,16 @@
-import { fromStripeError } from "../graphql/errors.js";
 import type { FcApi } from "../stripe/fc-api.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
+import { fromStripeFailure } from "./upstream-failure.js";
 
 /**
  * Reads for the webhook path, which acts for no viewer: it learns the customer from the object it
  * reads (the account holder) and publishes only to that customer. Never handed to resolvers.
  */
 export interface SystemReader {
-  /** The account as Stripe shows it now; rejects with a coded error (NOT_FOUND, UPSTREAM_…). */
+  /**
+   * The account as Stripe shows it now; rejects with NotFoundError (Stripe's `resource_missing`)
+   * or an Upstream… error of data/errors.ts, Stripe's error kept as `cause`.
+   */
   account(accountId: string): Promise<StripeAccount>;
 }
 
@@ -16,7 +19,7 @@ export function createSystemReader(fc: FcApi): SystemReader {
   return {
     account: (accountId) =>
       fc.retrieveAccount(accountId).catch((error: unknown) => {
-        throw fromStripeError(error, "account", accountId);
+        throw fromStripeFailure(error, "account", accountId);
       }),
   };
 }

@@ -1,22 +1,17 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
+import { toClientError } from "../graphql/errors.js";
 import type { GatewayMetrics } from "./metrics.js";
-
-const codeOf = (error: Pick<GraphQLError, "extensions">): string => {
-  const code = error.extensions?.code;
-  return typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
-};
 
 /**
  * Counts every GraphQL operation over HTTP (by type and name), its duration, and each error it
- * answered with (by code), including requests refused while building the context (bad tokens).
+ * answered with (by the code the client saw), including requests refused while building the
+ * context (bad tokens).
  */
 export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {
     async contextCreationDidFail({ error }) {
-      const code = (error as Partial<GraphQLError>).extensions?.code;
-      metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });
+      metrics.errors.inc({ code: toClientError(error).code });
     },
     async requestDidStart() {
       const started = performance.now();
@@ -25,7 +20,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
           const type = operation?.operation ?? "unknown";
           metrics.operations.inc({ type, name: metrics.operationLabel(operation?.name?.value) });
           metrics.operationDuration.observe({ type }, (performance.now() - started) / 1000);
-          for (const error of errors ?? []) metrics.errors.inc({ code: codeOf(error) });
+          for (const error of errors ?? []) metrics.errors.inc({ code: toClientError(error).code });
         },
       };
     },

@@ -1,6 +1,7 @@
 import express, { type Router } from "express";
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
+import { stripeFailureOf } from "../stripe/stripe-failure.js";
 import { verifyStripeSignature, WebhookRejected } from "./verify-signature.js";
 
 /** Largest webhook body accepted; Stripe's events are far smaller. */
@@ -56,7 +57,11 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
         options.onOutcome?.(outcome);
         response.status(status).json({ received: status < 300, outcome });
       } catch (error) {
-        options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
+        const upstream = stripeFailureOf(error) ?? null;
+        options.logger.error(
+          { eventId: event.id, upstream, err: error },
+          "webhook event not accepted",
+        );
         options.onOutcome?.("failed");
         response.status(500).json({ error: "Event not accepted; retry later." });
       }
