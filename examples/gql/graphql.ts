@@ -478,28 +478,41 @@ export type Money = {
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Creates a relink session for one of the viewer's accounts or authorizations and returns the
    * `clientSecret` for Stripe.js. Retried calls with the same input return the same session.
+   * Null, with a top-level coded error, when Stripe refused or failed the session's creation.
    */
-  createRelinkSession: CreateRelinkSessionPayload;
+  createRelinkSession?: Maybe<CreateRelinkSessionPayload>;
   /** Disconnects an account for good: Stripe stops reading it, and only a new link restores access. */
-  disconnectAccount: AccountActionPayload;
+  disconnectAccount?: Maybe<AccountActionPayload>;
   /** Asks Stripe to refresh an account's balance, owners or transactions; the refresh completes shortly after. */
-  refreshAccount: AccountActionPayload;
+  refreshAccount?: Maybe<AccountActionPayload>;
   /** Subscribes the account to daily transaction refreshes. */
-  subscribeAccountTransactions: AccountActionPayload;
+  subscribeAccountTransactions?: Maybe<AccountActionPayload>;
   /** Stops the account's daily transaction refreshes. */
-  unsubscribeAccountTransactions: AccountActionPayload;
+  unsubscribeAccountTransactions?: Maybe<AccountActionPayload>;
 };
 
 
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type MutationCreateRelinkSessionArgs = {
   input: CreateRelinkSessionInput;
@@ -509,6 +522,12 @@ export type MutationCreateRelinkSessionArgs = {
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type MutationDisconnectAccountArgs = {
   input: AccountActionInput;
@@ -518,6 +537,12 @@ export type MutationDisconnectAccountArgs = {
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type MutationRefreshAccountArgs = {
   input: RefreshAccountInput;
@@ -527,6 +552,12 @@ export type MutationRefreshAccountArgs = {
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type MutationSubscribeAccountTransactionsArgs = {
   input: AccountActionInput;
@@ -536,6 +567,12 @@ export type MutationSubscribeAccountTransactionsArgs = {
 /**
  * Changes to the viewer's accounts and relink sessions. Every mutation acts only on the viewer's
  * objects: another customer's id answers like a missing one.
+ *
+ * Every payload is nullable. Problems the caller can fix are `userErrors` in the payload. When the
+ * mutation could not be done for another reason (Stripe refused, failed or rate limited the call, or
+ * something unexpected), its payload is `null` with a top-level error carrying `extensions.code`
+ * (`UPSTREAM_ERROR`, `UPSTREAM_UNAVAILABLE`, `RATE_LIMITED`, ...). The other mutations of the same
+ * operation keep their results: read each one's payload.
  */
 export type MutationUnsubscribeAccountTransactionsArgs = {
   input: AccountActionInput;
@@ -569,6 +606,25 @@ export type PageInfo = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type Query = {
   __typename?: 'Query';
@@ -593,6 +649,25 @@ export type Query = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
@@ -602,6 +677,25 @@ export type QueryAccountArgs = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -613,6 +707,25 @@ export type QueryAccountsArgs = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryAuthorizationArgs = {
   id: Scalars['ID']['input'];
@@ -622,6 +735,25 @@ export type QueryAuthorizationArgs = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
@@ -631,6 +763,25 @@ export type QueryNodeArgs = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
@@ -640,6 +791,25 @@ export type QueryNodesArgs = {
 /**
  * The entry points for reading data. Everything is scoped to the signed-in customer (the viewer):
  * objects of other customers answer exactly like missing ones.
+ *
+ * Errors carry `extensions.code`, one of:
+ * - `NOT_FOUND`: the object does not exist, or is not the viewer's (the two are indistinguishable).
+ * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
+ * - `UNAUTHENTICATED`: no valid bearer token.
+ * - `FORBIDDEN`: the token may not act for the customer it names.
+ * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
+ * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
+ *   fit the schema, or is over a query limit.
+ * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
+ *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
+ *   document, or uses persisted queries (not supported).
+ * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
+ *
+ * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
+ * when the mutation failed for a reason the caller cannot fix (see `Mutation`).
  */
 export type QueryRelinkSessionArgs = {
   id: Scalars['ID']['input'];
@@ -913,7 +1083,7 @@ export type CreateRelinkSessionMutationVariables = Exact<{
 }>;
 
 
-export type CreateRelinkSessionMutation = { __typename?: 'Mutation', createRelinkSession: { __typename?: 'CreateRelinkSessionPayload', clientSecret?: string | null, relinkSession?: { __typename?: 'RelinkSession', id: string, status: RelinkSessionStatus } | null, userErrors: Array<{ __typename?: 'RelinkSessionUserError', code: RelinkSessionErrorCode, field?: Array<string> | null, message: string }> } };
+export type CreateRelinkSessionMutation = { __typename?: 'Mutation', createRelinkSession?: { __typename?: 'CreateRelinkSessionPayload', clientSecret?: string | null, relinkSession?: { __typename?: 'RelinkSession', id: string, status: RelinkSessionStatus } | null, userErrors: Array<{ __typename?: 'RelinkSessionUserError', code: RelinkSessionErrorCode, field?: Array<string> | null, message: string }> } | null };
 
 export type RelinkOutcomeQueryVariables = Exact<{
   id: Scalars['ID']['input'];

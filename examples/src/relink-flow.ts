@@ -65,6 +65,15 @@ export async function relinkAccount(post: Post, stripe: Stripe, accountId: strin
     accountId,
   });
   const payload = created.createRelinkSession;
+  // Null when Stripe refused or failed the creation: the response's top-level error has the code.
+  if (!payload) {
+    return {
+      ok: false as const,
+      errors: [
+        { code: "NOT_CREATED", field: null, message: "No session was created; retry later." },
+      ],
+    };
+  }
   if (payload.userErrors.length > 0 || !payload.clientSecret || !payload.relinkSession) {
     return { ok: false as const, errors: payload.userErrors };
   }

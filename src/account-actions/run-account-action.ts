@@ -1,5 +1,5 @@
-import { GraphQLError } from "graphql";
 import type { DataAccess } from "../data/data-access.js";
+import { NotFoundError } from "../data/errors.js";
 import type { AccountActionErrorCode, RefreshFeature } from "../generated/graphql.js";
 import type { StripeRefreshFeature } from "../stripe/fc-api.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
@@ -83,9 +83,11 @@ function precondition(account: StripeAccount, action: AccountAction): AccountAct
 }
 
 /**
- * Runs an account action on one of the viewer's accounts: NOT_FOUND (missing or foreign) and
- * broken preconditions become user errors and nothing reaches Stripe; otherwise the action runs
- * and the updated account is returned. Upstream failures reject as top-level coded errors.
+ * Runs an account action on one of the viewer's accounts: a missing or foreign account
+ * (NotFoundError) and broken preconditions become user errors and nothing reaches Stripe;
+ * otherwise the action runs and the updated account is returned. Any failure of the action itself
+ * rejects with the data layer's error (a top-level coded error at the edge), even a
+ * `resource_missing`: the account was just read, so that is Stripe's answer to the action.
  */
 export async function runAccountAction(
   data: DataAccess,
@@ -96,7 +98,7 @@ export async function runAccountAction(
   try {
     account = await data.account(accountId);
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === "NOT_FOUND") {
+    if (error instanceof NotFoundError) {
       return failure("NOT_FOUND", "accountId", `No account ${accountId} among the viewer's.`);
     }
     throw error;

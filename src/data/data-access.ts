@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { codedError, fromStripeError, notFound } from "../graphql/errors.js";
 import { createLoaders, type LoaderBatchListener } from "../loaders/create-loaders.js";
 import type {
   CreatedSession,
@@ -17,7 +16,9 @@ import type {
   StripeSession,
   StripeTransaction,
 } from "../stripe/wire-types.js";
+import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
 import { isHeldByCustomer } from "./ownership.js";
+import { fromStripeFailure } from "./upstream-failure.js";
 import type { Viewer } from "./viewer.js";
 
 /** Stripe's largest page: listing a customer's N accounts costs ceil(N / 100) calls. */
@@ -25,25 +26,33 @@ const STRIPE_MAX_PAGE = 100;
 
 /**
  * The gate between resolvers and Stripe, created once per operation. Every object it returns
- * belongs to the viewer's customer; anything else rejects with the same NOT_FOUND error a
- * missing id gets. Queries, mutations and subscriptions all read through it.
+ * belongs to the viewer's customer: a single object that does not rejects with the same
+ * NotFoundError a missing id gets, and list answers are filtered (Stripe's own filters are not
+ * trusted). Queries, mutations and subscriptions all read through it. Failures reject with the
+ * classes of `./errors.ts` (Stripe's error kept as `cause`).
  */
 export interface DataAccess {
-  /** The viewer, or a rejection with UNAUTHENTICATED when the operation has none. */
+  /** The viewer; throws UnauthenticatedError when the operation has none. */
   viewer(): Viewer;
   account(id: string): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
   session(id: string): Promise<StripeSession>;
   /**
    * Takes an account read elsewhere (a webhook's re-read) into this operation: rejects with
-   * NOT_FOUND unless the viewer holds it, then primes `account` with it.
+   * NotFoundError unless the viewer holds it, then primes `account` with it.
    */
   adopt(account: StripeAccount): Promise<StripeAccount>;
-  /** All of the viewer's accounts, newest first; fetched once per operation and primes `account`. */
+  /**
+   * All of the viewer's accounts, newest first; fetched once per operation and primes `account`.
+   * An account in Stripe's answer that another holder holds is left out (and reported).
+   */
   viewerAccounts(): Promise<StripeAccount[]>;
-  /** A page of one of the viewer's accounts' transactions (the account is checked first). */
+  /**
+   * A page of one of the viewer's accounts' transactions (the account is checked first;
+   * transactions of any other account in Stripe's answer are left out and reported).
+   */
   transactions(account: StripeAccount, page: PageParams): Promise<StripeList<StripeTransaction>>;
-  /** A page of the owners of the account's latest ownership. */
+  /** A page of the owners of the account's latest ownership (owners of another ownership left out). */
   owners(
     account: StripeAccount,
     ownershipId: string,
@@ -72,7 +81,15 @@ export interface DataAccessOptions {
   maxConcurrency: number;
   /** Told each loader batch's size (metrics). */
   onLoaderBatch?: LoaderBatchListener;
+  /**
+   * Told of every object a Stripe list answer held that is not the viewer's (it is left out):
+   * a sign that Stripe's filter did not hold, for operators.
+   */
+  onForeignObject?: ForeignObjectListener;
 }
+
+/** Told the kind and id of an object left out of a list answer because it is not the viewer's. */
+export type ForeignObjectListener = (kind: "account" | "transaction" | "owner", id: string) => void;
 
 /** Builds the per-operation data access (its loaders and concurrency cap are its own). */
 export function createDataAccess({
@@ -80,24 +97,38 @@ export function createDataAccess({
   viewer,
   maxConcurrency,
   onLoaderBatch,
+  onForeignObject = () => {},
 }: DataAccessOptions): DataAccess {
   const limit = pLimit(maxConcurrency);
   const loaders = createLoaders(fc, limit, onLoaderBatch);
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
   const requireViewer = (): Viewer => {
-    if (viewer === null) throw codedError("UNAUTHENTICATED", "Sign in to read accounts.");
+    if (viewer === null) throw new UnauthenticatedError();
     return viewer;
   };
   const owned = async <T extends Parameters<typeof isHeldByCustomer>[0]>(
-    kind: string,
+    kind: ObjectKind,
     id: string,
     load: (id: string) => Promise<T>,
   ): Promise<T> => {
     const { customerId } = requireViewer();
     const object = await load(id);
-    if (!isHeldByCustomer(object, customerId)) throw notFound(kind, id);
+    if (!isHeldByCustomer(object, customerId)) throw new NotFoundError(kind, id);
     return object;
+  };
+  /** The page with only the items `belongs` accepts; each other one is reported and left out. */
+  const onlyOwn = <T extends { id: string }>(
+    page: StripeList<T>,
+    kind: Parameters<ForeignObjectListener>[0],
+    belongs: (item: T) => boolean,
+  ): StripeList<T> => {
+    const own = page.data.filter((item) => {
+      if (belongs(item)) return true;
+      onForeignObject(kind, item.id);
+      return false;
+    });
+    return own.length === page.data.length ? page : { ...page, data: own };
   };
   const listAll = async (customerId: string): Promise<StripeAccount[]> => {
     const accounts: StripeAccount[] = [];
@@ -106,12 +137,13 @@ export function createDataAccess({
       const page = await limit(() =>
         fc.listAccounts(customerId, { limit: STRIPE_MAX_PAGE, startingAfter }),
       ).catch((error: unknown) => {
-        throw fromStripeError(error, "account", customerId);
+        throw fromStripeFailure(error, "customer", customerId);
       });
-      for (const account of page.data) {
+      for (const account of onlyOwn(page, "account", (a) => isHeldByCustomer(a, customerId)).data) {
         loaders.account.prime(account.id, account);
         accounts.push(account);
       }
+      // Stripe's cursor is the last item Stripe sent, whoever holds it.
       const last = page.data.at(-1);
       if (!page.has_more || last === undefined) return accounts;
       startingAfter = last.id;
@@ -124,14 +156,14 @@ export function createDataAccess({
   ): Promise<StripeAccount> => {
     await owned("account", account.id, async () => account);
     const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
-      throw fromStripeError(error, "account", account.id);
+      throw fromStripeFailure(error, "account", account.id);
     });
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
   };
-  const checkedPage = async <T>(kind: string, id: string, fetch: () => Promise<T>) =>
+  const checkedPage = async <T>(kind: ObjectKind, id: string, fetch: () => Promise<T>) =>
     limit(fetch).catch((error: unknown) => {
-      throw fromStripeError(error, kind, id);
+      throw fromStripeFailure(error, kind, id);
     });
 
   return {
@@ -151,18 +183,24 @@ export function createDataAccess({
     },
     transactions: async (account, page) => {
       await owned("account", account.id, async () => account);
-      return checkedPage("account", account.id, () => fc.listTransactions(account.id, page));
+      const answer = await checkedPage("account", account.id, () =>
+        fc.listTransactions(account.id, page),
+      );
+      return onlyOwn(answer, "transaction", (transaction) => transaction.account === account.id);
     },
     owners: async (account, ownershipId, page) => {
       await owned("account", account.id, async () => account);
-      return checkedPage("account", account.id, () => fc.listOwners(account.id, ownershipId, page));
+      const answer = await checkedPage("account", account.id, () =>
+        fc.listOwners(account.id, ownershipId, page),
+      );
+      return onlyOwn(answer, "owner", (owner) => owner.ownership === ownershipId);
     },
     createSession: async (params, idempotencyKey) => {
       const { customerId } = requireViewer();
       const created = await limit(() =>
         fc.createSession({ ...params, customerId }, idempotencyKey),
       ).catch((error: unknown) => {
-        throw fromStripeError(error, "session", params.relinkAuthorization);
+        throw fromStripeFailure(error, "authorization", params.relinkAuthorization);
       });
       loaders.session.prime(created.session.id, created.session);
       return created;

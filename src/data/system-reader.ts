@@ -1,6 +1,7 @@
-import { fromStripeError } from "../graphql/errors.js";
 import type { FcApi } from "../stripe/fc-api.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
+import { NotFoundError } from "./errors.js";
+import { fromStripeFailure } from "./upstream-failure.js";
 
 /**
  * Reads for the webhook path, which acts for no viewer: it learns the customer from the object it
@@ -8,19 +9,11 @@ import type { StripeAccount } from "../stripe/wire-types.js";
  */
 export interface SystemReader {
   /**
-   * The account as Stripe shows it now, or null when Stripe no longer has it (404
-   * `resource_missing`); rejects with a coded error (NOT_FOUND for any other 404, UPSTREAM_…).
+   * The account as Stripe shows it now, or null when Stripe no longer has it (`resource_missing`,
+   * and only that); rejects with an Upstream… error of data/errors.ts, Stripe's error kept as
+   * `cause`.
    */
   account(accountId: string): Promise<StripeAccount | null>;
-}
-
-/** Stripe's answer for an id it does not know: 404 with code `resource_missing`, nothing else. */
-function isResourceMissing(error: unknown): boolean {
-  const shape = (typeof error === "object" && error !== null ? error : {}) as {
-    statusCode?: unknown;
-    code?: unknown;
-  };
-  return shape.statusCode === 404 && shape.code === "resource_missing";
 }
 
 /** Builds the webhook path's reader over the gateway's FcApi. */
@@ -28,8 +21,9 @@ export function createSystemReader(fc: FcApi): SystemReader {
   return {
     account: (accountId) =>
       fc.retrieveAccount(accountId).catch((error: unknown) => {
-        if (isResourceMissing(error)) return null;
-        throw fromStripeError(error, "account", accountId);
+        const failure = fromStripeFailure(error, "account", accountId);
+        if (failure instanceof NotFoundError) return null;
+        throw failure;
       }),
   };
 }

@@ -1,64 +1,109 @@
 import { GraphQLError } from "graphql";
-import { isRateLimited } from "../stripe/rate-limit-retry.js";
+import {
+  DataError,
+  IdempotencyConflictError,
+  NotFoundError,
+  UnauthenticatedError,
+  UpstreamRateLimitedError,
+  UpstreamRejectedError,
+  UpstreamUnavailableError,
+} from "../data/errors.js";
 
-/** The `extensions.code` values this gateway answers with. Clients may switch on them. */
-export type ErrorCode =
-  | "NOT_FOUND"
-  | "RATE_LIMITED"
-  | "UPSTREAM_UNAVAILABLE"
-  | "UPSTREAM_ERROR"
-  | "BAD_USER_INPUT"
-  | "UNAUTHENTICATED"
-  | "INTERNAL_SERVER_ERROR";
+/**
+ * Every `extensions.code` a client of this gateway can receive, with what it means: the one list.
+ * The masking allowlist is built from it, the README's "GraphQL errors" section and the schema's
+ * description list it (a test keeps them equal), and clients may switch on it.
+ */
+export const ERROR_CODES = {
+  NOT_FOUND: "The object does not exist, or is not the viewer's (the two are indistinguishable).",
+  BAD_USER_INPUT: "An argument is invalid (a cursor, a scalar, too many ids).",
+  UNAUTHENTICATED: "No valid bearer token.",
+  FORBIDDEN: "The token may not act for the customer it names.",
+  RATE_LIMITED:
+    "Over the customer's cost budget, or Stripe kept answering 429 after bounded retries.",
+  UPSTREAM_UNAVAILABLE: "Stripe answered 5xx or could not be reached: retry later.",
+  UPSTREAM_ERROR: "Stripe refused the gateway's request (operators see why in the logs).",
+  SUBSCRIPTION_LIMIT: "Too many operations on one WebSocket.",
+  GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
+  GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
+  BAD_REQUEST: "The HTTP request is malformed (body, content type, batching).",
+  OPERATION_RESOLUTION_FAILURE: "The operation named by `operationName` is not in the document.",
+  PERSISTED_QUERY_NOT_FOUND: "A persisted query hash the server does not know (they are off).",
+  PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are not supported.",
+  INTERNAL_SERVER_ERROR:
+    "Anything unexpected; logged with its stack, masked as 'Unexpected error.'.",
+} as const satisfies Record<string, string>;
 
-/** A deliberate, client-safe GraphQL error with a code. */
+/** One of the `extensions.code` values this gateway answers with. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes of ERROR_CODES, in its order. */
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** True when `code` is one of ERROR_CODES. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
+}
+
+/** A deliberate, client-safe GraphQL error with a code (for the GraphQL layer's own checks). */
 export function codedError(code: ErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
 }
 
-const KIND_NAMES: Record<string, string> = {
-  account: "Account",
-  authorization: "Authorization",
-  session: "RelinkSession",
-};
-
-/**
- * The one NOT_FOUND error: the same message whether the object does not exist or belongs to
- * another customer, so a caller cannot tell the two apart.
- */
-export function notFound(kind: keyof typeof KIND_NAMES | string, id: string): GraphQLError {
-  return codedError("NOT_FOUND", `${KIND_NAMES[kind] ?? "Object"} not found: ${id}`);
+/** What a client is told of an error: a code from ERROR_CODES and a message safe to show. */
+export interface ClientError {
+  code: ErrorCode;
+  message: string;
 }
 
-interface StripeErrorShape {
-  type?: unknown;
-  statusCode?: unknown;
-  code?: unknown;
+/** The message of every error that was not raised on purpose. */
+export const UNEXPECTED_MESSAGE = "Unexpected error.";
+
+/** The data layer's errors by class: the code, and the text shown (null: the error's own). */
+const DATA_ERRORS: [abstract new (...args: never[]) => DataError, ErrorCode, string | null][] = [
+  [NotFoundError, "NOT_FOUND", null],
+  [UnauthenticatedError, "UNAUTHENTICATED", null],
+  [UpstreamRateLimitedError, "RATE_LIMITED", null],
+  [UpstreamUnavailableError, "UPSTREAM_UNAVAILABLE", null],
+  [UpstreamRejectedError, "UPSTREAM_ERROR", null],
+  // A conflict that reaches the edge is on a key the gateway made (a caller's own key is a user
+  // error of createRelinkSession): Stripe refused the gateway's request, not the caller's.
+  [IdempotencyConflictError, "UPSTREAM_ERROR", "Stripe rejected the gateway's request."],
+];
+
+/**
+ * The error a resolver (or anything below it) threw, under graphql-js's located wrapper: a
+ * GraphQLError's `originalError` when it has one, else the error itself.
+ */
+export function originalErrorOf(error: unknown): unknown {
+  return error instanceof GraphQLError && error.originalError !== undefined
+    ? error.originalError
+    : error;
+}
+
+/** The client-safe code and message a (formatted or thrown) GraphQL error carries, if any. */
+function deliberate(error: unknown): ClientError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { extensions, message } = error as { extensions?: { code?: unknown }; message?: unknown };
+  const code = extensions?.code;
+  if (!isErrorCode(code) || code === "INTERNAL_SERVER_ERROR") return undefined;
+  return { code, message: typeof message === "string" ? message : "" };
 }
 
 /**
- * Maps anything a Stripe call rejected with to a coded GraphQLError, without Stripe's message
- * (it may name internals) and without a stack. `kind` and `id` name the object for NOT_FOUND.
+ * The edge's one translation of any error into what the client sees: the data layer's errors by
+ * class, deliberate GraphQL errors (and Apollo's request errors) by their code when it is in
+ * ERROR_CODES, and anything else as INTERNAL_SERVER_ERROR with a fixed message. Takes a thrown
+ * error, a located GraphQLError or a formatted error alike.
  */
-export function fromStripeError(error: unknown, kind: string, id: string): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  const shape = (typeof error === "object" && error !== null ? error : {}) as StripeErrorShape;
-  if (isRateLimited(error)) {
-    return codedError("RATE_LIMITED", "Stripe is rate limiting this gateway; retry shortly.");
+export function toClientError(error: unknown): ClientError {
+  const original = originalErrorOf(error);
+  if (original instanceof DataError) {
+    const known = DATA_ERRORS.find(([type]) => original instanceof type);
+    if (known !== undefined) return { code: known[1], message: known[2] ?? original.message };
   }
-  if (shape.statusCode === 404 || shape.code === "resource_missing") return notFound(kind, id);
-  if (shape.type === "StripeIdempotencyError") {
-    return codedError(
-      "BAD_USER_INPUT",
-      "The idempotency key was already used with different input.",
-    );
-  }
-  if (
-    shape.type === "StripeConnectionError" ||
-    (typeof shape.statusCode === "number" && shape.statusCode >= 500) ||
-    shape.type === "StripeAPIError"
-  ) {
-    return codedError("UPSTREAM_UNAVAILABLE", "Stripe is unavailable right now; retry shortly.");
-  }
-  return codedError("UPSTREAM_ERROR", "Stripe rejected the gateway's request.");
+  return (
+    deliberate(error) ??
+    deliberate(original) ?? { code: "INTERNAL_SERVER_ERROR", message: UNEXPECTED_MESSAGE }
+  );
 }

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { LimitFunction } from "p-limit";
-import { fromStripeError } from "../graphql/errors.js";
+import type { ObjectKind } from "../data/errors.js";
+import { fromStripeFailure } from "../data/upstream-failure.js";
 import type { FcApi } from "../stripe/fc-api.js";
 import type { StripeAccount, StripeAuthorization, StripeSession } from "../stripe/wire-types.js";
 
@@ -19,18 +20,21 @@ export interface Loaders {
 /** Told the size of every batch a loader dispatches (for metrics). */
 export type LoaderBatchListener = (loader: string, size: number) => void;
 
-/** Creates fresh loaders for one operation. A failed fetch rejects only its own key. */
+/**
+ * Creates fresh loaders for one operation. A failed fetch rejects only its own key, with the data
+ * layer's error for it (see data/upstream-failure.ts).
+ */
 export function createLoaders(
   fc: FcApi,
   limit: LimitFunction,
   onBatch: LoaderBatchListener = () => {},
 ): Loaders {
-  const loaderOf = <T>(kind: string, fetchOne: (id: string) => Promise<T>) =>
+  const loaderOf = <T>(kind: ObjectKind, fetchOne: (id: string) => Promise<T>) =>
     new DataLoader<string, T>((ids) => {
       onBatch(kind, ids.length);
       return Promise.all(
         ids.map((id) =>
-          limit(() => fetchOne(id)).catch((error: unknown) => fromStripeError(error, kind, id)),
+          limit(() => fetchOne(id)).catch((error: unknown) => fromStripeFailure(error, kind, id)),
         ),
       );
     });

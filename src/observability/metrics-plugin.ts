@@ -1,23 +1,18 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLError } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
+import { toClientError } from "../graphql/errors.js";
 import type { GatewayMetrics } from "./metrics.js";
-
-const codeOf = (error: Partial<Pick<GraphQLError, "extensions">>): string => {
-  const code = error.extensions?.code;
-  return typeof code === "string" ? code : "INTERNAL_SERVER_ERROR";
-};
 
 /**
  * Counts every GraphQL operation over HTTP (by type and name), its duration, and each error it
- * answered with (by code), including requests refused while building the context (bad tokens:
+ * answered with (by the code the client saw), including requests refused while building the context (bad tokens:
  * counted with type "unknown"). The name label is the operation's own only when a verified viewer
  * sent it and it ran (see `GatewayMetrics.operationLabel`).
  */
 export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {
     async contextCreationDidFail({ error }) {
-      const code = codeOf(error as Partial<GraphQLError>);
+      const code = toClientError(error).code;
       metrics.errors.inc({ code });
       const authenticated = code !== "UNAUTHENTICATED";
       metrics.operations.inc({
@@ -43,7 +38,7 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
           });
           metrics.operations.inc({ type, name });
           metrics.operationDuration.observe({ type }, (performance.now() - started) / 1000);
-          for (const error of errors ?? []) metrics.errors.inc({ code: codeOf(error) });
+          for (const error of errors ?? []) metrics.errors.inc({ code: toClientError(error).code });
         },
       };
     },

@@ -1,3 +1,6 @@
+import { GraphQLError } from "graphql";
+import { originalErrorOf, toClientError } from "../graphql/errors.js";
+import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
 import { boundedText } from "./bounded-text.js";
 import type { Logger } from "./logger.js";
 
@@ -12,17 +15,51 @@ export interface OperationRecord {
   startedAt: number;
   /** Stripe calls the operation made, by route template. */
   stripeCalls: ReadonlyMap<string, number> | undefined;
-  errorCodes: string[];
+  /** The errors the operation answered with, as raised (before masking). */
+  errors: unknown[];
 }
+
+/** A Stripe refusal behind one of the operation's errors, with the field it failed. */
+export interface UpstreamErrorEntry extends StripeFailure {
+  /** The response path of the failed field (`a.b.0.c`), or null for a request-level error. */
+  path: string | null;
+}
+
+const pathOf = (error: unknown): string | null =>
+  error instanceof GraphQLError && error.path !== undefined ? error.path.join(".") : null;
 
 /**
  * Writes the one info line per operation: name, type, transport, duration, Stripe calls by route
- * and in total, error codes. The name comes from the client, so it is bounded (`boundedText`:
- * over 100 characters, its first 100 and "…"). Never the response or variables (they may hold a
- * `clientSecret`).
+ * and in total, the error codes the client saw, and for each error Stripe caused what Stripe said
+ * (status, type, code, param, message, request id). Each unexpected error (masked for the client
+ * as INTERNAL_SERVER_ERROR) also gets an error line of its own, with its stack. Never the
+ * response or variables (they may hold a `clientSecret`). The name comes from the client, so it is
+ * bounded (`boundedText`: over 100 characters, its first 100 and "…").
  */
 export function logOperation(logger: Logger, record: OperationRecord): void {
   const byRoute = Object.fromEntries(record.stripeCalls ?? new Map<string, number>());
+  const errorCodes: string[] = [];
+  const upstreamErrors: UpstreamErrorEntry[] = [];
+  for (const error of record.errors) {
+    const { code } = toClientError(error);
+    errorCodes.push(code);
+    const path = pathOf(error);
+    const upstream = stripeFailureOf(originalErrorOf(error));
+    if (upstream !== undefined) upstreamErrors.push({ path, ...upstream });
+    if (code === "INTERNAL_SERVER_ERROR") {
+      logger.error(
+        {
+          transport: record.transport,
+          requestId: record.requestId,
+          operation: boundedText(record.operation),
+          path,
+          stripeRequestId: upstream?.requestId ?? null,
+          err: originalErrorOf(error),
+        },
+        "unexpected error in graphql operation",
+      );
+    }
+  }
   logger.info(
     {
       transport: record.transport,
@@ -32,7 +69,8 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
       durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
       stripeCalls: Object.values(byRoute).reduce((sum, count) => sum + count, 0),
       stripeCallsByRoute: byRoute,
-      errorCodes: record.errorCodes,
+      errorCodes,
+      upstreamErrors,
     },
     "graphql operation",
   );

@@ -30,9 +30,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCo
             type: operation?.operation ?? null,
             startedAt: started,
             stripeCalls: contextValue.stripeCalls,
-            errorCodes: (errors ?? []).map((error) =>
-              String(error.extensions.code ?? "INTERNAL_SERVER_ERROR"),
-            ),
+            errors: [...(errors ?? [])],
           });
         },
       };

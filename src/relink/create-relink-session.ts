@@ -1,5 +1,5 @@
-import { GraphQLError } from "graphql";
 import type { DataAccess } from "../data/data-access.js";
+import { IdempotencyConflictError, NotFoundError } from "../data/errors.js";
 import type { CreateRelinkSessionInput } from "../generated/graphql.js";
 import type { StripeAccount, StripeAuthorization, StripeSession } from "../stripe/wire-types.js";
 import { fingerprintOf, type IdempotencyKeyStore } from "./idempotency-keys.js";
@@ -17,9 +17,6 @@ const failed = (...userErrors: RelinkUserError[]): RelinkResult => ({
   userErrors,
 });
 
-const codeOf = (error: unknown) =>
-  error instanceof GraphQLError ? (error.extensions.code as string | undefined) : undefined;
-
 /** True when a relink can repair the account (Stripe recommends relink, or it still works). */
 function accountRepairable(account: StripeAccount): boolean {
   if (account.status === "disconnected") return false;
@@ -33,7 +30,7 @@ function authorizationRepairable(authorization: StripeAuthorization): boolean {
   );
 }
 
-/** Loads the target through the data-access gate; NOT_FOUND (missing or foreign) becomes a user error. */
+/** Loads the target through the data-access gate; NotFoundError (missing or foreign) becomes a user error. */
 async function resolveTarget(
   data: DataAccess,
   target: ValidRelinkInput["target"],
@@ -61,7 +58,7 @@ async function resolveTarget(
     }
     return { authorization: authorization.id };
   } catch (error) {
-    if (codeOf(error) === "NOT_FOUND") {
+    if (error instanceof NotFoundError) {
       return relinkError("NOT_FOUND", field, `No ${target.kind} ${target.id} among the viewer's.`);
     }
     throw error;
@@ -71,8 +68,9 @@ async function resolveTarget(
 /**
  * Creates a relink session for the viewer: validates the input (nothing reaches Stripe when it is
  * invalid), checks the target through the data-access gate, and creates the session with
- * `relink_options` and an idempotency key, so a retry returns the same session. Upstream failures
- * reject as top-level coded errors.
+ * `relink_options` and an idempotency key, so a retry returns the same session. Stripe refusing
+ * the caller's idempotency key is a user error; every other failure rejects with the data layer's
+ * error (a top-level coded error at the edge).
  */
 export async function createRelinkSession(
   data: DataAccess,
@@ -101,7 +99,9 @@ export async function createRelinkSession(
     const created = await data.createSession(params, key);
     return { relinkSession: created.session, clientSecret: created.clientSecret, userErrors: [] };
   } catch (error) {
-    if (codeOf(error) === "BAD_USER_INPUT" && valid.idempotencyKey !== undefined) {
+    // Only the caller's own key is the caller's to fix; a conflict on the gateway's derived key
+    // is not, and reaches the edge as an upstream refusal.
+    if (error instanceof IdempotencyConflictError && valid.idempotencyKey !== undefined) {
       return failed(
         relinkError(
           "INVALID_IDEMPOTENCY_KEY",

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { createDataAccess } from "../data/data-access.js";
+import { createDataAccess, type ForeignObjectListener } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { LoaderBatchListener } from "../loaders/create-loaders.js";
@@ -19,6 +19,8 @@ export interface ContextFactoryOptions {
   stripeShared?: FcApiShared;
   /** Told each loader batch's size (metrics). */
   onLoaderBatch?: LoaderBatchListener;
+  /** Told of each object a Stripe list answer held that was not the viewer's (it was left out). */
+  onForeignObject?: ForeignObjectListener;
 }
 
 /**
@@ -42,6 +44,9 @@ export function contextFactory(options: ContextFactoryOptions) {
         viewer,
         maxConcurrency: options.maxConcurrency,
         ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
+        ...(options.onForeignObject === undefined
+          ? {}
+          : { onForeignObject: options.onForeignObject }),
       });
     const context: GatewayContext = {
       viewer,

@@ -1,36 +1,27 @@
 import type { GraphQLFormattedError } from "graphql";
+import { DataError } from "../data/errors.js";
+import { originalErrorOf, toClientError } from "../graphql/errors.js";
 import { messageWithoutSuggestions } from "./schema-exposure.js";
-
-/** Codes that are safe to show as they are: ours and Apollo's request-level ones. */
-const CLIENT_SAFE_CODES = new Set([
-  "NOT_FOUND",
-  "RATE_LIMITED",
-  "UPSTREAM_UNAVAILABLE",
-  "UPSTREAM_ERROR",
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
 
 /**
  * Masks every error that was not raised deliberately: its message becomes "Unexpected error."
  * with code INTERNAL_SERVER_ERROR, and no extension other than `code` survives (no stack traces,
- * no upstream details). Deliberate errors keep their message and code.
+ * no upstream details). Deliberate errors keep their message and code. `error` is the error as
+ * raised (Apollo's `formatError` passes it): the data layer's errors are translated by class,
+ * anything else by `formatted`'s code; both by `toClientError`, whose ERROR_CODES are the allowlist.
  */
-export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  const safe = typeof code === "string" && CLIENT_SAFE_CODES.has(code);
+export function maskError(
+  formatted: GraphQLFormattedError,
+  error?: unknown,
+): GraphQLFormattedError {
+  // The data layer's errors are known by class; any other error by the code it was formatted with.
+  const thrown = originalErrorOf(error);
+  const { code, message } = toClientError(thrown instanceof DataError ? thrown : formatted);
   return {
-    message: safe ? formatted.message : "Unexpected error.",
+    message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: safe ? code : "INTERNAL_SERVER_ERROR" },
+    extensions: { code },
   };
 }
 
@@ -42,9 +33,9 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
  */
 export function errorFormatter(options: {
   hideSuggestions: boolean;
-}): (formatted: GraphQLFormattedError) => GraphQLFormattedError {
-  return (formatted) => {
-    const masked = maskError(formatted);
+}): (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const masked = maskError(formatted, error);
     return options.hideSuggestions
       ? { ...masked, message: messageWithoutSuggestions(masked.message) }
       : masked;

@@ -129,6 +129,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     accountEvents,
     stripeShared,
     onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
+    onForeignObject: (kind, id) =>
+      logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
   });
   const ws = attachGraphqlWs({
     httpServer,

@@ -54,7 +54,7 @@ function startedOperation(
     type: operation?.operation ?? null,
     startedAt: performance.now(),
     stripeCalls: context.stripeCalls,
-    errorCodes: [],
+    errors: [],
   };
 }
 
@@ -235,14 +235,12 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
       },
       onNext: (ctx, id, _payload, _args, result) => {
         const record = ctx.extra.operations?.get(id);
-        for (const error of result.errors ?? []) {
-          record?.errorCodes.push(String(error.extensions.code ?? "INTERNAL_SERVER_ERROR"));
-        }
+        record?.errors.push(...(result.errors ?? []));
         const cost = ctx.extra.costs?.get(id);
         if (!result.errors && cost === undefined) return undefined;
         return {
           ...result,
-          errors: result.errors?.map((error) => formatError(error.toJSON())),
+          errors: result.errors?.map((error) => formatError(error.toJSON(), error)),
           ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
         };
       },

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Router } from "express";
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
 import { describeBodyError, sendError } from "../server/error-answers.js";
+import { stripeFailureOf } from "../stripe/stripe-failure.js";
 import { verifyStripeSignature, WebhookRejected } from "./verify-signature.js";
 
 /** Largest webhook body accepted; Stripe's events are far smaller. */
@@ -83,7 +84,11 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
           },
         });
       } catch (error) {
-        options.logger.error({ eventId: event.id, err: error }, "webhook event not accepted");
+        const upstream = stripeFailureOf(error) ?? null;
+        options.logger.error(
+          { eventId: event.id, upstream, err: error },
+          "webhook event not accepted",
+        );
         options.onOutcome?.("failed");
         sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
       }

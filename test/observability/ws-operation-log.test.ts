@@ -24,6 +24,7 @@ interface OperationLine {
   stripeCalls?: number;
   requestId?: string;
   errorCodes?: string[];
+  upstreamErrors?: Record<string, unknown>[];
 }
 
 const operationLines = () =>
@@ -87,6 +88,43 @@ describe("operations over WebSocket", () => {
     const line = operationLines().find((entry) => entry.operation?.startsWith("WsLong"));
     expect(line?.operation).toBe(truncated);
     expect(sink.text()).not.toContain(name);
+    await client.dispose();
+  });
+
+  it("translate errors as HTTP does: a Stripe refusal is UPSTREAM_ERROR for the client and Stripe's details in the log", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const client = await liveClient(stack, customer.id);
+    await control(stack, "POST", "/_sandbox/faults", {
+      status: 404,
+      count: 1,
+      route: "GET /v1/financial_connections/accounts/{account}",
+    });
+    const refused = await wsOperation(
+      client,
+      "query WsRefused($id: ID!) { account(id: $id) { id } }",
+      {
+        id: customer.accounts[0],
+      },
+    );
+    expect(refused.data).toEqual({ account: null });
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ extensions: { code: "UPSTREAM_ERROR" } }),
+    ]);
+    await eventually(
+      () => operationLines().some((entry) => entry.operation === "WsRefused"),
+      5_000,
+      "its log line",
+    );
+    const line = operationLines().find((entry) => entry.operation === "WsRefused");
+    expect(line?.errorCodes).toEqual(["UPSTREAM_ERROR"]);
+    expect(line?.upstreamErrors).toEqual([
+      expect.objectContaining({
+        path: "account",
+        status: 404,
+        code: null,
+        requestId: expect.stringMatching(/^req_/),
+      }),
+    ]);
     await client.dispose();
   });
 });

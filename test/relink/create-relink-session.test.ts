@@ -11,7 +11,7 @@ import {
   startStack,
   type TestStack,
 } from "../support/gateway.js";
-import { createRelinkSession, expectNoClientSecretIn } from "./relink-helpers.js";
+import { CREATE, createRelinkSession, expectNoClientSecretIn } from "./relink-helpers.js";
 
 const sink = new LogSink();
 let stack: TestStack;
@@ -20,6 +20,7 @@ let bob: SandboxCustomer;
 let broken: { id: string; authorization: string };
 
 const SESSIONS_POST = "POST /v1/financial_connections/sessions";
+const fault = (body: Record<string, unknown>) => control(stack, "POST", "/_sandbox/faults", body);
 
 beforeAll(async () => {
   stack = await startStack({ logSink: sink });
@@ -115,6 +116,60 @@ describe("createRelinkSession", () => {
     });
     expect(misuse.relinkSession).toBeNull();
     expect(misuse.userErrors.map((error) => error.code)).toEqual(["INVALID_IDEMPOTENCY_KEY"]);
+  });
+
+  it("reports Stripe's idempotency_error for the caller's key as INVALID_IDEMPOTENCY_KEY on the field", async () => {
+    await fault({ status: 400, count: 1, route: SESSIONS_POST, type: "idempotency_error" });
+    const payload = await createRelinkSession(stack, alice.id, {
+      accountId: broken.id,
+      permissions: ["OWNERSHIP"],
+      idempotencyKey: `conflict-${Date.now()}`,
+    });
+    expect(payload.relinkSession).toBeNull();
+    expect(payload.userErrors).toEqual([
+      expect.objectContaining({
+        code: "INVALID_IDEMPOTENCY_KEY",
+        field: ["input", "idempotencyKey"],
+      }),
+    ]);
+  });
+
+  it("reports any other upstream 400, even with the caller's key, as a top-level UPSTREAM_ERROR, never as a bad idempotency key", async () => {
+    await fault({
+      status: 400,
+      count: 1,
+      route: SESSIONS_POST,
+      code: "parameter_invalid_empty",
+      param: "permissions",
+    });
+    const response = await graphql<{ createRelinkSession: unknown }>(
+      stack,
+      CREATE,
+      {
+        input: {
+          accountId: broken.id,
+          permissions: ["PAYMENT_METHOD"],
+          idempotencyKey: `refused-${Date.now()}`,
+        },
+      },
+      alice.id,
+    );
+    expect(response.data?.createRelinkSession).toBeNull();
+    expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["UPSTREAM_ERROR"]);
+    expect(JSON.stringify(response)).not.toMatch(/INVALID_IDEMPOTENCY_KEY|idempotency/i);
+  });
+
+  it("reports an idempotency_error on the gateway's own key (the caller sent none) as UPSTREAM_ERROR, not a bad key the caller never sent", async () => {
+    await fault({ status: 400, count: 1, route: SESSIONS_POST, type: "idempotency_error" });
+    const response = await graphql<{ createRelinkSession: unknown }>(
+      stack,
+      CREATE,
+      { input: { authorizationId: broken.authorization, permissions: ["TRANSACTIONS"] } },
+      alice.id,
+    );
+    expect(response.data?.createRelinkSession).toBeNull();
+    expect(response.errors?.map((error) => error.extensions?.code)).toEqual(["UPSTREAM_ERROR"]);
+    expect(JSON.stringify(response)).not.toMatch(/idempotency/i);
   });
 });
 

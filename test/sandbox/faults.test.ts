@@ -108,6 +108,45 @@ describe("injected faults", () => {
     expect((await h().control.requests()).routes[RETRIEVE]).toBe(2);
   });
 
+  it("a 404 fault carries no code unless one is named: not every 404 is resource_missing", async () => {
+    await h().control.fault({ status: 404, count: 1, route: RETRIEVE });
+    const bare = await stripeError(retrieve(), Stripe.errors.StripeInvalidRequestError);
+    expect(bare.statusCode).toBe(404);
+    expect(bare.code).toBeUndefined();
+    await h().control.fault({ status: 404, count: 1, route: RETRIEVE, code: "resource_missing" });
+    const missing = await stripeError(retrieve(), Stripe.errors.StripeInvalidRequestError);
+    expect(missing.code).toBe("resource_missing");
+  });
+
+  it("type, code and param shape the faulted error, with a Request-Id like any answer", async () => {
+    await h().control.fault({
+      status: 400,
+      count: 1,
+      route: RETRIEVE,
+      code: "parameter_invalid_empty",
+      param: "features[0]",
+    });
+    const refused = await stripeError(retrieve(), Stripe.errors.StripeInvalidRequestError);
+    expect(refused).toMatchObject({
+      statusCode: 400,
+      rawType: "invalid_request_error",
+      code: "parameter_invalid_empty",
+      param: "features[0]",
+    });
+    expect(refused.requestId).toMatch(/^req_\w+$/);
+    await h().control.fault({ status: 400, count: 1, route: RETRIEVE, type: "idempotency_error" });
+    await stripeError(retrieve(), Stripe.errors.StripeIdempotencyError);
+  });
+
+  it("refuses a code or param that is not a Stripe-style word, and a type without a status", async () => {
+    await expect(h().control.fault({ status: 400, count: 1, code: "Not A Code" })).rejects.toThrow(
+      /code/,
+    );
+    await expect(h().control.fault({ count: 1, delay_ms: 10, type: "api_error" })).rejects.toThrow(
+      /needs a status/,
+    );
+  });
+
   it("DELETE /_sandbox/faults disarms pending faults", async () => {
     await h().control.fault({ status: 500, count: 5, route: RETRIEVE });
     await h().control.clearFaults();

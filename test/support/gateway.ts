@@ -20,6 +20,17 @@ export interface StackOptions {
   rateLimitRetry?: RateLimitRetryPolicy;
   /** Receives every gateway log line, at trace level; without it the gateway logs nothing. */
   logSink?: LogSink;
+  /**
+   * Puts something between the gateway and the sandbox (a proxy that records or rewrites
+   * answers): given the sandbox's URL, it returns the URL the gateway calls instead.
+   */
+  upstream?: (sandboxUrl: string) => Promise<Upstream>;
+}
+
+/** A stand-in between the gateway and the sandbox, closed with the stack. */
+export interface Upstream {
+  url: string;
+  close(): Promise<void>;
 }
 
 /** Collects log lines in memory, so tests can search all of them. */
@@ -55,10 +66,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     webhookSecret: config.webhookSecrets[0],
     webhookRetry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
   });
+  const upstream = options.upstream ? await options.upstream(sandbox.url) : undefined;
   const gateway = await startGateway({
     config,
     logger: options.logSink ? createLogger("trace", options.logSink) : createLogger("silent"),
-    stripeApiBase: sandbox.url,
+    stripeApiBase: upstream?.url ?? sandbox.url,
     rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
     port: 0,
   });
@@ -69,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     config,
     close: async () => {
       await gateway.close();
+      await upstream?.close();
       await sandbox.close();
     },
   };

@@ -125,10 +125,20 @@ export interface RecordingProxy {
 }
 
 /**
- * Starts the recording proxy. A connection the upstream drops is dropped towards the client too,
- * so the SDK sees the same connection error it would see without the proxy.
+ * Rewrites one upstream answer on its way to the client: returns the body to send instead, or
+ * undefined to pass it unchanged. The exchange is recorded as the upstream sent it.
  */
-export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+export type ResponseRewrite = (exchange: Exchange) => string | undefined;
+
+/**
+ * Starts the recording proxy. A connection the upstream drops is dropped towards the client too,
+ * so the SDK sees the same connection error it would see without the proxy. `rewrite` lets a test
+ * hand the client an answer the upstream would not give (a response shape Stripe might send).
+ */
+export async function startRecordingProxy(
+  target: string,
+  rewrite: ResponseRewrite = () => undefined,
+): Promise<RecordingProxy> {
   const upstream = new URL(target);
   const exchanges: Exchange[] = [];
   const server = createServer((req, res) => {
@@ -162,18 +172,21 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
             if (settled) return;
             settled = true;
             const status = up.statusCode ?? 0;
-            exchanges.push({
+            const exchange: Exchange = {
               ...base,
               status,
               headers: up.headers,
               body: body.toString("utf8"),
               elapsedMs: Date.now() - started,
-            });
+            };
+            exchanges.push(exchange);
+            const rewritten = rewrite(exchange);
+            const sent = rewritten === undefined ? body : Buffer.from(rewritten, "utf8");
             const headers = { ...up.headers };
             delete headers["transfer-encoding"];
             delete headers.connection;
-            headers["content-length"] = String(body.length);
-            res.writeHead(status, headers).end(body);
+            headers["content-length"] = String(sent.length);
+            res.writeHead(status, headers).end(sent);
           }, drop);
         },
       );
@@ -249,6 +262,10 @@ export interface FaultSpec {
   delay_ms?: number;
   route?: string;
   drop?: boolean;
+  /** The answered error's `type`, `code` and `param` (they need a `status`). */
+  type?: "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
+  code?: string;
+  param?: string;
 }
 
 /** Typed client of the sandbox control API (`/_sandbox/*`); throws on any non-2xx answer. */

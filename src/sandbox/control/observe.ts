@@ -1,7 +1,17 @@
 import type { SandboxContext } from "../context.js";
-import { invalidParam } from "../http/errors.js";
+import { invalidParam, STRIPE_ERROR_TYPES } from "../http/errors.js";
 import type { JsonObject } from "../state/json.js";
-import { asObject, onlyFields, optionalBoolean, optionalInteger, optionalString } from "./input.js";
+import {
+  asObject,
+  onlyFields,
+  optionalBoolean,
+  optionalEnum,
+  optionalInteger,
+  optionalString,
+} from "./input.js";
+
+/** Stripe's error codes and parameter names: lower-case words joined by `_`, `[` and `]`. */
+const ERROR_WORD = /^[a-z0-9_[\]]+$/;
 
 /** GET /_sandbox/requests: `{total, routes: {"GET /v1/...": n}}`. */
 export function requestCounts(context: SandboxContext): JsonObject {
@@ -28,10 +38,22 @@ export function listEvents(context: SandboxContext, query: URLSearchParams): Jso
   return { object: "list", data: context.events.list({ type, limit }) };
 }
 
+/** An optional `code` or `param` of a fault: a Stripe-style word, or null when absent. */
+function errorWord(body: JsonObject, name: string): string | null {
+  const value = optionalString(body, name, 100);
+  if (value === undefined) return null;
+  if (!ERROR_WORD.test(value)) {
+    throw invalidParam(name, `Invalid ${name}: use lower-case letters, digits, _ and [].`);
+  }
+  return value;
+}
+
 /**
- * POST /_sandbox/faults `{count, status?, delay_ms?, route?, drop?}`: the next `count` `/v1`
- * requests matching `route` (a counter key such as "GET /v1/financial_connections/accounts/{account}",
- * any when omitted) are delayed, answered with Stripe's error for `status`, or dropped.
+ * POST /_sandbox/faults `{count, status?, delay_ms?, route?, drop?, type?, code?, param?}`: the
+ * next `count` `/v1` requests matching `route` (a counter key such as
+ * "GET /v1/financial_connections/accounts/{account}", any when omitted) are delayed, answered
+ * with Stripe's error for `status`, or dropped. `type`, `code` and `param` set those fields of the
+ * error answered (for example a 404 without `resource_missing`); they need a `status`.
  * 400 when nothing would happen, for a status outside 400..599, or an unknown route.
  */
 export function addFault(
@@ -40,7 +62,7 @@ export function addFault(
   knownRoutes: ReadonlySet<string>,
 ): JsonObject {
   const body = asObject(rawBody);
-  onlyFields(body, ["count", "status", "delay_ms", "route", "drop"]);
+  onlyFields(body, ["count", "status", "delay_ms", "route", "drop", "type", "code", "param"]);
   if (body.count === undefined)
     throw invalidParam("count", "Missing required param: count.", "parameter_missing");
   const count = optionalInteger(body, "count", 1, 1_000_000, 1);
@@ -60,9 +82,20 @@ export function addFault(
   if (status === null && delayMs === 0 && !drop) {
     throw invalidParam("status", "A fault needs a status, a delay_ms or drop: true.");
   }
-  const fault = context.faults.add({ remaining: count, status, delayMs, route, drop });
+  const error = {
+    type:
+      body.type === undefined || body.type === null
+        ? null
+        : optionalEnum(body, "type", STRIPE_ERROR_TYPES, "api_error"),
+    code: errorWord(body, "code"),
+    param: errorWord(body, "param"),
+  };
+  if (status === null && (error.type ?? error.code ?? error.param) !== null) {
+    throw invalidParam("status", "A fault's type, code or param needs a status.");
+  }
+  const fault = context.faults.add({ remaining: count, status, delayMs, route, drop, error });
   return {
-    fault: { id: fault.id, remaining: count, status, delay_ms: delayMs, route, drop },
+    fault: { id: fault.id, remaining: count, status, delay_ms: delayMs, route, drop, ...error },
     faults: context.faults.describe(),
   };
 }

@@ -1,7 +1,15 @@
 import type { JsonObject } from "../state/json.js";
 
-/** The `error.type` values the sandbox produces (a subset of Stripe's). */
-export type StripeErrorType = "api_error" | "idempotency_error" | "invalid_request_error";
+/** The `error.type` values Stripe's OpenAPI description allows. */
+export const STRIPE_ERROR_TYPES = [
+  "api_error",
+  "card_error",
+  "idempotency_error",
+  "invalid_request_error",
+] as const;
+
+/** One of Stripe's `error.type` values. */
+export type StripeErrorType = (typeof STRIPE_ERROR_TYPES)[number];
 
 const DOC_BASE = "https://docs.stripe.com/error-codes/";
 
@@ -98,8 +106,24 @@ export function unrecognizedUrl(method: string, path: string): StripeError {
   );
 }
 
-/** The error an injected fault answers with: what Stripe sends for that status. */
-export function faultError(status: number): StripeError {
+/**
+ * The error an injected fault answers with: what Stripe sends for that status, or, when the fault
+ * names a `type`, `code` or `param`, that error (a 404 without `resource_missing`, a 400 naming a
+ * parameter, an `idempotency_error`).
+ */
+export function faultError(
+  status: number,
+  shape?: { type: StripeErrorType | null; code: string | null; param: string | null },
+): StripeError {
+  if (shape && (shape.type !== null || shape.code !== null || shape.param !== null)) {
+    return new StripeError(
+      status,
+      shape.type ?? (status >= 500 ? "api_error" : "invalid_request_error"),
+      `The sandbox injected a ${status} fault${shape.code === null ? "" : ` (${shape.code})`}.`,
+      shape.code ?? undefined,
+      shape.param ?? undefined,
+    );
+  }
   if (status === 429) {
     return new StripeError(
       429,

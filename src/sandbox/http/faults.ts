@@ -1,4 +1,12 @@
 import type { JsonObject } from "../state/json.js";
+import type { StripeErrorType } from "./errors.js";
+
+/** What a faulted answer's `error` object says beyond its status; unset parts follow the status. */
+export interface FaultErrorShape {
+  type: StripeErrorType | null;
+  code: string | null;
+  param: string | null;
+}
 
 /** One planned fault: what the next `remaining` matching requests suffer. */
 export interface Fault {
@@ -11,10 +19,12 @@ export interface Fault {
   route: string | null;
   /** Destroy the socket instead of answering. */
   drop: boolean;
+  /** The error's `type`, `code` and `param` (null: what Stripe sends for the status). */
+  error: FaultErrorShape;
 }
 
 /** What happens to one request, taken from the plan. */
-export type FaultEffect = Pick<Fault, "status" | "delayMs" | "drop">;
+export type FaultEffect = Pick<Fault, "status" | "delayMs" | "drop" | "error">;
 
 /**
  * The faults planned through the control API. Each `/v1` request takes (and uses up) the first
@@ -42,7 +52,7 @@ export class FaultPlan {
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { status: fault.status, delayMs: fault.delayMs, drop: fault.drop };
+    return { status: fault.status, delayMs: fault.delayMs, drop: fault.drop, error: fault.error };
   }
 
   /** The faults still planned, as the control API lists them. */
@@ -54,6 +64,9 @@ export class FaultPlan {
       delay_ms: fault.delayMs,
       route: fault.route,
       drop: fault.drop,
+      type: fault.error.type,
+      code: fault.error.code,
+      param: fault.error.param,
     }));
   }
 }

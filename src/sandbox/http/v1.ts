@@ -37,7 +37,7 @@ export async function serveV1(
       return;
     }
     if (fault.status !== null) {
-      const error = faultError(fault.status);
+      const error = faultError(fault.status, fault.error);
       sendJson(response, error.status, error.toBody(), headers);
       return;
     }

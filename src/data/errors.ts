@@ -1,0 +1,74 @@
+/**
+ * The data layer's failures, one class each, so domain code tells them apart with `instanceof`
+ * and one function at the edge (`toClientError` in graphql/errors.ts) turns them into
+ * `extensions.code`s. Messages are written for the client; what Stripe said stays in `cause`,
+ * for the logs only.
+ */
+
+/** Base of every failure the data layer reports on purpose. */
+export abstract class DataError extends Error {
+  override name = this.constructor.name;
+}
+
+/** The kinds of object a NotFoundError can name. */
+export type ObjectKind = "account" | "authorization" | "session" | "customer" | "node";
+
+const KIND_NAMES: Record<ObjectKind, string> = {
+  account: "Account",
+  authorization: "Authorization",
+  session: "RelinkSession",
+  customer: "Customer",
+  node: "Object",
+};
+
+/**
+ * The object does not exist (Stripe answered `resource_missing`) or is not the viewer's: the
+ * same message for both, so a caller cannot tell them apart.
+ */
+export class NotFoundError extends DataError {
+  constructor(
+    readonly kind: ObjectKind,
+    readonly id: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${KIND_NAMES[kind]} not found: ${id}`, options);
+  }
+}
+
+/** The operation has no viewer, and what it asked for needs one. */
+export class UnauthenticatedError extends DataError {
+  constructor(message = "Sign in to read accounts.") {
+    super(message);
+  }
+}
+
+/** Stripe kept answering 429 after the gateway's bounded retries. */
+export class UpstreamRateLimitedError extends DataError {
+  constructor(options?: ErrorOptions) {
+    super("Stripe is rate limiting this gateway; retry shortly.", options);
+  }
+}
+
+/** Stripe answered 5xx, or could not be reached in time. Retrying later may succeed. */
+export class UpstreamUnavailableError extends DataError {
+  constructor(options?: ErrorOptions) {
+    super("Stripe is unavailable right now; retry shortly.", options);
+  }
+}
+
+/**
+ * Stripe refused the gateway's request (a 4xx that is not a missing object, a rate limit or an
+ * idempotency conflict: a 404 for an unknown URL, a 400 naming a parameter, a bad key).
+ */
+export class UpstreamRejectedError extends DataError {
+  constructor(options?: ErrorOptions) {
+    super("Stripe rejected the gateway's request.", options);
+  }
+}
+
+/** Stripe refused an idempotency key that was used before with different parameters. */
+export class IdempotencyConflictError extends DataError {
+  constructor(options?: ErrorOptions) {
+    super("The idempotency key was already used with different input.", options);
+  }
+}
