@@ -46,7 +46,12 @@ describe("metrics configuration", () => {
   });
 
   it("registers METRICS_TOKEN with the logger's value scrubber, like the Stripe key and webhook secrets", () => {
-    const config = loadConfig({ METRICS_TOKEN: TOKEN, STRIPE_SECRET_KEY: "sk_test_knownSecrets1" });
+    const config = loadConfig({
+      METRICS_TOKEN: TOKEN,
+      STRIPE_SECRET_KEY: "sk_test_knownSecrets1",
+      STRIPE_WEBHOOK_SECRET: "whsec_knownSecretsTest01",
+      AUTH_JWT_SECRET: "a-known-secrets-test-secret-of-32-chars",
+    });
     expect(knownSecretsOf(config)).toEqual(
       expect.arrayContaining([TOKEN, "sk_test_knownSecrets1", ...config.webhookSecrets]),
     );

@@ -8,13 +8,10 @@ import {
   type TestStack,
 } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
+import { PRODUCTION_ENV } from "../support/production-env.js";
 import { wsOperation } from "../support/ws-operation.js";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  STRIPE_SECRET_KEY: "sk_test_prodLike123",
-  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
-};
+const PRODUCTION = PRODUCTION_ENV;
 
 const FILTERED = "query Filtered($f: AccountFilter) { accounts(filter: $f) { nodes { id } } }";
 

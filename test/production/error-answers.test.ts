@@ -6,12 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { finalErrorHandler, notFoundHandler } from "../../src/server/error-answers.js";
 import { control, LogSink, ROUTES, startStack, type TestStack } from "../support/gateway.js";
+import { PRODUCTION_ENV } from "../support/production-env.js";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  STRIPE_SECRET_KEY: "sk_test_prodLike123",
-  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
-};
+const PRODUCTION = PRODUCTION_ENV;
 
 /** Signs of a leaked internal: an HTML page, a stack frame, a file path. */
 const INTERNALS = /<html|<pre|\bat \S+ \(|\bat (node:|\/)|node_modules|\/work\/|\.[jt]s:\d+/i;

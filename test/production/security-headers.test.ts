@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { PRODUCTION_ENV } from "../support/production-env.js";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  STRIPE_SECRET_KEY: "sk_test_prodLike123",
-  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
-};
+const PRODUCTION = PRODUCTION_ENV;
 
 let production: TestStack;
 let development: TestStack;

@@ -96,7 +96,7 @@ describe("WebSocket authentication", () => {
   });
 
   it("acknowledges a valid token, then closes with 4403 when it expires", async () => {
-    const shortLived = await signToken(stack.config.auth, { customerId: customer, ttlSeconds: 1 });
+    const shortLived = await signToken(stack.config.auth, { customerId: customer, ttlSeconds: 3 });
     const raw = await open({ authorization: `Bearer ${shortLived}` });
     expect(await acked(raw)).toBe(true);
     const closed = await raw.closed;
