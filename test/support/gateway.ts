@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { signToken } from "../../src/auth/sign-token.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/config.js";
+import type { PricingWork } from "../../src/limits/estimate-cost.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
 import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
@@ -20,6 +21,8 @@ export interface StackOptions {
   rateLimitRetry?: RateLimitRetryPolicy;
   /** Receives every gateway log line, at trace level; without it the gateway logs nothing. */
   logSink?: LogSink;
+  /** Accumulates the gateway's cost-pricing work (operations priced, selections visited). */
+  pricingWork?: PricingWork;
 }
 
 /** Collects log lines in memory, so tests can search all of them. */
@@ -59,6 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     stripeApiBase: sandbox.url,
     rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
     port: 0,
+    pricingWork: options.pricingWork,
   });
   sandbox.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
   return {
