@@ -2,7 +2,8 @@
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
  * answering from memory); then its live events, webhook-to-subscriber latency (against a bare
- * graphql-ws server) and webhook ingestion rate (against a bare signature check). Prints a table
+ * graphql-ws server) and webhook ingestion rate (against a bare signature check); and the cost
+ * pricing of an adversarial fragment fan-out (against the dashboard's). Prints a table
  * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server
  * so the process exits by itself.
  */
@@ -19,6 +20,7 @@ import { runLoad } from "./load.js";
 import { expectedNaiveCalls } from "./naive/resolvers.js";
 import { startNaiveServer } from "./naive/server.js";
 import { type CustomerShape, readOptions } from "./options.js";
+import { runPricingSection } from "./pricing/section.js";
 import {
   formatProduction,
   readProductionOptions,
@@ -145,6 +147,8 @@ async function compareUnderLoad(
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
+  progress("pricing the adversarial fragment fan-out and the dashboard query");
+  const pricing = runPricingSection();
   const stack = await startGatewayStack();
   try {
     const naive = await startNaiveServer(stack.config, stack.sandbox.url);
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
     );
     const cpu = cpus();
     const results: BenchResults = {
-      version: 2,
+      version: 3,
       startedAt,
       environment: {
         node: process.version,
@@ -181,6 +185,7 @@ async function main(): Promise<void> {
       stripeCalls: calls.rows,
       load,
       live,
+      pricing,
     };
     await writeResults(options.resultsFile, results);
     process.stdout.write(`${formatReport(results)}\n`);

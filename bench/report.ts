@@ -5,6 +5,7 @@ import { formatLiveReport } from "./live/report.js";
 import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
 import type { CustomerShape } from "./options.js";
+import { formatPricingReport, type PricingResults } from "./pricing/section.js";
 import type { RequestCounts } from "./sandbox-control.js";
 
 /** Stripe calls of one dashboard query, gateway against the naive resolvers, for one customer. */
@@ -29,16 +30,18 @@ export interface LoadComparison {
 
 /**
  * Everything one bench run measured: the shape of bench/results/latest.json. Version 2 added
- * `live` (webhook-to-subscriber fan-out and webhook ingestion); the rest is as in version 1.
+ * `live` (webhook-to-subscriber fan-out and webhook ingestion), version 3 `pricing` (the cost
+ * pricing of an adversarial fragment fan-out against the dashboard's); the rest is as in version 1.
  */
 export interface BenchResults {
-  version: 2;
+  version: 3;
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; query: string };
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
   live: LiveResults;
+  pricing: PricingResults;
 }
 
 const shape = ({ accounts, authorizations }: CustomerShape) =>
@@ -105,6 +108,8 @@ export function formatReport(results: BenchResults): string {
     perQuery,
     "",
     formatLiveReport(results.live),
+    "",
+    formatPricingReport(results.pricing),
   ].join("\n");
 }
 

@@ -33,20 +33,44 @@ export interface CostRequest {
   variables?: Record<string, unknown> | null | undefined;
 }
 
+/**
+ * Counts the work of pricing, for tests and benchmarks: `pricings` operations priced, `visits`
+ * selections (fields, inline fragments, fragment spreads) walked over all of them. A pricing
+ * walks each selection of the document at most once, so its visits never exceed its tokens.
+ */
+export interface PricingWork {
+  pricings: number;
+  visits: number;
+}
+
 type Walk = {
+  work: PricingWork;
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
-  /** Fragments being expanded (validation forbids cycles; this keeps a bad document finite). */
+  /**
+   * The cost of each fragment priced so far. A fragment is priced on its own type condition with
+   * the operation's variables, so its cost is the same wherever it is spread: its body is walked
+   * once, however often (and however deep in a chain of fragments) it is spread.
+   */
+  fragmentCosts: Map<string, number>;
+  /** Fragments being priced (validation forbids cycles; this keeps a bad document finite). */
   expanding: Set<string>;
 };
 
 /**
  * The cost of the operation the request would run, per src/limits/cost-model.ts, computed with
  * its variables (so a `first` passed as a variable is priced as it will be clamped). 0 when the
- * document names no runnable operation (execution then fails without doing anything).
+ * document names no runnable operation (execution then fails without doing anything). Linear in
+ * the document's size: each named fragment is priced once and its cost reused at every spread.
+ * `work`, when given, accumulates what the pricing did.
  */
-export function estimateCost(schema: GraphQLSchema, request: CostRequest): number {
+export function estimateCost(
+  schema: GraphQLSchema,
+  request: CostRequest,
+  work: PricingWork = { pricings: 0, visits: 0 },
+): number {
+  work.pricings += 1;
   const operation = getOperationAST(request.document, request.operationName ?? undefined);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
   if (!operation || !rootType) return 0;
@@ -61,10 +85,12 @@ export function estimateCost(schema: GraphQLSchema, request: CostRequest): numbe
       fragments.set(definition.name.value, definition);
   }
   const walk: Walk = {
+    work,
     schema,
     fragments,
     // Bad variables fail execution before any resolver runs; price the arguments as worst cases.
     variables: coerced.coerced ?? {},
+    fragmentCosts: new Map(),
     expanding: new Set(),
   };
   return selectionSetCost(walk, rootType, operation.selectionSet);
@@ -77,6 +103,7 @@ function selectionSetCost(
 ): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
+    walk.work.visits += 1;
     if (selection.kind === Kind.FIELD) {
       total += fieldCost(walk, parentType, selection);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -85,16 +112,24 @@ function selectionSetCost(
         : parentType;
       if (isCompositeType(type)) total += selectionSetCost(walk, type, selection.selectionSet);
     } else {
-      const name = selection.name.value;
-      const fragment = walk.fragments.get(name);
-      const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
-      if (!fragment || !isCompositeType(type) || walk.expanding.has(name)) continue;
-      walk.expanding.add(name);
-      total += selectionSetCost(walk, type, fragment.selectionSet);
-      walk.expanding.delete(name);
+      total += fragmentCost(walk, selection.name.value);
     }
   }
   return total;
+}
+
+/** The cost of the fragment named `name`, from its first pricing on; 0 when it is unknown. */
+function fragmentCost(walk: Walk, name: string): number {
+  const known = walk.fragmentCosts.get(name);
+  if (known !== undefined) return known;
+  const fragment = walk.fragments.get(name);
+  const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
+  if (!fragment || !isCompositeType(type) || walk.expanding.has(name)) return 0;
+  walk.expanding.add(name);
+  const cost = selectionSetCost(walk, type, fragment.selectionSet);
+  walk.expanding.delete(name);
+  walk.fragmentCosts.set(name, cost);
+  return cost;
 }
 
 function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode): number {

@@ -2,7 +2,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Viewer } from "../data/viewer.js";
 import type { Logger } from "../observability/logger.js";
 import type { CostBudget } from "./cost-budget.js";
-import { type CostRequest, estimateCost } from "./estimate-cost.js";
+import { type CostRequest, estimateCost, type PricingWork } from "./estimate-cost.js";
 
 /** What an operation cost, reported to the client in the response's `extensions.cost`. */
 export interface CostReport {
@@ -45,18 +45,20 @@ export interface OperationGate {
  * over `maxCost`, then charges it to the viewer's customer and refuses it (RATE_LIMITED, 429)
  * when the customer's budget for the minute cannot cover it. Anonymous operations (development
  * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
- * the operation is admitted uncharged and a warning logged: queries keep working.
+ * the operation is admitted uncharged and a warning logged: queries keep working. `pricingWork`,
+ * when given, accumulates the work of every pricing (tests and benchmarks count it).
  */
 export function createOperationGate(options: {
   schema: GraphQLSchema;
   maxCost: number;
   budget: CostBudget;
   logger: Logger;
+  pricingWork?: PricingWork;
 }): OperationGate {
-  const { schema, maxCost, budget, logger } = options;
+  const { schema, maxCost, budget, logger, pricingWork } = options;
   return {
     admit: async (request) => {
-      const requested = estimateCost(schema, request);
+      const requested = estimateCost(schema, request, pricingWork);
       if (requested > maxCost) {
         return {
           cost: { requested },

@@ -6,6 +6,7 @@ import type { Logger } from "../observability/logger.js";
 import type { ApolloPosture } from "../server/apollo.js";
 import type { WsServerOptions } from "../subscriptions/ws-server.js";
 import { type CostBudget, inMemoryCostBudget } from "./cost-budget.js";
+import type { PricingWork } from "./estimate-cost.js";
 import { createOperationGate } from "./operation-gate.js";
 import { operationGatePlugin } from "./operation-gate-plugin.js";
 import { queryLimitRules, tokenLimitParseOptions } from "./query-limit-rules.js";
@@ -27,19 +28,27 @@ export interface QueryProtection {
  * Builds, from the configuration, every pre-execution protection of GraphQL, once, for HTTP and
  * WebSocket alike: the token limit (parser), depth/aliases/directives (validation), introspection
  * and suggestions off unless enabled, and the cost limit and per-customer cost budget (in Redis
- * when REDIS_URL is set, so every instance shares it; in memory otherwise).
+ * when REDIS_URL is set, so every instance shares it; in memory otherwise). `pricingWork`, when
+ * given, counts the work of every pricing, on both transports.
  */
 export async function createQueryProtection(options: {
   config: GatewayConfig;
   schema: GraphQLSchema;
   logger: Logger;
+  pricingWork?: PricingWork;
 }): Promise<QueryProtection> {
-  const { config, schema, logger } = options;
+  const { config, schema, logger, pricingWork } = options;
   const { limits, introspection, landingPage, costPerMinute } = config.graphql;
   const budget: CostBudget = config.redisUrl
     ? await redisCostBudget(config.redisUrl, config.redisKeyPrefix, costPerMinute)
     : inMemoryCostBudget(costPerMinute);
-  const gate = createOperationGate({ schema, maxCost: limits.maxCost, budget, logger });
+  const gate = createOperationGate({
+    schema,
+    maxCost: limits.maxCost,
+    budget,
+    logger,
+    pricingWork,
+  });
   const rules = queryLimitRules(limits);
   const parseOptions = tokenLimitParseOptions(limits);
   // Apollo adds its own introspection rule from `introspection`; graphql-ws needs graphql-js's.

@@ -5,11 +5,12 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { GraphQLError } from "graphql";
 import type Stripe from "stripe";
-import { requireViewerPlugin } from "../auth/require-viewer-plugin.js";
+import { anonymousOperationAllowed, authenticationRequired } from "../auth/anonymous-access.js";
 import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import { createSystemReader } from "../data/system-reader.js";
+import type { PricingWork } from "../limits/estimate-cost.js";
 import { createQueryProtection } from "../limits/query-protection.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
@@ -53,6 +54,8 @@ export interface GatewayOptions {
   rateLimitRetry?: RateLimitRetryPolicy;
   /** Port to listen on; defaults to config.port (0 = ephemeral). */
   port?: number;
+  /** Accumulates the work of every cost pricing, HTTP and WebSocket (tests and benchmarks). */
+  pricingWork?: PricingWork;
 }
 
 /** A running gateway. */
@@ -105,14 +108,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
-  const protection = await createQueryProtection({ config, schema, logger });
+  const protection = await createQueryProtection({
+    config,
+    schema,
+    logger,
+    pricingWork: options.pricingWork,
+  });
   const relinkKeys = config.redisUrl
     ? await redisIdempotencyKeys(config.redisUrl, config.redisKeyPrefix)
     : { ...inMemoryIdempotencyKeys(), close: async () => {} };
   const apollo = createApolloServer(
     [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      requireViewerPlugin({ allowAnonymousIntrospection: !config.production }),
       operationLogPlugin(logger),
       metricsPlugin(metrics),
       protection.apolloPlugin,
@@ -121,6 +128,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     protection.apolloPosture,
   );
   const verifyToken = createTokenVerifier(config.auth);
+  const anonymousPolicy = {
+    allowIntrospection: !config.production,
+    parseOptions: protection.apolloPosture.parseOptions ?? {},
+  };
   const contextFor = contextFactory({
     stripe,
     retryPolicy,
@@ -194,7 +205,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
             },
           });
         }
-        return contextFor(auth.status === "authenticated" ? auth.viewer : null);
+        if (auth.status === "authenticated") return contextFor(auth.viewer);
+        // Refused here, before Apollo validates or prices anything: a request without a token
+        // gets no work beyond parsing (pure introspection in development aside).
+        const requested = req.method === "GET" ? req.query : req.body;
+        if (!anonymousOperationAllowed(requested, anonymousPolicy)) throw authenticationRequired();
+        return contextFor(null);
       },
     }),
     bodyErrorHandler(),

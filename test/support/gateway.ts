@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { signToken } from "../../src/auth/sign-token.js";
 import { type GatewayConfig, loadConfig } from "../../src/config/config.js";
+import type { PricingWork } from "../../src/limits/estimate-cost.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
 import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
@@ -25,6 +26,8 @@ export interface StackOptions {
    * answers): given the sandbox's URL, it returns the URL the gateway calls instead.
    */
   upstream?: (sandboxUrl: string) => Promise<Upstream>;
+  /** Accumulates the gateway's cost-pricing work (operations priced, selections visited). */
+  pricingWork?: PricingWork;
 }
 
 /** A stand-in between the gateway and the sandbox, closed with the stack. */
@@ -73,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     stripeApiBase: upstream?.url ?? sandbox.url,
     rateLimitRetry: options.rateLimitRetry ?? FAST_RATE_LIMIT_RETRY,
     port: 0,
+    pricingWork: options.pricingWork,
   });
   sandbox.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
   return {
