@@ -23,7 +23,10 @@ export interface SandboxOptions {
   port?: number;
   /** Interface to bind; default "127.0.0.1". */
   host?: string;
-  /** Event destinations; empty means events are recorded (GET /_sandbox/events), not delivered. */
+  /**
+   * Event destinations; empty means events are recorded (GET /v1/events, GET /_sandbox/events),
+   * not delivered.
+   */
   webhookUrls?: string[];
   /** whsec_ secret used to sign deliveries; default SANDBOX_DEV_WEBHOOK_SECRET. */
   webhookSecret?: string;
@@ -31,6 +34,12 @@ export interface SandboxOptions {
   seedSize?: number;
   /** Delivery retries: exponential backoff with jitter. Defaults: 5 attempts, 500 ms base, 30 s cap. */
   webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The clock of the event log, in Unix seconds: events' `created` and the 30 days the Events
+   * API keeps them. Default: the system clock. Tests move it forward to age events out; it must
+   * not go back.
+   */
+  eventClock?: () => number;
 }
 
 /** A running sandbox. */
@@ -45,9 +54,9 @@ export interface SandboxHandle {
 }
 
 /**
- * Starts a sandbox: a fresh seeded store served over HTTP (`/v1/financial_connections/*` in
- * Stripe's wire format, `/_sandbox/*` control API). Resolves once listening; rejects when the
- * options are invalid (message names the option) or the port cannot be bound.
+ * Starts a sandbox: a fresh seeded store served over HTTP (`/v1/financial_connections/*` and
+ * `/v1/events` in Stripe's wire format, `/_sandbox/*` control API). Resolves once listening;
+ * rejects when the options are invalid (message names the option) or the port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHandle> {
   const port = options.port ?? DEFAULT_SANDBOX_PORT;
@@ -62,6 +71,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     webhookUrls: options.webhookUrls ?? [],
     secret: options.webhookSecret ?? SANDBOX_DEV_WEBHOOK_SECRET,
     retry,
+    now: options.eventClock ?? nowSeconds,
   });
   const context: SandboxContext = {
     store,

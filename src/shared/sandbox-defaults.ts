@@ -28,3 +28,13 @@ export const ACCOUNT_EVENT_TYPES = {
   refreshedTransactions: "financial_connections.account.refreshed_transactions",
   created: "financial_connections.account.created",
 } as const;
+
+/**
+ * Financial Connections authorization event types (the only two Stripe's description has): the
+ * sandbox emits them when an authorization's expected deactivation changes.
+ */
+export const AUTHORIZATION_EVENT_TYPES = {
+  expectedDeactivationDateUpdated:
+    "financial_connections.authorization.expected_deactivation_date_updated",
+  upcomingDeactivation: "financial_connections.authorization.upcoming_deactivation",
+} as const;

@@ -1,7 +1,8 @@
 /**
- * Every operation of openapi-fc.json answers through the real SDK, and every response (success
- * and error) matches the OpenAPI description for its status. The shared afterEach of useHarness
- * validates each recorded response; the last test proves the audit was not vacuous.
+ * Every operation of openapi-fc.json (Financial Connections and the Events API) answers through
+ * the real SDK, and every response (success and error) matches the OpenAPI description for its
+ * status. The shared afterEach of useHarness validates each recorded response; the last test
+ * proves the audit was not vacuous.
  */
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -132,6 +133,15 @@ describe("every Financial Connections operation answers with a valid body", () =
     expect((await txs.retrieve(first?.id ?? "missing")).id).toBe(first?.id);
   });
 
+  it("lists events and retrieves one (the Events API)", async () => {
+    const created = await h().control.createCustomer({ accounts: 1, authorizations: 1 });
+    const list = await h().stripe.events.list({ type: "financial_connections.account.*" });
+    const first = list.data[0];
+    expect(first?.type).toBe("financial_connections.account.created");
+    expect(pick(first, "data", "object", "id")).toBe(created.accounts[0]);
+    expect((await h().stripe.events.retrieve(first?.id ?? "missing")).id).toBe(first?.id);
+  });
+
   it("disconnects an account", async () => {
     const fresh = await h().control.createCustomer({ accounts: 1, authorizations: 1 });
     const id = fresh.accounts[0] ?? "missing";
@@ -149,6 +159,7 @@ describe("every operation answers its error path with Stripe's error body", () =
     ["GET", `${FC}/sessions/fcsess_doesNotExist`],
     ["GET", `${FC}/transactions/fctxn_doesNotExist`],
     ["GET", `${FC}/accounts/fca_doesNotExist/inferred_balances`],
+    ["GET", "/v1/events/evt_doesNotExist"],
   ];
   it.each(missing)("%s %s answers 404 resource_missing", async (method, path) => {
     const err = await stripeError(raw(method, path), Stripe.errors.StripeInvalidRequestError);
@@ -174,6 +185,7 @@ describe("every operation answers its error path with Stripe's error body", () =
       ["GET", `${FC}/accounts`, { limit: 0 }],
       ["GET", `${FC}/institutions`, { limit: 101 }],
       ["GET", `${FC}/transactions`, {}],
+      ["GET", "/v1/events", { type: "financial_connections.*", types: ["x"] }],
       ["POST", `${FC}/sessions`, { account_holder: { type: "customer", customer: fx.customer } }],
     ];
     for (const [method, path, params] of calls) {
@@ -243,9 +255,9 @@ describe("the response audit", () => {
     expect(() => auditExchanges([exchange({ body: "<html>" })], 0, fresh())).toThrow(/not JSON/);
   });
 
-  it("validated a 200 and an error response of all 15 operations", () => {
+  it("validated a 200 and an error response of all 17 operations", () => {
     const operations = specOperations();
-    expect(operations).toHaveLength(15);
+    expect(operations).toHaveLength(17);
     const seen = [...totals.seen];
     for (const op of operations) {
       const prefix = `${op.method} ${op.template} `;

@@ -1,14 +1,19 @@
 /**
  * Every lifecycle transition of the control API delivers its event to the webhook receiver,
- * signed like Stripe signs it, shaped like the spec describes it, and retried on failure.
+ * signed like Stripe signs it, shaped like the spec describes it, and retried on failure; in drop
+ * mode events are recorded but never delivered (missed webhooks).
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
+import {
+  ACCOUNT_EVENT_TYPES,
+  AUTHORIZATION_EVENT_TYPES,
+} from "../../src/shared/sandbox-defaults.js";
 import { assertValid, validateEvent } from "../support/openapi.js";
 import {
   deliveriesOf,
   pick,
+  rawRequest,
   safeJson,
   startWebhookReceiver,
   useHarness,
@@ -19,8 +24,14 @@ import {
 
 const { h } = useHarness({ webhookRetry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 } });
 
+/**
+ * A new customer, once its `account.created` events have been delivered (so that they cannot
+ * reach a receiver that a test then tells to fail).
+ */
 async function customerWith(accounts: number, authorizations: number) {
-  return h().control.createCustomer({ accounts, authorizations });
+  const customer = await h().control.createCustomer({ accounts, authorizations });
+  await verifiedEvents(h(), customer.events ?? []);
+  return customer;
 }
 
 function objectOf(event: Stripe.Event): unknown {
@@ -169,6 +180,123 @@ describe("lifecycle events", () => {
   });
 });
 
+describe("creation events", () => {
+  it("creating a customer sends financial_connections.account.created for each of its accounts", async () => {
+    const c = await customerWith(3, 2);
+    expect(c.events).toHaveLength(3);
+    const events = await verifiedEvents(h(), c.events ?? []);
+    expect(events.map((e) => e.type)).toEqual(c.accounts.map(() => ACCOUNT_EVENT_TYPES.created));
+    expect(events.map((e) => pick(objectOf(e), "id"))).toEqual(c.accounts);
+    for (const e of events) {
+      expect(e.data.previous_attributes).toBeUndefined();
+      const read = await rawRequest(
+        h().stripe,
+        "GET",
+        `/v1/financial_connections/accounts/${String(pick(objectOf(e), "id"))}`,
+      );
+      expect(objectOf(e)).toEqual(read);
+    }
+  });
+
+  it("a customer created without accounts sends no event", async () => {
+    const c = await customerWith(0, 1);
+    expect(c.accounts).toEqual([]);
+    expect(c.events).toEqual([]);
+  });
+});
+
+describe("authorization events", () => {
+  const date = Math.floor(Date.now() / 1000) + 7 * 86_400;
+
+  async function upcoming(account: string, expected: number) {
+    const answer = await h().control.account(account, "upcoming_deactivation", {
+      expected_deactivation_date: expected,
+    });
+    return verifiedEvents(h(), answer.events);
+  }
+
+  it("a first expected deactivation sends the authorization's expected_deactivation_date_updated and upcoming_deactivation", async () => {
+    const c = await customerWith(2, 1);
+    const [authorization = ""] = c.authorizations;
+    const events = await upcoming(c.accounts[0] ?? "", date);
+    expect(events.map((e) => e.type)).toEqual([
+      ACCOUNT_EVENT_TYPES.upcomingDeactivation,
+      AUTHORIZATION_EVENT_TYPES.expectedDeactivationDateUpdated,
+      AUTHORIZATION_EVENT_TYPES.upcomingDeactivation,
+    ]);
+    for (const e of events.slice(1)) {
+      expect(pick(objectOf(e), "object")).toBe("financial_connections.authorization");
+      expect(pick(objectOf(e), "id")).toBe(authorization);
+      expect(pick(objectOf(e), "status_details", "active")).toEqual({
+        action: "relink_required",
+        expected_deactivation_date: date,
+      });
+      expect(e.data.previous_attributes).toEqual({ status_details: {} });
+    }
+    const read = await rawRequest(
+      h().stripe,
+      "GET",
+      `/v1/financial_connections/authorizations/${authorization}`,
+    );
+    expect(objectOf(events[2] as Stripe.Event)).toEqual(read);
+  });
+
+  it("a moved date sends only expected_deactivation_date_updated, with the old date; the same date sends none", async () => {
+    const c = await customerWith(2, 1);
+    const [first = "", second = ""] = c.accounts;
+    await upcoming(first, date);
+    const moved = await upcoming(second, date + 86_400);
+    expect(moved.map((e) => e.type)).toEqual([
+      ACCOUNT_EVENT_TYPES.upcomingDeactivation,
+      AUTHORIZATION_EVENT_TYPES.expectedDeactivationDateUpdated,
+    ]);
+    const [, updated] = moved;
+    expect(pick(updated && objectOf(updated), "status_details", "active")).toMatchObject({
+      expected_deactivation_date: date + 86_400,
+    });
+    expect(updated?.data.previous_attributes).toEqual({
+      status_details: { active: { action: "relink_required", expected_deactivation_date: date } },
+    });
+    const same = await upcoming(first, date + 86_400);
+    expect(same.map((e) => e.type)).toEqual([ACCOUNT_EVENT_TYPES.upcomingDeactivation]);
+  });
+
+  it("a relink that renews expiring credentials sends expected_deactivation_date_updated, the date cleared", async () => {
+    const c = await customerWith(1, 1);
+    const [authorization = ""] = c.authorizations;
+    await upcoming(c.accounts[0] ?? "", date);
+    const session = await h().stripe.rawRequest("POST", "/v1/financial_connections/sessions", {
+      permissions: ["balances"],
+      relink_options: { authorization },
+    });
+    const completed = await h().control.completeSession(String(pick(session, "id")), "relinked");
+    const events = await verifiedEvents(h(), completed.events);
+    expect(events.map((e) => e.type)).toEqual([
+      AUTHORIZATION_EVENT_TYPES.expectedDeactivationDateUpdated,
+      "financial_connections.session.updated",
+    ]);
+    const [renewed] = events;
+    expect(pick(renewed && objectOf(renewed), "status")).toBe("active");
+    expect(pick(renewed && objectOf(renewed), "status_details")).toEqual({});
+    expect(renewed?.data.previous_attributes).toEqual({
+      status_details: { active: { action: "relink_required", expected_deactivation_date: date } },
+    });
+  });
+
+  it("an expiring authorization that goes inactive sends only its accounts' deactivated events", async () => {
+    const c = await customerWith(2, 1);
+    await upcoming(c.accounts[0] ?? "", date);
+    const answer = await h().control.account(c.accounts[0] ?? "", "deactivate", {
+      cause: "access_expired",
+    });
+    const events = await verifiedEvents(h(), answer.events);
+    expect(events.map((e) => e.type)).toEqual([
+      ACCOUNT_EVENT_TYPES.deactivated,
+      ACCOUNT_EVENT_TYPES.deactivated,
+    ]);
+  });
+});
+
 describe("webhook signatures", () => {
   it("a signature checked with another secret, or over a changed body, is rejected", async () => {
     const c = await customerWith(1, 1);
@@ -250,5 +378,82 @@ describe("webhook destinations", () => {
       h().sandbox.setWebhookUrls([h().receiver.url]);
       await second.close();
     }
+  });
+});
+
+describe("drop mode (missed webhooks)", () => {
+  async function controlCall(method: string, body?: unknown) {
+    const response = await fetch(`${h().sandbox.url}/_sandbox/webhooks`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  it("records events while dropping, never delivers them, and lists them as undelivered", async () => {
+    const c = await customerWith(2, 1);
+    const [first = "", second = ""] = c.accounts;
+    let dropped: string[] = [];
+    try {
+      expect(await h().control.setWebhookMode("drop")).toEqual({
+        mode: "drop",
+        urls: [h().receiver.url],
+      });
+      dropped = (await h().control.account(first, "upcoming_deactivation")).events;
+      expect(dropped).toHaveLength(3);
+    } finally {
+      await h().control.setWebhookMode("deliver");
+    }
+    // Deliveries start in emission order: once a later event arrived, a dropped one never will.
+    const sentinel = await h().control.account(second, "disconnect");
+    await verifiedEvents(h(), sentinel.events);
+    for (const id of dropped) expect(deliveriesOf(h().receiver, id), id).toEqual([]);
+
+    const undelivered = await h().stripe.events.list({ delivery_success: false, limit: 100 });
+    expect(undelivered.data.map((e) => e.id)).toEqual(expect.arrayContaining(dropped));
+    expect(undelivered.data.map((e) => e.id)).not.toContain(sentinel.events[0]);
+    for (const id of dropped) {
+      const event = await h().stripe.events.retrieve(id);
+      expect(event.pending_webhooks).toBe(1);
+      assertValid(validateEvent(event), `dropped event ${id}`);
+    }
+    const logged = await h().control.events();
+    for (const id of dropped) {
+      const entry = logged.find((e) => pick(e, "id") === id);
+      expect(pick(entry, "deliveries")).toEqual([
+        {
+          url: h().receiver.url,
+          status: "dropped",
+          attempts: 0,
+          last_status_code: null,
+          last_error: null,
+        },
+      ]);
+    }
+  });
+
+  it("answers the mode on GET, and refuses anything but deliver or drop with 400, changing nothing", async () => {
+    expect(await controlCall("GET")).toEqual({
+      status: 200,
+      body: { mode: "deliver", urls: [h().receiver.url] },
+    });
+    for (const [body, param] of [
+      [{ mode: "later" }, "mode"],
+      [{ mode: true }, "mode"],
+      [{}, "mode"],
+      [{ mode: "drop", urls: [] }, "urls"],
+      [["drop"], "body"],
+    ] as const) {
+      const refused = await controlCall("POST", body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(pick(refused.body, "error", "param")).toBe(param);
+      expect(String(pick(refused.body, "error", "message"))).toMatch(/\S/);
+    }
+    const invalid = await controlCall("POST", { mode: "later" });
+    expect(pick(invalid.body, "error", "message")).toBe(
+      "Invalid mode: must be one of deliver, drop.",
+    );
+    expect((await h().control.webhookSettings()).mode).toBe("deliver");
   });
 });

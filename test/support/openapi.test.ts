@@ -38,8 +38,13 @@ function errorsOf(result: ReturnType<typeof validateResponse>): string {
 }
 
 describe("the OpenAPI validator", () => {
-  it("knows all 15 Financial Connections operations", () => {
-    expect(specOperations()).toHaveLength(15);
+  it("knows all 15 Financial Connections operations and the 2 of the Events API", () => {
+    const operations = specOperations();
+    expect(operations).toHaveLength(17);
+    expect(operations.filter((op) => op.template.startsWith("/v1/events"))).toEqual([
+      { method: "GET", template: "/v1/events" },
+      { method: "GET", template: "/v1/events/{id}" },
+    ]);
   });
 
   it("maps concrete paths to their template, preferring the exact shape", () => {

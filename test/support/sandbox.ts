@@ -232,6 +232,8 @@ const customerSchema = z.object({
   email: z.string().nullable().optional(),
   accounts: z.array(z.string()),
   authorizations: z.array(z.string()),
+  /** Ids of the `account.created` events its creation sent (creation answers only). */
+  events: z.array(z.string()).optional(),
 });
 /** A sandbox customer as the control API describes it. */
 export type SandboxCustomer = z.infer<typeof customerSchema>;
@@ -245,6 +247,13 @@ const requestCountsSchema = z.object({
 });
 /** `/_sandbox/requests`: total and per "METHOD /v1/template" counts. */
 export type RequestCounts = z.infer<typeof requestCountsSchema>;
+
+const webhookSettingsSchema = z.object({
+  mode: z.enum(["deliver", "drop"]),
+  urls: z.array(z.string()),
+});
+/** `/_sandbox/webhooks`: whether events are delivered or dropped, and where they go. */
+export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;
 
 /** Lifecycle actions on an account, as the control API names them. */
 export type AccountAction = "deactivate" | "reactivate" | "disconnect" | "upcoming_deactivation";
@@ -325,6 +334,16 @@ export class ControlApi {
   /** Disarms every fault. */
   async clearFaults(): Promise<void> {
     await this.call("DELETE", "/_sandbox/faults");
+  }
+
+  /** Delivers (`deliver`) or drops (`drop`: missed webhooks) the events emitted from now on. */
+  async setWebhookMode(mode: "deliver" | "drop"): Promise<WebhookSettings> {
+    return webhookSettingsSchema.parse(await this.call("POST", "/_sandbox/webhooks", { mode }));
+  }
+
+  /** The current delivery mode and webhook URLs. */
+  async webhookSettings(): Promise<WebhookSettings> {
+    return webhookSettingsSchema.parse(await this.call("GET", "/_sandbox/webhooks"));
   }
 
   /** Every event the sandbox has created, as Stripe event objects. */
@@ -465,6 +484,22 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Like waitFor, for an asynchronous probe (an API read): polls every 10 ms until it yields a value. */
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 3_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -1,5 +1,6 @@
-import { publishChanges, type SandboxContext } from "../context.js";
+import { publishAuthorizationChanges, publishChanges, type SandboxContext } from "../context.js";
 import { resourceMissing } from "../http/errors.js";
+import { watchAuthorizations } from "../state/authorization-changes.js";
 import { TransitionError } from "../state/errors.js";
 import { defaultExpectedDeactivation } from "../state/factory.js";
 import { nowSeconds } from "../state/ids.js";
@@ -48,14 +49,14 @@ export const deactivate: AccountControl = (context, accountId, rawBody) => {
   const cause = optionalEnum(body, "cause", INACTIVE_CAUSES, "access_expired");
   const action = optionalEnum(body, "action", ACTIONS, "relink_required");
   const account = findAccount(context, accountId);
-  return answer(context, account, deactivateAccount(context.store, account, cause, action));
+  return answer(context, account, () => deactivateAccount(context.store, account, cause, action));
 };
 
 /** POST /_sandbox/accounts/{id}/reactivate: the account and its authorization active again. */
 export const reactivate: AccountControl = (context, accountId, rawBody) => {
   onlyFields(asObject(rawBody), []);
   const account = findAccount(context, accountId);
-  return answer(context, account, reactivateAccount(context.store, account));
+  return answer(context, account, () => reactivateAccount(context.store, account));
 };
 
 /** POST /_sandbox/accounts/{id}/disconnect: as if the user revoked access. 400 if already disconnected. */
@@ -65,12 +66,15 @@ export const disconnect: AccountControl = (context, accountId, rawBody) => {
   if (account.status === "disconnected") {
     throw new TransitionError(`The account ${account.id} is already disconnected.`, "account");
   }
-  return answer(context, account, disconnectAccount(context.store, account));
+  return answer(context, account, () => disconnectAccount(context.store, account));
 };
 
 /**
  * POST /_sandbox/accounts/{id}/upcoming_deactivation `{expected_deactivation_date? = now + 7 days,
- * cause? = access_expired, action? = relink_required}`: sets `status_details.active`.
+ * cause? = access_expired, action? = relink_required}`: sets `status_details.active`, and the
+ * same on its authorization while that is active. Sends the account's `upcoming_deactivation`,
+ * then, when the authorization's date changed, its `expected_deactivation_date_updated` (and its
+ * `upcoming_deactivation` when it had no date before).
  */
 export const upcomingDeactivation: AccountControl = (context, accountId, rawBody) => {
   const body = asObject(rawBody);
@@ -86,9 +90,7 @@ export const upcomingDeactivation: AccountControl = (context, accountId, rawBody
   const cause = optionalEnum(body, "cause", ACTIVE_CAUSES, "access_expired");
   const action = optionalEnum(body, "action", ACTIONS, "relink_required");
   const account = findAccount(context, accountId);
-  return answer(
-    context,
-    account,
+  return answer(context, account, () =>
     announceDeactivation(context.store, account, date, cause, action),
   );
 };
@@ -99,13 +101,22 @@ function findAccount(context: SandboxContext, id: string): AccountRecord {
   return account;
 }
 
-/** `{account, authorization, accounts: [every changed account], events: [ids]}`. */
+/**
+ * Runs a lifecycle change and emits its events: one per changed account, then the events of its
+ * authorization's expected deactivation (see watchAuthorizations). Answers
+ * `{account, authorization, accounts: [every changed account], events: [ids]}`.
+ */
 function answer(
   context: SandboxContext,
   account: AccountRecord,
-  changes: AccountChange[],
+  change: () => AccountChange[],
 ): JsonObject {
-  const events = publishChanges(context, changes, null);
+  const authorizationChanges = watchAuthorizations(context.store, [account.authorizationId]);
+  const changes = change();
+  const events = [
+    ...publishChanges(context, changes, null),
+    ...publishAuthorizationChanges(context, authorizationChanges(), null),
+  ];
   const authorization = context.store.authorizations.get(account.authorizationId);
   return {
     account: renderAccount(context.store, account),

@@ -1,9 +1,10 @@
-import type { SandboxContext } from "../context.js";
+import { ACCOUNT_EVENT_TYPES } from "../../shared/sandbox-defaults.js";
+import { publishChanges, type SandboxContext } from "../context.js";
 import { createAccount, createAuthorization, createCustomer } from "../state/factory.js";
 import { nowSeconds } from "../state/ids.js";
 import type { JsonObject } from "../state/json.js";
 import { SEED_INSTITUTIONS } from "../state/seed-institutions.js";
-import type { CustomerRecord, InstitutionRecord } from "../state/types.js";
+import type { AccountRecord, CustomerRecord, InstitutionRecord } from "../state/types.js";
 import { asObject, onlyFields, optionalInteger, optionalString } from "./input.js";
 
 const MAX_ACCOUNTS = 5_000;
@@ -28,8 +29,9 @@ export function listCustomers(context: SandboxContext): JsonObject {
 /**
  * POST /_sandbox/customers `{name?, accounts? = 1, authorizations? = 1}`: a new customer whose
  * `accounts` active accounts are spread round-robin over `authorizations` authorizations (at
- * usable institutions, rotating). No events: the accounts exist as if linked long ago.
- * Returns the customer (list shape). 400 for out-of-range counts or unknown fields.
+ * usable institutions, rotating). Sends `financial_connections.account.created` for each account,
+ * in creation order. Returns the customer (list shape) with `events` (their ids). 400 for
+ * out-of-range counts or unknown fields, with nothing created.
  */
 export function createControlCustomer(context: SandboxContext, rawBody: unknown): JsonObject {
   const body = asObject(rawBody);
@@ -52,8 +54,9 @@ export function createControlCustomer(context: SandboxContext, rawBody: unknown)
     authorizationIds.push(authorization.id);
   }
   const created = nowSeconds();
+  const accounts: AccountRecord[] = [];
   for (let n = 0; n < accountCount; n++) {
-    createAccount(store, {
+    const account = createAccount(store, {
       customerId,
       authorizationId: authorizationIds[n % authorizationIds.length] ?? "",
       displayName: `${name} Account ${n + 1}`,
@@ -62,7 +65,17 @@ export function createControlCustomer(context: SandboxContext, rawBody: unknown)
       created,
       transactionCount: 5,
     });
+    accounts.push(account);
   }
+  const events = publishChanges(
+    context,
+    accounts.map((account) => ({
+      type: ACCOUNT_EVENT_TYPES.created,
+      account,
+      previousAttributes: null,
+    })),
+    null,
+  );
   const customer = store.customers.get(customerId);
-  return customer ? describeCustomer(customer) : {};
+  return customer ? { ...describeCustomer(customer), events } : { events };
 }

@@ -15,6 +15,7 @@ import {
   resetRequestCounts,
 } from "./observe.js";
 import { completeControlSession } from "./sessions.js";
+import { setWebhookMode, webhookSettings } from "./webhooks.js";
 
 interface ControlCall {
   context: SandboxContext;
@@ -84,6 +85,16 @@ const ROUTES: ControlRoute[] = [
     method: "GET",
     pattern: /^\/_sandbox\/events$/,
     run: ({ context, query }) => listEvents(context, query),
+  },
+  {
+    method: "GET",
+    pattern: /^\/_sandbox\/webhooks$/,
+    run: ({ context }) => webhookSettings(context),
+  },
+  {
+    method: "POST",
+    pattern: /^\/_sandbox\/webhooks$/,
+    run: ({ context, body }) => setWebhookMode(context, body),
   },
 ];
 

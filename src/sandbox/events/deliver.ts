@@ -15,10 +15,13 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, ma
 
 const ATTEMPT_TIMEOUT_MS = 10_000;
 
-/** Where one event stands with one destination. */
+/**
+ * Where one event stands with one destination. `dropped`: never sent, because the sandbox was in
+ * drop mode when it emitted the event (a missed webhook).
+ */
 export interface DeliveryStatus {
   url: string;
-  status: "pending" | "succeeded" | "failed";
+  status: "pending" | "succeeded" | "failed" | "dropped";
   attempts: number;
   lastStatusCode: number | null;
   lastError: string | null;

@@ -1,29 +1,40 @@
-import { nowSeconds } from "../state/ids.js";
 import type { JsonObject } from "../state/json.js";
 import { buildEvent, type EventCause } from "./build.js";
 import { type DeliveryStatus, type RetryPolicy, WebhookDeliverer } from "./deliver.js";
+import { currentEvent, EventLog } from "./log.js";
 
-interface LoggedEvent {
-  event: JsonObject;
-  deliveries: DeliveryStatus[];
-}
-
-/** Older events are forgotten beyond this, so long runs keep a bounded log. */
-const MAX_LOGGED_EVENTS = 10_000;
+/** What becomes of events emitted from now on: delivered to the webhook URLs, or dropped. */
+export const DELIVERY_MODES = ["deliver", "drop"] as const;
+/** One of DELIVERY_MODES. */
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 /**
- * Emits events: builds them, records them (the control API lists them) and hands them to the
- * deliverer for every configured webhook URL. Publishing never blocks and never throws: delivery
- * happens in the background after the caller has answered.
+ * Emits events: builds them, records them in the event log (the Events API and the control API
+ * list them) and hands them to the deliverer for every configured webhook URL. In `drop` mode an
+ * event is recorded with its deliveries `dropped` and never sent, not even after switching back
+ * to `deliver` (a missed webhook, as with Stripe once retries are exhausted); the mode applies to
+ * events emitted while it is set, so retries of earlier events go on. Publishing never blocks and
+ * never throws: delivery happens in the background after the caller has answered.
  */
 export class EventPublisher {
-  private readonly log: LoggedEvent[] = [];
+  /** Every event emitted in the last 30 days, with its deliveries. */
+  readonly log: EventLog;
   private urls: string[];
+  private mode: DeliveryMode = "deliver";
   private readonly deliverer: WebhookDeliverer;
+  private readonly now: () => number;
 
-  constructor(options: { webhookUrls: string[]; secret: string; retry: RetryPolicy }) {
+  /** `now`: the clock of event `created` times and of the log's 30 days, in Unix seconds. */
+  constructor(options: {
+    webhookUrls: string[];
+    secret: string;
+    retry: RetryPolicy;
+    now: () => number;
+  }) {
     this.urls = [...options.webhookUrls];
     this.deliverer = new WebhookDeliverer(options.secret, options.retry);
+    this.now = options.now;
+    this.log = new EventLog(options.now);
   }
 
   /** Replaces the destinations of events emitted from now on. */
@@ -31,50 +42,68 @@ export class EventPublisher {
     this.urls = [...urls];
   }
 
-  /** Builds, records and (in the background) delivers one event; returns its id. */
+  /** The destinations of events emitted from now on. */
+  webhookUrls(): string[] {
+    return [...this.urls];
+  }
+
+  /** Delivers or drops the events emitted from now on. */
+  setDeliveryMode(mode: DeliveryMode): void {
+    this.mode = mode;
+  }
+
+  /** The current delivery mode. */
+  deliveryMode(): DeliveryMode {
+    return this.mode;
+  }
+
+  /** Builds, records and (in the background, unless dropping) delivers one event; returns its id. */
   publish(
     type: string,
     object: JsonObject,
     previousAttributes: JsonObject | null,
     cause: EventCause | null,
   ): string {
+    const created = this.now();
     const event = buildEvent({
       type,
       object,
       previousAttributes,
       cause,
       pendingWebhooks: this.urls.length,
-      created: nowSeconds(),
+      created,
     });
+    const dropping = this.mode === "drop";
     const deliveries: DeliveryStatus[] = this.urls.map((url) => ({
       url,
-      status: "pending",
+      status: dropping ? "dropped" : "pending",
       attempts: 0,
       lastStatusCode: null,
       lastError: null,
     }));
-    this.log.push({ event, deliveries });
-    if (this.log.length > MAX_LOGGED_EVENTS) this.log.shift();
-    if (deliveries.length > 0) {
+    const id = String(event.id);
+    this.log.add({ event, id, created, deliveries });
+    if (!dropping && deliveries.length > 0) {
       // Stripe pretty-prints event payloads; the exact bytes are what gets signed.
       const payload = JSON.stringify(event, null, 2);
       for (const delivery of deliveries) this.deliverer.deliver(payload, delivery);
     }
-    return String(event.id);
+    return id;
   }
 
   /** Recorded events, newest first, each with `deliveries` (status per URL). */
   list(filter: { type?: string; limit?: number } = {}): JsonObject[] {
+    const entries = this.log.retained();
     const result: JsonObject[] = [];
     for (
-      let i = this.log.length - 1;
+      let i = entries.length - 1;
       i >= 0 && result.length < (filter.limit ?? Number.POSITIVE_INFINITY);
       i--
     ) {
-      const entry = this.log[i];
+      const entry = entries[i];
       if (!entry || (filter.type && entry.event.type !== filter.type)) continue;
       result.push({
-        ...entry.event,
+        ...currentEvent(entry),
         deliveries: entry.deliveries.map((delivery) => ({
           url: delivery.url,
           status: delivery.status,

@@ -8,6 +8,7 @@ import {
   unsubscribe,
 } from "./accounts.js";
 import { retrieveAuthorization } from "./authorizations.js";
+import { listEvents, retrieveEvent } from "./events.js";
 import { listInstitutions, retrieveInstitution } from "./institutions.js";
 import type { RouteHandler } from "./route.js";
 import { createSession, retrieveSession } from "./sessions.js";
@@ -33,4 +34,6 @@ export const ROUTE_HANDLERS: Record<string, RouteHandler> = {
   GetFinancialConnectionsSessionsSession: retrieveSession,
   GetFinancialConnectionsTransactions: listTransactions,
   GetFinancialConnectionsTransactionsTransaction: retrieveTransaction,
+  GetEvents: listEvents,
+  GetEventsId: retrieveEvent,
 };

@@ -1,9 +1,8 @@
 import { resourceMissing } from "../http/errors.js";
-import type { Params } from "../spec/validate-params.js";
 import { renderTransaction } from "../state/render-data.js";
 import type { TransactionRecord } from "../state/types.js";
 import { expand } from "./expand.js";
-import { listObject, paginate } from "./list.js";
+import { listObject, paginate, rangeFilter } from "./list.js";
 import { findAccount } from "./lookup.js";
 import { expandPaths, nestedString, type RouteHandler, stringParam } from "./route.js";
 
@@ -29,7 +28,7 @@ export const listTransactions: RouteHandler = (request) => {
       );
     }
   }
-  const inRange = transactedAtFilter(params);
+  const inRange = rangeFilter(params.transacted_at);
   const transactions = context.store.transactionsOf(account).filter((transaction) => {
     if (!inRange(transaction.transactedAt)) return false;
     if (afterPosition === undefined) return true;
@@ -59,22 +58,4 @@ export const retrieveTransaction: RouteHandler = (request) => {
 /** Oldest first by date, ties by creation order (the list reverses it to newest first). */
 function sortByTransactedAt(transactions: TransactionRecord[]): TransactionRecord[] {
   return [...transactions].sort((a, b) => a.transactedAt - b.transactedAt || a.seq - b.seq);
-}
-
-function transactedAtFilter(params: Params): (value: number) => boolean {
-  const filter = params.transacted_at;
-  if (typeof filter === "number") return (value) => value === filter;
-  if (typeof filter !== "object" || filter === null) return () => true;
-  const range = filter as Record<string, unknown>;
-  const bound = (key: string) =>
-    typeof range[key] === "number" ? (range[key] as number) : undefined;
-  const gt = bound("gt");
-  const gte = bound("gte");
-  const lt = bound("lt");
-  const lte = bound("lte");
-  return (value) =>
-    (gt === undefined || value > gt) &&
-    (gte === undefined || value >= gte) &&
-    (lt === undefined || value < lt) &&
-    (lte === undefined || value <= lte);
 }

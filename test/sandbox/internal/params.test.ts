@@ -112,7 +112,8 @@ describe("parameter validation against the OpenAPI operation", () => {
   });
 
   it("covers every operation of the spec with a route key", () => {
-    expect(specOperations().map((op) => op.key)).toHaveLength(15);
+    expect(specOperations().map((op) => op.key)).toHaveLength(17);
+    expect(matchOperation("GET", "/v1/events/evt_1")?.pathParams).toEqual({ id: "evt_1" });
     expect(
       matchOperation("GET", "/v1/financial_connections/accounts/fca_1/owners")?.pathParams,
     ).toEqual({
