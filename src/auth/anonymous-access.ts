@@ -14,36 +14,45 @@ export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean
   );
 }
 
-/** The GraphQL parameters of an HTTP request as sent: the JSON body, or the query string of a GET. */
+/** The GraphQL parameters of a request as sent (an HTTP body or query string), unchecked. */
 export interface RequestedOperation {
   query?: unknown;
   operationName?: unknown;
 }
 
 /**
- * Whether a request without a token may run: only pure introspection, and only when
- * `allowIntrospection` (development: playgrounds load the schema before a token is pasted).
- * The one piece of work it does is parsing, under the token limit of `parseOptions`: no
- * validation, no pricing, so an anonymous request costs no more than its parse.
+ * The operation a request without a token names, found by parsing it under the token limit of
+ * `parseOptions` and nothing more: no validation, no pricing, so such a request costs no more
+ * than its parse. Undefined when there is no query, it does not parse, or names no operation.
  */
-export function anonymousOperationAllowed(
+export function anonymousOperation(
   requested: RequestedOperation | undefined,
-  options: { allowIntrospection: boolean; parseOptions: ParseOptions },
-): boolean {
-  if (!options.allowIntrospection || typeof requested?.query !== "string") return false;
+  parseOptions: ParseOptions,
+): OperationDefinitionNode | undefined {
+  if (typeof requested?.query !== "string") return undefined;
   const operationName =
     typeof requested.operationName === "string" ? requested.operationName : undefined;
   try {
-    const operation = getOperationAST(parse(requested.query, options.parseOptions), operationName);
-    return operation ? isIntrospectionOnly(operation) : false;
+    return getOperationAST(parse(requested.query, parseOptions), operationName) ?? undefined;
   } catch {
-    return false; // a syntax error or too many tokens: nothing an anonymous caller may run
+    return undefined; // a syntax error or too many tokens: nothing an anonymous caller may run
   }
 }
 
-/** The refusal of a request without a token: HTTP 401, code UNAUTHENTICATED. */
+/**
+ * Whether a request without a token may run: only pure introspection, and only when
+ * `allowIntrospection` (development: playgrounds load the schema before a token is pasted).
+ */
+export function anonymousOperationAllowed(
+  operation: OperationDefinitionNode | undefined,
+  allowIntrospection: boolean,
+): boolean {
+  return allowIntrospection && operation !== undefined && isIntrospectionOnly(operation);
+}
+
+/** The refusal of a request without a token (HTTP answers it with 401): code UNAUTHENTICATED. */
 export function authenticationRequired(): GraphQLError {
   return new GraphQLError("Authentication required: send `Authorization: Bearer <token>`.", {
-    extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+    extensions: { code: "UNAUTHENTICATED" },
   });
 }

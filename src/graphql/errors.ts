@@ -26,7 +26,8 @@ export const ERROR_CODES = {
   SUBSCRIPTION_LIMIT: "Too many operations on one WebSocket.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
-  BAD_REQUEST: "The HTTP request is malformed (body, content type, batching).",
+  BAD_REQUEST:
+    "The HTTP request is malformed (body, content type, batching, method), or is a subscription (served over WebSocket only).",
   OPERATION_RESOLUTION_FAILURE: "The operation named by `operationName` is not in the document.",
   PERSISTED_QUERY_NOT_FOUND: "A persisted query hash the server does not know (they are off).",
   PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are not supported.",

@@ -1,35 +1,32 @@
-import type { ApolloServerPlugin } from "@apollo/server";
-import { type GraphQLSchema, NoSchemaIntrospectionCustomRule, type ValidationRule } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import type { GatewayConfig } from "../config/config.js";
-import type { GatewayContext } from "../graphql/context.js";
 import type { Logger } from "../observability/logger.js";
 import type { ApolloPosture } from "../server/apollo.js";
-import type { WsServerOptions } from "../subscriptions/ws-server.js";
 import { type CostBudget, inMemoryCostBudget } from "./cost-budget.js";
 import type { PricingWork } from "./estimate-cost.js";
-import { createOperationGate } from "./operation-gate.js";
-import { operationGatePlugin } from "./operation-gate-plugin.js";
+import { createOperationGate, type OperationGate } from "./operation-gate.js";
 import { queryLimitRules, tokenLimitParseOptions } from "./query-limit-rules.js";
 import { redisCostBudget } from "./redis-cost-budget.js";
 
-/** The same protections, shaped for each transport. */
+/** The pre-execution protections, for the pipeline and for Apollo. */
 export interface QueryProtection {
-  /** For `createApolloServer`: exposure, validation rules and parser options. */
+  /**
+   * Exposure, validation rules and parser options: for `createApolloServer`, and, through
+   * `documentRules`, for the pipeline's own parsing and validation (the same rules).
+   */
   apolloPosture: ApolloPosture;
-  /** For Apollo's plugins: the cost limit and the per-customer budget. */
-  apolloPlugin: ApolloServerPlugin<GatewayContext>;
-  /** For `attachGraphqlWs`: the same rules, parser options, exposure and gate. */
-  wsOptions: Pick<WsServerOptions, "extraRules" | "parseOptions" | "hideSuggestions" | "gate">;
+  /** The cost limit and the per-customer budget, for the pipeline's admission. */
+  gate: OperationGate;
   /** Releases the budget's store (Redis). */
   close(): Promise<void>;
 }
 
 /**
- * Builds, from the configuration, every pre-execution protection of GraphQL, once, for HTTP and
- * WebSocket alike: the token limit (parser), depth/aliases/directives (validation), introspection
+ * Builds, from the configuration, every pre-execution protection of GraphQL, once, for every
+ * transport: the token limit (parser), depth/aliases/directives (validation), introspection
  * and suggestions off unless enabled, and the cost limit and per-customer cost budget (in Redis
  * when REDIS_URL is set, so every instance shares it; in memory otherwise). `pricingWork`, when
- * given, counts the work of every pricing, on both transports.
+ * given, counts the work of every pricing, on every transport.
  */
 export async function createQueryProtection(options: {
   config: GatewayConfig;
@@ -49,16 +46,14 @@ export async function createQueryProtection(options: {
     logger,
     pricingWork,
   });
-  const rules = queryLimitRules(limits);
-  const parseOptions = tokenLimitParseOptions(limits);
-  // Apollo adds its own introspection rule from `introspection`; graphql-ws needs graphql-js's.
-  const wsRules: ValidationRule[] = introspection
-    ? rules
-    : [...rules, NoSchemaIntrospectionCustomRule];
   return {
-    apolloPosture: { introspection, landingPage, validationRules: rules, parseOptions },
-    apolloPlugin: operationGatePlugin(gate),
-    wsOptions: { extraRules: wsRules, parseOptions, hideSuggestions: !introspection, gate },
+    apolloPosture: {
+      introspection,
+      landingPage,
+      validationRules: queryLimitRules(limits),
+      parseOptions: tokenLimitParseOptions(limits),
+    },
+    gate,
     close: () => budget.close(),
   };
 }

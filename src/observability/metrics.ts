@@ -35,9 +35,12 @@ export interface OperationLabelInput {
  */
 export interface GatewayMetrics {
   registry: Registry;
-  operations: Counter<"type" | "name">;
-  operationDuration: Histogram<"type">;
-  errors: Counter<"code">;
+  /** By type, name (see operationLabel) and transport (`http`, `ws`). */
+  operations: Counter<"type" | "name" | "transport">;
+  /** By type and transport; a subscription's duration is its lifetime. */
+  operationDuration: Histogram<"type" | "transport">;
+  /** By the code the client saw, and transport. */
+  errors: Counter<"code" | "transport">;
   stripeCalls: Counter<"route" | "status">;
   stripeLimiterWait: Histogram;
   loaderBatchSize: Histogram<"loader">;
@@ -86,21 +89,21 @@ export function createGatewayMetrics(): GatewayMetrics {
     registry,
     operations: new Counter({
       name: "fc_gateway_graphql_operations_total",
-      help: "GraphQL operations answered over HTTP, by type and operation name.",
-      labelNames: ["type", "name"],
+      help: "GraphQL operations answered, by type, operation name and transport (http, ws).",
+      labelNames: ["type", "name", "transport"],
       registers,
     }),
     operationDuration: new Histogram({
       name: "fc_gateway_graphql_operation_duration_seconds",
-      help: "Time from request to response of GraphQL operations over HTTP.",
-      labelNames: ["type"],
+      help: "Time from request to last answer of GraphQL operations (a subscription: its lifetime), by type and transport.",
+      labelNames: ["type", "transport"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     errors: new Counter({
       name: "fc_gateway_graphql_errors_total",
-      help: "GraphQL errors answered, by extensions.code.",
-      labelNames: ["code"],
+      help: "GraphQL errors answered, by extensions.code and transport.",
+      labelNames: ["code", "transport"],
       registers,
     }),
     stripeCalls: new Counter({

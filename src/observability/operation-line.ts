@@ -1,12 +1,13 @@
 import { GraphQLError } from "graphql";
 import { originalErrorOf, toClientError } from "../graphql/errors.js";
+import type { Transport } from "../pipeline/operation-trace.js";
 import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
 import { boundedText } from "./bounded-text.js";
 import type { Logger } from "./logger.js";
 
 /** What one finished GraphQL operation is logged with, whichever transport carried it. */
 export interface OperationRecord {
-  transport: "http" | "ws";
+  transport: Transport;
   /** The request id on HTTP; `<socket>:<operation id>` on WebSocket. */
   requestId: string | null;
   operation: string | null;

@@ -3,19 +3,16 @@ import type { AddressInfo } from "node:net";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { GraphQLError } from "graphql";
 import type Stripe from "stripe";
-import { anonymousOperationAllowed, authenticationRequired } from "../auth/anonymous-access.js";
 import { createTokenVerifier } from "../auth/token-verifier.js";
-import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
 import { createSystemReader } from "../data/system-reader.js";
 import type { PricingWork } from "../limits/estimate-cost.js";
 import { createQueryProtection } from "../limits/query-protection.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
-import { metricsPlugin } from "../observability/metrics-plugin.js";
-import { operationLogPlugin } from "../observability/operation-log-plugin.js";
+import { documentRules } from "../pipeline/document-rules.js";
+import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
@@ -26,6 +23,7 @@ import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 import { attachGraphqlWs } from "../subscriptions/ws-server.js";
+import { httpTransport } from "../transports/http.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
@@ -117,21 +115,6 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const relinkKeys = config.redisUrl
     ? await redisIdempotencyKeys(config.redisUrl, config.redisKeyPrefix)
     : { ...inMemoryIdempotencyKeys(), close: async () => {} };
-  const apollo = createApolloServer(
-    [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      operationLogPlugin(logger),
-      metricsPlugin(metrics),
-      protection.apolloPlugin,
-    ],
-    schema,
-    protection.apolloPosture,
-  );
-  const verifyToken = createTokenVerifier(config.auth);
-  const anonymousPolicy = {
-    allowIntrospection: !config.production,
-    parseOptions: protection.apolloPosture.parseOptions ?? {},
-  };
   const contextFor = contextFactory({
     stripe,
     retryPolicy,
@@ -143,15 +126,24 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
   });
-  const ws = attachGraphqlWs({
-    httpServer,
+  // One pipeline for every transport: HTTP (Apollo) and WebSocket (graphql-ws) are adapters.
+  const pipeline = createOperationPipeline({
     schema,
-    config,
-    verifyToken,
+    rules: documentRules(protection.apolloPosture),
+    gate: protection.gate,
+    verifyToken: createTokenVerifier(config.auth),
+    allowAnonymousIntrospection: !config.production,
     contextFor,
     logger,
-    ...protection.wsOptions,
+    metrics,
   });
+  const http = httpTransport(pipeline);
+  const apollo = createApolloServer(
+    [ApolloServerPluginDrainHttpServer({ httpServer }), http.plugin],
+    schema,
+    protection.apolloPosture,
+  );
+  const ws = attachGraphqlWs({ httpServer, config, pipeline, logger });
   await apollo.start();
 
   // The playgrounds go together: Apollo's landing page on /graphql and our GraphiQL on /graphiql.
@@ -190,29 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   app.use(
     "/graphql",
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const auth = await authenticate(
-          verifyToken,
-          req.header("authorization"),
-          req.header(ACT_AS_CUSTOMER_HEADER),
-        );
-        if (auth.status === "rejected") {
-          throw new GraphQLError(auth.message, {
-            extensions: {
-              code: auth.code,
-              http: { status: auth.code === "FORBIDDEN" ? 403 : 401 },
-            },
-          });
-        }
-        if (auth.status === "authenticated") return contextFor(auth.viewer);
-        // Refused here, before Apollo validates or prices anything: a request without a token
-        // gets no work beyond parsing (pure introspection in development aside).
-        const requested = req.method === "GET" ? req.query : req.body;
-        if (!anonymousOperationAllowed(requested, anonymousPolicy)) throw authenticationRequired();
-        return contextFor(null);
-      },
-    }),
+    expressMiddleware(apollo, { context: http.context }),
     bodyErrorHandler(),
   );
   // Last: whatever no route answered, and any error a route let through, as JSON with a code.

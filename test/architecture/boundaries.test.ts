@@ -46,6 +46,29 @@ describe("architecture boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the pipeline core reaches no transport library, directly or through what it imports", () => {
+    const TRANSPORT = /^(@apollo\/|@as-integrations\/|express$|ws$|graphql-ws)/;
+    const seen = new Set<string>();
+    const pending = files.filter((file) => file.path.startsWith("pipeline/")).map((f) => f.path);
+    const offenders: string[] = [];
+    while (pending.length > 0) {
+      const path = pending.pop() as string;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      for (const spec of files.find((file) => file.path === path)?.imports ?? []) {
+        if (TRANSPORT.test(spec)) offenders.push(`${path} -> ${spec}`);
+        if (!spec.startsWith(".")) continue;
+        const target = relative(SRC, resolve(dirname(join(SRC, path)), spec)).replace(
+          /\.js$/,
+          ".ts",
+        );
+        pending.push(target);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+
   it("resolvers never call the Stripe SDK directly", () => {
     const offenders = files
       .filter((file) => file.path.startsWith("graphql/"))

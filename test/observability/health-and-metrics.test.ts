@@ -152,12 +152,18 @@ describe("/metrics", () => {
     expect(metrics.headers.get("content-type")).toContain("text/plain");
     const text = metrics.text;
     expect(
-      sample(text, "fc_gateway_graphql_operations_total", '{type="query",name="Dashboard"}'),
+      sample(
+        text,
+        "fc_gateway_graphql_operations_total",
+        '{type="query",name="Dashboard",transport="http"}',
+      ),
     ).toBeGreaterThanOrEqual(2);
-    expect(sample(text, "fc_gateway_graphql_errors_total", '{code="UNAUTHENTICATED"}')).toBe(1);
-    expect(sample(text, "fc_gateway_graphql_errors_total", '{code="NOT_FOUND"}')).toBeGreaterThan(
-      0,
-    );
+    expect(
+      sample(text, "fc_gateway_graphql_errors_total", '{code="UNAUTHENTICATED",transport="http"}'),
+    ).toBe(1);
+    expect(
+      sample(text, "fc_gateway_graphql_errors_total", '{code="NOT_FOUND",transport="http"}'),
+    ).toBeGreaterThan(0);
     expect(
       sample(
         text,

@@ -29,16 +29,16 @@ const TRUNCATED = `${HUGE_NAME.slice(0, 100)}…`;
 
 const metricsText = async () => (await fetch(`${stack.gateway.url}/metrics`)).text();
 
-/** The value of the operations counter for `type` and `name`, or undefined when absent. */
+/** The value of the operations counter for `type` and `name` over HTTP, or undefined when absent. */
 function operations(text: string, type: string, name: string): number | undefined {
-  const prefix = `fc_gateway_graphql_operations_total{type="${type}",name="${name}"} `;
+  const prefix = `fc_gateway_graphql_operations_total{type="${type}",name="${name}",transport="http"} `;
   const line = text.split("\n").find((entry) => entry.startsWith(prefix));
   return line === undefined ? undefined : Number(line.slice(prefix.length));
 }
 
 /** Label values of the operation-name label, as exported. */
 const operationNames = (text: string) =>
-  [...text.matchAll(/^fc_gateway_graphql_operations_total\{type="[^"]*",name="([^"]*)"\}/gm)].map(
+  [...text.matchAll(/^fc_gateway_graphql_operations_total\{type="[^"]*",name="([^"]*)",/gm)].map(
     (match) => match[1],
   );
 

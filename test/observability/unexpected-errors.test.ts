@@ -5,9 +5,14 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { createTokenVerifier } from "../../src/auth/token-verifier.js";
+import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { operationLogPlugin } from "../../src/observability/operation-log-plugin.js";
+import { createGatewayMetrics } from "../../src/observability/metrics.js";
+import { documentRules } from "../../src/pipeline/document-rules.js";
+import { createOperationPipeline } from "../../src/pipeline/pipeline.js";
 import { createApolloServer } from "../../src/server/apollo.js";
+import { httpTransport } from "../../src/transports/http.js";
 import { LogSink } from "../support/gateway.js";
 
 const STRIPE_REQUEST_ID = "req_unclassified01";
@@ -35,7 +40,18 @@ const failing = makeExecutableSchema({
 
 async function run(query: string) {
   const sink = new LogSink();
-  const server = createApolloServer([operationLogPlugin(createLogger("info", sink))], failing);
+  const pipeline = createOperationPipeline({
+    schema: failing,
+    rules: documentRules({}),
+    verifyToken: createTokenVerifier(loadConfig({}).auth),
+    allowAnonymousIntrospection: true,
+    contextFor: () => {
+      throw new Error("executeOperation brings its own context");
+    },
+    logger: createLogger("info", sink),
+    metrics: createGatewayMetrics(),
+  });
+  const server = createApolloServer([httpTransport(pipeline).plugin], failing);
   await server.start();
   try {
     const response = await server.executeOperation({ query });

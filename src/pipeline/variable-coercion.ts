@@ -5,17 +5,17 @@ import {
   getOperationAST,
   getVariableValues,
 } from "graphql";
-import { messageWithoutSuggestions } from "./schema-exposure.js";
+import { messageWithoutSuggestions } from "../graphql/suggestions.js";
 
 /** graphql-js's own cap on coercion errors per operation (what `execute` passes). */
 const MAX_COERCION_ERRORS = 50;
 
 /**
- * Coerces an operation's variables the way execution would, before anything runs, and returns
- * what is wrong with them as HTTP answers it (Apollo): one error per problem, code
- * BAD_USER_INPUT, graphql-js's message, without its "Did you mean" suggestion when
- * `hideSuggestions`. Empty when the variables coerce, or when no single operation can be picked
- * (execution reports that).
+ * Coerces an operation's variables the way execution would, before anything runs or is priced,
+ * and returns what is wrong with them as graphql-js (and so Apollo) words it: one error per
+ * problem, code BAD_USER_INPUT, without the "Did you mean" suggestion when `hideSuggestions`.
+ * Empty when the variables coerce, or when no single operation can be picked (admission refuses
+ * that first).
  */
 export function variableCoercionErrors(
   schema: GraphQLSchema,

@@ -1,0 +1,111 @@
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql";
+import type { ErrorCode } from "../graphql/errors.js";
+import type { CostReport, OperationGate } from "../limits/operation-gate.js";
+import type { OperationTrace, TransportAbilities } from "./operation-trace.js";
+import { variableCoercionErrors } from "./variable-coercion.js";
+
+/** A parsed, validated document and what the client sent with it. */
+export interface OperationAdmissionRequest {
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** What admission needs: the schema, the cost gate (none: nothing priced), the exposure. */
+export interface AdmissionPolicy {
+  schema: GraphQLSchema;
+  gate?: OperationGate;
+  hideSuggestions: boolean;
+}
+
+/**
+ * Admission's answer. Admitted: the operation that runs and its cost report (when priced).
+ * Refused: the errors to answer with, an HTTP-style status (400, 429), the seconds until the
+ * budget refills when rate limited, and the cost report when it was priced.
+ */
+export type OperationAdmission =
+  | { admitted: true; operation: OperationDefinitionNode; cost?: CostReport }
+  | {
+      admitted: false;
+      errors: GraphQLError[];
+      status: number;
+      retryAfterSeconds?: number;
+      cost?: CostReport;
+    };
+
+const refusal = (code: ErrorCode, message: string) =>
+  new GraphQLError(message, { extensions: { code } });
+
+/** graphql-js's words (what `execute` says) when no single operation can be picked. */
+function unresolvedMessage(document: DocumentNode, operationName: string | null | undefined) {
+  if (operationName != null) return `Unknown operation named "${operationName}".`;
+  const operations = document.definitions.filter(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return operations.length > 1
+    ? "Must provide operation name if query contains multiple operations."
+    : "Must provide an operation.";
+}
+
+/**
+ * Stage 2b, the operation, in this order, each refusal before any later work: the operation the
+ * request names must be in the document (OPERATION_RESOLUTION_FAILURE, 400); a subscription
+ * needs a transport that streams (BAD_REQUEST, 400); the variables must coerce
+ * (BAD_USER_INPUT, 400, nothing charged); then the gate prices it and charges the viewer's
+ * budget (GRAPHQL_VALIDATION_FAILED, 400, over the cost limit; RATE_LIMITED, 429, over budget).
+ * Writes the operation (once resolved) and a refusal's errors into `trace`.
+ */
+export async function admitOperation(
+  trace: OperationTrace,
+  policy: AdmissionPolicy,
+  request: OperationAdmissionRequest,
+  transport: TransportAbilities,
+): Promise<OperationAdmission> {
+  const refuse = (
+    errors: GraphQLError[],
+    status: number,
+    extra: { retryAfterSeconds?: number; cost?: CostReport } = {},
+  ): OperationAdmission => {
+    trace.errors.push(...errors);
+    return { admitted: false, errors, status, ...extra };
+  };
+  const { document, operationName, variables } = request;
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) {
+    const message = unresolvedMessage(document, operationName);
+    return refuse([refusal("OPERATION_RESOLUTION_FAILURE", message)], 400);
+  }
+  trace.operation = { name: operation.name?.value ?? null, type: operation.operation };
+  if (operation.operation === "subscription" && !transport.subscriptions) {
+    const message = `Subscriptions are not served over ${transport.name}: use graphql-ws (graphql-transport-ws) on /graphql.`;
+    return refuse([refusal("BAD_REQUEST", message)], 400);
+  }
+  const badVariables = variableCoercionErrors(
+    policy.schema,
+    document,
+    operationName,
+    variables,
+    policy.hideSuggestions,
+  );
+  if (badVariables.length > 0) return refuse(badVariables, 400);
+  if (!policy.gate) return { admitted: true, operation };
+  const admission = await policy.gate.admit({
+    document,
+    operationName,
+    variables,
+    viewer: trace.viewer,
+  });
+  const rejection = admission.rejection;
+  if (!rejection) return { admitted: true, operation, cost: admission.cost };
+  return refuse([refusal(rejection.code, rejection.message)], rejection.httpStatus, {
+    retryAfterSeconds: rejection.retryAfterSeconds,
+    cost: admission.cost,
+  });
+}

@@ -1,0 +1,71 @@
+import { GraphQLError, type ParseOptions } from "graphql";
+import {
+  anonymousOperation,
+  anonymousOperationAllowed,
+  authenticationRequired,
+} from "../auth/anonymous-access.js";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import { authenticate as verifyRequest } from "../auth/viewer-from-request.js";
+import type { Viewer } from "../data/viewer.js";
+import type { OperationRequest, OperationTrace } from "./operation-trace.js";
+
+/** What a transport found of the caller's credentials (a header, connection params). */
+export interface Credentials {
+  /** `Bearer <jwt>`, as sent. */
+  authorization: string | undefined;
+  /** The customer a service token acts for (`X-Act-As-Customer`). */
+  actAsCustomer: string | undefined;
+}
+
+/** How callers are authenticated. */
+export interface AuthenticationPolicy {
+  verifyToken: TokenVerifier;
+  /** A request without a token may run pure introspection (development playgrounds). */
+  allowAnonymousIntrospection: boolean;
+  /** The parser options (token limit) an anonymous request is parsed under. */
+  parseOptions: ParseOptions;
+}
+
+/** The outcome of authentication: the viewer (null: anonymous introspection), or a refusal. */
+export type Authentication =
+  | { admitted: true; viewer: Viewer | null; expiresAt: number | undefined }
+  | { admitted: false; error: GraphQLError; status: 401 | 403 };
+
+/**
+ * Stage 1, who is asking. A token is verified (`auth/viewer-from-request.ts`): a bad one is
+ * refused UNAUTHENTICATED (status 401), a customer token naming another customer FORBIDDEN
+ * (403). Without a token, only pure introspection in development may run, and only `request`
+ * is looked at (parsed, not validated or priced); without a request (a socket that sends no
+ * operation with its credentials) the caller is refused. Writes the viewer, the operation an
+ * anonymous request named, and a refusal's error into `trace`.
+ */
+export async function authenticateCaller(
+  trace: OperationTrace,
+  policy: AuthenticationPolicy,
+  credentials: Credentials,
+  request?: OperationRequest,
+): Promise<Authentication> {
+  const auth = await verifyRequest(
+    policy.verifyToken,
+    credentials.authorization,
+    credentials.actAsCustomer,
+  );
+  if (auth.status === "authenticated") {
+    trace.viewer = auth.viewer;
+    return { admitted: true, viewer: auth.viewer, expiresAt: auth.identity.expiresAt };
+  }
+  if (auth.status === "rejected") {
+    const error = new GraphQLError(auth.message, { extensions: { code: auth.code } });
+    trace.errors.push(error);
+    return { admitted: false, error, status: auth.code === "FORBIDDEN" ? 403 : 401 };
+  }
+  const operation = anonymousOperation(request, policy.parseOptions);
+  if (operation)
+    trace.operation = { name: operation.name?.value ?? null, type: operation.operation };
+  if (anonymousOperationAllowed(operation, policy.allowAnonymousIntrospection)) {
+    return { admitted: true, viewer: null, expiresAt: undefined };
+  }
+  const error = authenticationRequired();
+  trace.errors.push(error);
+  return { admitted: false, error, status: 401 };
+}

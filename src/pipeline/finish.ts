@@ -1,0 +1,50 @@
+import { toClientError } from "../graphql/errors.js";
+import type { Logger } from "../observability/logger.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import { logOperation } from "../observability/operation-line.js";
+import type { OperationTrace } from "./operation-trace.js";
+
+/** Where finished operations are reported. */
+export interface OperationReporting {
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+/**
+ * The last stage, once per operation whatever became of it (ran, refused at any stage, a
+ * socket refused at connection_init): one info line (`logOperation`: name, type, transport,
+ * duration, Stripe calls, error codes, Stripe's details of upstream failures), and in the
+ * metrics one operation (by type, `operationLabel`'s name and transport), its duration, and
+ * each error by the code the client saw. The name label is the operation's own only when a
+ * verified viewer sent it and it ran; the type is "unknown" until the document was resolved.
+ * A second call for the same trace does nothing.
+ */
+export function finishOperation(trace: OperationTrace, reporting: OperationReporting): void {
+  if (trace.finished) return;
+  trace.finished = true;
+  const { logger, metrics } = reporting;
+  const { transport } = trace;
+  logOperation(logger, {
+    transport,
+    requestId: trace.requestId,
+    operation: trace.operation?.name ?? null,
+    type: trace.operation?.type ?? null,
+    startedAt: trace.startedAt,
+    stripeCalls: trace.context?.stripeCalls,
+    errors: trace.errors,
+  });
+  const type = trace.operation?.type ?? "unknown";
+  const name = metrics.operationLabel({
+    name: trace.operation?.name,
+    authenticated: trace.viewer !== null,
+    executed: trace.executed && trace.operation !== undefined,
+  });
+  metrics.operations.inc({ type, name, transport });
+  metrics.operationDuration.observe(
+    { type, transport },
+    (performance.now() - trace.startedAt) / 1000,
+  );
+  for (const error of trace.errors) {
+    metrics.errors.inc({ code: toClientError(error).code, transport });
+  }
+}

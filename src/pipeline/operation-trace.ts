@@ -1,0 +1,65 @@
+import type { OperationTypeNode } from "graphql";
+import type { Viewer } from "../data/viewer.js";
+import type { GatewayContext } from "../graphql/context.js";
+
+/** The transports that carry operations into the pipeline (a label in logs and metrics). */
+export type Transport = "http" | "ws";
+
+/** One GraphQL request as a client sent it, whatever carried it (fields not yet checked). */
+export interface OperationRequest {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+}
+
+/** Which operations a transport can carry, and its name in messages ("HTTP", "WebSocket"). */
+export interface TransportAbilities {
+  name: string;
+  /** It streams results, so it can serve subscriptions. */
+  subscriptions: boolean;
+}
+
+/**
+ * What the pipeline learns of one operation as it passes the stages: each stage writes its part
+ * (the viewer, the operation once resolved, the context, the errors as raised), `finish` reads
+ * it all for the log line and the metrics. A transport adapter holds it from `start` to `finish`
+ * and never writes it itself.
+ */
+export interface OperationTrace {
+  readonly transport: Transport;
+  /** The request id on HTTP; `<socket>:<operation id>` on WebSocket; the socket's id for a refused socket. */
+  readonly requestId: string | null;
+  /** `performance.now()` when the operation arrived. */
+  readonly startedAt: number;
+  /** The verified viewer, once authenticated; null before, and for anonymous introspection. */
+  viewer: Viewer | null;
+  /** The operation's name and type, once the document is known to hold it. */
+  operation: { name: string | null; type: OperationTypeNode } | undefined;
+  /** It passed every stage and was handed to execution. */
+  executed: boolean;
+  /** Its context, once built (its Stripe calls are read from it). */
+  context: GatewayContext | undefined;
+  /** Every error it answered with, as raised (before masking). */
+  errors: unknown[];
+  /** `finish` ran: nothing more is recorded. */
+  finished: boolean;
+}
+
+/** A fresh trace, started now. */
+export function newTrace(
+  transport: Transport,
+  requestId: string | null,
+  viewer: Viewer | null = null,
+): OperationTrace {
+  return {
+    transport,
+    requestId,
+    startedAt: performance.now(),
+    viewer,
+    operation: undefined,
+    executed: false,
+    context: undefined,
+    errors: [],
+    finished: false,
+  };
+}

@@ -1,0 +1,141 @@
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { Viewer } from "../data/viewer.js";
+import type { GatewayContext } from "../graphql/context.js";
+import type { OperationGate } from "../limits/operation-gate.js";
+import { boundedText } from "../observability/bounded-text.js";
+import type { Logger } from "../observability/logger.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import { errorFormatter } from "../server/format-error.js";
+import { admitDocument, type DocumentAdmission } from "./admit-document.js";
+import {
+  admitOperation,
+  type OperationAdmission,
+  type OperationAdmissionRequest,
+} from "./admit-operation.js";
+import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
+import type { DocumentRules } from "./document-rules.js";
+import { finishOperation } from "./finish.js";
+import {
+  newTrace,
+  type OperationRequest,
+  type OperationTrace,
+  type Transport,
+  type TransportAbilities,
+} from "./operation-trace.js";
+
+/** What the pipeline is built from, once per gateway. */
+export interface OperationPipelineOptions {
+  schema: GraphQLSchema;
+  /** How documents are parsed and validated (`documentRules`). */
+  rules: DocumentRules;
+  /** Prices and charges each operation; without it nothing is priced. */
+  gate?: OperationGate;
+  verifyToken: TokenVerifier;
+  /** A request without a token may run pure introspection (development). */
+  allowAnonymousIntrospection: boolean;
+  /** Builds one operation's context for its viewer (`server/context-factory.ts`). */
+  contextFor: (viewer: Viewer | null) => GatewayContext;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+/**
+ * The one path every GraphQL operation takes, whatever transport carried it:
+ * `start` → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
+ * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
+ * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
+ * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
+ * with the errors it returns, then `finish`. No transport type appears here: a transport adapter
+ * (`src/transports/`) maps its requests and hooks onto these calls and nothing else.
+ */
+export interface OperationPipeline {
+  readonly schema: GraphQLSchema;
+  /** The parser options and rules: a transport whose server parses itself (Apollo) uses these. */
+  readonly rules: DocumentRules;
+  /**
+   * Begins an operation's trace. With `request`, its query and (bounded) operation name are
+   * logged at trace level; `viewer` when the transport authenticated earlier (a socket).
+   */
+  start(
+    transport: Transport,
+    requestId: string | null,
+    from?: { request?: OperationRequest; viewer?: Viewer | null },
+  ): OperationTrace;
+  /** Stage 1 (`authenticateCaller`). */
+  authenticate(
+    trace: OperationTrace,
+    credentials: Credentials,
+    request?: OperationRequest,
+  ): Promise<Authentication>;
+  /** Stage 2a, parse and validate (`admitDocument`); skipped where Apollo does it with `rules`. */
+  admitDocument(trace: OperationTrace, query: unknown): DocumentAdmission;
+  /** Stage 2b, the operation: resolution, transport, variables, cost (`admitOperation`). */
+  admit(
+    trace: OperationTrace,
+    request: OperationAdmissionRequest,
+    transport: TransportAbilities,
+  ): Promise<OperationAdmission>;
+  /** Records a refusal the transport made itself (a socket's operation cap); returns `error`. */
+  refuse(trace: OperationTrace, error: GraphQLError): GraphQLError;
+  /** Stage 3: the operation's context, for the viewer authenticated in `trace`. */
+  buildContext(trace: OperationTrace): GatewayContext;
+  /** Stage 4 began: the operation passed every stage and runs. */
+  executing(trace: OperationTrace): void;
+  /** Records the errors of one of the operation's results, as raised. */
+  report(trace: OperationTrace, errors: readonly unknown[]): void;
+  /** Stage 5: what the client sees of an error (`errorFormatter`: masked, no suggestions when hidden). */
+  mask(error: GraphQLError): GraphQLFormattedError;
+  /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
+  finish(trace: OperationTrace): void;
+}
+
+/** Builds the pipeline from its stages' dependencies. */
+export function createOperationPipeline(options: OperationPipelineOptions): OperationPipeline {
+  const { schema, rules, logger } = options;
+  const authentication = {
+    verifyToken: options.verifyToken,
+    allowAnonymousIntrospection: options.allowAnonymousIntrospection,
+    parseOptions: rules.parseOptions,
+  };
+  const admission = { schema, gate: options.gate, hideSuggestions: rules.hideSuggestions };
+  const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
+  const reporting = { logger, metrics: options.metrics };
+  return {
+    schema,
+    rules,
+    start: (transport, requestId, from = {}) => {
+      const { request } = from;
+      if (request) {
+        const operationName =
+          typeof request.operationName === "string" ? boundedText(request.operationName) : null;
+        logger.trace(
+          { transport, requestId, query: request.query, operationName },
+          "graphql request",
+        );
+      }
+      return newTrace(transport, requestId, from.viewer ?? null);
+    },
+    authenticate: (trace, credentials, request) =>
+      authenticateCaller(trace, authentication, credentials, request),
+    admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
+    admit: (trace, request, transport) => admitOperation(trace, admission, request, transport),
+    refuse: (trace, error) => {
+      trace.errors.push(error);
+      return error;
+    },
+    buildContext: (trace) => {
+      const context = options.contextFor(trace.viewer);
+      trace.context = context;
+      return context;
+    },
+    executing: (trace) => {
+      trace.executed = true;
+    },
+    report: (trace, errors) => {
+      trace.errors.push(...errors);
+    },
+    mask: (error) => formatError(error.toJSON(), error),
+    finish: (trace) => finishOperation(trace, reporting),
+  };
+}
