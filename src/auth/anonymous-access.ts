@@ -20,24 +20,35 @@ export interface RequestedOperation {
   operationName?: unknown;
 }
 
+/** What a request without a token asks for, as far as parsing alone can tell. */
+export interface AnonymousRequest {
+  /** True when it may run: pure introspection, and only where introspection is allowed. */
+  allowed: boolean;
+  /** The operation's name from the document (or the body's `operationName`), for the log line. */
+  operationName: string | null;
+}
+
 /**
- * Whether a request without a token may run: only pure introspection, and only when
+ * Inspects a request without a token: it may run only when it is pure introspection and
  * `allowIntrospection` (development: playgrounds load the schema before a token is pasted).
  * The one piece of work it does is parsing, under the token limit of `parseOptions`: no
  * validation, no pricing, so an anonymous request costs no more than its parse.
  */
-export function anonymousOperationAllowed(
+export function inspectAnonymousRequest(
   requested: RequestedOperation | undefined,
   options: { allowIntrospection: boolean; parseOptions: ParseOptions },
-): boolean {
-  if (!options.allowIntrospection || typeof requested?.query !== "string") return false;
-  const operationName =
-    typeof requested.operationName === "string" ? requested.operationName : undefined;
+): AnonymousRequest {
+  const named = typeof requested?.operationName === "string" ? requested.operationName : undefined;
+  if (typeof requested?.query !== "string") return { allowed: false, operationName: named ?? null };
   try {
-    const operation = getOperationAST(parse(requested.query, options.parseOptions), operationName);
-    return operation ? isIntrospectionOnly(operation) : false;
+    const operation = getOperationAST(parse(requested.query, options.parseOptions), named);
+    return {
+      allowed: options.allowIntrospection && operation != null && isIntrospectionOnly(operation),
+      operationName: operation?.name?.value ?? named ?? null,
+    };
   } catch {
-    return false; // a syntax error or too many tokens: nothing an anonymous caller may run
+    // A syntax error or too many tokens: nothing an anonymous caller may run.
+    return { allowed: false, operationName: named ?? null };
   }
 }
 

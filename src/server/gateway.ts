@@ -5,7 +5,11 @@ import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { GraphQLError } from "graphql";
 import type Stripe from "stripe";
-import { anonymousOperationAllowed, authenticationRequired } from "../auth/anonymous-access.js";
+import {
+  authenticationRequired,
+  inspectAnonymousRequest,
+  type RequestedOperation,
+} from "../auth/anonymous-access.js";
 import { createTokenVerifier } from "../auth/token-verifier.js";
 import { ACT_AS_CUSTOMER_HEADER, authenticate } from "../auth/viewer-from-request.js";
 import type { GatewayConfig } from "../config/config.js";
@@ -16,6 +20,7 @@ import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
 import { metricsPlugin } from "../observability/metrics-plugin.js";
 import { operationLogPlugin } from "../observability/operation-log-plugin.js";
+import { logRefusedRequest } from "../observability/refused-request-log.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
@@ -192,24 +197,40 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
+        // Apollo answers any other method with 405 before running anything.
+        if (req.method !== "GET" && req.method !== "POST") return contextFor(null);
+        const started = performance.now();
+        const requested = (req.method === "GET" ? req.query : req.body) as RequestedOperation;
+        const refuse = (error: GraphQLError, operationName: string | null) => {
+          logRefusedRequest(logger, {
+            requestId: req.header("x-request-id") ?? null,
+            query: requested?.query,
+            operationName,
+            startedAt: started,
+            error,
+          });
+          return error;
+        };
         const auth = await authenticate(
           verifyToken,
           req.header("authorization"),
           req.header(ACT_AS_CUSTOMER_HEADER),
         );
         if (auth.status === "rejected") {
-          throw new GraphQLError(auth.message, {
+          const error = new GraphQLError(auth.message, {
             extensions: {
               code: auth.code,
               http: { status: auth.code === "FORBIDDEN" ? 403 : 401 },
             },
           });
+          const named = requested?.operationName;
+          throw refuse(error, typeof named === "string" ? named : null);
         }
         if (auth.status === "authenticated") return contextFor(auth.viewer);
         // Refused here, before Apollo validates or prices anything: a request without a token
         // gets no work beyond parsing (pure introspection in development aside).
-        const requested = req.method === "GET" ? req.query : req.body;
-        if (!anonymousOperationAllowed(requested, anonymousPolicy)) throw authenticationRequired();
+        const anonymous = inspectAnonymousRequest(requested, anonymousPolicy);
+        if (!anonymous.allowed) throw refuse(authenticationRequired(), anonymous.operationName);
         return contextFor(null);
       },
     }),
