@@ -129,8 +129,8 @@ describe.skipIf(!hasRedisServer)("a Redis restart", () => {
     expect(query.errors).toBeUndefined();
 
     redis = await startRedis(port);
-    // Stripe retries with backoff; the gateway's Redis clients reconnect and resubscribe meanwhile.
-    // The retry comes once the bus is ready again and its listener is back on the channel.
+    // The gateway's Redis clients reconnect and resubscribe: the event bus is ready again and its
+    // listener back on the channel, so a published event reaches the subscriber.
     const channel = accountEventsChannel(stack.config.redisKeyPrefix);
     await waitFor(
       async () =>
@@ -140,7 +140,17 @@ describe.skipIf(!hasRedisServer)("a Redis restart", () => {
       "the gateway's Redis bus to reconnect and listen again",
       15_000,
     );
-    const accepted = await deliverSigned(stack, payload);
+    // Stripe retries until the gateway accepts: its other Redis connections (event dedupe)
+    // reconnect on their own schedule, and it answers 5xx until they are back.
+    const accepted = await waitFor(
+      async () => {
+        const answer = await deliverSigned(stack, payload);
+        return answer.status === 200 ? answer : undefined;
+      },
+      "Stripe's retry to be accepted",
+      15_000,
+      100,
+    );
     expect(accepted).toMatchObject({ status: 200, body: { outcome: "published" } });
     await eventually(() => live.events.length === 1, 10_000, "the event after the restart");
     expect(live.events).toHaveLength(1);

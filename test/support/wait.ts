@@ -8,28 +8,30 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** How long a wait may take before it fails the test. */
 export const DEFAULT_WAIT_MS = 5_000;
 
-/** How often `waitFor` re-reads a state that announces nothing. */
+/** How often `waitFor` re-reads a state that announces nothing, unless told otherwise. */
 const POLL_INTERVAL_MS = 10;
 
 const timedOut = (what: string, timeoutMs: number) =>
   new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 
 /**
- * Polls `probe` (sync or async) until it answers something other than undefined, and resolves
- * with that; rejects naming `what` after `timeoutMs`. For states nothing announces (the sandbox's
- * delivery record, a server's listening flag); prefer `Changes.until` where a change is announced.
+ * Polls `probe` (sync or async) every `intervalMs` until it answers something other than
+ * undefined, and resolves with that; rejects naming `what` after `timeoutMs`. For states nothing
+ * announces (the sandbox's delivery record, a server's listening flag); prefer `Changes.until`
+ * where a change is announced.
  */
 export async function waitFor<T>(
   probe: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = DEFAULT_WAIT_MS,
+  intervalMs = POLL_INTERVAL_MS,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw timedOut(what, timeoutMs);
-    await sleep(POLL_INTERVAL_MS);
+    await sleep(intervalMs);
   }
 }
 
