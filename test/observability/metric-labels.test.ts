@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCustomer,
-  graphql,
-  LogSink,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-  tokenFor,
-} from "../support/gateway.js";
+import { graphql, LogSink, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 
 const logs = new LogSink();
 let stack: TestStack;
