@@ -49,7 +49,10 @@ export class LocalFanout {
     const finish = (): IteratorResult<AccountLifecycleMessage> => {
       subscriber.done = true;
       const removed = set.delete(subscriber);
-      if (set.size === 0) this.byCustomer.delete(customerId);
+      // Only this subscription's own set: a newer one may have replaced it since it emptied.
+      if (set.size === 0 && this.byCustomer.get(customerId) === set) {
+        this.byCustomer.delete(customerId);
+      }
       subscriber.waiting?.({ value: undefined, done: true });
       subscriber.waiting = undefined;
       if (removed) this.notify(customerId);

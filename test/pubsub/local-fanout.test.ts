@@ -61,3 +61,17 @@ describe("LocalFanout subscriber counts", () => {
     expect((await events.next()).value?.eventId).toBe("evt_1");
   });
 });
+
+describe("LocalFanout unsubscribing", () => {
+  it("a late second return() of an ended subscription leaves a newer subscriber of the same customer subscribed", async () => {
+    const fanout = new LocalFanout();
+    const ended = fanout.subscribe("cus_a");
+    await ended.return?.();
+    const newer = fanout.subscribe("cus_a");
+    await ended.return?.(); // e.g. the transport completing an operation that already ended
+    expect(fanout.subscribersOf("cus_a")).toBe(1);
+    fanout.deliver(message("cus_a", "evt_after"));
+    expect((await newer.next()).value?.eventId).toBe("evt_after");
+    await newer.return?.();
+  });
+});
