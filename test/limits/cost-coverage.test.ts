@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { costDirectivesOf } from "../../src/limits/cost-directives.js";
 import { SEED_IDS } from "../../src/sandbox/state/seed.js";
 import { buildGatewaySchema } from "../../src/server/schema.js";
-import {
-  control,
-  createCustomer,
-  graphql,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { control, createCustomer } from "../support/sandbox-control.js";
 import { probeStripeReach, type ReachReport } from "../support/stripe-reach.js";
 
 const schema = buildGatewaySchema();

@@ -9,13 +9,8 @@ import {
   isNonNullType,
   isObjectType,
 } from "graphql";
-import {
-  type GraphQLResponse,
-  graphql,
-  requestCounts,
-  resetRequests,
-  type TestStack,
-} from "./gateway.js";
+import { type GraphQLResponse, graphql, type TestStack } from "./gateway.js";
+import { requestCounts, resetRequests } from "./sandbox-control.js";
 
 /** What running one field showed. */
 export interface FieldReach {
