@@ -38,8 +38,15 @@ const failure = (
   userErrors: [{ code, field: ["input", field], message }],
 });
 
-/** The first precondition the action breaks on this account, or null when it may run. */
-function precondition(account: StripeAccount, action: AccountAction): AccountActionResult | null {
+/**
+ * The first precondition `action` breaks on `account`, as the user-error result to answer with
+ * (code, `["input", field]`, message), or null when the action may run. Pure: reads the account's
+ * `status` and `permissions` only, and never calls Stripe.
+ */
+export function brokenPrecondition(
+  account: StripeAccount,
+  action: AccountAction,
+): AccountActionResult | null {
   const permissions: readonly string[] = account.permissions ?? [];
   switch (action.kind) {
     case "disconnect":
@@ -103,7 +110,7 @@ export async function runAccountAction(
     }
     throw error;
   }
-  const broken = precondition(account, action);
+  const broken = brokenPrecondition(account, action);
   if (broken !== null) return broken;
   switch (action.kind) {
     case "refresh": {

@@ -1,19 +1,34 @@
 /**
  * The cost model: how many points an operation is charged, so that the per-operation limit
  * (GRAPHQL_MAX_COST) and the per-customer budget (RATE_LIMIT_COST_PER_MINUTE) follow the Stripe
- * calls an operation can cause, not the length of its text.
+ * calls an operation can cause, not the length of its text. What each field costs is declared
+ * next to it in the SDL (schema/*.graphql), with the `@cost` and `@listSize` directives of the
+ * GraphQL Cost Directives specification as Apollo Router's demand control defines them
+ * (schema/directives.graphql); src/limits/cost-directives.ts reads them once at start-up.
  *
  *   cost(field) = FIELD_COST
- *               + STRIPE_READ_COST   when its resolver may call Stripe (STRIPE_READS, subscriptions)
- *               + STRIPE_WRITE_COST  for a mutation (a Stripe POST, then a re-read)
- *               + multiplier × (sum of the costs of its selections)
+ *               + weight                 its `@cost(weight:)`, 0 without one:
+ *                                        STRIPE_READ_COST when its resolver may call Stripe,
+ *                                        STRIPE_WRITE_COST for a mutation (a POST, then a re-read),
+ *                                        STRIPE_READ_COST for a subscription (each event re-read)
+ *               + items × (sum of the costs of its selections)
  *
- * The multiplier is how many items the field can return:
- * - a field with a `first` argument: `first` after the execution-time clamp to 1..100, read from
- *   the literal, the variable or the schema default, so `first: 1000` costs what 100 costs;
- * - `Query.nodes`: the number of ids, each fetched (and charged a Stripe read) on its own;
- * - the unpaged lists of accounts (UNPAGED_LISTS): UNPAGED_LIST_ESTIMATE;
- * - anything else: 1 (lists of scalars and enums cost no Stripe call).
+ * `items` is how many items the field can return, from its `@listSize`:
+ * - `slicingArguments: ["first"]` (the connections): `first` after the execution-time clamp to
+ *   1..100 (MAX_PAGE, the gateway's policy), read from the literal, the variable or the schema
+ *   default, so `first: 1000` costs what 100 costs;
+ * - `assumedSize: UNPAGED_LIST_ESTIMATE` (the unpaged lists of accounts): that many;
+ * - on `Query.nodes`, a list field taking a list of ids: the number of ids (at most its
+ *   `assumedSize`), each fetched on its own, so the weight is charged per id too:
+ *   FIELD_COST + items × (weight + selections). The specification's slicing arguments are
+ *   `Int`s only, so this is the gateway's rule (src/limits/cost-directives.ts);
+ * - no `@listSize`: 1 (lists of scalars, enums and money cost no Stripe call).
+ *
+ * Apollo Router reads the same directives with its own arithmetic (scalars free, a list field's
+ * weight charged per item, only `sizedFields` multiplied, no clamp), so its estimate differs from
+ * this gateway's; the gateway's is the one enforced. A field whose resolver reaches Stripe must
+ * have a `@cost`: test/limits/cost-coverage.test.ts finds those fields by running each one
+ * against the sandbox.
  *
  * It is an upper bound: per-operation loaders fetch an object asked for twice only once, and
  * `@skip`/`@include` are not evaluated. Introspection (`__schema`, `__type`) costs nothing: it
@@ -26,37 +41,9 @@
 
 /** Every field, `__typename` included: resolving it is work even when no Stripe call is made. */
 export const FIELD_COST = 1;
-/** A field whose resolver may make one Stripe GET. */
+/** The `@cost` weight of a field whose resolver may make one Stripe GET, and of a subscription. */
 export const STRIPE_READ_COST = 10;
-/** A mutation: a Stripe POST, which Stripe rate-limits more tightly, and a re-read. */
+/** The `@cost` weight of a mutation: a Stripe POST, which Stripe rate-limits more tightly, and a re-read. */
 export const STRIPE_WRITE_COST = 50;
-/** Items assumed in a list of accounts that has no `first` (an authorization's accounts). */
+/** The `@listSize(assumedSize:)` of a list of accounts that has no `first` (an authorization's accounts). */
 export const UNPAGED_LIST_ESTIMATE = 10;
-
-/** Fields (`Type.field`) whose resolver may call Stripe; mutations and subscriptions come on top. */
-export const STRIPE_READS: ReadonlySet<string> = new Set([
-  "Query.accounts",
-  "Query.account",
-  "Query.authorization",
-  "Query.relinkSession",
-  "Query.node",
-  "Query.nodes",
-  "Account.authorization",
-  "Account.transactions",
-  "Account.owners",
-  "Authorization.accounts",
-  "RelinkSession.authorization",
-  "RelinkSession.account",
-  "RelinkSession.reconciliation",
-]);
-
-/** Lists of objects with no `first`, multiplied by UNPAGED_LIST_ESTIMATE. */
-export const UNPAGED_LISTS: ReadonlySet<string> = new Set([
-  "Authorization.accounts",
-  "RelinkReconciliation.reactivatedAccounts",
-  "RelinkReconciliation.stillInactiveAccounts",
-  "RelinkReconciliation.newAccounts",
-]);
-
-/** Fields whose multiplier is the length of their `ids` argument, each id a Stripe read. */
-export const PER_ID_READS: ReadonlySet<string> = new Set(["Query.nodes"]);

@@ -16,15 +16,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { clampFirst, MAX_PAGE } from "../graphql/connection.js";
-import {
-  FIELD_COST,
-  PER_ID_READS,
-  STRIPE_READ_COST,
-  STRIPE_READS,
-  STRIPE_WRITE_COST,
-  UNPAGED_LIST_ESTIMATE,
-  UNPAGED_LISTS,
-} from "./cost-model.js";
+import { type CostDirectives, costDirectivesOf, type ListSize, ONE } from "./cost-directives.js";
+import { FIELD_COST } from "./cost-model.js";
 
 /** The operation to price: a validated document and the request's raw variables. */
 export interface CostRequest {
@@ -46,6 +39,8 @@ export interface PricingWork {
 type Walk = {
   work: PricingWork;
   schema: GraphQLSchema;
+  /** The SDL's `@cost` and `@listSize`, read once per schema. */
+  costs: CostDirectives;
   fragments: Map<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   /**
@@ -59,10 +54,11 @@ type Walk = {
 };
 
 /**
- * The cost of the operation the request would run, per src/limits/cost-model.ts, computed with
- * its variables (so a `first` passed as a variable is priced as it will be clamped). 0 when the
- * document names no runnable operation (execution then fails without doing anything). Linear in
- * the document's size: each named fragment is priced once and its cost reused at every spread.
+ * The cost of the operation the request would run, per src/limits/cost-model.ts (the SDL's `@cost`
+ * and `@listSize`, looked up per field), computed with its variables (so a `first` passed as a
+ * variable is priced as it will be clamped). 0 when the document names no runnable operation
+ * (execution then fails without doing anything). Linear in the document's size: each named
+ * fragment is priced once and its cost reused at every spread.
  * `work`, when given, accumulates what the pricing did.
  */
 export function estimateCost(
@@ -87,6 +83,7 @@ export function estimateCost(
   const walk: Walk = {
     work,
     schema,
+    costs: costDirectivesOf(schema),
     fragments,
     // Bad variables fail execution before any resolver runs; price the arguments as worst cases.
     variables: coerced.coerced ?? {},
@@ -140,50 +137,41 @@ function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode
       ? parentType.getFields()[name]
       : undefined;
   if (!definition) return FIELD_COST; // __typename
-  const coordinate = `${parentType.name}.${name}`;
-  const fetch = stripeCost(walk.schema, parentType, coordinate);
+  const declared = walk.costs.get(`${parentType.name}.${name}`);
+  const weight = declared?.weight ?? 0;
   const childType = getNamedType(definition.type);
   const children =
     node.selectionSet && isCompositeType(childType)
       ? selectionSetCost(walk, childType, node.selectionSet)
       : 0;
-  const items = multiplier(walk, definition, node, coordinate);
-  return PER_ID_READS.has(coordinate)
-    ? FIELD_COST + items * (fetch + children)
-    : FIELD_COST + fetch + items * children;
+  const size = declared?.size ?? ONE;
+  const items = itemCount(walk, definition, node, size);
+  return size.kind === "perElement"
+    ? FIELD_COST + items * (weight + children)
+    : FIELD_COST + weight + items * children;
 }
 
-function stripeCost(
-  schema: GraphQLSchema,
-  parentType: GraphQLCompositeType,
-  coordinate: string,
-): number {
-  if (parentType === schema.getMutationType()) return STRIPE_WRITE_COST;
-  if (parentType === schema.getSubscriptionType()) return STRIPE_READ_COST;
-  return STRIPE_READS.has(coordinate) ? STRIPE_READ_COST : 0;
-}
-
-/** How many items the field can return, with its arguments as execution will see them. */
-function multiplier(
+/** How many items the field returns (its `@listSize`), with its arguments as execution sees them. */
+function itemCount(
   walk: Walk,
   definition: GraphQLField<unknown, unknown>,
   node: FieldNode,
-  coordinate: string,
+  size: ListSize,
 ): number {
-  const hasFirst = definition.args.some((arg) => arg.name === "first");
-  if (!hasFirst && !PER_ID_READS.has(coordinate)) {
-    return UNPAGED_LISTS.has(coordinate) ? UNPAGED_LIST_ESTIMATE : 1;
-  }
+  if (size.kind === "one") return 1;
+  if (size.kind === "assumed") return size.items;
   let args: Record<string, unknown>;
   try {
     args = getArgumentValues(definition, node, walk.variables);
   } catch {
     return MAX_PAGE; // execution will reject the arguments; price the worst case meanwhile
   }
-  if (PER_ID_READS.has(coordinate)) {
-    const ids = Array.isArray(args.ids) ? args.ids.length : MAX_PAGE;
-    return Math.min(ids, MAX_PAGE);
+  if (size.kind === "perElement") {
+    const elements = args[size.argument];
+    return Math.min(Array.isArray(elements) ? elements.length : size.atMost, size.atMost);
   }
-  const first = typeof args.first === "number" ? args.first : undefined;
-  return clampFirst(first, MAX_PAGE);
+  const given = size.arguments
+    .map((argument) => args[argument])
+    .filter((value): value is number => typeof value === "number");
+  return given.length === 0 ? size.fallback : clampFirst(Math.max(...given), MAX_PAGE);
 }

@@ -36,8 +36,9 @@ export type Authentication =
  * refused UNAUTHENTICATED (status 401), a customer token naming another customer FORBIDDEN
  * (403). Without a token, only pure introspection in development may run, and only `request`
  * is looked at (parsed, not validated or priced); without a request (a socket that sends no
- * operation with its credentials) the caller is refused. Writes the viewer, the operation an
- * anonymous request named, and a refusal's error into `trace`.
+ * operation with its credentials) the caller is refused. Writes the viewer, or the refusal's
+ * error and the operation name the request gave (from its document when it was parsed, else
+ * its `operationName`; no type: a refused request counts as type "unknown"), into `trace`.
  */
 export async function authenticateCaller(
   trace: OperationTrace,
@@ -54,18 +55,27 @@ export async function authenticateCaller(
     trace.viewer = auth.viewer;
     return { admitted: true, viewer: auth.viewer, expiresAt: auth.identity.expiresAt };
   }
+  // A refused request is logged with the name it gave, but has no resolved operation (type).
+  const named = typeof request?.operationName === "string" ? request.operationName : null;
   if (auth.status === "rejected") {
     const error = new GraphQLError(auth.message, { extensions: { code: auth.code } });
-    trace.errors.push(error);
-    return { admitted: false, error, status: auth.code === "FORBIDDEN" ? 403 : 401 };
+    return refuse(trace, error, auth.code === "FORBIDDEN" ? 403 : 401, named);
   }
   const operation = anonymousOperation(request, policy.parseOptions);
-  if (operation)
-    trace.operation = { name: operation.name?.value ?? null, type: operation.operation };
   if (anonymousOperationAllowed(operation, policy.allowAnonymousIntrospection)) {
     return { admitted: true, viewer: null, expiresAt: undefined };
   }
-  const error = authenticationRequired();
+  return refuse(trace, authenticationRequired(), 401, operation?.name?.value ?? named);
+}
+
+/** Records a refusal in `trace`, with the operation name the request gave (if any). */
+function refuse(
+  trace: OperationTrace,
+  error: GraphQLError,
+  status: 401 | 403,
+  operationName: string | null,
+): Authentication {
   trace.errors.push(error);
-  return { admitted: false, error, status: 401 };
+  if (operationName !== null) trace.operation = { name: operationName, type: null };
+  return { admitted: false, error, status };
 }

@@ -33,8 +33,11 @@ export interface OperationTrace {
   readonly startedAt: number;
   /** The verified viewer, once authenticated; null before, and for anonymous introspection. */
   viewer: Viewer | null;
-  /** The operation's name and type, once the document is known to hold it. */
-  operation: { name: string | null; type: OperationTypeNode } | undefined;
+  /**
+   * The operation's name and type, once the document is known to hold it; for a request refused
+   * at authentication only the name it gave (type null: nothing was resolved).
+   */
+  operation: { name: string | null; type: OperationTypeNode | null } | undefined;
   /** It passed every stage and was handed to execution. */
   executed: boolean;
   /** Its context, once built (its Stripe calls are read from it). */

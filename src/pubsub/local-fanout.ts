@@ -7,6 +7,12 @@ interface Subscriber {
   done: boolean;
 }
 
+/**
+ * Told, after a customer's subscriber count changed (a subscription registered or ended), the
+ * customer and its new count.
+ */
+export type SubscribersChangedListener = (customerId: string, subscribers: number) => void;
+
 /** Most events one slow subscriber may have waiting; older ones are dropped beyond it. */
 const MAX_QUEUED_PER_SUBSCRIBER = 1_000;
 
@@ -17,6 +23,7 @@ const MAX_QUEUED_PER_SUBSCRIBER = 1_000;
  */
 export class LocalFanout {
   private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private readonly listeners = new Set<SubscribersChangedListener>();
 
   /** Hands the event to every current subscriber of its customer. */
   deliver(event: AccountLifecycleMessage): void {
@@ -38,12 +45,17 @@ export class LocalFanout {
     const set = this.byCustomer.get(customerId) ?? new Set<Subscriber>();
     set.add(subscriber);
     this.byCustomer.set(customerId, set);
+    this.notify(customerId);
     const finish = (): IteratorResult<AccountLifecycleMessage> => {
       subscriber.done = true;
-      set.delete(subscriber);
-      if (set.size === 0) this.byCustomer.delete(customerId);
+      const removed = set.delete(subscriber);
+      // Only this subscription's own set: a newer one may have replaced it since it emptied.
+      if (set.size === 0 && this.byCustomer.get(customerId) === set) {
+        this.byCustomer.delete(customerId);
+      }
       subscriber.waiting?.({ value: undefined, done: true });
       subscriber.waiting = undefined;
+      if (removed) this.notify(customerId);
       return { value: undefined, done: true };
     };
     const iterator: AsyncIterableIterator<AccountLifecycleMessage> = {
@@ -67,6 +79,7 @@ export class LocalFanout {
 
   /** Ends every subscription. */
   closeAll(): void {
+    const customers = [...this.byCustomer.keys()];
     for (const set of this.byCustomer.values()) {
       for (const subscriber of set) {
         subscriber.done = true;
@@ -74,6 +87,36 @@ export class LocalFanout {
       }
     }
     this.byCustomer.clear();
+    for (const customerId of customers) this.notify(customerId);
+  }
+
+  /** Subscribers of one customer in this process. */
+  subscribersOf(customerId: string): number {
+    return this.byCustomer.get(customerId)?.size ?? 0;
+  }
+
+  /**
+   * Calls `listener` after every change of a customer's subscriber count, with the new count;
+   * returns the function that removes it. An observation point only (tests wait on it for a
+   * subscription to be registered instead of sleeping): it never affects delivery, and a listener
+   * that throws is ignored.
+   */
+  onSubscribersChanged(listener: SubscribersChangedListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private notify(customerId: string): void {
+    const count = this.subscribersOf(customerId);
+    for (const listener of this.listeners) {
+      try {
+        listener(customerId, count);
+      } catch {
+        // An observer's failure must not break a subscription.
+      }
+    }
   }
 
   /** Subscribers in this process (for metrics). */

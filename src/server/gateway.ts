@@ -16,6 +16,7 @@ import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
+import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
@@ -63,8 +64,11 @@ export interface GatewayHandle {
   port: number;
   httpServer: Server;
   stripe: Stripe;
-  /** The bus lifecycle events travel on (in-process, or Redis with REDIS_URL). */
-  accountEvents: AccountEventBus;
+  /**
+   * The bus lifecycle events travel on (in-process, or Redis with REDIS_URL), with `fanout`, this
+   * instance's subscribers (counts, and a hook to observe subscriptions being registered).
+   */
+  accountEvents: AccountEventBus & { fanout: LocalFanout };
   /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
   metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, then resolves. */

@@ -1,16 +1,14 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import {
   control,
+  controlOf,
   createCustomer,
-  graphql,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
   seededCustomers,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let bob: SandboxCustomer;
@@ -63,18 +61,16 @@ describe("account actions", () => {
     );
     expect(payload.userErrors).toEqual([]);
     expect(payload.account?.balanceRefresh?.status).toBe("PENDING");
-    let status = "PENDING";
-    for (let attempt = 0; attempt < 50 && status === "PENDING"; attempt++) {
-      await sleep(50);
-      const read = await graphql<{ account: { balanceRefresh: { status: string } } }>(
-        stack,
-        "query($id: ID!) { account(id: $id) { balanceRefresh { status } } }",
-        { id: accountId },
-        customer.id,
-      );
-      status = read.data?.account.balanceRefresh.status ?? "missing";
-    }
-    expect(status).toBe("SUCCEEDED");
+    // The sandbox finishes the refresh on a timer of its own, as Stripe does, and then emits
+    // `refreshed_balance`: wait for that event, then read.
+    await controlOf(stack).emitted("financial_connections.account.refreshed_balance", accountId);
+    const read = await graphql<{ account: { balanceRefresh: { status: string } } }>(
+      stack,
+      "query($id: ID!) { account(id: $id) { balanceRefresh { status } } }",
+      { id: accountId },
+      customer.id,
+    );
+    expect(read.data?.account.balanceRefresh.status).toBe("SUCCEEDED");
   });
 
   it("subscribe and unsubscribe change the account's subscriptions", async () => {

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../src/auth/sign-token.js";
-import {
-  graphql,
-  type SandboxCustomer,
-  seededCustomers,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { type SandboxCustomer, seededCustomers } from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let alice: SandboxCustomer;

@@ -1,15 +1,13 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import {
-  graphql,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
   seededCustomers,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let alice: SandboxCustomer;

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
-import { graphql, seededCustomers, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { seededCustomers } from "../support/sandbox-control.js";
 
 const run = promisify(execFile);
 const CLI = ["--import", "tsx", "src/auth/token-cli.ts"];

@@ -2,7 +2,8 @@ import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_JWT_SECRET } from "../../src/auth/dev-defaults.js";
 import { signToken } from "../../src/auth/sign-token.js";
-import { graphql, seededCustomers, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { seededCustomers } from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let alice: string;

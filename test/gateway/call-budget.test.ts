@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import {
   createCustomer,
-  graphql,
   ROUTES,
   requestCounts,
   resetRequests,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 
 /** The dashboard: every account of the viewer with its health and its authorization. */
 const DASHBOARD = /* GraphQL */ `

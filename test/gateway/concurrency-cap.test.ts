@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as nextTurnOfTheEventLoop } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { createDataAccess } from "../../src/data/data-access.js";
 import type { StripeAccount } from "../../src/stripe/wire-types.js";
@@ -6,7 +6,9 @@ import { fakeFcApi } from "../support/fake-fc-api.js";
 
 /**
  * A stand-in for Stripe behind the FcApi interface that counts how many retrievals are in flight
- * at once (the sandbox cannot observe one operation's concurrency from outside).
+ * at once (the sandbox cannot observe one operation's concurrency from outside). Each retrieval
+ * stays in flight until the event loop's next turn: every call the limiter lets start in this
+ * turn starts before any finishes, so the peak is exactly what the limiter allows, with no timing.
  */
 function countingStripe() {
   let inFlight = 0;
@@ -14,7 +16,7 @@ function countingStripe() {
   const retrieveAccount = async (id: string) => {
     inFlight++;
     peak = Math.max(peak, inFlight);
-    await sleep(20);
+    await nextTurnOfTheEventLoop();
     inFlight--;
     return {
       id,

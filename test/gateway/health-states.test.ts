@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { graphql, seededCustomers, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { seededCustomers } from "../support/sandbox-control.js";
 
 let stack: TestStack;
 beforeAll(async () => {

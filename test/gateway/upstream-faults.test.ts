@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import {
   control,
   createCustomer,
-  graphql,
   ROUTES,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let customer: SandboxCustomer;

@@ -6,17 +6,18 @@
  * never give come from a proxy between the gateway and the sandbox.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import {
+  type Exchange,
+  type RecordingProxy,
+  startRecordingProxy,
+} from "../support/recording-proxy.js";
 import {
   control,
   createCustomer,
-  graphql,
-  LogSink,
   ROUTES,
   type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { type Exchange, type RecordingProxy, startRecordingProxy } from "../support/sandbox.js";
+} from "../support/sandbox-control.js";
 
 const SESSIONS_POST = "POST /v1/financial_connections/sessions";
 const SUBSCRIBE_POST = "POST /v1/financial_connections/accounts/{account}/subscribe";

@@ -1,5 +1,6 @@
 import {
   buildSchema,
+  type GraphQLDirective,
   type GraphQLNamedType,
   getNamedType,
   isEnumType,
@@ -7,17 +8,30 @@ import {
   isInterfaceType,
   isObjectType,
   isScalarType,
+  isSpecifiedDirective,
   isUnionType,
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { loadTypeDefs } from "../../src/server/type-defs.js";
 
-/** Every place in the schema that lacks a description, as "Type.field(arg)" paths. */
-function missingDescriptions(types: GraphQLNamedType[]): string[] {
+/**
+ * Every place in the schema that lacks a description, as "Type.field(arg)" paths, and
+ * "@directive(arg)" for the schema's own directive definitions (graphql's built-in ones are
+ * documented by graphql-js).
+ */
+function missingDescriptions(
+  types: GraphQLNamedType[],
+  directives: readonly GraphQLDirective[] = [],
+): string[] {
   const missing: string[] = [];
   const need = (description: string | null | undefined, where: string) => {
     if (!description?.trim()) missing.push(where);
   };
+  for (const directive of directives) {
+    if (isSpecifiedDirective(directive)) continue;
+    need(directive.description, `@${directive.name}`);
+    for (const arg of directive.args) need(arg.description, `@${directive.name}(${arg.name})`);
+  }
   for (const type of types) {
     if (type.name.startsWith("__")) continue;
     need(type.description, type.name);
@@ -45,8 +59,9 @@ const ownTypes = Object.values(schema.getTypeMap()).filter(
 );
 
 describe("schema documentation", () => {
-  it("has a description on every type, field, argument and enum value", () => {
-    expect(missingDescriptions(ownTypes)).toEqual([]);
+  it("has a description on every type, field, argument, enum value and directive", () => {
+    expect(missingDescriptions(ownTypes, schema.getDirectives())).toEqual([]);
+    expect(schema.getDirective("cost")?.description).toBeTruthy(); // the check saw them
   });
 
   it("the check finds a missing description (so it cannot pass vacuously)", () => {
@@ -56,6 +71,17 @@ describe("schema documentation", () => {
     expect(missingDescriptions(Object.values(bare.getTypeMap()))).toEqual(
       expect.arrayContaining(["Query.a(x)", "Query.b", "E", "E.N"]),
     );
+  });
+
+  it("the check finds an undocumented directive or directive argument", () => {
+    const bare = buildSchema(
+      '"Documented." type Query { "Documented." a: Int } directive @bare(x: Int) on FIELD_DEFINITION "Documented." directive @half("Documented." y: Int, z: Int) on OBJECT',
+    );
+    expect(missingDescriptions(Object.values(bare.getTypeMap()), bare.getDirectives())).toEqual([
+      "@bare",
+      "@bare(x)",
+      "@half(z)",
+    ]);
   });
 
   it("gives every output enum an UNKNOWN value, since Stripe's enums are open", () => {

@@ -3,8 +3,9 @@ import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PricingWork } from "../../src/limits/estimate-cost.js";
 import { countTokens, fragmentFanOut } from "../support/adversarial-documents.js";
-import { createCustomer, graphql, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
+import { createCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 /**

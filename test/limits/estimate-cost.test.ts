@@ -1,4 +1,5 @@
-import { parse } from "graphql";
+import { readFileSync } from "node:fs";
+import { buildSchema, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   FIELD_COST,
@@ -8,6 +9,7 @@ import {
 } from "../../src/limits/cost-model.js";
 import { estimateCost } from "../../src/limits/estimate-cost.js";
 import { buildGatewaySchema } from "../../src/server/schema.js";
+import { SCHEMA_DIR } from "../../src/server/type-defs.js";
 
 const schema = buildGatewaySchema();
 const cost = (query: string, variables: Record<string, unknown> = {}, operationName?: string) =>
@@ -69,6 +71,21 @@ describe("the cost model", () => {
     const named = '{ node(id: "fca_1") { ...A } } fragment A on Account { id status }';
     expect(cost(inline)).toBe(FIELD_COST + STRIPE_READ_COST + 2);
     expect(cost(named)).toBe(cost(inline));
+  });
+
+  it("prices what the SDL declares: another schema's @cost and @listSize give other prices", () => {
+    const declared = buildSchema(`${readFileSync(`${SCHEMA_DIR}directives.graphql`, "utf8")}
+      type Item { name: String, detail: Item @cost(weight: 7) }
+      type Query {
+        items(first: Int = 4): [Item] @cost(weight: 3) @listSize(slicingArguments: ["first"])
+        top: [Item] @listSize(assumedSize: 5)
+        byIds(ids: [ID!]!): [Item] @cost(weight: 2) @listSize(assumedSize: 50)
+      }`);
+    const price = (query: string) => estimateCost(declared, { document: parse(query) });
+    expect(price("{ items { name } }")).toBe(1 + 3 + 4 * 1);
+    expect(price("{ items(first: 500) { detail { name } } }")).toBe(1 + 3 + 100 * (1 + 7 + 1));
+    expect(price("{ top { name } }")).toBe(1 + 5 * 1);
+    expect(price('{ byIds(ids: ["a", "b"]) { name } }')).toBe(1 + 2 * (2 + 1));
   });
 
   it("prices only the operation that runs, and introspection at nothing", () => {

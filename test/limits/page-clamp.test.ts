@@ -1,15 +1,13 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { liveClient } from "../support/live.js";
 import {
   createCustomer,
-  graphql,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { liveClient } from "../support/live.js";
+} from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const LIST_TRANSACTIONS = "GET /v1/financial_connections/transactions";

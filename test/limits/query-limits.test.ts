@@ -1,7 +1,8 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer, graphql, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
+import { createCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 /** Small limits, so that each case below sits exactly at one limit and under all the others. */

@@ -1,13 +1,8 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCustomer,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-  tokenFor,
-} from "../support/gateway.js";
+import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
+import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const BUDGET = 100;

@@ -2,15 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { startGateway } from "../../src/server/gateway.js";
-import {
-  control,
-  createCustomer,
-  graphql,
-  LogSink,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { pick, waitUntil } from "../support/sandbox.js";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { control, createCustomer } from "../support/sandbox-control.js";
+import { pick } from "../support/stripe-json.js";
+import { waitFor } from "../support/wait.js";
 import { accountEvent, deliver, deliverSigned } from "../support/webhook.js";
 
 const DASHBOARD = "query Dashboard { accounts { nodes { id status authorization { id } } } }";
@@ -115,7 +110,7 @@ describe("request ids", () => {
  * and ignores, so webhook counts are compared once those have arrived.
  */
 async function sandboxEventsAcknowledged(): Promise<void> {
-  await waitUntil(async () => {
+  await waitFor(async () => {
     const events = pick(await control(stack, "GET", "/_sandbox/events"), "data");
     const deliveries = Array.isArray(events) ? events.flatMap((e) => pick(e, "deliveries")) : [];
     return deliveries.every((delivery) => pick(delivery, "status") === "succeeded")

@@ -2,15 +2,15 @@ import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { signToken } from "../../src/auth/sign-token.js";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { feed, registered } from "../support/live.js";
 import {
+  acknowledged,
+  type ControlResult,
   control,
-  graphql,
-  LogSink,
   seededCustomers,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { eventually, feed } from "../support/live.js";
+} from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 import { accountEvent, deliver, deliverSigned, signatureFor } from "../support/webhook.js";
 
 /** An explicit Stripe key (the sandbox accepts any sk_test_ key), so the test knows what to look for. */
@@ -110,9 +110,11 @@ describe("secrets in logs", () => {
       retryAttempts: 0,
       lazy: true,
     });
+    const lifecycleEvents: string[] = [];
     try {
-      const live = feed(client, DEACTIVATED);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const live = await registered(stack.gateway, broken.customer, () =>
+        feed(client, DEACTIVATED),
+      );
       const [healthy] =
         (
           await graphql<{ accounts: { nodes: { id: string; status: string }[] } }>(
@@ -124,8 +126,18 @@ describe("secrets in logs", () => {
           )
         ).data?.accounts.nodes.filter((account) => account.status === "ACTIVE") ?? [];
       const target = healthy?.id ?? broken.account;
-      await control(stack, "POST", `/_sandbox/accounts/${target}/reactivate`).catch(() => {});
-      await control(stack, "POST", `/_sandbox/accounts/${target}/deactivate`, {});
+      const reactivated = await control<ControlResult>(
+        stack,
+        "POST",
+        `/_sandbox/accounts/${target}/reactivate`,
+      ).catch(() => ({ events: [] }));
+      const deactivated = await control<ControlResult>(
+        stack,
+        "POST",
+        `/_sandbox/accounts/${target}/deactivate`,
+        {},
+      );
+      lifecycleEvents.push(...reactivated.events, ...deactivated.events);
       await eventually(() => live.events.length > 0, 5_000, "the deactivation event");
       live.stop();
     } finally {
@@ -175,8 +187,19 @@ describe("secrets in logs", () => {
     await graphql(stack, DASHBOARD, {}, undefined, as(broken.auth));
     await control(stack, "DELETE", "/_sandbox/faults").catch(() => {});
 
+    // Everything the scenario started in the background is done, so its log lines are in: the
+    // sandbox's lifecycle deliveries are acknowledged, and the subscription logged its line.
+    for (const eventId of lifecycleEvents) await acknowledged(stack, eventId);
+    await eventually(
+      () =>
+        sink.lines.some(
+          (line) => (JSON.parse(line) as { operation?: string }).operation === "Live",
+        ),
+      5_000,
+      "the subscription's operation line",
+    );
+
     // The logs are there, and hold the scenario: it cannot pass by logging nothing.
-    await new Promise((resolve) => setTimeout(resolve, 100));
     const text = sink.text();
     const entries = sink.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const operations = entries.filter((entry) => entry.msg === "graphql operation");

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  control,
-  createCustomer,
-  LogSink,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { eventually, feed, liveClient } from "../support/live.js";
+import { LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { feed, liveClient, registered } from "../support/live.js";
+import { control, createCustomer } from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const sink = new LogSink();
@@ -50,11 +46,12 @@ describe("operations over WebSocket", () => {
     expect(line).toMatchObject({ type: "query", stripeCalls: 2, errorCodes: [] });
     expect(line?.requestId).toMatch(/^ws-[0-9a-f-]+:/);
 
-    const live = feed(
-      client,
-      "subscription WsWatch { accountDeactivated { eventId account { authorization { id } } } }",
+    const live = await registered(stack.gateway, customer.id, () =>
+      feed(
+        client,
+        "subscription WsWatch { accountDeactivated { eventId account { authorization { id } } } }",
+      ),
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
     await control(stack, "POST", `/_sandbox/accounts/${customer.accounts[0]}/deactivate`, {});
     await eventually(() => live.events.length >= 1, 5_000, "the pushed event");
     live.stop();

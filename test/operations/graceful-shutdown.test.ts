@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { exitOnSignals, gracefulShutdown } from "../../src/server/shutdown.js";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { feed, liveClient, registered } from "../support/live.js";
 import {
   control,
   createCustomer,
-  graphql,
-  LogSink,
   requestCounts,
   resetRequests,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { feed, liveClient, settle } from "../support/live.js";
+} from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 
 const DASHBOARD = "query Dashboard { accounts { nodes { id status authorization { id } } } }";
 const IN_FLIGHT = 30;
@@ -34,8 +32,9 @@ async function subscribedSocket(customerId: string) {
       resolve({ code, reason });
     }),
   );
-  const live = feed(client, "subscription { accountDeactivated { eventId } }");
-  await settle(150);
+  const live = await registered(stack.gateway, customerId, () =>
+    feed(client, "subscription { accountDeactivated { eventId } }"),
+  );
   return { closed, live };
 }
 
@@ -50,9 +49,11 @@ describe("graceful shutdown", () => {
       graphql(stack, DASHBOARD, {}, customer.id),
     );
     // Wait until every query reached the upstream: all were accepted by the gateway.
-    for (let i = 0; i < 100 && (await requestCounts(stack)).total < IN_FLIGHT; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      async () => (await requestCounts(stack)).total >= IN_FLIGHT,
+      5_000,
+      "every query to reach the upstream",
+    );
     expect((await requestCounts(stack)).total).toBeGreaterThanOrEqual(IN_FLIGHT);
 
     const shutdown = gracefulShutdown({
@@ -60,7 +61,12 @@ describe("graceful shutdown", () => {
       timeoutMs: 10_000,
       steps: [{ name: "gateway", close: () => stack.gateway.close() }],
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The shutdown closed the listening socket: from now on a new connection is refused.
+    await eventually(
+      () => !stack.gateway.httpServer.listening,
+      5_000,
+      "the gateway to stop listening",
+    );
     const late = await fetch(`${stack.gateway.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -8,18 +8,10 @@
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import {
-  control,
-  createCustomer,
-  graphql,
-  LogSink,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-  tokenFor,
-} from "../support/gateway.js";
-import { eventually } from "../support/live.js";
-import { waitUntil } from "../support/sandbox.js";
+import { graphql, LogSink, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { waitForSubscribers } from "../support/live.js";
+import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 
 /** Small limits, so that each "over a limit" row is over exactly one of them. */
 const ENV = {
@@ -224,14 +216,14 @@ const ROWS: Row[] = [
         data: null,
         errors: [{ message: UNAUTHENTICATED_MESSAGE, code: "UNAUTHENTICATED" }],
       },
-      line: { operation: "Anonymous", type: "query", errorCodes: ["UNAUTHENTICATED"] },
-      metrics: counted("query", "unauthenticated", ["UNAUTHENTICATED"]),
+      // Refused before anything but parsing: the name it gave is logged, its type is unknown.
+      line: { operation: "Anonymous", type: null, errorCodes: ["UNAUTHENTICATED"] },
+      metrics: counted("unknown", "unauthenticated", ["UNAUTHENTICATED"]),
     },
-    // The socket is refused before any operation is sent: no document, so no name or type.
+    // The socket is refused before any operation is sent: no name either.
     ws: {
       answer: { closed: 4403, data: null, errors: [] },
       line: { operation: null, type: null, errorCodes: ["UNAUTHENTICATED"] },
-      metrics: counted("unknown", "unauthenticated", ["UNAUTHENTICATED"]),
     },
   },
   {
@@ -360,20 +352,12 @@ async function anonymousSocket(): Promise<number> {
   return closed;
 }
 
-/** Subscriptions to account events the gateway holds (its gauge in /metrics). */
-async function liveSubscriptions(): Promise<number> {
-  const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
-  const line = text.split("\n").find((entry) => entry.startsWith("fc_gateway_live_subscriptions "));
-  return Number(line?.split(" ")[1] ?? Number.NaN);
-}
-
 /** Subscribes, makes the sandbox emit one event for the customer, and stops after it arrives. */
 async function subscribeForOneEvent(
   client: Client,
   row: Row,
   customer: SandboxCustomer,
 ): Promise<Answer> {
-  const before = await liveSubscriptions();
   const received: Answer[] = [];
   const failures: unknown[] = [];
   const stop = client.subscribe(
@@ -385,10 +369,8 @@ async function subscribeForOneEvent(
       complete: () => {},
     },
   );
-  await waitUntil(
-    async () => ((await liveSubscriptions()) > before || failures.length > 0 ? true : undefined),
-    "the subscription to start",
-    5_000,
+  await waitForSubscribers(stack.gateway, customer.id, 1, { failed: () => failures[0] }).catch(
+    () => {},
   );
   if (failures.length > 0) return { data: null, errors: errorsOf(failures as never) };
   await control(stack, "POST", `/_sandbox/accounts/${customer.accounts[0]}/deactivate`, {});

@@ -1,14 +1,9 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  control,
-  createCustomer,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-  tokenFor,
-} from "../support/gateway.js";
+import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { waitForSubscribers } from "../support/live.js";
+import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 
 /** Debian's chromium, installed by .ci/run; no test tool downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -100,7 +95,7 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
 
   it("watches an accountDeactivated event arrive over graphql-ws after a sandbox deactivation", async () => {
     await run(SUBSCRIPTION);
-    await page.waitForTimeout(750);
+    await waitForSubscribers(stack.gateway, customer.id, 1, { timeoutMs: 15_000 });
     const target = customer.accounts[0] as string;
     await control(stack, "POST", `/_sandbox/accounts/${target}/deactivate`, {
       cause: "access_expired",

@@ -1,14 +1,9 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createCustomer,
-  graphql,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
+import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const PRODUCTION = PRODUCTION_ENV;

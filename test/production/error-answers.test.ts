@@ -5,8 +5,9 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { finalErrorHandler, notFoundHandler } from "../../src/server/error-answers.js";
-import { control, LogSink, ROUTES, startStack, type TestStack } from "../support/gateway.js";
+import { LogSink, startStack, type TestStack } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
+import { control, ROUTES } from "../support/sandbox-control.js";
 
 const PRODUCTION = PRODUCTION_ENV;
 

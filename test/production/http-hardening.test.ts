@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { createCustomer } from "../support/sandbox-control.js";
 
 let stack: TestStack;
 let authorization: string;

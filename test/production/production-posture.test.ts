@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { liveClient } from "../support/live.js";
 import {
   control,
   createCustomer,
-  graphql,
   ROUTES,
   type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { liveClient } from "../support/live.js";
+} from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const PRODUCTION = {

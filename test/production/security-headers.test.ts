@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
+import { createCustomer } from "../support/sandbox-control.js";
 
 const PRODUCTION = PRODUCTION_ENV;
 

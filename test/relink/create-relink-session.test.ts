@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
 import {
   control,
   createCustomer,
-  graphql,
-  LogSink,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
   seededCustomers,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 import { CREATE, createRelinkSession, expectNoClientSecretIn } from "./relink-helpers.js";
 
 const sink = new LogSink();

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import {
-  control,
-  createCustomer,
-  graphql,
-  LogSink,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { control, createCustomer } from "../support/sandbox-control.js";
 import { createRelinkSession, expectNoClientSecretIn } from "./relink-helpers.js";
 
 const sink = new LogSink();

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_EVENT_TYPES, PREVIEW_API_VERSION } from "../../src/shared/sandbox-defaults.js";
-import { deliveredEvent, pick, rawRequest, useHarness } from "../support/sandbox.js";
+import { deliveredEvent, useHarness } from "../support/sandbox-harness.js";
+import { rawRequest } from "../support/stripe-client.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h } = useHarness();
 
@@ -72,7 +74,10 @@ describe("event envelopes", () => {
     const answer = await h().control.account(id, "disconnect");
     const [eventId = ""] = answer.events;
     await deliveredEvent(h(), ACCOUNT_EVENT_TYPES.disconnected, id);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Succeeded means acknowledged: the sandbox makes no further attempt.
+    expect(await h().control.deliveriesFinished(eventId)).toMatchObject([
+      { status: "succeeded", attempts: 1 },
+    ]);
     const copies = h().receiver.deliveries.filter((d) => d.rawBody.includes(`"${eventId}"`));
     expect(copies).toHaveLength(1);
   });

@@ -7,15 +7,11 @@
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { specOperations } from "../support/openapi.js";
-import {
-  type AuditTotals,
-  auditExchanges,
-  type Exchange,
-  pick,
-  rawRequest,
-  stripeError,
-  useHarness,
-} from "../support/sandbox.js";
+import type { Exchange } from "../support/recording-proxy.js";
+import { type AuditTotals, auditExchanges } from "../support/response-audit.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { rawRequest, stripeError } from "../support/stripe-client.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h, totals } = useHarness();
 const FC = "/v1/financial_connections";

@@ -4,14 +4,9 @@
  */
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  pick,
-  rawRequest,
-  stripeClient,
-  stripeError,
-  TEST_KEY,
-  useHarness,
-} from "../support/sandbox.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { rawRequest, stripeClient, stripeError, TEST_KEY } from "../support/stripe-client.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h } = useHarness();
 const FC = "/v1/financial_connections";

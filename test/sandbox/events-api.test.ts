@@ -12,15 +12,11 @@ import {
   AUTHORIZATION_EVENT_TYPES,
 } from "../../src/shared/sandbox-defaults.js";
 import { assertValid, validateEvent } from "../support/openapi.js";
-import {
-  deliveriesOf,
-  pick,
-  rawRequest,
-  stripeError,
-  useHarness,
-  waitFor,
-  waitUntil,
-} from "../support/sandbox.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { rawRequest, stripeError } from "../support/stripe-client.js";
+import { pick } from "../support/stripe-json.js";
+import { waitFor } from "../support/wait.js";
+import { deliveriesOf } from "../support/webhook-receiver.js";
 
 let now = 1_790_000_000;
 const { h } = useHarness({ eventClock: () => now });
@@ -257,7 +253,7 @@ describe("delivery status", () => {
     const passing = await h().control.createCustomer({ accounts: 1, authorizations: 1 });
     const [delivered = ""] = passing.events ?? [];
     const events = h().stripe.events;
-    await waitUntil(async () => {
+    await waitFor(async () => {
       const event = await events.retrieve(delivered);
       return event.pending_webhooks === 0 ? true : undefined;
     }, "the acknowledged delivery");

@@ -4,7 +4,8 @@
  */
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import { stripeClient, stripeError, useHarness } from "../support/sandbox.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { stripeClient, stripeError } from "../support/stripe-client.js";
 
 const { h } = useHarness();
 const RETRIEVE = "GET /v1/financial_connections/accounts/{account}";
@@ -77,11 +78,14 @@ describe("injected faults", () => {
   it("a delay longer than the client timeout surfaces as a connection error", async () => {
     await h().control.fault({ delay_ms: 400, count: 1, route: RETRIEVE });
     const impatient = stripeClient(h().proxy.port, undefined, 100);
+    const before = h().proxy.exchanges.length;
     await stripeError(
       impatient.financialConnections.accounts.retrieve(account),
       Stripe.errors.StripeConnectionError,
     );
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    // The sandbox still answers the abandoned request later: let the proxy record it now, so the
+    // next test's exchanges are its own.
+    await h().proxy.recorded(before + 1);
   });
 
   // stripe-node retries a closed connection once even with maxNetworkRetries: 0

@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import { stripeError, useHarness } from "../support/sandbox.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { stripeError } from "../support/stripe-client.js";
 
 const { h } = useHarness();
 let customerId: string;

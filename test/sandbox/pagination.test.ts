@@ -1,14 +1,10 @@
 /** Cursor pagination of the list endpoints, as Stripe documents it, seen through the SDK. */
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  listData,
-  pick,
-  rawRequest,
-  type SandboxCustomer,
-  stripeError,
-  useHarness,
-} from "../support/sandbox.js";
+import type { SandboxCustomer } from "../support/sandbox-control.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { rawRequest, stripeError } from "../support/stripe-client.js";
+import { listData, pick } from "../support/stripe-json.js";
 
 const { h } = useHarness();
 const ACCOUNT_COUNT = 7;

@@ -1,13 +1,9 @@
 /** The seed is deterministic and covers every account health state the gateway must render. */
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  auditExchanges,
-  type Harness,
-  pick,
-  startHarness,
-  useHarness,
-} from "../support/sandbox.js";
+import { auditExchanges } from "../support/response-audit.js";
+import { type Harness, startHarness, useHarness } from "../support/sandbox-harness.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h, totals } = useHarness();
 let second: Harness;

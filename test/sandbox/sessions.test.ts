@@ -5,14 +5,10 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
-import {
-  pick,
-  type RelinkOutcome,
-  rawRequest,
-  stripeError,
-  useHarness,
-  verifiedEvents,
-} from "../support/sandbox.js";
+import type { RelinkOutcome } from "../support/sandbox-control.js";
+import { useHarness, verifiedEvents } from "../support/sandbox-harness.js";
+import { rawRequest, stripeError } from "../support/stripe-client.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h } = useHarness();
 const FC = "/v1/financial_connections";

@@ -1,6 +1,7 @@
 /** Account actions through the API change what later reads of the account see. */
 import { describe, expect, it } from "vitest";
-import { pick, useHarness } from "../support/sandbox.js";
+import { useHarness } from "../support/sandbox-harness.js";
+import { pick } from "../support/stripe-json.js";
 
 const { h } = useHarness();
 

@@ -10,17 +10,10 @@ import {
   AUTHORIZATION_EVENT_TYPES,
 } from "../../src/shared/sandbox-defaults.js";
 import { assertValid, validateEvent } from "../support/openapi.js";
-import {
-  deliveriesOf,
-  pick,
-  rawRequest,
-  safeJson,
-  startWebhookReceiver,
-  useHarness,
-  verifiedEvents,
-  WEBHOOK_SECRET,
-  waitFor,
-} from "../support/sandbox.js";
+import { useHarness, verifiedEvents, WEBHOOK_SECRET } from "../support/sandbox-harness.js";
+import { rawRequest } from "../support/stripe-client.js";
+import { pick, safeJson } from "../support/stripe-json.js";
+import { deliveriesOf, startWebhookReceiver } from "../support/webhook-receiver.js";
 
 const { h } = useHarness({ webhookRetry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 } });
 
@@ -302,7 +295,7 @@ describe("webhook signatures", () => {
     const c = await customerWith(1, 1);
     const answer = await h().control.account(c.accounts[0] ?? "", "disconnect");
     const [id = ""] = answer.events;
-    const delivery = await waitFor(() => deliveriesOf(h().receiver, id)[0], "delivery");
+    const delivery = await h().receiver.until(() => deliveriesOf(h().receiver, id)[0], "delivery");
     const header = String(delivery.headers["stripe-signature"]);
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}/);
     const webhooks = h().stripe.webhooks;
@@ -324,7 +317,7 @@ describe("webhook retries", () => {
     h().receiver.respond(() => (failures-- > 0 ? 500 : 200));
     const answer = await h().control.account(c.accounts[0] ?? "", "disconnect");
     const [id = ""] = answer.events;
-    const attempts = await waitFor(() => {
+    const attempts = await h().receiver.until(() => {
       const all = deliveriesOf(h().receiver, id);
       return all.length >= 3 ? all : undefined;
     }, "three attempts");
@@ -340,7 +333,10 @@ describe("webhook retries", () => {
       );
       expect(event.id).toBe(id);
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Succeeded: the sandbox makes no further attempt.
+    expect(await h().control.deliveriesFinished(id)).toMatchObject([
+      { status: "succeeded", attempts: 3 },
+    ]);
     expect(deliveriesOf(h().receiver, id)).toHaveLength(3);
   });
 
@@ -349,11 +345,10 @@ describe("webhook retries", () => {
     h().receiver.respond(() => 500);
     const answer = await h().control.account(c.accounts[0] ?? "", "disconnect");
     const [id = ""] = answer.events;
-    await waitFor(
-      () => (deliveriesOf(h().receiver, id).length >= 3 ? true : undefined),
-      "3 attempts",
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The sandbox reports when it gave up; then no further attempt comes.
+    expect(await h().control.deliveriesFinished(id)).toMatchObject([
+      { status: "failed", attempts: 3 },
+    ]);
     expect(deliveriesOf(h().receiver, id)).toHaveLength(3);
     expect(safeJson(deliveriesOf(h().receiver, id)[0]?.rawBody ?? "")).toBeTruthy();
   });
@@ -367,12 +362,15 @@ describe("webhook destinations", () => {
       h().sandbox.setWebhookUrls([second.url]);
       const moved = await h().control.account(c.accounts[0] ?? "", "disconnect");
       const [movedId = ""] = moved.events;
-      await waitFor(() => deliveriesOf(second, movedId)[0], "delivery to the new URL");
+      await second.until(() => deliveriesOf(second, movedId)[0], "delivery to the new URL");
       h().sandbox.setWebhookUrls([h().receiver.url, second.url]);
       const both = await h().control.account(c.accounts[1] ?? "", "disconnect");
       const [bothId = ""] = both.events;
-      await waitFor(() => deliveriesOf(second, bothId)[0], "delivery to the second URL");
+      await second.until(() => deliveriesOf(second, bothId)[0], "delivery to the second URL");
       await verifiedEvents(h(), [bothId]);
+      // The sandbox's record: the moved event went to the new URL only, and is done.
+      const movedDeliveries = await h().control.deliveriesFinished(movedId);
+      expect(movedDeliveries.map((delivery) => delivery.url)).toEqual([second.url]);
       expect(deliveriesOf(h().receiver, movedId)).toHaveLength(0);
     } finally {
       h().sandbox.setWebhookUrls([h().receiver.url]);

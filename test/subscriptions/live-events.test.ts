@@ -1,8 +1,15 @@
 import type { Client } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { control, createCustomer, startStack, type TestStack } from "../support/gateway.js";
-import { eventually, feed, liveClient, settle } from "../support/live.js";
+import { startStack, type TestStack } from "../support/gateway.js";
+import { feed, liveClient, receivedBefore, registered } from "../support/live.js";
+import {
+  acknowledged,
+  type ControlResult,
+  control,
+  createCustomer,
+} from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 let stack: TestStack;
@@ -36,16 +43,35 @@ async function subscriber(customer: string, field: string, accountId?: string) {
   const client = await liveClient(stack, customer);
   clients.push(client);
   const args = accountId === undefined ? "" : `(accountId: "${accountId}")`;
-  const live = feed<Record<string, LifecycleEvent>>(
-    client,
-    `subscription { ${field}${args} { ${FIELDS} } }`,
+  const live = await registered(stack.gateway, customer, () =>
+    feed<Record<string, LifecycleEvent>>(client, `subscription { ${field}${args} { ${FIELDS} } }`),
   );
-  // The subscription is registered once the socket is acknowledged and the operation sent.
-  await settle(150);
   return {
     events: () => live.events.map((data) => data[field] as LifecycleEvent),
     errors: live.errors,
+    /** What it received before the event `sentinelId` (which it must receive): see receivedBefore. */
+    before: async (sentinelId: string) =>
+      (
+        await receivedBefore(
+          live,
+          (data) => data[field]?.eventId === sentinelId,
+          `${field} to receive ${sentinelId}`,
+        )
+      ).map((data) => data[field] as LifecycleEvent),
   };
+}
+
+/** Runs a lifecycle action in the sandbox and waits until the gateway acknowledged its event. */
+async function lifecycle(accountId: string, action: string, body?: Record<string, unknown>) {
+  const answer = await control<ControlResult>(
+    stack,
+    "POST",
+    `/_sandbox/accounts/${accountId}/${action}`,
+    body,
+  );
+  const [eventId = ""] = answer.events;
+  await acknowledged(stack, eventId);
+  return eventId;
 }
 
 async function rawAccount(id: string): Promise<Record<string, unknown>> {
@@ -55,18 +81,35 @@ async function rawAccount(id: string): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
+/**
+ * Delivers a new event of `type` about the account in its current state (one the gateway
+ * publishes), to serve as a sentinel: it is published after everything before it. Returns its id.
+ */
+async function freshEvent(type: string, accountId: string): Promise<string> {
+  const payload = accountEvent(
+    `financial_connections.account.${type}`,
+    await rawAccount(accountId),
+  );
+  expect(await deliverSigned(stack, payload)).toMatchObject({ body: { outcome: "published" } });
+  return String((JSON.parse(payload) as { id: string }).id);
+}
+
 describe("accountDeactivated", () => {
   it("reaches the owner's subscriber with the account and cause, and nobody else", async () => {
     const owner = await createCustomer(stack, 1, 1);
     const other = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
+    const [otherAccountId] = other.accounts as [string];
     const mine = await subscriber(owner.id, "accountDeactivated");
     const theirs = await subscriber(other.id, "accountDeactivated");
     const theirsAll = await subscriber(other.id, "accountStatusChanged");
 
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {
-      cause: "access_expired",
-    });
+    const deactivation = await control<ControlResult>(
+      stack,
+      "POST",
+      `/_sandbox/accounts/${accountId}/deactivate`,
+      { cause: "access_expired" },
+    );
 
     await eventually(() => mine.events().length === 1, 5_000, "the owner's event");
     const [event] = mine.events();
@@ -83,10 +126,14 @@ describe("accountDeactivated", () => {
     });
     expect(event?.eventId).toMatch(/^evt_/);
     expect(Number.isNaN(Date.parse(event?.occurredAt ?? ""))).toBe(false);
-    await settle();
-    expect(mine.events()).toHaveLength(1);
-    expect(theirs.events()).toEqual([]);
-    expect(theirsAll.events()).toEqual([]);
+    // Once the sandbox's delivery is acknowledged (handled, and never retried), a later event to
+    // each customer shows by its order that nothing else came before it.
+    await acknowledged(stack, deactivation.events[0] ?? "");
+    const mineSentinel = await freshEvent("deactivated", accountId);
+    const theirSentinel = await lifecycle(otherAccountId, "deactivate", {});
+    expect(await mine.before(mineSentinel)).toHaveLength(1);
+    expect(await theirs.before(theirSentinel)).toEqual([]);
+    expect(await theirsAll.before(theirSentinel)).toEqual([]);
     expect(mine.errors).toEqual([]);
   });
 
@@ -94,7 +141,7 @@ describe("accountDeactivated", () => {
     const owner = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
     const live = await subscriber(owner.id, "accountStatusChanged");
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    await lifecycle(accountId, "deactivate", {});
     await eventually(() => live.events().length === 1, 5_000, "the sandbox's delivery");
 
     const payload = accountEvent(
@@ -104,8 +151,7 @@ describe("accountDeactivated", () => {
     const answers = await Promise.all([1, 2, 3, 4].map(() => deliverSigned(stack, payload)));
     answers.push(await deliverSigned(stack, payload));
     await eventually(() => live.events().length === 2, 5_000, "the re-delivered event");
-    await settle();
-    expect(live.events()).toHaveLength(2);
+    expect(await live.before(await freshEvent("deactivated", accountId))).toHaveLength(2);
     expect(answers.filter((answer) => answer.body.outcome === "published")).toHaveLength(1);
     expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
     expect(answers.at(-1)).toMatchObject({ status: 200, body: { outcome: "duplicate" } });
@@ -117,10 +163,10 @@ describe("out-of-order deliveries", () => {
     const owner = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
     const live = await subscriber(owner.id, "accountStatusChanged");
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    await lifecycle(accountId, "deactivate", {});
     await eventually(() => live.events().length === 1, 5_000, "deactivated");
     const staleSnapshot = await rawAccount(accountId);
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/reactivate`);
+    await lifecycle(accountId, "reactivate");
     await eventually(() => live.events().length === 2, 5_000, "reactivated");
 
     // Stripe retries a deactivated event that an earlier attempt failed to deliver: it arrives now.
@@ -129,9 +175,9 @@ describe("out-of-order deliveries", () => {
     });
     const answer = await deliverSigned(stack, late);
     expect(answer).toMatchObject({ status: 200, body: { outcome: "stale" } });
-    await settle();
-    expect(live.events().map((event) => event.type)).toEqual(["DEACTIVATED", "REACTIVATED"]);
-    expect(live.events().at(-1)?.account).toMatchObject({
+    const received = await live.before(await freshEvent("reactivated", accountId));
+    expect(received.map((event) => event.type)).toEqual(["DEACTIVATED", "REACTIVATED"]);
+    expect(received.at(-1)?.account).toMatchObject({
       status: "ACTIVE",
       health: { state: "HEALTHY" },
     });
@@ -140,11 +186,8 @@ describe("out-of-order deliveries", () => {
   it("publishes the current state when the payload lacks status_details (an older API version)", async () => {
     const owner = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {
-      cause: "access_denied",
-      action: "relink_required",
-    });
-    await settle(200);
+    // The sandbox's own delivery is handled before anyone subscribes.
+    await lifecycle(accountId, "deactivate", { cause: "access_denied", action: "relink_required" });
     const live = await subscriber(owner.id, "accountDeactivated");
     const { status_details: _dropped, ...older } = await rawAccount(accountId);
     const answer = await deliverSigned(
@@ -171,27 +214,42 @@ describe("each lifecycle subscription", () => {
     const all = await subscriber(owner.id, "accountStatusChanged");
     const onlySecond = await subscriber(owner.id, "accountStatusChanged", second);
 
-    await control(stack, "POST", `/_sandbox/accounts/${first}/upcoming_deactivation`, {});
+    await lifecycle(first, "upcoming_deactivation", {});
     await eventually(() => all.events().length === 1, 5_000, "upcoming");
-    await control(stack, "POST", `/_sandbox/accounts/${first}/deactivate`, {});
+    await lifecycle(first, "deactivate", {});
     await eventually(() => all.events().length === 2, 5_000, "deactivated");
-    await control(stack, "POST", `/_sandbox/accounts/${first}/reactivate`);
+    await lifecycle(first, "reactivate");
     await eventually(() => all.events().length === 3, 5_000, "reactivated");
-    await control(stack, "POST", `/_sandbox/accounts/${second}/disconnect`);
+    await lifecycle(second, "disconnect");
     await eventually(() => all.events().length === 4, 5_000, "disconnected");
-    await settle();
 
-    expect(all.events().map((event) => event.type)).toEqual([
+    // A second round gives each subscription one more event of its own, published after all of
+    // the above: what each received before it is everything it received of the first round.
+    const upcomingAgain = await lifecycle(first, "upcoming_deactivation", {});
+    const deactivatedAgain = await lifecycle(first, "deactivate", {});
+    const reactivatedAgain = await lifecycle(first, "reactivate");
+    const disconnectedAgain = await freshEvent("disconnected", second);
+
+    expect((await all.before(upcomingAgain)).map((event) => event.type)).toEqual([
       "DEACTIVATION_UPCOMING",
       "DEACTIVATED",
       "REACTIVATED",
       "DISCONNECTED",
     ]);
-    expect(upcoming.events().map((event) => event.account.id)).toEqual([first]);
-    expect(upcoming.events()[0]?.account.health.state).toBe("EXPIRING");
-    expect(deactivated.events().map((event) => event.type)).toEqual(["DEACTIVATED"]);
-    expect(reactivated.events().map((event) => event.type)).toEqual(["REACTIVATED"]);
-    expect(disconnected.events().map((event) => event.account.id)).toEqual([second]);
-    expect(onlySecond.events().map((event) => event.type)).toEqual(["DISCONNECTED"]);
+    const upcomingFirst = await upcoming.before(upcomingAgain);
+    expect(upcomingFirst.map((event) => event.account.id)).toEqual([first]);
+    expect(upcomingFirst[0]?.account.health.state).toBe("EXPIRING");
+    expect((await deactivated.before(deactivatedAgain)).map((event) => event.type)).toEqual([
+      "DEACTIVATED",
+    ]);
+    expect((await reactivated.before(reactivatedAgain)).map((event) => event.type)).toEqual([
+      "REACTIVATED",
+    ]);
+    expect((await disconnected.before(disconnectedAgain)).map((event) => event.account.id)).toEqual(
+      [second],
+    );
+    expect((await onlySecond.before(disconnectedAgain)).map((event) => event.type)).toEqual([
+      "DISCONNECTED",
+    ]);
   });
 });

@@ -4,16 +4,12 @@ import { createServer } from "node:net";
 import type { Client } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountEventsChannel } from "../../src/pubsub/redis-bus.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import {
-  control,
-  createCustomer,
-  graphql,
-  type SandboxCustomer,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
-import { eventually, type Feed, feed, liveClient, settle } from "../support/live.js";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { type Feed, feed, liveClient, registered } from "../support/live.js";
+import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
+import { eventually, waitFor } from "../support/wait.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 const hasRedisServer = (() => {
@@ -68,6 +64,21 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** How many connections of the Redis on `port` listen on `channel` (PUBSUB NUMSUB). */
+async function listenersOn(port: number, channel: string): Promise<number> {
+  const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    const [, count] = (await probe.pubsub("NUMSUB", channel)) as [string, number];
+    return Number(count);
+  } catch {
+    return 0;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 describe.skipIf(!hasRedisServer)("a Redis restart", () => {
   let port: number;
   let redis: ChildProcess;
@@ -85,8 +96,9 @@ describe.skipIf(!hasRedisServer)("a Redis restart", () => {
     stack.sandbox.setWebhookUrls([]);
     owner = await createCustomer(stack, 1, 1);
     client = await liveClient(stack, owner.id);
-    live = feed(client, "subscription { accountDeactivated { eventId } }");
-    await settle(200);
+    live = await registered(stack.gateway, owner.id, () =>
+      feed(client, "subscription { accountDeactivated { eventId } }"),
+    );
   }, 30_000);
   afterAll(async () => {
     await client?.dispose();
@@ -117,13 +129,28 @@ describe.skipIf(!hasRedisServer)("a Redis restart", () => {
     expect(query.errors).toBeUndefined();
 
     redis = await startRedis(port);
-    // Stripe retries with backoff; the gateway's Redis clients reconnect and resubscribe meanwhile.
-    await settle(1_000);
-    let accepted = await deliverSigned(stack, payload);
-    for (let attempt = 0; attempt < 20 && accepted.status !== 200; attempt++) {
-      await settle(250);
-      accepted = await deliverSigned(stack, payload);
-    }
+    // The gateway's Redis clients reconnect and resubscribe: the event bus is ready again and its
+    // listener back on the channel, so a published event reaches the subscriber.
+    const channel = accountEventsChannel(stack.config.redisKeyPrefix);
+    await waitFor(
+      async () =>
+        (await stack.gateway.accountEvents.healthy()) && (await listenersOn(port, channel)) >= 1
+          ? true
+          : undefined,
+      "the gateway's Redis bus to reconnect and listen again",
+      15_000,
+    );
+    // Stripe retries until the gateway accepts: its other Redis connections (event dedupe)
+    // reconnect on their own schedule, and it answers 5xx until they are back.
+    const accepted = await waitFor(
+      async () => {
+        const answer = await deliverSigned(stack, payload);
+        return answer.status === 200 ? answer : undefined;
+      },
+      "Stripe's retry to be accepted",
+      15_000,
+      100,
+    );
     expect(accepted).toMatchObject({ status: 200, body: { outcome: "published" } });
     await eventually(() => live.events.length === 1, 10_000, "the event after the restart");
     expect(live.events).toHaveLength(1);

@@ -5,16 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { GatewayHandle } from "../../src/server/gateway.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import { startAnotherGateway, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { feed, receivedBefore, registered } from "../support/live.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import {
+  acknowledged,
+  type ControlResult,
   control,
   createCustomer,
-  startAnotherGateway,
-  startStack,
-  type TestStack,
-  tokenFor,
-} from "../support/gateway.js";
-import { eventually, feed, settle } from "../support/live.js";
-import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
+} from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 import { accountEvent, deliver, signatureFor } from "../support/webhook.js";
 
 const reachable = await redisAvailableFor("the Redis scale-out tests");
@@ -46,23 +46,62 @@ describe.skipIf(!reachable)("two gateway instances sharing the machine's real Re
       retryAttempts: 0,
     });
     clients.push(client);
-    const live = feed<{ accountDeactivated: { eventId: string; account: { id: string } } }>(
-      client,
-      "subscription { accountDeactivated { eventId account { id status } } }",
+    return registered(second, customer, () =>
+      feed<{ accountDeactivated: { eventId: string; account: { id: string } } }>(
+        client,
+        "subscription { accountDeactivated { eventId account { id status } } }",
+      ),
     );
-    await settle(200);
-    return live;
+  }
+
+  async function rawAccount(accountId: string): Promise<Record<string, unknown>> {
+    const response = await fetch(
+      `${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`,
+      { headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` } },
+    );
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /**
+   * Delivers a new deactivated event of the (inactive) account to `url`, published after
+   * everything before it, and returns its id: a sentinel for `receivedBefore`.
+   */
+  async function freshDeactivation(url: string, accountId: string): Promise<string> {
+    const payload = accountEvent(
+      "financial_connections.account.deactivated",
+      await rawAccount(accountId),
+    );
+    const answer = await deliver(
+      url,
+      payload,
+      signatureFor(payload, stack.config.webhookSecrets[0] ?? ""),
+    );
+    expect(answer.body.outcome).toBe("published");
+    return (JSON.parse(payload) as { id: string }).id;
   }
 
   it("a webhook received by instance 1 reaches a subscriber on instance 2, once", async () => {
     const owner = await createCustomer(stack, 1, 1);
     const [accountId] = owner.accounts as [string];
     const live = await subscribeOnSecond(owner.id);
-    await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
+    const answer = await control<ControlResult>(
+      stack,
+      "POST",
+      `/_sandbox/accounts/${accountId}/deactivate`,
+      {},
+    );
     await eventually(() => live.events.length === 1, 5_000, "the event on instance 2");
-    await settle();
-    expect(live.events).toHaveLength(1);
-    expect(live.events[0]?.accountDeactivated.account.id).toBe(accountId);
+    // Acknowledged: handled by instance 1 and never retried. A later event through the same
+    // Redis channel shows by its order that no second copy came before it.
+    await acknowledged(stack, answer.events[0] ?? "");
+    const sentinel = await freshDeactivation(stack.gateway.url, accountId);
+    const received = await receivedBefore(
+      live,
+      (data) => data.accountDeactivated.eventId === sentinel,
+      "the later event on instance 2",
+    );
+    expect(received).toHaveLength(1);
+    expect(received[0]?.accountDeactivated.account.id).toBe(accountId);
   });
 
   it("a createRelinkSession retried on the other instance returns the same session", async () => {
@@ -100,14 +139,9 @@ describe.skipIf(!reachable)("two gateway instances sharing the machine's real Re
     await control(stack, "POST", `/_sandbox/accounts/${accountId}/deactivate`, {});
     stack.sandbox.setWebhookUrls([`${stack.gateway.url}/webhooks/stripe`]);
     const live = await subscribeOnSecond(owner.id);
-    const account = await (
-      await fetch(`${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`, {
-        headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
-      })
-    ).json();
     const payload = accountEvent(
       "financial_connections.account.deactivated",
-      account as Record<string, unknown>,
+      await rawAccount(accountId),
     );
     const secret = stack.config.webhookSecrets[0] ?? "";
     const answers = await Promise.all(
@@ -123,7 +157,12 @@ describe.skipIf(!reachable)("two gateway instances sharing the machine's real Re
       ),
     );
     expect(late.map((answer) => answer.body.outcome)).toEqual(["duplicate", "duplicate"]);
-    await settle();
-    expect(live.events).toHaveLength(1);
+    const sentinel = await freshDeactivation(second.url, accountId);
+    const received = await receivedBefore(
+      live,
+      (data) => data.accountDeactivated.eventId === sentinel,
+      "the later event",
+    );
+    expect(received).toHaveLength(1);
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { signToken } from "../../src/auth/sign-token.js";
-import { createCustomer, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { createCustomer } from "../support/sandbox-control.js";
+import { Changes } from "../support/wait.js";
 
 let stack: TestStack;
 let customer: string;
@@ -21,6 +23,8 @@ interface RawSocket {
   socket: WebSocket;
   messages: Record<string, unknown>[];
   closed: Promise<{ code: number; reason: string }>;
+  /** Announced after each message and on close. */
+  changes: Changes;
 }
 
 /** Opens a graphql-transport-ws socket and sends connection_init with `params`. */
@@ -36,12 +40,17 @@ async function open(
     },
   );
   const messages: Record<string, unknown>[] = [];
+  const changes = new Changes();
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+    socket.on("close", (code, reason) => {
+      resolve({ code, reason: reason.toString() });
+      changes.notify();
+    });
   });
-  socket.on("message", (data) =>
-    messages.push(JSON.parse(data.toString()) as Record<string, unknown>),
-  );
+  socket.on("message", (data) => {
+    messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
+    changes.notify();
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once("open", () => resolve());
     socket.once("error", reject);
@@ -52,19 +61,17 @@ async function open(
       ...(params === undefined ? {} : { payload: params }),
     }),
   );
-  return { socket, messages, closed };
+  return { socket, messages, closed, changes };
 }
 
-const acked = async (raw: RawSocket) => {
-  for (
-    let i = 0;
-    i < 100 && !raw.messages.some((message) => message.type === "connection_ack");
-    i++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return raw.messages.some((message) => message.type === "connection_ack");
-};
+/** True once the server acknowledged the connection; false if the socket closed (or stayed silent). */
+const acked = (raw: RawSocket) =>
+  raw.changes
+    .until(() => {
+      if (raw.messages.some((message) => message.type === "connection_ack")) return true;
+      return raw.socket.readyState === WebSocket.CLOSED ? false : undefined;
+    }, "connection_ack")
+    .catch(() => false);
 
 const subscribe = (
   raw: RawSocket,
@@ -72,17 +79,9 @@ const subscribe = (
   query = "subscription { accountDeactivated { eventId } }",
 ) => raw.socket.send(JSON.stringify({ id, type: "subscribe", payload: { query } }));
 
-const waitFor = async (
-  raw: RawSocket,
-  predicate: (message: Record<string, unknown>) => boolean,
-) => {
-  for (let i = 0; i < 200; i++) {
-    const found = raw.messages.find(predicate);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return undefined;
-};
+/** The first message matching `predicate`, once it arrived; undefined if none came. */
+const waitFor = (raw: RawSocket, predicate: (message: Record<string, unknown>) => boolean) =>
+  raw.changes.until(() => raw.messages.find(predicate), "a message").catch(() => undefined);
 
 describe("WebSocket authentication", () => {
   it("closes with 4403 when connection_init carries no token", async () => {

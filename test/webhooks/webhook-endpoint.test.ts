@@ -1,8 +1,10 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { control, createCustomer, ROUTES, startStack, type TestStack } from "../support/gateway.js";
-import { eventually, type Feed, feed, liveClient, settle } from "../support/live.js";
+import { startStack, type TestStack } from "../support/gateway.js";
+import { type Feed, feed, liveClient, receivedBefore, registered } from "../support/live.js";
+import { control, createCustomer, ROUTES } from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 import { accountEvent, deliver, signatureFor } from "../support/webhook.js";
 
 const OLD_SECRET = "whsec_rotatedOutSecret0001";
@@ -27,8 +29,9 @@ beforeAll(async () => {
   );
   account = (await response.json()) as Record<string, unknown>;
   client = await liveClient(stack, owner.id);
-  live = feed(client, "subscription { accountStatusChanged { eventId } }");
-  await settle(150);
+  live = await registered(stack.gateway, owner.id, () =>
+    feed(client, "subscription { accountStatusChanged { eventId } }"),
+  );
 });
 afterAll(async () => {
   await client.dispose();
@@ -37,6 +40,24 @@ afterAll(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 const payload = () => accountEvent("financial_connections.account.deactivated", account);
+
+/**
+ * Publishes one more good event and returns what the subscriber received from index `from` on
+ * before it. One subscription receives events in publish order, so anything an earlier delivery
+ * published is in the list.
+ */
+async function publishedSince(from: number): Promise<unknown[]> {
+  const body = payload();
+  const answer = await deliver(stack.gateway.url, body, signatureFor(body, NEW_SECRET));
+  expect(answer.body.outcome).toBe("published");
+  const sentinel = (JSON.parse(body) as { id: string }).id;
+  const received = await receivedBefore(
+    live,
+    (data) => (data.accountStatusChanged as { eventId?: string }).eventId === sentinel,
+    "the event published after it",
+  );
+  return received.slice(from);
+}
 
 describe("POST /webhooks/stripe rejects every bad delivery with 400 and publishes nothing", () => {
   let before = 0;
@@ -107,8 +128,7 @@ describe("POST /webhooks/stripe rejects every bad delivery with 400 and publishe
     const answer = await deliver(stack.gateway.url, body, signature);
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).not.toMatch(/whsec_/);
-    await settle(100);
-    expect(live.events.length).toBe(before);
+    expect(await publishedSince(before)).toEqual([]);
   });
 
   it("answers 413 to a body over 1 MB", async () => {
@@ -119,8 +139,7 @@ describe("POST /webhooks/stripe rejects every bad delivery with 400 and publishe
       signatureFor(body.toString(), NEW_SECRET),
     );
     expect(answer.status).toBe(413);
-    await settle(100);
-    expect(live.events.length).toBe(before);
+    expect(await publishedSince(before)).toEqual([]);
   });
 });
 
@@ -167,8 +186,7 @@ describe("POST /webhooks/stripe accepts what Stripe may send", () => {
     expect(
       (await deliver(stack.gateway.url, foreign, signatureFor(foreign, NEW_SECRET))).status,
     ).toBe(200);
-    await settle();
-    expect(live.events.length).toBe(before);
+    expect(await publishedSince(before)).toEqual([]);
   });
 
   it("answers 5xx while the event cannot be accepted, and handles Stripe's redelivery once it can", async () => {
@@ -181,11 +199,11 @@ describe("POST /webhooks/stripe accepts what Stripe may send", () => {
     const body = payload();
     const failed = await deliver(stack.gateway.url, body, signatureFor(body, NEW_SECRET));
     expect(failed.status).toBe(500);
-    await settle(100);
-    expect(live.events.length).toBe(before);
     await control(stack, "DELETE", "/_sandbox/faults");
+    expect(await publishedSince(before)).toEqual([]);
+    const beforeRetry = live.events.length;
     const retried = await deliver(stack.gateway.url, body, signatureFor(body, NEW_SECRET));
     expect(retried).toMatchObject({ status: 200, body: { outcome: "published" } });
-    await eventually(() => live.events.length === before + 1, 5_000, "the redelivered event");
+    await eventually(() => live.events.length === beforeRetry + 1, 5_000, "the redelivered event");
   });
 });

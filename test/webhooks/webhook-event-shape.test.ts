@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountLifecycleMessage } from "../../src/pubsub/account-event.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import { LogSink, startStack, type TestStack } from "../support/gateway.js";
 import {
   control,
   createCustomer,
-  LogSink,
   ROUTES,
   requestCounts,
   resetRequests,
-  startStack,
-  type TestStack,
-} from "../support/gateway.js";
+} from "../support/sandbox-control.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 const DEACTIVATED = "financial_connections.account.deactivated";

@@ -8,6 +8,7 @@ import { type SandboxHandle, startSandbox } from "../../../src/sandbox/server.js
 import { specOperations } from "../../../src/sandbox/spec/openapi.js";
 import { SEED_IDS } from "../../../src/sandbox/state/seed.js";
 import { PREVIEW_API_VERSION } from "../../../src/shared/sandbox-defaults.js";
+import { waitFor } from "../../support/wait.js";
 
 const SECRET = "whsec_internalSuite01";
 const KEY = "sk_test_internal01";
@@ -56,16 +57,6 @@ async function v1(
     headers: response.headers,
     json: (await response.json()) as Record<string, unknown>,
   };
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 3_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 beforeAll(async () => {
@@ -117,7 +108,7 @@ describe("the sandbox server", () => {
     const deliveries = await waitFor(() => {
       const mine = received.filter((delivery) => delivery.body.includes(`"${eventId}"`));
       return mine.length >= 2 ? mine : undefined;
-    });
+    }, "two delivery attempts");
     const stripe = new Stripe(KEY);
     const last = deliveries[deliveries.length - 1] as Received;
     const event = stripe.webhooks.constructEvent(
@@ -126,15 +117,18 @@ describe("the sandbox server", () => {
       SECRET,
     );
     expect(event.type).toBe("financial_connections.account.upcoming_deactivation");
-    // The account's event is followed by its authorization's: ask for the account's type.
+    // The account's event is followed by its authorization's: ask for the account's type. The
+    // receiver records an attempt before answering it: the sandbox's record is final once it saw
+    // the answer to the second one.
     const mine = `/_sandbox/events?type=${event.type}&limit=1`;
-    const listed = await control("GET", mine);
-    const [logged] = listed.json.data as Record<string, unknown>[];
-    await waitFor(() =>
-      (logged?.deliveries as { status: string }[] | undefined)?.length ? true : undefined,
-    );
-    const after = await control("GET", mine);
-    expect((after.json.data as Record<string, unknown>[])[0]).toMatchObject({
+    const logged = await waitFor(async () => {
+      const listed = await control("GET", mine);
+      const [latest] = listed.json.data as { deliveries: { status: string }[] }[];
+      return latest?.deliveries.every((delivery) => delivery.status !== "pending")
+        ? latest
+        : undefined;
+    }, "the sandbox to record the delivery's outcome");
+    expect(logged).toMatchObject({
       id: eventId,
       deliveries: [{ url: receiverUrl, status: "succeeded", attempts: 2 }],
     });
@@ -297,20 +291,19 @@ describe("the sandbox server", () => {
       body: "features[]=balance",
     });
     expect(started.json).toMatchObject({ balance_refresh: { status: "pending" } });
-    let status = "pending";
-    for (let i = 0; i < 100 && status === "pending"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const read = await v1("GET", `/v1/financial_connections/accounts/${id}`);
-      status = String((read.json.balance_refresh as { status: string }).status);
-    }
-    expect(status).toBe("succeeded");
-    const events = await control(
-      "GET",
-      "/_sandbox/events?type=financial_connections.account.refreshed_balance",
-    );
-    expect((events.json.data as { data: { object: { id: string } } }[])[0]?.data.object.id).toBe(
-      id,
-    );
+    // The refresh finishes on the sandbox's own timer and emits `refreshed_balance`.
+    const event = await waitFor(async () => {
+      const events = await control(
+        "GET",
+        "/_sandbox/events?type=financial_connections.account.refreshed_balance",
+      );
+      return (events.json.data as { data: { object: { id: string } } }[]).find(
+        (logged) => logged.data.object.id === id,
+      );
+    }, "the refreshed_balance event");
+    expect(event.data.object.id).toBe(id);
+    const read = await v1("GET", `/v1/financial_connections/accounts/${id}`);
+    expect(read.json).toMatchObject({ balance_refresh: { status: "succeeded" } });
   });
 
   it("refuses to refresh an inactive account", async () => {
