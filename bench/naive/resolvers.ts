@@ -1,11 +1,12 @@
+import { clampFirst } from "../../src/data/paging.js";
 import type { AuthorizationStatus } from "../../src/generated/graphql.js";
-import { clampFirst, connectionOf } from "../../src/graphql/connection.js";
-import { toOpenEnum } from "../../src/graphql/open-enum.js";
 import { accountStatus } from "../../src/graphql/resolvers/account.js";
+import { connectionOf } from "../../src/graphql/resolvers/connection.js";
 import { DateTime, fromEpoch, MinorUnits } from "../../src/graphql/resolvers/scalars.js";
 import { deriveAccountHealth } from "../../src/health/account-health.js";
 import { deriveAuthorizationHealth } from "../../src/health/authorization-health.js";
 import type { FcApi } from "../../src/stripe/fc-api.js";
+import { toOpenEnum } from "../../src/stripe/open-enum.js";
 import type { StripeAccount, StripeAuthorization } from "../../src/stripe/wire-types.js";
 
 /** One operation's context in the naive server: the Stripe calls and the viewer's customer. */

@@ -25,7 +25,7 @@ import type { Viewer } from "./viewer.js";
 const STRIPE_MAX_PAGE = 100;
 
 /**
- * The gate between resolvers and Stripe, created once per operation. Every object it returns
+ * The tenancy check between resolvers and Stripe, created once per operation. Every object it returns
  * belongs to the viewer's customer: a single object that does not rejects with the same
  * NotFoundError a missing id gets, and list answers are filtered (Stripe's own filters are not
  * trusted). Queries, mutations and subscriptions all read through it. Failures reject with the

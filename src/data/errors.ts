@@ -1,6 +1,6 @@
 /**
  * The data layer's failures, one class each, so domain code tells them apart with `instanceof`
- * and one function at the edge (`toClientError` in graphql/errors.ts) turns them into
+ * and one function at the edge (`toClientError` in pipeline/client-errors.ts) turns them into
  * `extensions.code`s. Messages are written for the client; what Stripe said stays in `cause`,
  * for the logs only.
  */

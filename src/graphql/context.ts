@@ -3,7 +3,7 @@ import type { Viewer } from "../data/viewer.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 
-/** What every resolver receives: the viewer and the operation's gate to Stripe (which knows the viewer). */
+/** What every resolver receives: the viewer and its tenancy-checked data access (which knows the viewer). */
 export interface GatewayContext {
   /** The verified viewer, or null for an anonymous (introspection-only) operation. */
   viewer: Viewer | null;

@@ -3,7 +3,7 @@ import type {
   AccountHealthAction,
   AccountHealthCause,
 } from "../generated/graphql.js";
-import { toOpenEnum } from "../graphql/open-enum.js";
+import { toOpenEnum } from "../stripe/open-enum.js";
 import { healthMessage } from "./messages.js";
 
 /**

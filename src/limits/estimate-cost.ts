@@ -15,7 +15,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
-import { clampFirst, MAX_PAGE } from "../graphql/connection.js";
+import { clampFirst, MAX_PAGE } from "../data/paging.js";
 import { type CostDirectives, costDirectivesOf, type ListSize, ONE } from "./cost-directives.js";
 import { FIELD_COST } from "./cost-model.js";
 

@@ -22,7 +22,7 @@ export interface OperationLabelInput {
   name: string | null | undefined;
   /** A verified viewer sent it. */
   authenticated: boolean;
-  /** It parsed, validated, passed every limit and gate, and ran. */
+  /** It parsed, validated, passed every limit and cost admission, and ran. */
   executed: boolean;
 }
 

@@ -6,8 +6,8 @@ import {
   Kind,
   type OperationDefinitionNode,
 } from "graphql";
-import type { ErrorCode } from "../graphql/errors.js";
-import type { CostReport, OperationGate } from "../limits/operation-gate.js";
+import type { CostAdmission, CostReport } from "../limits/cost-admission.js";
+import type { ErrorCode } from "./client-errors.js";
 import type { OperationTrace, TransportAbilities } from "./operation-trace.js";
 import { variableCoercionErrors } from "./variable-coercion.js";
 
@@ -18,10 +18,10 @@ export interface OperationAdmissionRequest {
   variables?: Record<string, unknown> | null;
 }
 
-/** What admission needs: the schema, the cost gate (none: nothing priced), the exposure. */
+/** What admission needs: the schema, cost admission (none: nothing priced), the exposure. */
 export interface AdmissionPolicy {
   schema: GraphQLSchema;
-  gate?: OperationGate;
+  costAdmission?: CostAdmission;
   hideSuggestions: boolean;
 }
 
@@ -58,7 +58,7 @@ function unresolvedMessage(document: DocumentNode, operationName: string | null 
  * Stage 2b, the operation, in this order, each refusal before any later work: the operation the
  * request names must be in the document (OPERATION_RESOLUTION_FAILURE, 400); a subscription
  * needs a transport that streams (BAD_REQUEST, 400); the variables must coerce
- * (BAD_USER_INPUT, 400, nothing charged); then the gate prices it and charges the viewer's
+ * (BAD_USER_INPUT, 400, nothing charged); then cost admission prices it and charges the viewer's
  * budget (GRAPHQL_VALIDATION_FAILED, 400, over the cost limit; RATE_LIMITED, 429, over budget).
  * Writes the operation (once resolved) and a refusal's errors into `trace`.
  */
@@ -95,8 +95,8 @@ export async function admitOperation(
     policy.hideSuggestions,
   );
   if (badVariables.length > 0) return refuse(badVariables, 400);
-  if (!policy.gate) return { admitted: true, operation };
-  const admission = await policy.gate.admit({
+  if (!policy.costAdmission) return { admitted: true, operation };
+  const admission = await policy.costAdmission.admit({
     document,
     operationName,
     variables,

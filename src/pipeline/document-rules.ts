@@ -10,7 +10,7 @@ export interface DocumentRules {
   hideSuggestions: boolean;
 }
 
-/** What the rules are built from: the exposure and the limits (`limits/query-protection.ts`). */
+/** What the rules are built from: the exposure and the limits (`server/query-protection.ts`). */
 export interface DocumentPosture {
   /** Introspection, and suggestions in errors; default true (development). */
   introspection?: boolean;

@@ -1,7 +1,7 @@
-import { toClientError } from "../graphql/errors.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { logOperation } from "../observability/operation-line.js";
+import { toClientError } from "./client-errors.js";
 import type { OperationTrace } from "./operation-trace.js";
 
 /** Where finished operations are reported. */

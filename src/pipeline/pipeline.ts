@@ -2,7 +2,7 @@ import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
-import type { OperationGate } from "../limits/operation-gate.js";
+import type { CostAdmission } from "../limits/cost-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
@@ -30,7 +30,7 @@ export interface OperationPipelineOptions {
   /** How documents are parsed and validated (`documentRules`). */
   rules: DocumentRules;
   /** Prices and charges each operation; without it nothing is priced. */
-  gate?: OperationGate;
+  costAdmission?: CostAdmission;
   verifyToken: TokenVerifier;
   /** A request without a token may run pure introspection (development). */
   allowAnonymousIntrospection: boolean;
@@ -98,7 +98,11 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     allowAnonymousIntrospection: options.allowAnonymousIntrospection,
     parseOptions: rules.parseOptions,
   };
-  const admission = { schema, gate: options.gate, hideSuggestions: rules.hideSuggestions };
+  const admission = {
+    schema,
+    costAdmission: options.costAdmission,
+    hideSuggestions: rules.hideSuggestions,
+  };
   const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
   const reporting = { logger, metrics: options.metrics };
   return {

@@ -5,7 +5,7 @@ import {
   getOperationAST,
   getVariableValues,
 } from "graphql";
-import { messageWithoutSuggestions } from "../graphql/suggestions.js";
+import { messageWithoutSuggestions } from "./suggestions.js";
 
 /** graphql-js's own cap on coercion errors per operation (what `execute` passes). */
 const MAX_COERCION_ERRORS = 50;

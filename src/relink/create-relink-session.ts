@@ -30,7 +30,7 @@ function authorizationRepairable(authorization: StripeAuthorization): boolean {
   );
 }
 
-/** Loads the target through the data-access gate; NotFoundError (missing or foreign) becomes a user error. */
+/** Loads the target through the data-access tenancy check; NotFoundError (missing or foreign) becomes a user error. */
 async function resolveTarget(
   data: DataAccess,
   target: ValidRelinkInput["target"],
@@ -67,7 +67,7 @@ async function resolveTarget(
 
 /**
  * Creates a relink session for the viewer: validates the input (nothing reaches Stripe when it is
- * invalid), checks the target through the data-access gate, and creates the session with
+ * invalid), checks the target through the data-access tenancy check, and creates the session with
  * `relink_options` and an idempotency key, so a retry returns the same session. Stripe refusing
  * the caller's idempotency key is a user error; every other failure rejects with the data layer's
  * error (a top-level coded error at the edge).

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
 import { DataError } from "../data/errors.js";
-import { originalErrorOf, toClientError } from "../graphql/errors.js";
-import { messageWithoutSuggestions } from "../graphql/suggestions.js";
+import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
+import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
 
 /**
  * Masks every error that was not raised deliberately: its message becomes "Unexpected error."

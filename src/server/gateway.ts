@@ -8,7 +8,6 @@ import { createTokenVerifier } from "../auth/token-verifier.js";
 import type { GatewayConfig } from "../config/config.js";
 import { createSystemReader } from "../data/system-reader.js";
 import type { PricingWork } from "../limits/estimate-cost.js";
-import { createQueryProtection } from "../limits/query-protection.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
 import { documentRules } from "../pipeline/document-rules.js";
@@ -27,18 +26,19 @@ import { attachGraphqlWs } from "../subscriptions/ws-server.js";
 import { httpTransport } from "../transports/http.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
-import { stripeWebhookRoute } from "../webhooks/stripe-webhook-route.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
 import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { healthRoutes } from "./health-routes.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
+import { createQueryProtection } from "./query-protection.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
 import { securityHeaders } from "./security-headers.js";
-import { createStripeGate } from "./stripe-gate.js";
+import { createStripeCallBudget } from "./stripe-call-budget.js";
+import { stripeWebhookRoute } from "./stripe-webhook-route.js";
 
 /** Largest GraphQL request body accepted. */
 const GRAPHQL_BODY_LIMIT = "100kb";
@@ -92,7 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const retryPolicy = options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY;
   const metrics = createGatewayMetrics();
   // One limiter for the whole process: operations, webhooks and the readiness probe.
-  const stripeShared = createStripeGate(stripeConfig.rateLimit, metrics);
+  const stripeShared = createStripeCallBudget(stripeConfig.rateLimit, metrics);
   const systemFc = createFcApi(stripe, retryPolicy, () => {}, stripeShared);
   let shuttingDown = false;
 
@@ -134,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const pipeline = createOperationPipeline({
     schema,
     rules: documentRules(protection.apolloPosture),
-    gate: protection.gate,
+    costAdmission: protection.costAdmission,
     verifyToken: createTokenVerifier(config.auth),
     allowAnonymousIntrospection: !config.production,
     contextFor,

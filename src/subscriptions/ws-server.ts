@@ -38,7 +38,7 @@ export interface WsServerHandle {
  * be allowed and messages are capped at WS_MAX_PAYLOAD_BYTES; everything after the upgrade is
  * the graphql-ws adapter's (`transports/graphql-ws.ts`): authentication at connection_init
  * (4403), the customer's socket cap (4429), the token's expiry (4403), and each operation
- * through the pipeline with the same limits, gate, masking, log line and metrics as HTTP.
+ * through the pipeline with the same limits, cost admission, masking, log line and metrics as HTTP.
  */
 export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
   const { config, logger } = options;

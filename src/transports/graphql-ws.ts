@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Viewer } from "../data/viewer.js";
-import type { CostReport } from "../limits/operation-gate.js";
+import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
 import type { SocketHold, SocketLimits } from "../subscriptions/socket-limits.js";

@@ -69,6 +69,39 @@ describe("architecture boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the layers below the API never import graphql/ or server/", () => {
+    const LOWER = [
+      "data",
+      "loaders",
+      "stripe",
+      "health",
+      "relink",
+      "account-actions",
+      "webhooks",
+      "pubsub",
+    ];
+    const UPPER = [join(SRC, "graphql"), join(SRC, "server")];
+    const lower = files.filter((file) => LOWER.some((dir) => file.path.startsWith(`${dir}/`)));
+    const offenders = lower.flatMap((file) =>
+      file.imports
+        .filter((spec) => spec.startsWith("."))
+        .map((spec) => resolve(dirname(join(SRC, file.path)), spec))
+        .filter((target) => UPPER.some((root) => target.startsWith(`${root}/`)))
+        .map((target) => `${file.path} -> ${relative(SRC, target)}`),
+    );
+    expect(lower.length).toBeGreaterThan(20);
+    expect(offenders).toEqual([]);
+  });
+
+  it("graphql/ holds the resolvers and the context only", () => {
+    const strays = files
+      .filter((file) => file.path.startsWith("graphql/"))
+      .filter((file) => file.path !== "graphql/context.ts")
+      .filter((file) => !file.path.startsWith("graphql/resolvers/"))
+      .map((file) => file.path);
+    expect(strays).toEqual([]);
+  });
+
   it("resolvers never call the Stripe SDK directly", () => {
     const offenders = files
       .filter((file) => file.path.startsWith("graphql/"))

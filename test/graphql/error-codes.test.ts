@@ -11,7 +11,7 @@ import {
   UpstreamUnavailableError,
 } from "../../src/data/errors.js";
 import { fromStripeFailure } from "../../src/data/upstream-failure.js";
-import { ERROR_CODE_LIST, toClientError } from "../../src/graphql/errors.js";
+import { ERROR_CODE_LIST, toClientError } from "../../src/pipeline/client-errors.js";
 import { maskError } from "../../src/server/format-error.js";
 import { loadTypeDefs } from "../../src/server/type-defs.js";
 

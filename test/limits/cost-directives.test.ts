@@ -9,7 +9,7 @@ import {
   isObjectType,
 } from "graphql";
 import { describe, expect, it } from "vitest";
-import { MAX_PAGE } from "../../src/graphql/connection.js";
+import { MAX_PAGE } from "../../src/data/paging.js";
 import { costDirectivesOf, readCostDirectives } from "../../src/limits/cost-directives.js";
 import {
   STRIPE_READ_COST,

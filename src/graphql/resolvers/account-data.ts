@@ -7,7 +7,7 @@ import type {
   TransactionResolvers,
   TransactionStatus,
 } from "../../generated/graphql.js";
-import { toOpenEnum } from "../open-enum.js";
+import { toOpenEnum } from "../../stripe/open-enum.js";
 import { fromEpoch, fromEpochOrNull } from "./scalars.js";
 
 /** Stripe's `{ currency: minorUnits }` maps as a list of Money. */

@@ -1,3 +1,4 @@
+import { clampFirst } from "../../data/paging.js";
 import type {
   AccountCategory,
   AccountPermission,
@@ -7,9 +8,9 @@ import type {
   AccountSubscription,
 } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
+import { toOpenEnum } from "../../stripe/open-enum.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
-import { clampFirst, connectionOf } from "../connection.js";
-import { toOpenEnum } from "../open-enum.js";
+import { connectionOf } from "./connection.js";
 import { fromEpoch } from "./scalars.js";
 
 const STATUSES = ["ACTIVE", "INACTIVE", "DISCONNECTED"] as const satisfies readonly AccountStatus[];

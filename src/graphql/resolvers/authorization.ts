@@ -1,6 +1,6 @@
 import type { AuthorizationResolvers, AuthorizationStatus } from "../../generated/graphql.js";
 import { deriveAuthorizationHealth } from "../../health/authorization-health.js";
-import { toOpenEnum } from "../open-enum.js";
+import { toOpenEnum } from "../../stripe/open-enum.js";
 
 const STATUSES = [
   "ACTIVE",

@@ -1,9 +1,10 @@
+import { clampFirst, MAX_PAGE } from "../../data/paging.js";
 import type { AccountFilter, QueryResolvers } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
+import { codedError } from "../../pipeline/client-errors.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
-import { clampFirst, MAX_PAGE, pageInMemory } from "../connection.js";
-import { codedError } from "../errors.js";
 import { accountStatus } from "./account.js";
+import { pageInMemory } from "./connection.js";
 import { fetchNode } from "./node.js";
 
 /** True when the account passes every criterion the filter sets. */
@@ -23,7 +24,7 @@ function matches(account: StripeAccount, filter: AccountFilter | null | undefine
   return true;
 }
 
-/** Root query fields: the viewer's accounts and single objects, each through the data-access gate. */
+/** Root query fields: the viewer's accounts and single objects, each through the data-access tenancy check. */
 export const Query: QueryResolvers = {
   node: (_root, { id }, { data }) => fetchNode(data, id),
   nodes: (_root, { ids }, { data }) => {

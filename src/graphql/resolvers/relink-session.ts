@@ -4,8 +4,8 @@ import type {
   RelinkSessionStatus,
 } from "../../generated/graphql.js";
 import { reconcile } from "../../relink/reconcile.js";
+import { toOpenEnum } from "../../stripe/open-enum.js";
 import type { StripeSession } from "../../stripe/wire-types.js";
-import { toOpenEnum } from "../open-enum.js";
 import { toPermissions } from "./account.js";
 
 const STATUSES = [

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from "graphql";
-import { codedError } from "../errors.js";
+import { codedError } from "../../pipeline/client-errors.js";
 
 /** Epoch seconds (Stripe) to a Date. */
 export const fromEpoch = (seconds: number): Date => new Date(seconds * 1000);

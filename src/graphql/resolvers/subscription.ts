@@ -42,7 +42,7 @@ export const Subscription: SubscriptionResolvers = {
   accountStatusChanged: stream("ALL"),
 };
 
-/** Fields of a pushed event; the account passes the data-access gate like any other. */
+/** Fields of a pushed event; the account passes the data-access tenancy check like any other. */
 export const AccountLifecycleEvent: AccountLifecycleEventResolvers = {
   occurredAt: (event) => fromEpoch(event.occurredAt),
   cause: (event) => deriveAccountHealth(event.account).cause ?? null,

@@ -1,12 +1,12 @@
 import type { GraphQLSchema } from "graphql";
 import type { GatewayConfig } from "../config/config.js";
+import { type CostAdmission, createCostAdmission } from "../limits/cost-admission.js";
+import { type CostBudget, inMemoryCostBudget } from "../limits/cost-budget.js";
+import type { PricingWork } from "../limits/estimate-cost.js";
+import { queryLimitRules, tokenLimitParseOptions } from "../limits/query-limit-rules.js";
+import { redisCostBudget } from "../limits/redis-cost-budget.js";
 import type { Logger } from "../observability/logger.js";
-import type { ApolloPosture } from "../server/apollo.js";
-import { type CostBudget, inMemoryCostBudget } from "./cost-budget.js";
-import type { PricingWork } from "./estimate-cost.js";
-import { createOperationGate, type OperationGate } from "./operation-gate.js";
-import { queryLimitRules, tokenLimitParseOptions } from "./query-limit-rules.js";
-import { redisCostBudget } from "./redis-cost-budget.js";
+import type { ApolloPosture } from "./apollo.js";
 
 /** The pre-execution protections, for the pipeline and for Apollo. */
 export interface QueryProtection {
@@ -16,7 +16,7 @@ export interface QueryProtection {
    */
   apolloPosture: ApolloPosture;
   /** The cost limit and the per-customer budget, for the pipeline's admission. */
-  gate: OperationGate;
+  costAdmission: CostAdmission;
   /** Releases the budget's store (Redis). */
   close(): Promise<void>;
 }
@@ -39,7 +39,7 @@ export async function createQueryProtection(options: {
   const budget: CostBudget = config.redisUrl
     ? await redisCostBudget(config.redisUrl, config.redisKeyPrefix, costPerMinute)
     : inMemoryCostBudget(costPerMinute);
-  const gate = createOperationGate({
+  const costAdmission = createCostAdmission({
     schema,
     maxCost: limits.maxCost,
     budget,
@@ -53,7 +53,7 @@ export async function createQueryProtection(options: {
       validationRules: queryLimitRules(limits),
       parseOptions: tokenLimitParseOptions(limits),
     },
-    gate,
+    costAdmission,
     close: () => budget.close(),
   };
 }

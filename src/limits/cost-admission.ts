@@ -24,7 +24,7 @@ export interface Rejection {
   retryAfterSeconds?: number;
 }
 
-/** The gate's answer: the cost report, and a rejection when the operation must not run. */
+/** The admission's answer: the cost report, and a rejection when the operation must not run. */
 export interface Admission {
   cost: CostReport;
   rejection?: Rejection;
@@ -36,25 +36,25 @@ export interface AdmissionRequest extends CostRequest {
 }
 
 /** Decides, before execution, whether an operation may run. Shared by HTTP and WebSocket. */
-export interface OperationGate {
+export interface CostAdmission {
   admit(request: AdmissionRequest): Promise<Admission>;
 }
 
 /**
- * The gate: prices the operation with its variables, refuses it (GRAPHQL_VALIDATION_FAILED, 400)
+ * Cost admission: prices the operation with its variables, refuses it (GRAPHQL_VALIDATION_FAILED, 400)
  * over `maxCost`, then charges it to the viewer's customer and refuses it (RATE_LIMITED, 429)
  * when the customer's budget for the minute cannot cover it. Anonymous operations (development
  * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
  * the operation is admitted uncharged and a warning logged: queries keep working. `pricingWork`,
  * when given, accumulates the work of every pricing (tests and benchmarks count it).
  */
-export function createOperationGate(options: {
+export function createCostAdmission(options: {
   schema: GraphQLSchema;
   maxCost: number;
   budget: CostBudget;
   logger: Logger;
   pricingWork?: PricingWork;
-}): OperationGate {
+}): CostAdmission {
   const { schema, maxCost, budget, logger, pricingWork } = options;
   return {
     admit: async (request) => {

@@ -1,9 +1,9 @@
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
-import { describeBodyError, sendError } from "../server/error-answers.js";
 import { stripeFailureOf } from "../stripe/stripe-failure.js";
-import { verifyStripeSignature, WebhookRejected } from "./verify-signature.js";
+import { verifyStripeSignature, WebhookRejected } from "../webhooks/verify-signature.js";
+import { describeBodyError, sendError } from "./error-answers.js";
 
 /** Largest webhook body accepted; Stripe's events are far smaller. */
 export const WEBHOOK_BODY_LIMIT = "1mb";

@@ -8,7 +8,7 @@ import type { StripeLimiter } from "../stripe/token-bucket.js";
  * once per gateway) and the Stripe call metrics. Every operation's FcApi, the webhook path's and
  * the readiness probe's share it, so together they stay under `limit`.
  */
-export function createStripeGate(
+export function createStripeCallBudget(
   limit: StripeRateLimit,
   metrics: GatewayMetrics,
 ): FcApiShared & { limiter: StripeLimiter } {
