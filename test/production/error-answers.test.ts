@@ -104,6 +104,70 @@ const BAD_REQUESTS: BadRequest[] = [
   },
 ];
 
+/** A valid WebSocket handshake for graphql-ws, to be spoiled one header at a time. */
+const HANDSHAKE = {
+  connection: "Upgrade",
+  upgrade: "websocket",
+  "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+  "sec-websocket-version": "13",
+  "sec-websocket-protocol": "graphql-transport-ws",
+};
+
+/** Upgrades the gateway refuses, each with its status and code. */
+const UPGRADE_REFUSALS = [
+  {
+    name: "from an Origin not allowed (403)",
+    path: "/graphql",
+    headers: { ...HANDSHAKE, origin: "https://evil.example" },
+    status: 403,
+    code: "FORBIDDEN",
+  },
+  {
+    name: "to a path that serves no WebSocket (404)",
+    path: "/not-a-socket",
+    headers: HANDSHAKE,
+    status: 404,
+    code: "NOT_FOUND",
+  },
+  {
+    name: "with an unsupported WebSocket version (400)",
+    path: "/graphql",
+    headers: { ...HANDSHAKE, "sec-websocket-version": "7" },
+    status: 400,
+    code: "BAD_REQUEST",
+  },
+  {
+    name: "without a Sec-WebSocket-Key (400)",
+    path: "/graphql",
+    headers: { ...HANDSHAKE, "sec-websocket-key": "" },
+    status: 400,
+    code: "BAD_REQUEST",
+  },
+];
+
+/** Sends an upgrade request and collects the HTTP answer that refuses it. */
+function upgradeAnswer(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+    const upgrade = httpRequest(url, { headers });
+    upgrade.on("upgrade", () => reject(new Error("the upgrade was accepted")));
+    upgrade.on("response", (response) => {
+      let text = "";
+      response.on("data", (chunk) => {
+        text += chunk;
+      });
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          type: String(response.headers["content-type"]),
+          text,
+        }),
+      );
+    });
+    upgrade.on("error", reject);
+    upgrade.end();
+  });
+}
+
 /** Asserts the answer is JSON with an upper-case code and shows no internals; returns the body. */
 async function expectJsonErrorAnswer(response: Response, status: number) {
   const text = await response.text();
@@ -142,42 +206,16 @@ describe.each([
     },
   );
 
-  it("a WebSocket upgrade from an Origin not allowed (403)", async () => {
-    const answer = await new Promise<{ status: number; type: string; text: string }>(
-      (resolve, reject) => {
-        const upgrade = httpRequest(`${stack.gateway.url}/graphql`, {
-          headers: {
-            connection: "Upgrade",
-            upgrade: "websocket",
-            origin: "https://evil.example",
-            "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-            "sec-websocket-version": "13",
-            "sec-websocket-protocol": "graphql-transport-ws",
-          },
-        });
-        upgrade.on("upgrade", () => reject(new Error("the upgrade was accepted")));
-        upgrade.on("response", (response) => {
-          let text = "";
-          response.on("data", (chunk) => {
-            text += chunk;
-          });
-          response.on("end", () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              type: String(response.headers["content-type"]),
-              text,
-            }),
-          );
-        });
-        upgrade.on("error", reject);
-        upgrade.end();
-      },
-    );
-    expect(answer.status).toBe(403);
-    expect(answer.type).toMatch(/^application\/json/);
-    expect(answer.text).not.toMatch(INTERNALS);
-    expect(codeOf(JSON.parse(answer.text))).toBe("FORBIDDEN");
-  });
+  it.each(UPGRADE_REFUSALS.map((refusal) => [refusal.name, refusal] as const))(
+    "a WebSocket upgrade %s",
+    async (_name, refusal) => {
+      const answer = await upgradeAnswer(`${stack.gateway.url}${refusal.path}`, refusal.headers);
+      expect(answer.status).toBe(refusal.status);
+      expect(answer.type).toMatch(/^application\/json/);
+      expect(answer.text).not.toMatch(INTERNALS);
+      expect(codeOf(JSON.parse(answer.text))).toBe(refusal.code);
+    },
+  );
 
   it("/readyz while Stripe refuses the key (503)", async () => {
     await control(stack, "POST", "/_sandbox/faults", {
