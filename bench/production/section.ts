@@ -169,9 +169,10 @@ async function highLoad(options: ProductionOptions): Promise<HighLoadFigures> {
 
 /**
  * 50 clients loop on the dashboard query (each upstream call delayed 200 ms by the sandbox, so
- * many are in flight); after 2 s the gateway's graceful shutdown starts, as SIGTERM would.
+ * many are in flight); after 2 s the gateway's graceful shutdown starts, as SIGTERM would. Closes
+ * the rest of its stack (proxy, sandbox) before it resolves, leaving nothing open.
  */
-async function sigtermUnderLoad(): Promise<SigtermFigures> {
+export async function sigtermUnderLoad(): Promise<SigtermFigures> {
   const clients = 50;
   const stack = await startLimitedStack(1_000_000, { STRIPE_RATE_LIMIT_PER_SECOND: "10000" });
   await fetch(`${stack.sandboxUrl}/_sandbox/faults`, {
@@ -214,7 +215,7 @@ async function sigtermUnderLoad(): Promise<SigtermFigures> {
   const shutdownSeconds = (performance.now() - started) / 1000;
   await Promise.all(running);
   await fetch(`${stack.sandboxUrl}/_sandbox/faults`, { method: "DELETE" }).catch(() => {});
-  await stack.close().catch(() => {});
+  await stack.close();
   return {
     clients,
     answered2xx: figures.answered2xx,

@@ -17,6 +17,7 @@ export interface LimitedStack {
   graphqlUrl: string;
   /** Headers naming a fresh 10-account / 3-authorization customer as the viewer. */
   headers: Record<string, string>;
+  /** Closes gateway (again, if a shutdown already did), proxy and sandbox, each whatever failed. */
   close(): Promise<void>;
 }
 
@@ -51,10 +52,18 @@ export async function startLimitedStack(
     sandboxUrl: sandbox.url,
     graphqlUrl: `${gateway.url}/graphql`,
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    // Every part is closed even when an earlier one fails: one left listening keeps the bench's
+    // process alive after its last figure.
     close: async () => {
-      await gateway.close();
-      await upstream.close();
-      await sandbox.close();
+      try {
+        await gateway.close();
+      } finally {
+        try {
+          await upstream.close();
+        } finally {
+          await sandbox.close();
+        }
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_SANDBOX_PORT, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
@@ -66,6 +67,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   checkOptions(port, seedSize, options.webhookSecret);
 
   const shutdown = new AbortController();
+  // Every request paused by an injected delay listens on this one signal until its pause ends
+  // (see pause in http/io.ts, which removes its listener): as many listeners as delayed requests
+  // in flight, bounded by them, so no listener count means a leak here.
+  setMaxListeners(0, shutdown.signal);
   const store = createSeededStore({ now: nowSeconds(), seedSize });
   const events = new EventPublisher({
     webhookUrls: options.webhookUrls ?? [],

@@ -71,7 +71,11 @@ export interface GatewayHandle {
   accountEvents: AccountEventBus & { fanout: LocalFanout };
   /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
   metricsUrl: string | undefined;
-  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  /**
+   * Stops accepting, lets in-flight requests finish, then resolves. Idempotent: a second call
+   * (e.g. a stack's close after a graceful shutdown already closed the gateway) returns the first
+   * call's promise instead of failing on servers already closed.
+   */
   close(): Promise<void>;
 }
 
@@ -197,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer.listen(options.port ?? config.port, "0.0.0.0", () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -204,15 +209,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stripe,
     accountEvents,
     metricsUrl: metricsEndpoint.url,
-    close: async () => {
-      shuttingDown = true;
-      await ws.close();
-      await apollo.stop();
-      await accountEvents.close();
-      await dedupe.close();
-      await protection.close();
-      await relinkKeys.close();
-      await metricsEndpoint.close();
+    close: () => {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await ws.close();
+        await apollo.stop();
+        await accountEvents.close();
+        await dedupe.close();
+        await protection.close();
+        await relinkKeys.close();
+        await metricsEndpoint.close();
+      })();
+      return closing;
     },
   };
 }

@@ -75,6 +75,23 @@ describe("injected faults", () => {
     expect(Date.now() - fastStart).toBeLessThan(250);
   });
 
+  it("many requests delayed at once raise no listener-leak warning", async () => {
+    // Each delayed request waits on the sandbox's one shutdown signal and removes its listener
+    // when its pause ends: many concurrent delays are many listeners at once, not a leak.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      const concurrent = 15;
+      await h().control.fault({ delay_ms: 100, count: concurrent, route: RETRIEVE });
+      const answers = await Promise.all(Array.from({ length: concurrent }, () => retrieve()));
+      expect(answers.map((answer) => answer.id)).toEqual(Array(concurrent).fill(account));
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("a delay longer than the client timeout surfaces as a connection error", async () => {
     await h().control.fault({ delay_ms: 400, count: 1, route: RETRIEVE });
     const impatient = stripeClient(h().proxy.port, undefined, 100);

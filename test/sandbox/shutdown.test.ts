@@ -1,30 +1,8 @@
 /** close() stops everything the sandbox started, so a test run (or the gateway) can exit. */
-import { createHook } from "node:async_hooks";
-import { setImmediate as nextTurnOfTheEventLoop } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { openResources } from "../support/open-resources.js";
 import { startHarness } from "../support/sandbox-harness.js";
 import { waitFor } from "../support/wait.js";
-
-/**
- * Tracks the servers, sockets and timers created from now on: `open()` lists those not closed
- * (timers: not cleared or fired) since. Counting what this test created, rather than comparing
- * process-wide totals, keeps the test runner's own short-lived timers out of the count.
- */
-function openResources() {
-  const open = new Map<number, string>();
-  const hook = createHook({
-    init(asyncId, type) {
-      if (type === "TCPSERVERWRAP" || type === "TCPWRAP" || type === "Timeout") {
-        open.set(asyncId, type);
-      }
-    },
-    destroy(asyncId) {
-      open.delete(asyncId);
-    },
-  });
-  hook.enable();
-  return { open: () => [...open.values()].sort(), stop: () => hook.disable() };
-}
 
 describe("sandbox shutdown", () => {
   it("close() leaves no server, socket or timer behind, even with webhook retries pending", async () => {
@@ -51,12 +29,9 @@ describe("sandbox shutdown", () => {
       await harness.close();
       await delayed;
       expect(Date.now() - started).toBeLessThan(2_000);
-      // Client ends of closed connections are released (and reported) a few turns of the event
-      // loop after close() resolved: wait for that, within a bound, turning the loop without a
-      // timer of our own; a leak stays open, and fails below.
-      const deadline = Date.now() + 2_000;
-      while (created.open().length > 0 && Date.now() < deadline) await nextTurnOfTheEventLoop();
-      expect(created.open()).toEqual([]);
+      // Client ends of closed connections are released a few turns of the event loop after
+      // close() resolved: a leak stays open past that bound, and fails here.
+      expect(await created.settled()).toEqual([]);
     } finally {
       created.stop();
     }
