@@ -1,9 +1,9 @@
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql, startStack, type TestStack } from "../support/gateway.js";
-import { liveClient } from "../support/live.js";
+import { graphql, type TestStack } from "../support/gateway.js";
+import { startLiveEnvironment } from "../support/live.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
-import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
+import type { SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 const PRODUCTION = PRODUCTION_ENV;
@@ -28,13 +28,7 @@ interface Answer {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** A stack, a customer and a graphql-ws client signed in as it. */
-async function environment(env: Record<string, string>) {
-  const stack = await startStack({ env });
-  const customer = await createCustomer(stack, 1, 1);
-  const ws = await liveClient(stack, customer.id);
-  return { stack, customer, ws };
-}
+const environment = startLiveEnvironment;
 type Environment = { stack: TestStack; customer: SandboxCustomer; ws: Client };
 
 /** The operation's errors over both transports, as message and code. */

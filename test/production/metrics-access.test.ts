@@ -1,13 +1,9 @@
 import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { PRODUCTION_ENV } from "../support/production-env.js";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  STRIPE_SECRET_KEY: "sk_test_prodLike123",
-  STRIPE_WEBHOOK_SECRET: "whsec_metricsAccessTest01",
-  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
-};
+const PRODUCTION = PRODUCTION_ENV;
 const METRICS_TOKEN = "metrics-scraper-token-4f9c2a7e1b";
 
 /** GET `path` on `base`, with optional headers; the status, content type and body. */

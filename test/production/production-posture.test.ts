@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql, startStack, type TestStack } from "../support/gateway.js";
-import { liveClient } from "../support/live.js";
-import {
-  control,
-  createCustomer,
-  ROUTES,
-  type SandboxCustomer,
-} from "../support/sandbox-control.js";
+import { graphql, type TestStack } from "../support/gateway.js";
+import { startLiveEnvironment } from "../support/live.js";
+import { PRODUCTION_ENV } from "../support/production-env.js";
+import { control, ROUTES, type SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  STRIPE_SECRET_KEY: "sk_test_prodLike123",
-  STRIPE_WEBHOOK_SECRET: "whsec_productionEndpointSecret01",
-  AUTH_JWT_SECRET: "a-production-secret-of-at-least-32-chars",
-};
+const PRODUCTION = PRODUCTION_ENV;
 
 const INTROSPECTION = "{ __schema { queryType { name } } }";
 const TYPE_INTROSPECTION = '{ __type(name: "Account") { fields { name } } }';
@@ -27,13 +18,7 @@ interface Outcome {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** A stack with its customer and a graphql-ws client signed in as it. */
-async function environment(env: Record<string, string>) {
-  const stack = await startStack({ env });
-  const customer = await createCustomer(stack, 1, 1);
-  const ws = await liveClient(stack, customer.id);
-  return { stack, customer, ws };
-}
+const environment = startLiveEnvironment;
 type Environment = Awaited<ReturnType<typeof environment>>;
 
 /** Runs `query` as the environment's customer over `transport`. */

@@ -1,7 +1,8 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { GatewayHandle } from "../../src/server/gateway.js";
-import { type TestStack, tokenFor } from "./gateway.js";
+import { startStack, type TestStack, tokenFor } from "./gateway.js";
+import { createCustomer } from "./sandbox-control.js";
 import { Changes, DEFAULT_WAIT_MS } from "./wait.js";
 
 /** A graphql-ws client of the stack's gateway, signed in as `customer`. */
@@ -137,4 +138,12 @@ export async function receivedBefore<T>(
     timeoutMs,
   );
   return live.events.slice(0, index);
+}
+
+/** A test stack with one customer (1 account, 1 authorization) and a graphql-ws client signed in as it. */
+export async function startLiveEnvironment(env: Record<string, string>) {
+  const stack = await startStack({ env });
+  const customer = await createCustomer(stack, 1, 1);
+  const ws = await liveClient(stack, customer.id);
+  return { stack, customer, ws };
 }
