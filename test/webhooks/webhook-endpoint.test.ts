@@ -111,14 +111,14 @@ describe("POST /webhooks/stripe rejects every bad delivery with 400 and publishe
         "a timestamp more than 300 s old",
         () => {
           const body = payload();
-          return { body, signature: signatureFor(body, NEW_SECRET, now() - 301) };
+          return { body, signature: signatureFor(body, NEW_SECRET, now() - 310) };
         },
       ],
       [
         "a timestamp more than 300 s in the future",
         () => {
           const body = payload();
-          return { body, signature: signatureFor(body, NEW_SECRET, now() + 301) };
+          return { body, signature: signatureFor(body, NEW_SECRET, now() + 310) };
         },
       ],
     ];
@@ -146,7 +146,8 @@ describe("POST /webhooks/stripe rejects every bad delivery with 400 and publishe
 describe("POST /webhooks/stripe accepts what Stripe may send", () => {
   it("accepts timestamps just inside the tolerance, past and future", async () => {
     const before = live.events.length;
-    for (const offset of [-299, 299]) {
+    // 10 s from the 300-s edge: room for a loaded machine between signing and verifying.
+    for (const offset of [-290, 290]) {
       const body = payload();
       const answer = await deliver(
         stack.gateway.url,
