@@ -86,17 +86,19 @@ export interface GatewayHandle {
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const { config, logger } = options;
   const stripeConfig = config.stripe;
+  const metrics = createGatewayMetrics();
+  // One limiter for the whole process: operations, webhooks and the readiness probe. It sits in
+  // the SDK's HTTP client, so every request that goes out (retries included) takes a token.
+  const stripeShared = createStripeCallBudget(stripeConfig.rateLimit, metrics);
   const stripe = createStripeClient({
     apiKey: stripeConfig.target.apiKey,
     apiBase: options.stripeApiBase,
     apiVersion: stripeConfig.apiVersion,
     timeoutMs: stripeConfig.timeoutMs,
     maxNetworkRetries: stripeConfig.maxRetries,
+    limiter: stripeShared.limiter,
   });
   const retryPolicy = options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY;
-  const metrics = createGatewayMetrics();
-  // One limiter for the whole process: operations, webhooks and the readiness probe.
-  const stripeShared = createStripeCallBudget(stripeConfig.rateLimit, metrics);
   const systemFc = createFcApi(stripe, retryPolicy, () => {}, stripeShared);
   let shuttingDown = false;
 

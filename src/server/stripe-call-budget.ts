@@ -5,8 +5,9 @@ import type { StripeLimiter } from "../stripe/token-bucket.js";
 
 /**
  * The process-wide side of every FcApi a gateway builds: its one rate limiter (created here,
- * once per gateway) and the Stripe call metrics. Every operation's FcApi, the webhook path's and
- * the readiness probe's share it, so together they stay under `limit`.
+ * once per gateway, and put in the SDK's HTTP client so every request and retry takes a token) and
+ * the Stripe call metrics. Every operation's FcApi, the webhook path's and the readiness probe's
+ * share it, so together they stay under `limit`.
  */
 export function createStripeCallBudget(
   limit: StripeRateLimit,

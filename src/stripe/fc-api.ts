@@ -1,6 +1,5 @@
 import type Stripe from "stripe";
 import { type RateLimitRetryPolicy, withRateLimitRetry } from "./rate-limit-retry.js";
-import { type StripeLimiter, UNLIMITED } from "./token-bucket.js";
 import type {
   StripeAccount,
   StripeAccountOwner,
@@ -81,10 +80,11 @@ export type StripeCallListener = (route: string) => void;
 /** Called once per attempt that reached (or failed to reach) Stripe, with its status label. */
 export type StripeOutcomeListener = (route: string, status: string) => void;
 
-/** The gateway-wide pieces every FcApi of one process shares. */
+/**
+ * The gateway-wide pieces every FcApi of one process shares. The rate limiter is not here: it
+ * sits in the SDK's HTTP client (see client.ts), so every attempt, retries included, waits there.
+ */
 export interface FcApiShared {
-  /** The process's one limiter; every attempt, retries included, waits for a token. */
-  limiter?: StripeLimiter;
   onOutcome?: StripeOutcomeListener;
 }
 
@@ -98,8 +98,9 @@ export function stripeStatusLabel(error: unknown): string {
 }
 
 /**
- * Builds the FcApi over one SDK instance. Every call goes through `call`: the shared limiter,
- * then the attempt, retried on 429 per `policy` (each retry waits for a token again).
+ * Builds the FcApi over one SDK instance. Every call goes through `call`: the attempt, retried
+ * on 429 per `policy`. Each HTTP request the SDK sends (retries included) waits for a token in
+ * the limiter the SDK instance was built with.
  */
 export function createFcApi(
   stripe: Stripe,
@@ -107,26 +108,21 @@ export function createFcApi(
   onCall: StripeCallListener = () => {},
   shared: FcApiShared = {},
 ): FcApi {
-  const limiter = shared.limiter ?? UNLIMITED;
   const onOutcome = shared.onOutcome ?? (() => {});
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
-    withRateLimitRetry(
-      () =>
-        limiter.schedule(async () => {
-          onCall(route);
-          try {
-            // The SDK's GA types lack the preview fields the pinned version returns; the
-            // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
-            const result = (await attempt()) as T;
-            onOutcome(route, "200");
-            return result;
-          } catch (error) {
-            onOutcome(route, stripeStatusLabel(error));
-            throw error;
-          }
-        }),
-      policy,
-    );
+    withRateLimitRetry(async () => {
+      onCall(route);
+      try {
+        // The SDK's GA types lack the preview fields the pinned version returns; the
+        // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
+        const result = (await attempt()) as T;
+        onOutcome(route, "200");
+        return result;
+      } catch (error) {
+        onOutcome(route, stripeStatusLabel(error));
+        throw error;
+      }
+    }, policy);
   const get = (path: string, params: Record<string, unknown> = {}) =>
     stripe.rawRequest("GET", path, params);
   // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.
