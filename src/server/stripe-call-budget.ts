@@ -1,7 +1,7 @@
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { FairStripeLimiter } from "../stripe/fair-limiter.js";
 import type { FcApiShared } from "../stripe/fc-api.js";
 import { createStripeLimiter, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
-import type { StripeLimiter } from "../stripe/token-bucket.js";
 
 /**
  * The process-wide side of every FcApi a gateway builds: its one rate limiter (created here,
@@ -12,7 +12,7 @@ import type { StripeLimiter } from "../stripe/token-bucket.js";
 export function createStripeCallBudget(
   limit: StripeRateLimit,
   metrics: GatewayMetrics,
-): FcApiShared & { limiter: StripeLimiter } {
+): FcApiShared & { limiter: FairStripeLimiter } {
   const limiter = createStripeLimiter(limit, (waitedMs) =>
     metrics.stripeLimiterWait.observe(waitedMs / 1000),
   );

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
+import type { FairStripeLimiter } from "./fair-limiter.js";
 import { createGatedHttpClient } from "./gated-http-client.js";
-import type { StripeLimiter } from "./token-bucket.js";
 
 /** What the Stripe client factory needs: where Stripe is, which key and version, and how patient to be. */
 export interface StripeClientOptions {
@@ -15,7 +15,7 @@ export interface StripeClientOptions {
    * The rate limiter every HTTP request waits on (first attempts and every retry, ours and
    * stripe-node's); undefined sends without waiting.
    */
-  limiter?: StripeLimiter | undefined;
+  limiter?: FairStripeLimiter | undefined;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type Stripe from "stripe";
+import { sendWithTicket } from "./call-ticket.js";
+import { type FairStripeLimiter, type StripeCaller, SYSTEM_CALLER } from "./fair-limiter.js";
 import { type RateLimitRetryPolicy, withRateLimitRetry } from "./rate-limit-retry.js";
 import type {
   StripeAccount,
@@ -80,11 +82,15 @@ export type StripeCallListener = (route: string) => void;
 /** Called once per attempt that reached (or failed to reach) Stripe, with its status label. */
 export type StripeOutcomeListener = (route: string, status: string) => void;
 
-/**
- * The gateway-wide pieces every FcApi of one process shares. The rate limiter is not here: it
- * sits in the SDK's HTTP client (see client.ts), so every attempt, retries included, waits there.
- */
+/** The gateway-wide pieces every FcApi of one process shares. */
 export interface FcApiShared {
+  /**
+   * The gateway's one Stripe budget, also given to the SDK instance's HTTP client (client.ts).
+   * Each attempt (a first try or a 429 retry) is admitted here, in its caller's turn, and may be
+   * refused (StripeBudgetRefusedError); stripe-node's own retries take their tokens in the HTTP
+   * client. Absent: calls go out unlimited.
+   */
+  limiter?: FairStripeLimiter;
   onOutcome?: StripeOutcomeListener;
 }
 
@@ -98,24 +104,31 @@ export function stripeStatusLabel(error: unknown): string {
 }
 
 /**
- * Builds the FcApi over one SDK instance. Every call goes through `call`: the attempt, retried
- * on 429 per `policy`. Each HTTP request the SDK sends (retries included) waits for a token in
- * the limiter the SDK instance was built with.
+ * Builds the FcApi over one SDK instance, for `caller` (the viewer's customer id; SYSTEM_CALLER
+ * for webhooks and readiness). Every call goes through `call`: admission in the shared budget
+ * (caller's turn, bounded), then the attempt, retried on 429 per `policy` (each retry admitted
+ * again). A refused admission rejects with StripeBudgetRefusedError and sends nothing.
  */
 export function createFcApi(
   stripe: Stripe,
   policy: RateLimitRetryPolicy,
   onCall: StripeCallListener = () => {},
   shared: FcApiShared = {},
+  caller: StripeCaller = SYSTEM_CALLER,
 ): FcApi {
+  const limiter = shared.limiter;
   const onOutcome = shared.onOutcome ?? (() => {});
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
     withRateLimitRetry(async () => {
+      if (limiter !== undefined) await limiter.acquire(caller, true);
       onCall(route);
       try {
         // The SDK's GA types lack the preview fields the pinned version returns; the
         // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
-        const result = (await attempt()) as T;
+        const result = (await sendWithTicket(
+          { caller, prepaid: limiter !== undefined },
+          attempt,
+        )) as T;
         onOutcome(route, "200");
         return result;
       } catch (error) {

@@ -1,4 +1,4 @@
-import { createTokenBucket, type StripeLimiter } from "./token-bucket.js";
+import { createFairLimiter, type FairStripeLimiter } from "./fair-limiter.js";
 
 /** Stripe's documented limits: 25 requests per second in test mode (and sandboxes), 100 live. */
 export const STRIPE_TEST_MODE_RATE_LIMIT = 25;
@@ -11,7 +11,15 @@ export const STRIPE_LIVE_MODE_RATE_LIMIT = 100;
 export interface StripeRateLimit {
   perSecond: number;
   burst: number;
+  /** Most Stripe calls one customer may have waiting for a token; past it, calls are refused. */
+  maxQueuePerCustomer: number;
+  /** Longest a customer's call waits for a token before it is refused, in ms. */
+  maxWaitMs: number;
 }
+
+/** Defaults of the per-customer queue bounds. */
+export const DEFAULT_MAX_QUEUE_PER_CUSTOMER = 100;
+export const DEFAULT_MAX_WAIT_MS = 5_000;
 
 /** A bad setting, named by its environment variable. */
 export interface RateLimitProblem {
@@ -28,6 +36,8 @@ export function resolveStripeRateLimit(input: {
   liveMode: boolean;
   perSecond: number | undefined;
   burst: number | undefined;
+  maxQueuePerCustomer?: number | undefined;
+  maxWaitMs?: number | undefined;
 }): StripeRateLimit | RateLimitProblem {
   const perSecond =
     input.perSecond ?? (input.liveMode ? STRIPE_LIVE_MODE_RATE_LIMIT : STRIPE_TEST_MODE_RATE_LIMIT);
@@ -39,21 +49,29 @@ export function resolveStripeRateLimit(input: {
       message: `the burst (${burst}) must be below the rate limit per second (${perSecond})`,
     };
   }
-  return { perSecond, burst };
+  return {
+    perSecond,
+    burst,
+    maxQueuePerCustomer: input.maxQueuePerCustomer ?? DEFAULT_MAX_QUEUE_PER_CUSTOMER,
+    maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+  };
 }
 
 /**
- * The process's limiter for these settings: a token bucket of capacity `burst` refilled at
- * `perSecond - burst` tokens a second, so no one-second window holds more than `perSecond` calls
- * (a bucket refilled at the full rate would allow `perSecond + burst`).
+ * The process's limiter for these settings: a fair token bucket (fair-limiter.ts) of capacity
+ * `burst` refilled at `perSecond - burst` tokens a second, so no one-second window holds more
+ * than `perSecond` calls (a bucket refilled at the full rate would allow `perSecond + burst`),
+ * with each customer's queue bounded by `maxQueuePerCustomer` and `maxWaitMs`.
  */
 export function createStripeLimiter(
   limit: StripeRateLimit,
   onWait?: (waitedMs: number) => void,
-): StripeLimiter {
-  return createTokenBucket({
+): FairStripeLimiter {
+  return createFairLimiter({
     capacity: limit.burst,
     refillPerSecond: limit.perSecond - limit.burst,
+    maxQueuePerCaller: limit.maxQueuePerCustomer,
+    maxWaitMs: limit.maxWaitMs,
     ...(onWait === undefined ? {} : { onWait }),
   });
 }
