@@ -52,6 +52,7 @@ export const envSchema = z.object({
   STRIPE_RATE_LIMIT_BURST: optionalInt(1, 10_000),
   STRIPE_QUEUE_MAX_PER_CUSTOMER: optionalInt(1, 10_000),
   STRIPE_QUEUE_MAX_WAIT_MS: optionalInt(1, 120_000),
+  STRIPE_RATE_LIMIT_INSTANCES: optionalInt(1, 1_000),
   SANDBOX_PORT: port.default(DEFAULT_SANDBOX_PORT),
   SANDBOX_WEBHOOK_URL: commaList.pipe(z.array(httpUrl)),
   SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(100_000).default(0),

@@ -89,7 +89,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const metrics = createGatewayMetrics();
   // One limiter for the whole process: operations, webhooks and the readiness probe. It sits in
   // the SDK's HTTP client, so every request that goes out (retries included) takes a token.
-  const stripeShared = createStripeCallBudget(stripeConfig.rateLimit, metrics);
+  const stripeShared = await createStripeCallBudget(
+    stripeConfig.rateLimit,
+    metrics,
+    config.redisUrl
+      ? { kind: "redis", url: config.redisUrl, prefix: config.redisKeyPrefix }
+      : { kind: "process" },
+  );
   const stripe = createStripeClient({
     apiKey: stripeConfig.target.apiKey,
     apiBase: options.stripeApiBase,
@@ -220,6 +226,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         await dedupe.close();
         await protection.close();
         await relinkKeys.close();
+        await stripeShared.close();
         await metricsEndpoint.close();
       })();
       return closing;

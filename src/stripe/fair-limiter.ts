@@ -1,4 +1,5 @@
 import { StripeBudgetRefusedError } from "./stripe-budget-refused.js";
+import { localTokenSource, type TokenSource } from "./token-source.js";
 
 /** Who a Stripe call is for: a customer id, or SYSTEM_CALLER for work no customer asked for. */
 export type StripeCaller = string;
@@ -36,6 +37,11 @@ export interface FairLimiterOptions {
   maxWaitMs: number;
   /** System work gets at least one of every this many grants while it waits; default 4. */
   systemTurnEvery?: number;
+  /**
+   * Where tokens come from; default: a bucket in this process of `capacity` and
+   * `refillPerSecond` (a Redis bucket shares one budget between instances).
+   */
+  source?: TokenSource;
   /** Called with how long each granted call waited, in ms. */
   onWait?: (waitedMs: number) => void;
   /** Clock in ms; tests may pass a fake one. */
@@ -47,40 +53,27 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
 }
 
-const EPSILON = 1e-9;
-
 /**
  * Builds a fair, bounded limiter. Over any T seconds at most `capacity + refillPerSecond * T`
- * requests start, whoever asks. Memory is bounded: at most `maxQueuePerCaller` bounded waiters
+ * requests start, whoever asks (with a shared `source`: across all its users). Memory is bounded: at most `maxQueuePerCaller` bounded waiters
  * per customer (plus the network retries of calls already admitted).
  */
 export function createFairLimiter(options: FairLimiterOptions): FairStripeLimiter {
   const { refillPerSecond, capacity, maxQueuePerCaller, maxWaitMs } = options;
-  if (!Number.isFinite(refillPerSecond) || refillPerSecond <= 0) {
-    throw new RangeError(`refillPerSecond must be a positive number, got ${refillPerSecond}`);
-  }
-  if (!Number.isInteger(capacity) || capacity < 1) {
-    throw new RangeError(`capacity must be a whole number >= 1, got ${capacity}`);
-  }
+  const source = options.source ?? localTokenSource({ capacity, refillPerSecond }, options.now);
   if (!Number.isInteger(maxQueuePerCaller) || maxQueuePerCaller < 1) {
     throw new RangeError(`maxQueuePerCaller must be a whole number >= 1, got ${maxQueuePerCaller}`);
   }
   const systemTurnEvery = options.systemTurnEvery ?? 4;
   const now = options.now ?? (() => performance.now());
-  let tokens = capacity;
-  let refilledAt = now();
   let timer: NodeJS.Timeout | undefined;
+  let pumping = false;
   // Customers with waiting calls, in turn order (a Map keeps insertion order: the ring).
   const customers = new Map<StripeCaller, Waiter[]>();
   const system: Waiter[] = [];
   let grantsSinceSystem = 0;
   let waitingCount = 0;
 
-  const refill = () => {
-    const at = now();
-    tokens = Math.min(capacity, tokens + ((at - refilledAt) * refillPerSecond) / 1000);
-    refilledAt = at;
-  };
   const nextWaiter = (): Waiter | undefined => {
     const systemTurn =
       system.length > 0 && (grantsSinceSystem >= systemTurnEvery - 1 || customers.size === 0);
@@ -98,20 +91,30 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
     if (system.length > 0) grantsSinceSystem += 1;
     return waiter;
   };
-  const release = () => {
+  // Takes tokens for the waiters and grants them in turn until none wait or the source is dry,
+  // then sleeps until the source's next token is due. One pump runs at a time.
+  const pump = async () => {
     timer = undefined;
-    refill();
-    while (waitingCount > 0 && tokens >= 1 - EPSILON) {
-      const waiter = nextWaiter();
-      if (waiter === undefined) break;
-      tokens -= 1;
-      waitingCount -= 1;
-      clearTimeout(waiter.timer);
-      waiter.grant();
-    }
-    if (waitingCount > 0) {
-      const dueMs = Math.max(1, Math.ceil(((1 - tokens) * 1000) / refillPerSecond));
-      timer = setTimeout(release, dueMs);
+    pumping = true;
+    try {
+      while (waitingCount > 0) {
+        const wanted = Math.min(waitingCount, capacity);
+        const { taken, nextInMs } = await source.take(wanted);
+        // A waiter that timed out meanwhile leaves its token unused: under the limit, not over.
+        for (let granted = 0; granted < taken; granted++) {
+          const waiter = nextWaiter();
+          if (waiter === undefined) break;
+          waitingCount -= 1;
+          clearTimeout(waiter.timer);
+          waiter.grant();
+        }
+        if (taken < wanted && waitingCount > 0) {
+          timer = setTimeout(() => void pump(), Math.max(1, nextInMs));
+          return;
+        }
+      }
+    } finally {
+      pumping = false;
     }
   };
   // Seconds until a caller with `ahead` calls queued gets through, sharing with the others.
@@ -121,14 +124,6 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
   return {
     acquire: (caller, bounded) => {
       const asked = now();
-      if (waitingCount === 0) {
-        refill();
-        if (tokens >= 1 - EPSILON) {
-          tokens -= 1;
-          options.onWait?.(0);
-          return Promise.resolve();
-        }
-      }
       const isSystem = caller === SYSTEM_CALLER;
       const queue = isSystem ? system : (customers.get(caller) ?? []);
       if (bounded && !isSystem && queue.length >= maxQueuePerCaller) {
@@ -155,7 +150,7 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
         queue.push(waiter);
         if (!isSystem && !customers.has(caller)) customers.set(caller, queue);
         waitingCount += 1;
-        if (timer === undefined) release();
+        if (!pumping && timer === undefined) void pump();
       });
     },
     queued: () => waitingCount,

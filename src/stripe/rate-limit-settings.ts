@@ -1,4 +1,5 @@
 import { createFairLimiter, type FairStripeLimiter } from "./fair-limiter.js";
+import { type BucketShape, localTokenSource, type TokenSource } from "./token-source.js";
 
 /** Stripe's documented limits: 25 requests per second in test mode (and sandboxes), 100 live. */
 export const STRIPE_TEST_MODE_RATE_LIMIT = 25;
@@ -15,6 +16,11 @@ export interface StripeRateLimit {
   maxQueuePerCustomer: number;
   /** Longest a customer's call waits for a token before it is refused, in ms. */
   maxWaitMs: number;
+  /**
+   * Instances expected to share the budget in Redis: while Redis is unreachable each instance
+   * keeps to 1/instances of it.
+   */
+  instances: number;
 }
 
 /** Defaults of the per-customer queue bounds. */
@@ -38,6 +44,7 @@ export function resolveStripeRateLimit(input: {
   burst: number | undefined;
   maxQueuePerCustomer?: number | undefined;
   maxWaitMs?: number | undefined;
+  instances?: number | undefined;
 }): StripeRateLimit | RateLimitProblem {
   const perSecond =
     input.perSecond ?? (input.liveMode ? STRIPE_LIVE_MODE_RATE_LIMIT : STRIPE_TEST_MODE_RATE_LIMIT);
@@ -54,6 +61,7 @@ export function resolveStripeRateLimit(input: {
     burst,
     maxQueuePerCustomer: input.maxQueuePerCustomer ?? DEFAULT_MAX_QUEUE_PER_CUSTOMER,
     maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    instances: input.instances ?? 1,
   };
 }
 
@@ -66,12 +74,31 @@ export function resolveStripeRateLimit(input: {
 export function createStripeLimiter(
   limit: StripeRateLimit,
   onWait?: (waitedMs: number) => void,
+  source?: TokenSource,
 ): FairStripeLimiter {
   return createFairLimiter({
+    ...(source === undefined ? {} : { source }),
     capacity: limit.burst,
     refillPerSecond: limit.perSecond - limit.burst,
     maxQueuePerCaller: limit.maxQueuePerCustomer,
     maxWaitMs: limit.maxWaitMs,
     ...(onWait === undefined ? {} : { onWait }),
+  });
+}
+
+/** The bucket these settings describe: capacity `burst`, refilled at `perSecond - burst`. */
+export function bucketShapeOf(limit: StripeRateLimit): BucketShape {
+  return { capacity: limit.burst, refillPerSecond: limit.perSecond - limit.burst };
+}
+
+/**
+ * One instance's share of the budget, used while the shared bucket in Redis is unreachable:
+ * capacity and refill divided by `instances` (capacity at least 1).
+ */
+export function instanceShareSource(limit: StripeRateLimit): TokenSource {
+  const shape = bucketShapeOf(limit);
+  return localTokenSource({
+    capacity: Math.max(1, Math.floor(shape.capacity / limit.instances)),
+    refillPerSecond: shape.refillPerSecond / limit.instances,
   });
 }

@@ -107,4 +107,12 @@ describe("rate limit configuration", () => {
       "STRIPE_QUEUE_MAX_PER_CUSTOMER",
     );
   });
+
+  it("takes STRIPE_RATE_LIMIT_INSTANCES (default 1), the share each instance keeps to while Redis is down", () => {
+    expect(loadConfig({}).stripe.rateLimit.instances).toBe(1);
+    expect(loadConfig({ STRIPE_RATE_LIMIT_INSTANCES: "3" }).stripe.rateLimit.instances).toBe(3);
+    expect(() => loadConfig({ STRIPE_RATE_LIMIT_INSTANCES: "0" })).toThrow(
+      "STRIPE_RATE_LIMIT_INSTANCES",
+    );
+  });
 });
