@@ -168,7 +168,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),
   });
-  const readiness: Record<string, ReadinessCheck> = { stripe: stripeReadiness(systemFc, 2_000) };
+  const readiness: Record<string, ReadinessCheck> = {
+    stripe: stripeReadiness(systemFc, 2_000, stripeShared.outcomes),
+  };
   if (config.redisUrl) readiness.redis = busReadiness(accountEvents, 1_000);
   app.use(healthRoutes({ checks: readiness, shuttingDown: () => shuttingDown }));
   const metricsEndpoint = await startMetricsEndpoint({

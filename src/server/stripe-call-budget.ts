@@ -10,6 +10,7 @@ import {
 } from "../stripe/rate-limit-settings.js";
 import { redisTokenSource } from "../stripe/redis-token-source.js";
 import type { TokenSource } from "../stripe/token-source.js";
+import { type StripeCallOutcomes, stripeCallOutcomes } from "./readiness.js";
 
 /** Where the budget is kept: this process, or a Redis bucket every instance shares. */
 export type StripeBudgetStore =
@@ -22,13 +23,16 @@ export type StripeBudgetStore =
  * the Stripe call metrics. Every operation's FcApi, the webhook path's and the readiness probe's
  * share it, so together they stay under `limit`. With a Redis store, the tokens come from one
  * bucket for the whole deployment (falling back to this instance's share while Redis is down).
- * `close` releases the Redis connection.
+ * `outcomes` keeps the last request's outcome for readiness. `close` releases the Redis connection.
  */
 export async function createStripeCallBudget(
   limit: StripeRateLimit,
   metrics: GatewayMetrics,
   store: StripeBudgetStore = { kind: "process" },
-): Promise<FcApiShared & { limiter: FairStripeLimiter; close(): Promise<void> }> {
+): Promise<
+  FcApiShared & { limiter: FairStripeLimiter; outcomes: StripeCallOutcomes; close(): Promise<void> }
+> {
+  const outcomes = stripeCallOutcomes();
   let source: TokenSource | undefined;
   let close = async () => {};
   if (store.kind === "redis") {
@@ -51,7 +55,11 @@ export async function createStripeCallBudget(
   metrics.setGaugeSources({ stripeQueued: () => limiter.queued() });
   return {
     limiter,
-    onOutcome: (route, status) => metrics.stripeCalls.inc({ route, status }),
+    onOutcome: (route, status) => {
+      metrics.stripeCalls.inc({ route, status });
+      outcomes.record(status);
+    },
+    outcomes,
     close,
   };
 }
