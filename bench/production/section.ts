@@ -51,6 +51,21 @@ export interface BurstFigures {
   meanUpstreamPerSecond: number;
 }
 
+/** One customer floods the Stripe budget while another uses its dashboard (issue 14). */
+export interface FloodFigures {
+  /** The quiet customer's dashboard latency, alone and during the flood (ms). */
+  quietUnloaded: { p50: number; p99: number };
+  quietFlooded: { p50: number; p99: number };
+  /** The flooder's ids: answered by a Stripe call (NOT_FOUND) or refused (RATE_LIMITED). */
+  floodAccepted: number;
+  floodRefused: number;
+  /** Flood answers that carried Retry-After. */
+  floodRetryAfter: number;
+  /** /readyz answers during the flood that were not 200. */
+  readyzNot200: number;
+  upstream429s: number;
+}
+
 /** The load run against the baseline of the same run. */
 export interface HighLoadFigures {
   connections: number;
@@ -78,6 +93,7 @@ export interface SigtermFigures {
 /** Everything the section measured (bench/results/production.json). */
 export interface ProductionResults {
   burst: BurstFigures;
+  flood: FloodFigures;
   load: HighLoadFigures;
   sigterm: SigtermFigures;
 }
@@ -108,6 +124,73 @@ async function burst(options: ProductionOptions): Promise<BurstFigures> {
       upstream429s: upstream.rateLimited,
       maxUpstreamPerSecond: upstream.maxPerSecond,
       meanUpstreamPerSecond: upstream.meanPerSecond,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+const percentile = (values: number[], share: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+};
+
+/**
+ * The attack from issue 14 against Stripe's test-mode limit: one customer keeps 8 concurrent
+ * `nodes(ids: [40 unknown ids])` going while another loads its dashboard 20 times in a row.
+ */
+export async function flood(options: ProductionOptions): Promise<FloodFigures> {
+  const stack = await startLimitedStack(options.burstLimit, {
+    STRIPE_RATE_LIMIT_PER_SECOND: String(options.burstLimit),
+  });
+  try {
+    const dashboards = async () => {
+      const latencies: number[] = [];
+      for (let run = 0; run < 20; run++) {
+        const started = performance.now();
+        await fetchDashboard(stack.graphqlUrl, stack.headers);
+        latencies.push(performance.now() - started);
+      }
+      return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+    };
+    const quietUnloaded = await dashboards();
+    const flooder = await sandboxControl(stack.sandboxUrl).createCustomer(1, 1);
+    const floodHeaders = await stack.headersFor(flooder.id);
+    const figures = { floodAccepted: 0, floodRefused: 0, floodRetryAfter: 0, readyzNot200: 0 };
+    let flooding = true;
+    const worker = async (workerIndex: number) => {
+      for (let round = 0; flooding; round++) {
+        const ids = Array.from({ length: 40 }, (_, i) => `"fca_flood${workerIndex}r${round}i${i}"`);
+        const response = await fetch(stack.graphqlUrl, {
+          method: "POST",
+          headers: floodHeaders,
+          body: JSON.stringify({ query: `{ nodes(ids: [${ids.join(",")}]) { id } }` }),
+        });
+        if (response.headers.has("retry-after")) figures.floodRetryAfter++;
+        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        for (const error of body.errors ?? []) {
+          if (error.extensions?.code === "RATE_LIMITED") figures.floodRefused++;
+          else if (error.extensions?.code === "NOT_FOUND") figures.floodAccepted++;
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, index) => worker(index));
+    const readyz = (async () => {
+      while (flooding) {
+        const response = await fetch(stack.graphqlUrl.replace("/graphql", "/readyz"));
+        await response.text();
+        if (response.status !== 200) figures.readyzNot200++;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    const quietFlooded = await dashboards();
+    flooding = false;
+    await Promise.all([...workers, readyz]);
+    return {
+      quietUnloaded,
+      quietFlooded,
+      ...figures,
+      upstream429s: stack.upstream.stats().rateLimited,
     };
   } finally {
     await stack.close();
@@ -237,23 +320,28 @@ export async function runProductionSection(
     `production: burst of ${options.burstQueries} dashboard queries at ${options.burstLimit}/s`,
   );
   const burstFigures = await burst(options);
+  progress("production: one customer floods the Stripe budget, another loads its dashboard");
+  const floodFigures = await flood(options);
   progress(`production: ${options.loadConnections} clients for ${options.loadSeconds} s`);
   const load = await highLoad(options);
   progress("production: SIGTERM during load");
   const sigterm = await sigtermUnderLoad();
-  return { burst: burstFigures, load, sigterm };
+  return { burst: burstFigures, flood: floodFigures, load, sigterm };
 }
 
 const n = (value: number | null, digits = 0) => (value === null ? "n/a" : value.toFixed(digits));
 
 /** The section as printed on stdout. */
 export function formatProduction(results: ProductionResults): string {
-  const { burst: b, load: l, sigterm: s } = results;
+  const { burst: b, flood: f, load: l, sigterm: s } = results;
   return [
     "Production posture",
     `Burst: ${b.queries} concurrent dashboard queries against an upstream limited like Stripe's test mode (25 req/s; gateway limiter at 25/s, burst 5)`,
     `  answered ${b.answered}, failed ${b.failed}, in ${n(b.durationSeconds, 1)} s`,
     `  upstream: ${b.upstreamRequests} requests, ${b.upstream429s} answered 429, max ${b.maxUpstreamPerSecond} in any 1-s window, mean ${n(b.meanUpstreamPerSecond, 1)}/s`,
+    "Flood: one customer keeps 8 concurrent nodes(ids: [40 unknown ids]) going, another loads its dashboard 20 times (25 req/s)",
+    `  other customer's dashboard: alone p50 ${n(f.quietUnloaded.p50)} ms, p99 ${n(f.quietUnloaded.p99)} ms; during the flood p50 ${n(f.quietFlooded.p50)} ms, p99 ${n(f.quietFlooded.p99)} ms`,
+    `  flooder: ${f.floodAccepted} ids sent to Stripe, ${f.floodRefused} refused RATE_LIMITED (${f.floodRetryAfter} answers with Retry-After); /readyz not 200: ${f.readyzNot200}; upstream 429s: ${f.upstream429s}`,
     `Load: ${l.connections} clients, dashboard query (limiter at 10,000/s: the local sandbox has no quota, so the gateway is measured, not Stripe's limit)`,
     `  gateway  ${n(l.gateway.throughputRps)} req/s, p50 ${n(l.gateway.latencyMs.p50)} ms, p99 ${n(l.gateway.latencyMs.p99)} ms, max ${n(l.gateway.latencyMs.max)} ms, ${l.gateway.requests} answers, errors ${l.gateway.non2xx + l.gateway.graphqlErrors + l.gateway.errors} (timeouts over 30 s: ${l.gateway.timeouts})`,
     `  baseline ${n(l.baseline.throughputRps)} req/s, p50 ${n(l.baseline.latencyMs.p50)} ms, p99 ${n(l.baseline.latencyMs.p99)} ms, max ${n(l.baseline.latencyMs.max)} ms, ${l.baseline.requests} answers, errors ${l.baseline.non2xx + l.baseline.graphqlErrors + l.baseline.errors} (timeouts over 30 s: ${l.baseline.timeouts})`,

@@ -17,6 +17,8 @@ export interface LimitedStack {
   graphqlUrl: string;
   /** Headers naming a fresh 10-account / 3-authorization customer as the viewer. */
   headers: Record<string, string>;
+  /** Request headers (JSON, bearer token) for another customer of the sandbox. */
+  headersFor(customerId: string): Promise<Record<string, string>>;
   /** Closes gateway (again, if a shutdown already did), proxy and sandbox, each whatever failed. */
   close(): Promise<void>;
 }
@@ -46,7 +48,12 @@ export async function startLimitedStack(
   });
   const customer = await sandboxControl(sandbox.url).createCustomer(10, 3);
   const token = await signToken(config.auth, { customerId: customer.id, ttlSeconds: 3600 });
+  const headersFor = async (customerId: string) => ({
+    "content-type": "application/json",
+    authorization: `Bearer ${await signToken(config.auth, { customerId, ttlSeconds: 3600 })}`,
+  });
   return {
+    headersFor,
     gateway,
     upstream,
     sandboxUrl: sandbox.url,

@@ -109,6 +109,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     liveMode: liveKey,
     perSecond: env.STRIPE_RATE_LIMIT_PER_SECOND,
     burst: env.STRIPE_RATE_LIMIT_BURST,
+    maxQueuePerCustomer: env.STRIPE_QUEUE_MAX_PER_CUSTOMER,
+    maxWaitMs: env.STRIPE_QUEUE_MAX_WAIT_MS,
+    instances: env.STRIPE_RATE_LIMIT_INSTANCES,
   });
   if ("variable" in rateLimit) {
     throw new ConfigError(`Invalid configuration:\n  ${rateLimit.variable}: ${rateLimit.message}`);

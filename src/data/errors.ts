@@ -42,9 +42,16 @@ export class UnauthenticatedError extends DataError {
   }
 }
 
-/** Stripe kept answering 429 after the gateway's bounded retries. */
+/**
+ * Stripe kept answering 429 after the gateway's bounded retries, or the gateway's own Stripe
+ * budget refused the call (the customer's queue was full or too slow): `retryAfterSeconds` then
+ * says when to retry (the HTTP answer's `Retry-After`).
+ */
 export class UpstreamRateLimitedError extends DataError {
-  constructor(options?: ErrorOptions) {
+  constructor(
+    options?: ErrorOptions,
+    readonly retryAfterSeconds?: number,
+  ) {
     super("Stripe is rate limiting this gateway; retry shortly.", options);
   }
 }

@@ -612,7 +612,7 @@ export type PageInfo = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -655,7 +655,7 @@ export type Query = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -683,7 +683,7 @@ export type QueryAccountArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -713,7 +713,7 @@ export type QueryAccountsArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -741,7 +741,7 @@ export type QueryAuthorizationArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -769,7 +769,7 @@ export type QueryNodeArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
@@ -797,7 +797,7 @@ export type QueryNodesArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.

@@ -37,6 +37,7 @@ export function contextFactory(options: ContextFactoryOptions) {
         stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
       },
       options.stripeShared,
+      viewer?.customerId,
     );
     const freshData = () =>
       createDataAccess({

@@ -86,17 +86,25 @@ export interface GatewayHandle {
 export async function startGateway(options: GatewayOptions): Promise<GatewayHandle> {
   const { config, logger } = options;
   const stripeConfig = config.stripe;
+  const metrics = createGatewayMetrics();
+  // One limiter for the whole process: operations, webhooks and the readiness probe. It sits in
+  // the SDK's HTTP client, so every request that goes out (retries included) takes a token.
+  const stripeShared = await createStripeCallBudget(
+    stripeConfig.rateLimit,
+    metrics,
+    config.redisUrl
+      ? { kind: "redis", url: config.redisUrl, prefix: config.redisKeyPrefix }
+      : { kind: "process" },
+  );
   const stripe = createStripeClient({
     apiKey: stripeConfig.target.apiKey,
     apiBase: options.stripeApiBase,
     apiVersion: stripeConfig.apiVersion,
     timeoutMs: stripeConfig.timeoutMs,
     maxNetworkRetries: stripeConfig.maxRetries,
+    limiter: stripeShared.limiter,
   });
   const retryPolicy = options.rateLimitRetry ?? DEFAULT_RATE_LIMIT_RETRY;
-  const metrics = createGatewayMetrics();
-  // One limiter for the whole process: operations, webhooks and the readiness probe.
-  const stripeShared = createStripeCallBudget(stripeConfig.rateLimit, metrics);
   const systemFc = createFcApi(stripe, retryPolicy, () => {}, stripeShared);
   let shuttingDown = false;
 
@@ -160,7 +168,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),
   });
-  const readiness: Record<string, ReadinessCheck> = { stripe: stripeReadiness(systemFc, 2_000) };
+  const readiness: Record<string, ReadinessCheck> = {
+    stripe: stripeReadiness(systemFc, 2_000, stripeShared.outcomes),
+  };
   if (config.redisUrl) readiness.redis = busReadiness(accountEvents, 1_000);
   app.use(healthRoutes({ checks: readiness, shuttingDown: () => shuttingDown }));
   const metricsEndpoint = await startMetricsEndpoint({
@@ -218,6 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         await dedupe.close();
         await protection.close();
         await relinkKeys.close();
+        await stripeShared.close();
         await metricsEndpoint.close();
       })();
       return closing;

@@ -18,25 +18,64 @@ const withTimeout = (check: Promise<CheckResult>, timeoutMs: number): Promise<Ch
   return Promise.race([check, timeout]).finally(() => clearTimeout(timer));
 };
 
+/** How long the outcome of a real Stripe call stands for Stripe's state in readiness, in ms. */
+export const STRIPE_OUTCOME_FRESH_MS = 10_000;
+
+/** What Stripe's answer (a status label from fc-api's onOutcome) says of Stripe's state. */
+function stateOfStatus(status: string): CheckResult {
+  if (status === "network") return "unreachable";
+  return status === "401" || status === "403" ? "unauthorized" : "ok";
+}
+
+/** The outcome of the last Stripe request that went out, whoever sent it. */
+export interface StripeCallOutcomes {
+  /** Records one attempt's status label ("200", "404", "network", ...), now. */
+  record(status: string): void;
+  /** Stripe's state as the last outcome within `withinMs` shows it; undefined when none. */
+  recent(withinMs: number): CheckResult | undefined;
+}
+
+/** An outcome record in memory; `now` in ms (tests may pass a fake clock). */
+export function stripeCallOutcomes(
+  now: () => number = () => performance.now(),
+): StripeCallOutcomes {
+  let last: { state: CheckResult; at: number } | undefined;
+  return {
+    record: (status) => {
+      last = { state: stateOfStatus(status), at: now() };
+    },
+    recent: (withinMs) =>
+      last !== undefined && now() - last.at <= withinMs ? last.state : undefined,
+  };
+}
+
 /**
- * Stripe (or the sandbox) is reachable with our key: one cheap GET through the gateway's FcApi
- * (so through the shared rate limiter, and counted in metrics). Any HTTP answer but 401/403 is
- * "ok" (a 404 for the probe id is the expected one); 401/403 is "unauthorized" (a bad key);
- * no answer is "unreachable", or "timeout" after `timeoutMs`.
+ * Stripe (or the sandbox) is reachable with our key. When a real Stripe call had an outcome in
+ * the last `STRIPE_OUTCOME_FRESH_MS` (`outcomes`), that outcome answers and nothing is sent: a
+ * busy (even saturated) budget is proof enough, and probing would only spend it. Otherwise one
+ * cheap GET through the gateway's FcApi (the shared limiter, system share, counted in metrics).
+ * Any HTTP answer but 401/403 is "ok" (a 404 for the probe id is the expected one); 401/403 is
+ * "unauthorized" (a bad key); no answer is "unreachable", or "timeout" after `timeoutMs`.
  */
-export function stripeReadiness(fc: FcApi, timeoutMs: number): ReadinessCheck {
-  return () =>
-    withTimeout(
+export function stripeReadiness(
+  fc: FcApi,
+  timeoutMs: number,
+  outcomes?: StripeCallOutcomes,
+): ReadinessCheck {
+  return () => {
+    const known = outcomes?.recent(STRIPE_OUTCOME_FRESH_MS);
+    if (known !== undefined) return Promise.resolve(known);
+    return withTimeout(
       fc.retrieveAccount(PROBE_ACCOUNT_ID).then(
         (): CheckResult => "ok",
         (error: unknown): CheckResult => {
           const status = (error as { statusCode?: unknown } | null)?.statusCode;
-          if (typeof status !== "number") return "unreachable";
-          return status === 401 || status === 403 ? "unauthorized" : "ok";
+          return stateOfStatus(typeof status === "number" ? String(status) : "network");
         },
       ),
       timeoutMs,
     );
+  };
 }
 
 /** The event bus can accept events now (always for the in-process bus; Redis connected otherwise). */

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
+import { sendWithTicket } from "./call-ticket.js";
+import { type FairStripeLimiter, type StripeCaller, SYSTEM_CALLER } from "./fair-limiter.js";
 import { type RateLimitRetryPolicy, withRateLimitRetry } from "./rate-limit-retry.js";
-import { type StripeLimiter, UNLIMITED } from "./token-bucket.js";
 import type {
   StripeAccount,
   StripeAccountOwner,
@@ -83,8 +84,13 @@ export type StripeOutcomeListener = (route: string, status: string) => void;
 
 /** The gateway-wide pieces every FcApi of one process shares. */
 export interface FcApiShared {
-  /** The process's one limiter; every attempt, retries included, waits for a token. */
-  limiter?: StripeLimiter;
+  /**
+   * The gateway's one Stripe budget, also given to the SDK instance's HTTP client (client.ts).
+   * Each attempt (a first try or a 429 retry) is admitted here, in its caller's turn, and may be
+   * refused (StripeBudgetRefusedError); stripe-node's own retries take their tokens in the HTTP
+   * client. Absent: calls go out unlimited.
+   */
+  limiter?: FairStripeLimiter;
   onOutcome?: StripeOutcomeListener;
 }
 
@@ -98,35 +104,38 @@ export function stripeStatusLabel(error: unknown): string {
 }
 
 /**
- * Builds the FcApi over one SDK instance. Every call goes through `call`: the shared limiter,
- * then the attempt, retried on 429 per `policy` (each retry waits for a token again).
+ * Builds the FcApi over one SDK instance, for `caller` (the viewer's customer id; SYSTEM_CALLER
+ * for webhooks and readiness). Every call goes through `call`: admission in the shared budget
+ * (caller's turn, bounded), then the attempt, retried on 429 per `policy` (each retry admitted
+ * again). A refused admission rejects with StripeBudgetRefusedError and sends nothing.
  */
 export function createFcApi(
   stripe: Stripe,
   policy: RateLimitRetryPolicy,
   onCall: StripeCallListener = () => {},
   shared: FcApiShared = {},
+  caller: StripeCaller = SYSTEM_CALLER,
 ): FcApi {
-  const limiter = shared.limiter ?? UNLIMITED;
+  const limiter = shared.limiter;
   const onOutcome = shared.onOutcome ?? (() => {});
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
-    withRateLimitRetry(
-      () =>
-        limiter.schedule(async () => {
-          onCall(route);
-          try {
-            // The SDK's GA types lack the preview fields the pinned version returns; the
-            // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
-            const result = (await attempt()) as T;
-            onOutcome(route, "200");
-            return result;
-          } catch (error) {
-            onOutcome(route, stripeStatusLabel(error));
-            throw error;
-          }
-        }),
-      policy,
-    );
+    withRateLimitRetry(async () => {
+      if (limiter !== undefined) await limiter.acquire(caller, true);
+      onCall(route);
+      try {
+        // The SDK's GA types lack the preview fields the pinned version returns; the
+        // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
+        const result = (await sendWithTicket(
+          { caller, prepaid: limiter !== undefined },
+          attempt,
+        )) as T;
+        onOutcome(route, "200");
+        return result;
+      } catch (error) {
+        onOutcome(route, stripeStatusLabel(error));
+        throw error;
+      }
+    }, policy);
   const get = (path: string, params: Record<string, unknown> = {}) =>
     stripe.rawRequest("GET", path, params);
   // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.

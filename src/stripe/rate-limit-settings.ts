@@ -1,4 +1,5 @@
-import { createTokenBucket, type StripeLimiter } from "./token-bucket.js";
+import { createFairLimiter, type FairStripeLimiter } from "./fair-limiter.js";
+import { type BucketShape, localTokenSource, type TokenSource } from "./token-source.js";
 
 /** Stripe's documented limits: 25 requests per second in test mode (and sandboxes), 100 live. */
 export const STRIPE_TEST_MODE_RATE_LIMIT = 25;
@@ -11,7 +12,20 @@ export const STRIPE_LIVE_MODE_RATE_LIMIT = 100;
 export interface StripeRateLimit {
   perSecond: number;
   burst: number;
+  /** Most Stripe calls one customer may have waiting for a token; past it, calls are refused. */
+  maxQueuePerCustomer: number;
+  /** Longest a customer's call waits for a token before it is refused, in ms. */
+  maxWaitMs: number;
+  /**
+   * Instances expected to share the budget in Redis: while Redis is unreachable each instance
+   * keeps to 1/instances of it.
+   */
+  instances: number;
 }
+
+/** Defaults of the per-customer queue bounds. */
+export const DEFAULT_MAX_QUEUE_PER_CUSTOMER = 100;
+export const DEFAULT_MAX_WAIT_MS = 5_000;
 
 /** A bad setting, named by its environment variable. */
 export interface RateLimitProblem {
@@ -28,6 +42,9 @@ export function resolveStripeRateLimit(input: {
   liveMode: boolean;
   perSecond: number | undefined;
   burst: number | undefined;
+  maxQueuePerCustomer?: number | undefined;
+  maxWaitMs?: number | undefined;
+  instances?: number | undefined;
 }): StripeRateLimit | RateLimitProblem {
   const perSecond =
     input.perSecond ?? (input.liveMode ? STRIPE_LIVE_MODE_RATE_LIMIT : STRIPE_TEST_MODE_RATE_LIMIT);
@@ -39,21 +56,49 @@ export function resolveStripeRateLimit(input: {
       message: `the burst (${burst}) must be below the rate limit per second (${perSecond})`,
     };
   }
-  return { perSecond, burst };
+  return {
+    perSecond,
+    burst,
+    maxQueuePerCustomer: input.maxQueuePerCustomer ?? DEFAULT_MAX_QUEUE_PER_CUSTOMER,
+    maxWaitMs: input.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    instances: input.instances ?? 1,
+  };
 }
 
 /**
- * The process's limiter for these settings: a token bucket of capacity `burst` refilled at
- * `perSecond - burst` tokens a second, so no one-second window holds more than `perSecond` calls
- * (a bucket refilled at the full rate would allow `perSecond + burst`).
+ * The process's limiter for these settings: a fair token bucket (fair-limiter.ts) of capacity
+ * `burst` refilled at `perSecond - burst` tokens a second, so no one-second window holds more
+ * than `perSecond` calls (a bucket refilled at the full rate would allow `perSecond + burst`),
+ * with each customer's queue bounded by `maxQueuePerCustomer` and `maxWaitMs`.
  */
 export function createStripeLimiter(
   limit: StripeRateLimit,
   onWait?: (waitedMs: number) => void,
-): StripeLimiter {
-  return createTokenBucket({
+  source?: TokenSource,
+): FairStripeLimiter {
+  return createFairLimiter({
+    ...(source === undefined ? {} : { source }),
     capacity: limit.burst,
     refillPerSecond: limit.perSecond - limit.burst,
+    maxQueuePerCaller: limit.maxQueuePerCustomer,
+    maxWaitMs: limit.maxWaitMs,
     ...(onWait === undefined ? {} : { onWait }),
+  });
+}
+
+/** The bucket these settings describe: capacity `burst`, refilled at `perSecond - burst`. */
+export function bucketShapeOf(limit: StripeRateLimit): BucketShape {
+  return { capacity: limit.burst, refillPerSecond: limit.perSecond - limit.burst };
+}
+
+/**
+ * One instance's share of the budget, used while the shared bucket in Redis is unreachable:
+ * capacity and refill divided by `instances` (capacity at least 1).
+ */
+export function instanceShareSource(limit: StripeRateLimit): TokenSource {
+  const shape = bucketShapeOf(limit);
+  return localTokenSource({
+    capacity: Math.max(1, Math.floor(shape.capacity / limit.instances)),
+    refillPerSecond: shape.refillPerSecond / limit.instances,
   });
 }

@@ -2,8 +2,10 @@ import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apoll
 import type { ExpressContextFunctionArgument } from "@as-integrations/express5";
 import { GraphQLError } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
+import { UpstreamRateLimitedError } from "../data/errors.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { OperationAdmission } from "../pipeline/admit-operation.js";
+import { originalErrorOf } from "../pipeline/client-errors.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
@@ -25,6 +27,21 @@ export interface HttpTransport {
  */
 const TRACE = Symbol("operation trace");
 type TracedContext = GatewayContext & { [TRACE]?: OperationTrace };
+
+/**
+ * The longest `Retry-After` any of `errors` asks for (a field refused by the Stripe budget), in
+ * whole seconds; undefined when none does.
+ */
+function retryAfterOf(errors: readonly unknown[]): number | undefined {
+  let longest: number | undefined;
+  for (const error of errors) {
+    const original = originalErrorOf(error);
+    if (original instanceof UpstreamRateLimitedError && original.retryAfterSeconds !== undefined) {
+      longest = Math.max(longest ?? 0, original.retryAfterSeconds);
+    }
+  }
+  return longest;
+}
 
 /** A pipeline refusal as Apollo answers it: the error with its HTTP status. */
 const withStatus = (error: GraphQLError, status: number) =>
@@ -109,6 +126,10 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
             if (cost !== undefined && response.body.kind === "single") {
               const result = response.body.singleResult;
               result.extensions = { ...result.extensions, cost };
+            }
+            const retryAfter = retryAfterOf(errors ?? []);
+            if (retryAfter !== undefined) {
+              response.http.headers.set("retry-after", String(retryAfter));
             }
             pipeline.report(trace, errors ?? []);
             pipeline.finish(trace);

@@ -67,7 +67,16 @@ async function limitedStack(env: Record<string, string>) {
         };
       }),
     );
-  return { upstream, burst };
+  /** Arms a sandbox fault: the next `count` `/v1` requests answer `status`. */
+  const fault = async (status: number, count: number) => {
+    const armed = await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ status, count }),
+    });
+    expect(armed.ok).toBe(true);
+  };
+  return { upstream, burst, fault };
 }
 
 describe("the client-side Stripe rate limiter", () => {
@@ -93,5 +102,21 @@ describe("the client-side Stripe rate limiter", () => {
     await burst();
     expect(upstream.stats().rateLimited).toBeGreaterThan(0);
     expect(upstream.stats().maxPerSecond).toBeGreaterThan(UPSTREAM_LIMIT);
+  });
+
+  it("counts stripe-node's network retries: retried 500s take tokens too, so the upstream still sees zero 429s", async () => {
+    const { upstream, burst, fault } = await limitedStack({
+      STRIPE_RATE_LIMIT_PER_SECOND: String(UPSTREAM_LIMIT),
+      STRIPE_MAX_RETRIES: "2",
+    });
+    const FAULTED = 60;
+    await fault(500, FAULTED);
+    const answers = await burst();
+    const stats = upstream.stats();
+    expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+    expect(stats.rateLimited).toBe(0);
+    // Every faulted first attempt was retried once by stripe-node, and the retry reached upstream.
+    expect(stats.requests).toBe(BURST * 4 + FAULTED);
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(UPSTREAM_LIMIT * 1.1);
   });
 });

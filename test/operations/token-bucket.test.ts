@@ -59,7 +59,7 @@ describe("createTokenBucket", () => {
 
 describe("rate limit configuration", () => {
   it("defaults to Stripe's test-mode limit (25/s, burst 5) for test keys and the sandbox", () => {
-    expect(loadConfig({}).stripe.rateLimit).toEqual({ perSecond: 25, burst: 5 });
+    expect(loadConfig({}).stripe.rateLimit).toMatchObject({ perSecond: 25, burst: 5 });
     expect(
       loadConfig({
         STRIPE_SECRET_KEY: "sk_test_abc123",
@@ -67,7 +67,7 @@ describe("rate limit configuration", () => {
         STRIPE_WEBHOOK_SECRET: "whsec_test123",
         AUTH_JWT_SECRET: "a-test-secret-of-enough-length-0000000000",
       }).stripe.rateLimit,
-    ).toEqual({ perSecond: 25, burst: 5 });
+    ).toMatchObject({ perSecond: 25, burst: 5 });
   });
 
   it("defaults to Stripe's live-mode limit (100/s, burst 20) for live keys", () => {
@@ -76,14 +76,14 @@ describe("rate limit configuration", () => {
       STRIPE_WEBHOOK_SECRET: "whsec_live123",
       AUTH_JWT_SECRET: "a-production-secret-of-enough-length-000000",
     });
-    expect(config.stripe.rateLimit).toEqual({ perSecond: 100, burst: 20 });
+    expect(config.stripe.rateLimit).toMatchObject({ perSecond: 100, burst: 20 });
   });
 
   it("takes STRIPE_RATE_LIMIT_PER_SECOND and STRIPE_RATE_LIMIT_BURST, and refuses a burst at or over the limit", () => {
     expect(
       loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "40", STRIPE_RATE_LIMIT_BURST: "2" }).stripe
         .rateLimit,
-    ).toEqual({ perSecond: 40, burst: 2 });
+    ).toMatchObject({ perSecond: 40, burst: 2 });
     expect(() =>
       loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "10", STRIPE_RATE_LIMIT_BURST: "10" }),
     ).toThrow(
@@ -91,6 +91,28 @@ describe("rate limit configuration", () => {
     );
     expect(() => loadConfig({ STRIPE_RATE_LIMIT_PER_SECOND: "fast" })).toThrow(
       "STRIPE_RATE_LIMIT_PER_SECOND",
+    );
+  });
+
+  it("bounds each customer's queue: STRIPE_QUEUE_MAX_PER_CUSTOMER (default 100) and STRIPE_QUEUE_MAX_WAIT_MS (default 5000)", () => {
+    expect(loadConfig({}).stripe.rateLimit).toMatchObject({
+      maxQueuePerCustomer: 100,
+      maxWaitMs: 5_000,
+    });
+    expect(
+      loadConfig({ STRIPE_QUEUE_MAX_PER_CUSTOMER: "7", STRIPE_QUEUE_MAX_WAIT_MS: "250" }).stripe
+        .rateLimit,
+    ).toMatchObject({ maxQueuePerCustomer: 7, maxWaitMs: 250 });
+    expect(() => loadConfig({ STRIPE_QUEUE_MAX_PER_CUSTOMER: "0" })).toThrow(
+      "STRIPE_QUEUE_MAX_PER_CUSTOMER",
+    );
+  });
+
+  it("takes STRIPE_RATE_LIMIT_INSTANCES (default 1), the share each instance keeps to while Redis is down", () => {
+    expect(loadConfig({}).stripe.rateLimit.instances).toBe(1);
+    expect(loadConfig({ STRIPE_RATE_LIMIT_INSTANCES: "3" }).stripe.rateLimit.instances).toBe(3);
+    expect(() => loadConfig({ STRIPE_RATE_LIMIT_INSTANCES: "0" })).toThrow(
+      "STRIPE_RATE_LIMIT_INSTANCES",
     );
   });
 });

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { signToken } from "../../src/auth/sign-token.js";
+import { loadConfig } from "../../src/config/config.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
+import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
+import { FAST_RATE_LIMIT_RETRY } from "../support/gateway.js";
+import {
+  type RateLimitedUpstream,
+  startRateLimitedUpstream,
+} from "../support/rate-limited-upstream.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
+
+const DASHBOARD = `query Dashboard { accounts(first: 100) { nodes { id status health { state }
+  authorization { id status } } } }`;
+
+/** Stripe's limit the emulated upstream enforces, and the limit every instance is configured with. */
+const LIMIT = 40;
+/** Concurrent dashboard queries sent to each instance (4 Stripe calls each). */
+const PER_INSTANCE = 20;
+/** First attempts answered 500, each retried by stripe-node (STRIPE_MAX_RETRIES 2). */
+const FAULTED = 30;
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const handle of open.splice(0).reverse()) await handle.close();
+});
+
+/** A sandbox behind the 429 proxy and two gateway instances in front, sharing `env`. */
+async function twoInstances(env: Record<string, string>) {
+  const sandbox: SandboxHandle = await startSandbox({ port: 0 });
+  open.push(sandbox);
+  const upstream: RateLimitedUpstream = await startRateLimitedUpstream(sandbox.url, LIMIT);
+  open.push(upstream);
+  const config = loadConfig({
+    STRIPE_MAX_RETRIES: "2",
+    RATE_LIMIT_COST_PER_MINUTE: "100000000",
+    STRIPE_RATE_LIMIT_PER_SECOND: String(LIMIT),
+    REDIS_KEY_PREFIX: `test-${randomUUID()}`,
+    ...env,
+  });
+  const gateways: GatewayHandle[] = [];
+  for (let instance = 0; instance < 2; instance++) {
+    const gateway = await startGateway({
+      config,
+      logger: createLogger("silent"),
+      stripeApiBase: upstream.url,
+      rateLimitRetry: FAST_RATE_LIMIT_RETRY,
+      port: 0,
+    });
+    open.push(gateway);
+    gateways.push(gateway);
+  }
+  const response = await fetch(`${sandbox.url}/_sandbox/customers`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ accounts: 10, authorizations: 3 }),
+  });
+  const customer = (await response.json()) as { id: string };
+  const token = await signToken(config.auth, { customerId: customer.id });
+  const armed = await fetch(`${sandbox.url}/_sandbox/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ status: 500, count: FAULTED }),
+  });
+  expect(armed.ok).toBe(true);
+  const burst = () =>
+    Promise.all(
+      gateways.flatMap((gateway) =>
+        Array.from({ length: PER_INSTANCE }, async () => {
+          const answer = await fetch(`${gateway.url}/graphql`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+            body: JSON.stringify({ query: DASHBOARD }),
+          });
+          return (await answer.json()) as { errors?: unknown[] };
+        }),
+      ),
+    );
+  return { upstream, burst };
+}
+
+const redisUp = await redisAvailableFor("the deployment-wide Stripe budget tests");
+
+describe.skipIf(!redisUp)("one Stripe budget for the whole deployment (REDIS_URL)", () => {
+  it("two instances on one Redis send at most the limit in any second, retries included: zero 429s", async () => {
+    // A queue long and patient enough that this burst is shaped, not refused.
+    const { upstream, burst } = await twoInstances({
+      REDIS_URL,
+      STRIPE_QUEUE_MAX_WAIT_MS: "30000",
+    });
+    const answers = await burst();
+    const stats = upstream.stats();
+    expect(stats.rateLimited).toBe(0);
+    expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+    expect(stats.requests).toBe(2 * PER_INSTANCE * 4 + FAULTED);
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(LIMIT * 1.1);
+  });
+
+  it("falls back to each instance's share (limit / STRIPE_RATE_LIMIT_INSTANCES) when Redis is unreachable", async () => {
+    const { upstream, burst } = await twoInstances({
+      REDIS_URL: "redis://127.0.0.1:1",
+      STRIPE_RATE_LIMIT_INSTANCES: "2",
+      STRIPE_QUEUE_MAX_WAIT_MS: "30000",
+    });
+    const answers = await burst();
+    const stats = upstream.stats();
+    expect(stats.rateLimited).toBe(0);
+    expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(LIMIT * 1.1);
+  });
+});
