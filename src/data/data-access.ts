@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { createLoaders, type LoaderBatchListener } from "../loaders/create-loaders.js";
+import {
+  createLoaders,
+  type LoaderBatchListener,
+  type LoaderStores,
+} from "../loaders/create-loaders.js";
+import type { ReadModel } from "../read-model/read-model.js";
+import type { StoredObjects } from "../read-model/store.js";
 import type {
   CreatedSession,
   CreateSessionParams,
@@ -86,10 +92,40 @@ export interface DataAccessOptions {
    * a sign that Stripe's filter did not hold, for operators.
    */
   onForeignObject?: ForeignObjectListener;
+  /**
+   * The process's read model: accounts and authorizations are read from it first, and what Stripe
+   * answers for the viewer is stored in it (only objects the viewer's customer holds, under that
+   * customer). Without it every read goes to Stripe.
+   */
+  readModel?: ReadModel;
 }
 
 /** Told the kind and id of an object left out of a list answer because it is not the viewer's. */
 export type ForeignObjectListener = (kind: "account" | "transaction" | "owner", id: string) => void;
+
+/**
+ * The viewer's read-through stores over the read model: lookups under the viewer's customer only,
+ * and only objects that customer holds are stored (under it).
+ */
+function storesFor(readModel: ReadModel | undefined, viewer: Viewer | null): LoaderStores {
+  if (readModel === undefined || viewer === null) return {};
+  const { customerId } = viewer;
+  const kindStore = <K extends "account" | "authorization">(kind: K) => ({
+    read: async (id: string, fetch: () => Promise<StoredObjects[K]>) => {
+      const stored = await readModel.get(kind, customerId, id);
+      if (stored !== undefined) return stored.object;
+      // Concurrent operations of this customer asking for one id share one Stripe read.
+      return readModel.once(`${kind}:${customerId}:${id}`, async () => {
+        const checkedAt = readModel.now();
+        const object = await fetch();
+        if (isHeldByCustomer(object, customerId))
+          await readModel.put(kind, customerId, object, checkedAt);
+        return object;
+      });
+    },
+  });
+  return { account: kindStore("account"), authorization: kindStore("authorization") };
+}
 
 /** Builds the per-operation data access (its loaders and concurrency cap are its own). */
 export function createDataAccess({
@@ -98,14 +134,21 @@ export function createDataAccess({
   maxConcurrency,
   onLoaderBatch,
   onForeignObject = () => {},
+  readModel,
 }: DataAccessOptions): DataAccess {
   const limit = pLimit(maxConcurrency);
-  const loaders = createLoaders(fc, limit, onLoaderBatch);
+  const loaders = createLoaders(fc, limit, onLoaderBatch, storesFor(readModel, viewer));
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
   const requireViewer = (): Viewer => {
     if (viewer === null) throw new UnauthenticatedError();
     return viewer;
+  };
+  /** Stores an account the viewer now holds (after an action), so later reads see it. */
+  const writeThrough = async (account: StripeAccount, checkedAt: number) => {
+    const { customerId } = requireViewer();
+    if (readModel !== undefined && isHeldByCustomer(account, customerId))
+      await readModel.put("account", customerId, account, checkedAt);
   };
   const owned = async <T extends Parameters<typeof isHeldByCustomer>[0]>(
     kind: ObjectKind,
@@ -155,9 +198,11 @@ export function createDataAccess({
     action: (accountId: string, idempotencyKey: string) => Promise<StripeAccount>,
   ): Promise<StripeAccount> => {
     await owned("account", account.id, async () => account);
+    const checkedAt = Date.now();
     const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
       throw fromStripeFailure(error, "account", account.id);
     });
+    await writeThrough(updated, checkedAt);
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
   };
@@ -178,7 +223,15 @@ export function createDataAccess({
     },
     viewerAccounts: () => {
       const { customerId } = requireViewer();
-      allAccounts ??= listAll(customerId);
+      allAccounts ??=
+        readModel === undefined
+          ? listAll(customerId)
+          : readModel
+              .accounts(customerId, () => listAll(customerId))
+              .then((accounts) => {
+                for (const account of accounts) loaders.account.prime(account.id, account);
+                return accounts;
+              });
       return allAccounts;
     },
     transactions: async (account, page) => {

@@ -18,6 +18,8 @@ import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
+import { inMemoryReadModelStore } from "../read-model/memory-store.js";
+import { createReadModel, type ReadModel } from "../read-model/read-model.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
@@ -69,6 +71,8 @@ export interface GatewayHandle {
    * instance's subscribers (counts, and a hook to observe subscriptions being registered).
    */
   accountEvents: AccountEventBus & { fanout: LocalFanout };
+  /** The read model every operation and the webhook path read and write (tests clear it). */
+  readModel: ReadModel;
   /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
   metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
@@ -110,6 +114,15 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
+  const readModel = createReadModel({
+    store: inMemoryReadModelStore(),
+    maxAgeMs: config.readModel.maxAgeMs,
+    listener: {
+      lookup: (kind, outcome) => metrics.readModelLookups.inc({ kind, outcome }),
+      storeError: (error) =>
+        logger.warn({ err: error }, "read model unreachable: read from Stripe"),
+    },
+  });
   const protection = await createQueryProtection({
     config,
     schema,
@@ -126,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     relinkKeys,
     accountEvents,
     stripeShared,
+    readModel,
     onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
@@ -179,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         dedupe,
         reader: createSystemReader(systemFc),
         bus: accountEvents,
+        store: readModel.store,
         logger,
       }),
     }),
@@ -203,6 +218,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer,
     stripe,
     accountEvents,
+    readModel,
     metricsUrl: metricsEndpoint.url,
     close: async () => {
       shuttingDown = true;
@@ -212,6 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       await dedupe.close();
       await protection.close();
       await relinkKeys.close();
+      await readModel.store.close();
       await metricsEndpoint.close();
     },
   };
