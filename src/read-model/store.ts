@@ -42,7 +42,8 @@ export interface ReadModelStore {
     checkedAt: number,
   ): Promise<boolean>;
   /**
-   * The customer's accounts when a full list was loaded (in no particular order), else undefined.
+   * The customer's accounts when a full list was loaded (in the list's order, added ones after or
+   * before; callers sort by `created`), else undefined.
    * An id of the set whose object is missing makes the set unusable (undefined: load again).
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;

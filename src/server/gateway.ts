@@ -20,6 +20,7 @@ import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
 import { inMemoryReadModelStore } from "../read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../read-model/read-model.js";
+import { redisReadModelStore } from "../read-model/redis-store.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
@@ -115,7 +116,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
   const readModel = createReadModel({
-    store: inMemoryReadModelStore(),
+    store: config.redisUrl
+      ? await redisReadModelStore(config.redisUrl, config.redisKeyPrefix)
+      : inMemoryReadModelStore(),
     maxAgeMs: config.readModel.maxAgeMs,
     listener: {
       lookup: (kind, outcome) => metrics.readModelLookups.inc({ kind, outcome }),

@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startAnotherGateway, startStack, type TestStack } from "../support/gateway.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import {
   requestCounts,
   resetRequests,
@@ -34,13 +36,40 @@ async function createSession(customer: SandboxCustomer): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
-beforeAll(async () => {
-  stack = await startStack();
+/** The stack whose gateway fills the read model (the tests' `stack` may query another instance). */
+let warmer: TestStack;
+let closeStacks: () => Promise<void> = async () => {};
+const redisReachable = await redisAvailableFor("tenant isolation across instances on Redis");
+
+async function seed(): Promise<void> {
   [alice, bob] = (await seededCustomers(stack)) as [SandboxCustomer, SandboxCustomer];
   aliceSession = await createSession(alice);
   bobSession = await createSession(bob);
-});
-afterAll(() => stack.close());
+}
+
+/** One gateway with the in-memory read model: it fills the read model and answers the tests. */
+async function oneInstance(): Promise<void> {
+  const single = await startStack();
+  stack = single;
+  warmer = single;
+  closeStacks = () => single.close();
+  await seed();
+}
+
+/** Two gateways on one Redis: instance 1 fills the shared read model, instance 2 answers. */
+async function twoInstances(): Promise<void> {
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}` };
+  const first = await startStack({ env });
+  const second = await startAnotherGateway(first, env);
+  stack = { ...first, gateway: second };
+  warmer = first;
+  closeStacks = async () => {
+    await first.gateway.readModel.store.clear();
+    await second.close();
+    await first.close();
+  };
+  await seed();
+}
 
 const bobIds = () => [...bob.accounts, ...bob.authorizations, bobSession];
 
@@ -54,23 +83,41 @@ const codesAt = (errors: Errors, key: string) =>
 async function warmBoth(): Promise<void> {
   const query = "{ accounts(first: 100) { nodes { id authorization { id } } } }";
   for (const customer of [alice, bob]) {
-    const answer = await graphql(stack, query, {}, customer.id);
+    const answer = await graphql(warmer, query, {}, customer.id);
     expect(answer.errors).toBeUndefined();
   }
 }
 
-// Every test runs with an empty read model, and again with both customers' objects in it.
+const clearAndWarm = async () => {
+  await warmer.gateway.readModel.store.clear();
+  await warmBoth();
+};
+
+// Every test runs with an empty read model, again with both customers' objects in it, and again
+// with them in Redis, filled by one instance and read through another.
 describe.each([
-  { readModel: "cold", prepare: () => stack.gateway.readModel.store.clear() },
   {
-    readModel: "warm",
-    prepare: async () => {
-      await stack.gateway.readModel.store.clear();
-      await warmBoth();
-    },
+    readModel: "cold",
+    open: oneInstance,
+    prepare: () => stack.gateway.readModel.store.clear(),
+    skip: false,
   },
-])("$readModel read model", ({ prepare }) => {
-  beforeEach(prepare);
+  { readModel: "warm", open: oneInstance, prepare: clearAndWarm, skip: false },
+  {
+    readModel: "warm in Redis, read by a second instance:",
+    open: twoInstances,
+    prepare: clearAndWarm,
+    skip: !redisReachable,
+  },
+])("$readModel read model", ({ open, prepare, skip }) => {
+  beforeAll(async () => {
+    if (!skip) await open();
+  }, 30_000);
+  afterAll(() => (skip ? undefined : closeStacks()));
+  beforeEach((context) => {
+    if (skip) context.skip();
+    return prepare();
+  });
 
   describe("tenant isolation: customer A asking for customer B's objects", () => {
     it.each([
