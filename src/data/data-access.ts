@@ -5,6 +5,7 @@ import {
   type LoaderBatchListener,
   type LoaderStores,
 } from "../loaders/create-loaders.js";
+import { markChecked } from "../read-model/checked-at.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { StoredObjects } from "../read-model/store.js";
 import type {
@@ -40,7 +41,11 @@ const STRIPE_MAX_PAGE = 100;
 export interface DataAccess {
   /** The viewer; throws UnauthenticatedError when the operation has none. */
   viewer(): Viewer;
-  account(id: string): Promise<StripeAccount>;
+  /**
+   * One of the viewer's accounts. With `refresh`, this and every later read of the operation asks
+   * Stripe (not the read model) and stores the answer.
+   */
+  account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
   session(id: string): Promise<StripeSession>;
   /**
@@ -52,7 +57,7 @@ export interface DataAccess {
    * All of the viewer's accounts, newest first; fetched once per operation and primes `account`.
    * An account in Stripe's answer that another holder holds is left out (and reported).
    */
-  viewerAccounts(): Promise<StripeAccount[]>;
+  viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
   /**
    * A page of one of the viewer's accounts' transactions (the account is checked first;
    * transactions of any other account in Stripe's answer are left out and reported).
@@ -77,6 +82,12 @@ export interface DataAccess {
   disconnectAccount(account: StripeAccount): Promise<StripeAccount>;
   subscribeTransactions(account: StripeAccount): Promise<StripeAccount>;
   unsubscribeTransactions(account: StripeAccount): Promise<StripeAccount>;
+}
+
+/** How a read may be served. */
+export interface ReadOptions {
+  /** Ask Stripe now (and store the answer), not the read model; so do the operation's later reads. */
+  refresh?: boolean;
 }
 
 /** What one operation's data access is built from. */
@@ -107,21 +118,32 @@ export type ForeignObjectListener = (kind: "account" | "transaction" | "owner", 
  * The viewer's read-through stores over the read model: lookups under the viewer's customer only,
  * and only objects that customer holds are stored (under it).
  */
-function storesFor(readModel: ReadModel | undefined, viewer: Viewer | null): LoaderStores {
+function storesFor(
+  readModel: ReadModel | undefined,
+  viewer: Viewer | null,
+  refreshing: () => boolean,
+): LoaderStores {
   if (readModel === undefined || viewer === null) return {};
   const { customerId } = viewer;
   const kindStore = <K extends "account" | "authorization">(kind: K) => ({
     read: async (id: string, fetch: () => Promise<StoredObjects[K]>) => {
-      const stored = await readModel.get(kind, customerId, id);
-      if (stored !== undefined) return stored.object;
-      // Concurrent operations of this customer asking for one id share one Stripe read.
-      return readModel.once(`${kind}:${customerId}:${id}`, async () => {
+      const key = `${kind}:${customerId}:${id}`;
+      const fetchAndStore = async () => {
         const checkedAt = readModel.now();
         const object = await fetch();
         if (isHeldByCustomer(object, customerId))
           await readModel.put(kind, customerId, object, checkedAt);
-        return object;
-      });
+        return markChecked(object, checkedAt);
+      };
+      if (refreshing()) return fetchAndStore();
+      const stored = await readModel.get(kind, customerId, id);
+      if (stored !== undefined) {
+        if (readModel.now() - stored.checkedAt > readModel.maxAgeMs)
+          readModel.revalidate(kind, key, fetchAndStore);
+        return stored.object;
+      }
+      // Concurrent operations of this customer asking for one id share one Stripe read.
+      return readModel.once(key, fetchAndStore);
     },
   });
   return { account: kindStore("account"), authorization: kindStore("authorization") };
@@ -137,7 +159,14 @@ export function createDataAccess({
   readModel,
 }: DataAccessOptions): DataAccess {
   const limit = pLimit(maxConcurrency);
-  const loaders = createLoaders(fc, limit, onLoaderBatch, storesFor(readModel, viewer));
+  /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
+  let refreshing = false;
+  const loaders = createLoaders(
+    fc,
+    limit,
+    onLoaderBatch,
+    storesFor(readModel, viewer, () => refreshing),
+  );
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
   const requireViewer = (): Viewer => {
@@ -202,7 +231,7 @@ export function createDataAccess({
     const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
       throw fromStripeFailure(error, "account", account.id);
     });
-    await writeThrough(updated, checkedAt);
+    await writeThrough(markChecked(updated, checkedAt), checkedAt);
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
   };
@@ -213,7 +242,14 @@ export function createDataAccess({
 
   return {
     viewer: requireViewer,
-    account: (id) => owned("account", id, (key) => loaders.account.load(key)),
+    account: (id, options = {}) => {
+      if (options.refresh && !refreshing) {
+        refreshing = true;
+        loaders.account.clear(id);
+        loaders.authorization.clearAll();
+      }
+      return owned("account", id, (key) => loaders.account.load(key));
+    },
     authorization: (id) => owned("authorization", id, (key) => loaders.authorization.load(key)),
     session: (id) => owned("session", id, (key) => loaders.session.load(key)),
     adopt: async (account) => {
@@ -221,13 +257,17 @@ export function createDataAccess({
       loaders.account.clear(account.id).prime(account.id, adopted);
       return adopted;
     },
-    viewerAccounts: () => {
+    viewerAccounts: (options = {}) => {
       const { customerId } = requireViewer();
+      if (options.refresh && !refreshing) {
+        refreshing = true;
+        allAccounts = undefined;
+      }
       allAccounts ??=
         readModel === undefined
           ? listAll(customerId)
           : readModel
-              .accounts(customerId, () => listAll(customerId))
+              .accounts(customerId, () => listAll(customerId), refreshing)
               .then((accounts) => {
                 for (const account of accounts) loaders.account.prime(account.id, account);
                 return accounts;

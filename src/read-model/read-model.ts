@@ -1,4 +1,5 @@
 import type { StripeAccount } from "../stripe/wire-types.js";
+import { markChecked } from "./checked-at.js";
 import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
 
 /** What a read of the read model found: served from it ("hit"), not there ("miss"), or unreadable. */
@@ -7,6 +8,8 @@ export type LookupOutcome = "hit" | "miss" | "stale" | "error";
 /** Told of each lookup and revalidation (metrics). */
 export interface ReadModelListener {
   lookup?(kind: StoredKind | "accounts", outcome: LookupOutcome): void;
+  /** A stale object (or account set) is being revalidated in the background. */
+  revalidation?(kind: StoredKind | "accounts"): void;
   /** A store call failed; the read fell back to Stripe (or the write was skipped). */
   storeError?(error: unknown): void;
 }
@@ -37,9 +40,20 @@ export interface ReadModel {
   ): Promise<void>;
   /**
    * The customer's accounts, newest first: from the store when a full list is stored, else from
-   * `load` (one load per customer at a time on this instance), which is then stored.
+   * `load` (one load per customer at a time on this instance), which is then stored. A stored set
+   * whose oldest object is older than `maxAgeMs` is served and loaded again in the background.
+   * With `refresh`, always loaded (and stored). Each account is marked with its `checkedAt`.
    */
-  accounts(customerId: string, load: () => Promise<StripeAccount[]>): Promise<StripeAccount[]>;
+  accounts(
+    customerId: string,
+    load: () => Promise<StripeAccount[]>,
+    refresh?: boolean,
+  ): Promise<StripeAccount[]>;
+  /**
+   * Runs `revalidate` in the background, once per key at a time (concurrent and later stale reads
+   * of the object while it runs start nothing more); failures are reported, never thrown.
+   */
+  revalidate(kind: StoredKind | "accounts", key: string, revalidate: () => Promise<unknown>): void;
   /** Runs `work` once for concurrent callers with the same key; later callers share its result. */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** The current time in milliseconds (the clock `checkedAt` is read from). */
@@ -77,6 +91,19 @@ export function createReadModel({
     listener.storeError?.(error);
     return undefined;
   };
+  const revalidating = new Set<string>();
+  const revalidate = (
+    kind: StoredKind | "accounts",
+    key: string,
+    work: () => Promise<unknown>,
+  ): void => {
+    if (revalidating.has(key)) return;
+    revalidating.add(key);
+    listener.revalidation?.(kind);
+    void once(key, work)
+      .catch(reported)
+      .finally(() => revalidating.delete(key));
+  };
   const outcomeOf = (checkedAt: number): LookupOutcome =>
     now() - checkedAt > maxAgeMs ? "stale" : "hit";
   return {
@@ -87,25 +114,31 @@ export function createReadModel({
     get: async (kind, customerId, id) => {
       const stored = await store.get(kind, customerId, id).catch(reported);
       listener.lookup?.(kind, stored === undefined ? "miss" : outcomeOf(stored.checkedAt));
+      if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
       return stored;
     },
     put: async (kind, customerId, object, checkedAt) => {
       await store.put(kind, customerId, object, checkedAt).catch(reported);
     },
-    accounts: async (customerId, load) => {
-      const stored = await store.accounts(customerId).catch(reported);
-      if (stored !== undefined) {
-        const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
-        listener.lookup?.("accounts", stored.length === 0 ? "hit" : outcomeOf(oldest));
-        return newestFirst(stored.map((entry) => entry.object));
-      }
-      listener.lookup?.("accounts", "miss");
-      return once(`accounts:${customerId}`, async () => {
+    revalidate,
+    accounts: async (customerId, load, refresh = false) => {
+      const loadAndStore = async () => {
         const checkedAt = now();
         const accounts = await load();
         await store.putAccounts(customerId, accounts, checkedAt).catch(reported);
-        return accounts;
-      });
+        return accounts.map((account) => markChecked(account, checkedAt));
+      };
+      if (refresh) return loadAndStore();
+      const stored = await store.accounts(customerId).catch(reported);
+      if (stored !== undefined) {
+        const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
+        const outcome = stored.length === 0 ? "hit" : outcomeOf(oldest);
+        listener.lookup?.("accounts", outcome);
+        if (outcome === "stale") revalidate("accounts", `accounts:${customerId}`, loadAndStore);
+        return newestFirst(stored.map((entry) => markChecked(entry.object, entry.checkedAt)));
+      }
+      listener.lookup?.("accounts", "miss");
+      return once(`accounts:${customerId}`, loadAndStore);
     },
   };
 }

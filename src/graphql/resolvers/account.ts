@@ -7,6 +7,7 @@ import type {
   AccountSubscription,
 } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
+import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
 import { clampFirst, connectionOf } from "../connection.js";
 import { toOpenEnum } from "../open-enum.js";
@@ -64,6 +65,7 @@ export const Account: AccountResolvers = {
   ownershipRefresh: (account) => account.ownership_refresh,
   transactionRefresh: (account) => account.transaction_refresh,
   createdAt: (account) => fromEpoch(account.created),
+  checkedAt: (account) => new Date(checkedAtOfObject(account, Date.now())),
   authorization: (account, _args, { data }) =>
     account.authorization ? data.authorization(account.authorization) : null,
   transactions: async (account, { first, after }, { data }) => {
