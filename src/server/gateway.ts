@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -18,6 +19,7 @@ import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
+import { type EventSweep, startEventSweep } from "../read-model/event-sweep.js";
 import { inMemoryReadModelStore } from "../read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../read-model/read-model.js";
 import { redisReadModelStore } from "../read-model/redis-store.js";
@@ -74,6 +76,8 @@ export interface GatewayHandle {
   accountEvents: AccountEventBus & { fanout: LocalFanout };
   /** The read model every operation and the webhook path read and write (tests clear it). */
   readModel: ReadModel;
+  /** The catch-up sweep of Stripe's Events API (tests run it on demand). */
+  eventSweep: EventSweep;
   /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
   metricsUrl: string | undefined;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
@@ -184,6 +188,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     logger,
   });
   app.use(metricsEndpoint.publicRoute);
+  // One intake for webhooks and the catch-up sweep: same handling, same dedupe.
+  const intake = createAccountEventIntake({
+    dedupe,
+    reader: createSystemReader(systemFc),
+    bus: accountEvents,
+    store: readModel.store,
+    logger,
+  });
+  const eventSweep = startEventSweep({
+    fc: systemFc,
+    store: readModel.store,
+    intake,
+    intervalMs: config.readModel.sweepIntervalMs,
+    instanceId: randomUUID(),
+    logger,
+    onLag: (seconds) => metrics.eventSweepLag.set(seconds),
+  });
   app.use(
     stripeWebhookRoute({
       stripe,
@@ -193,13 +214,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         metrics.webhookReceived.inc();
         metrics.webhookOutcomes.inc({ outcome });
       },
-      onEvent: createAccountEventIntake({
-        dedupe,
-        reader: createSystemReader(systemFc),
-        bus: accountEvents,
-        store: readModel.store,
-        logger,
-      }),
+      onEvent: intake,
     }),
   );
   app.use(
@@ -216,6 +231,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer.listen(options.port ?? config.port, "0.0.0.0", () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  // Missed webhooks are caught up before the gateway reports itself started.
+  await eventSweep.first;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -223,9 +240,11 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     stripe,
     accountEvents,
     readModel,
+    eventSweep,
     metricsUrl: metricsEndpoint.url,
     close: async () => {
       shuttingDown = true;
+      eventSweep.stop();
       await ws.close();
       await apollo.stop();
       await accountEvents.close();
