@@ -122,6 +122,7 @@ function storesFor(
   readModel: ReadModel | undefined,
   viewer: Viewer | null,
   refreshing: () => boolean,
+  knownIds: () => Promise<Set<string>>,
 ): LoaderStores {
   if (readModel === undefined || viewer === null) return {};
   const { customerId } = viewer;
@@ -142,8 +143,21 @@ function storesFor(
           readModel.revalidate(kind, key, fetchAndStore);
         return stored.object;
       }
+      // An id not in the read model may be new: ask Stripe, unless it is a remembered miss or the
+      // customer has used up its misses of the minute (ids that do not exist cost Stripe little).
+      // A remembered miss is not the customer's; past the budget, only ids of the customer's
+      // account set (its accounts and their authorizations, loaded at most once) are looked up.
+      const lookUp = await readModel.mayLookUp(customerId, id);
+      if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
+        throw new NotFoundError(kind, id);
       // Concurrent operations of this customer asking for one id share one Stripe read.
-      return readModel.once(key, fetchAndStore);
+      const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
+        if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
+          await readModel.noteMiss(customerId, id);
+        throw error;
+      });
+      if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
+      return object;
     },
   });
   return { account: kindStore("account"), authorization: kindStore("authorization") };
@@ -165,7 +179,21 @@ export function createDataAccess({
     fc,
     limit,
     onLoaderBatch,
-    storesFor(readModel, viewer, () => refreshing),
+    storesFor(
+      readModel,
+      viewer,
+      () => refreshing,
+      async () => {
+        const accounts = await access.viewerAccounts();
+        return new Set(
+          accounts.flatMap((account) =>
+            typeof account.authorization === "string"
+              ? [account.id, account.authorization]
+              : [account.id],
+          ),
+        );
+      },
+    ),
   );
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
@@ -240,7 +268,7 @@ export function createDataAccess({
       throw fromStripeFailure(error, kind, id);
     });
 
-  return {
+  const access: DataAccess = {
     viewer: requireViewer,
     account: (id, options = {}) => {
       if (options.refresh && !refreshing) {
@@ -306,4 +334,5 @@ export function createDataAccess({
     unsubscribeTransactions: (account) =>
       act(account, (id, key) => fc.unsubscribeTransactions(id, key)),
   };
+  return access;
 }

@@ -16,6 +16,8 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
   const objects = new LRUCache<string, Entry>({ max: maxEntries });
   const sets = new LRUCache<string, Set<string>>({ max: Math.max(1, Math.floor(maxEntries / 10)) });
   const meta = new Map<string, string>();
+  const missedIds = new LRUCache<string, true>({ max: 100_000 });
+  const missWindows = new LRUCache<string, { count: number; until: number }>({ max: 100_000 });
   const leases = new Map<string, { owner: string; until: number }>();
   const keyOf = (kind: StoredKind, customerId: string, id: string) => `${kind}:${customerId}:${id}`;
   const read = <T>(key: string): Stored<T> | undefined => {
@@ -52,6 +54,23 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     addToSet: async (customerId, accountId) => {
       sets.get(customerId)?.add(accountId);
     },
+    noteMiss: async (customerId, id, ttlMs, windowMs) => {
+      missedIds.set(keyOf("account", customerId, id), true, { ttl: ttlMs });
+      const now = Date.now();
+      const window = missWindows.get(customerId);
+      const current =
+        window === undefined || window.until <= now ? { count: 0, until: now + windowMs } : window;
+      current.count += 1;
+      missWindows.set(customerId, current);
+      return current.count;
+    },
+    misses: async (customerId, id) => {
+      const window = missWindows.get(customerId);
+      return {
+        remembered: missedIds.get(keyOf("account", customerId, id)) === true,
+        count: window === undefined || window.until <= Date.now() ? 0 : window.count,
+      };
+    },
     getMeta: async (name) => meta.get(name),
     setMeta: async (name, value) => {
       meta.set(name, value);
@@ -68,6 +87,8 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
       sets.clear();
       meta.clear();
       leases.clear();
+      missedIds.clear();
+      missWindows.clear();
     },
     close: async () => {},
   };

@@ -54,6 +54,14 @@ export interface ReadModel {
    * of the object while it runs start nothing more); failures are reported, never thrown.
    */
   revalidate(kind: StoredKind | "accounts", key: string, revalidate: () => Promise<unknown>): void;
+  /**
+   * Whether a lookup of `id` (not in the read model) may ask Stripe: "remembered" when the id is
+   * a remembered miss of the customer, "over-budget" when the customer already had MISS_BUDGET
+   * misses this minute, else (or when the store cannot tell) "ok".
+   */
+  mayLookUp(customerId: string, id: string): Promise<"ok" | "remembered" | "over-budget">;
+  /** Records that `id` turned out not to be the customer's (missing, or another's). */
+  noteMiss(customerId: string, id: string): Promise<void>;
   /** Runs `work` once for concurrent callers with the same key; later callers share its result. */
   once<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** The current time in milliseconds (the clock `checkedAt` is read from). */
@@ -67,6 +75,11 @@ export interface ReadModelOptions {
   listener?: ReadModelListener;
   now?: () => number;
 }
+
+/** How long an id that is not the customer's is remembered as such. */
+export const MISS_TTL_MS = 60_000;
+/** Stripe lookups of ids that turn out not to be the customer's, per customer and minute. */
+export const MISS_BUDGET = 10;
 
 /** Newest first, as Stripe lists them (stable for equal `created`). */
 const newestFirst = (accounts: StripeAccount[]) =>
@@ -121,6 +134,15 @@ export function createReadModel({
       await store.put(kind, customerId, object, checkedAt).catch(reported);
     },
     revalidate,
+    mayLookUp: async (customerId, id) => {
+      const misses = await store.misses(customerId, id).catch(reported);
+      if (misses === undefined) return "ok";
+      if (misses.remembered) return "remembered";
+      return misses.count < MISS_BUDGET ? "ok" : "over-budget";
+    },
+    noteMiss: async (customerId, id) => {
+      await store.noteMiss(customerId, id, MISS_TTL_MS, 60_000).catch(reported);
+    },
     accounts: async (customerId, load, refresh = false) => {
       const loadAndStore = async () => {
         const checkedAt = now();

@@ -23,6 +23,12 @@ if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', -1, ARGV[1])
 return 1`;
 
+/** Counts one more miss in the window KEYS[1] (ARGV[1] ms from its first miss); returns the count. */
+const MISS_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;
+
 /** Takes the lease KEYS[1] for ARGV[1] (owner) for ARGV[2] ms when free or already ARGV[1]'s. */
 const LEASE_SCRIPT = `
 local holder = redis.call('GET', KEYS[1])
@@ -99,6 +105,29 @@ export async function redisReadModelStore(url: string, prefix: string): Promise<
     },
     addToSet: async (customerId, accountId) => {
       await redis.eval(ADD_SCRIPT, 2, setKey(customerId), loadedKey(customerId), accountId);
+    },
+    noteMiss: async (customerId, id, ttlMs, windowMs) => {
+      await redis.set(
+        `${customerRoot(customerId)}:miss:${encodeURIComponent(id)}`,
+        "1",
+        "PX",
+        ttlMs,
+      );
+      return Number(
+        await redis.eval(
+          MISS_SCRIPT,
+          1,
+          `${customerRoot(customerId)}:miss-window`,
+          String(windowMs),
+        ),
+      );
+    },
+    misses: async (customerId, id) => {
+      const [remembered, count] = await Promise.all([
+        redis.exists(`${customerRoot(customerId)}:miss:${encodeURIComponent(id)}`),
+        redis.get(`${customerRoot(customerId)}:miss-window`),
+      ]);
+      return { remembered: remembered === 1, count: Number(count ?? 0) };
     },
     getMeta: async (name) => (await redis.get(metaKey(name))) ?? undefined,
     setMeta: async (name, value) => {

@@ -51,6 +51,14 @@ export interface ReadModelStore {
   putAccounts(customerId: string, accounts: StripeAccount[], checkedAt: number): Promise<void>;
   /** Adds one account id to the customer's set when the set is loaded (a newly linked account). */
   addToSet(customerId: string, accountId: string): Promise<void>;
+  /**
+   * Remembers for `ttlMs` that `id` is not an object of the customer's (Stripe has no such object,
+   * or another customer holds it), and counts it among the customer's misses of the current
+   * window of `windowMs`; resolves with that count.
+   */
+  noteMiss(customerId: string, id: string, ttlMs: number, windowMs: number): Promise<number>;
+  /** Whether `id` is a remembered miss of the customer, and the customer's misses in the window. */
+  misses(customerId: string, id: string): Promise<{ remembered: boolean; count: number }>;
   /** A named value of the read model's own (the event sweep's cursor). */
   getMeta(name: string): Promise<string | undefined>;
   setMeta(name: string, value: string): Promise<void>;

@@ -75,6 +75,14 @@ describe.each(stores)("the read-model store %s", (_name, open, skip) => {
     expect(await store.accounts("cus_empty")).toEqual([]);
   });
 
+  it.skipIf(skip)("remembers a customer's misses, per customer, and counts them", async () => {
+    expect(await store.misses("cus_miss", "fca_x")).toEqual({ remembered: false, count: 0 });
+    expect(await store.noteMiss("cus_miss", "fca_x", 60_000, 60_000)).toBe(1);
+    expect(await store.noteMiss("cus_miss", "fca_y", 60_000, 60_000)).toBe(2);
+    expect(await store.misses("cus_miss", "fca_x")).toEqual({ remembered: true, count: 2 });
+    expect(await store.misses("cus_other", "fca_x")).toEqual({ remembered: false, count: 0 });
+  });
+
   it.skipIf(skip)("gives a lease to one owner at a time", async () => {
     expect(await store.lease("sweep", "instance-1", 60_000)).toBe(true);
     expect(await store.lease("sweep", "instance-2", 60_000)).toBe(false);
