@@ -5,7 +5,7 @@ import {
   type LoaderBatchListener,
   type LoaderStores,
 } from "../loaders/create-loaders.js";
-import { markChecked } from "../read-model/checked-at.js";
+import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { StoredObjects } from "../read-model/store.js";
 import type {
@@ -41,6 +41,12 @@ const STRIPE_MAX_PAGE = 100;
 export interface DataAccess {
   /** The viewer; throws UnauthenticatedError when the operation has none. */
   viewer(): Viewer;
+  /**
+   * The oldest `checkedAt` (ms) among the read model's objects this operation served that were
+   * older than READ_MODEL_MAX_AGE_S (served, and revalidated in the background); undefined when
+   * it served none. Answers say so in `extensions.readModel`.
+   */
+  oldestStaleServed(): number | undefined;
   /**
    * One of the viewer's accounts. With `refresh`, this and every later read of the operation asks
    * Stripe (not the read model) and stores the answer.
@@ -123,6 +129,7 @@ function storesFor(
   viewer: Viewer | null,
   refreshing: () => boolean,
   knownIds: () => Promise<Set<string>>,
+  onStale: (checkedAt: number) => void,
 ): LoaderStores {
   if (readModel === undefined || viewer === null) return {};
   const { customerId } = viewer;
@@ -139,8 +146,10 @@ function storesFor(
       if (refreshing()) return fetchAndStore();
       const stored = await readModel.get(kind, customerId, id);
       if (stored !== undefined) {
-        if (readModel.now() - stored.checkedAt > readModel.maxAgeMs)
+        if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
+          onStale(stored.checkedAt);
           readModel.revalidate(kind, key, fetchAndStore);
+        }
         return stored.object;
       }
       // An id not in the read model may be new: ask Stripe, unless it is a remembered miss or the
@@ -175,6 +184,10 @@ export function createDataAccess({
   const limit = pLimit(maxConcurrency);
   /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
   let refreshing = false;
+  let oldestStale: number | undefined;
+  const noteStale = (checkedAt: number) => {
+    oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
+  };
   const loaders = createLoaders(
     fc,
     limit,
@@ -193,6 +206,7 @@ export function createDataAccess({
           ),
         );
       },
+      (checkedAt) => noteStale(checkedAt),
     ),
   );
   let allAccounts: Promise<StripeAccount[]> | undefined;
@@ -270,6 +284,7 @@ export function createDataAccess({
 
   const access: DataAccess = {
     viewer: requireViewer,
+    oldestStaleServed: () => oldestStale,
     account: (id, options = {}) => {
       if (options.refresh && !refreshing) {
         refreshing = true;
@@ -297,7 +312,12 @@ export function createDataAccess({
           : readModel
               .accounts(customerId, () => listAll(customerId), refreshing)
               .then((accounts) => {
-                for (const account of accounts) loaders.account.prime(account.id, account);
+                const now = readModel.now();
+                for (const account of accounts) {
+                  const checkedAt = checkedAtOfObject(account, now);
+                  if (now - checkedAt > readModel.maxAgeMs) noteStale(checkedAt);
+                  loaders.account.prime(account.id, account);
+                }
                 return accounts;
               });
       return allAccounts;

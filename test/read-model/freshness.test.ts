@@ -40,6 +40,11 @@ describe("freshness: checkedAt and refresh", () => {
   it("checkedAt is when the gateway read Stripe: a warm read shows the cold read's time", async () => {
     const customer = await coldCustomer(stack, 2, 1);
     const before = Date.now();
+    const coldAnswer = await graphql<Dashboard>(stack, DASHBOARD, {}, customer.id);
+    // A fresh answer carries no staleness notice.
+    expect(
+      (coldAnswer as { extensions?: { readModel?: unknown } }).extensions?.readModel,
+    ).toBeUndefined();
     const cold = await dashboard(customer.id);
     const after = Date.now();
     for (const node of cold) {
@@ -101,8 +106,13 @@ describe("an object older than READ_MODEL_MAX_AGE_S is served, then revalidated"
       "the stored copy to pass READ_MODEL_MAX_AGE_S",
     );
     await resetRequests(stack);
-    const stale = await read();
+    const staleAnswer = await graphql<Dashboard>(stack, DASHBOARD, {}, customer.id);
+    const stale = staleAnswer.data?.accounts.nodes[0];
     expect(stale?.status).toBe("ACTIVE");
+    // Never silently: the answer says a copy older than the max age was served, and since when.
+    expect((staleAnswer as { extensions?: unknown }).extensions).toMatchObject({
+      readModel: { stale: true, oldestCheckedAt: first?.checkedAt },
+    });
     const revalidated = await waitFor(async () => {
       const node = await read();
       return node?.status === "INACTIVE" ? node : undefined;
