@@ -43,6 +43,13 @@ export type Account = Node & {
   balanceRefresh?: Maybe<RefreshState>;
   /** The broad type of the account. */
   category: AccountCategory;
+  /**
+   * When the gateway last saw Stripe's state of this account. Reads are served from the gateway's
+   * read model, kept current by Stripe's webhooks and a catch-up sweep of Stripe's events; a copy
+   * older than `READ_MODEL_MAX_AGE_S` (default 5 minutes) is served and revalidated in the
+   * background. For Stripe's state right now, read with `refresh: true` (`accounts`, `account`).
+   */
+  checkedAt: Scalars['DateTime']['output'];
   /** When the account was linked. */
   createdAt: Scalars['DateTime']['output'];
   /** The name the account holder or the institution gave the account, when known. */
@@ -374,6 +381,11 @@ export type Authorization = Node & {
   __typename?: 'Authorization';
   /** The viewer's accounts linked through these credentials, newest first. */
   accounts: Array<Account>;
+  /**
+   * When the gateway last saw Stripe's state of this authorization (see `Account.checkedAt`; read
+   * an account with `refresh: true` for Stripe's state now).
+   */
+  checkedAt: Scalars['DateTime']['output'];
   /** Whether the credentials work, and what to do when they do not. */
   health: AuthorizationHealth;
   /** The Stripe id of the authorization (`fcauth_…`). */
@@ -671,6 +683,7 @@ export type Query = {
  */
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
+  refresh?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -701,6 +714,7 @@ export type QueryAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AccountFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  refresh?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 

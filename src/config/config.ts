@@ -31,6 +31,13 @@ export interface GatewayConfig {
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
   redisKeyPrefix: string;
+  /** The read model of Stripe state (src/read-model/): in Redis with `redisUrl`, else in memory. */
+  readModel: {
+    /** Age (ms) after which a stored object is served but revalidated in the background. */
+    maxAgeMs: number;
+    /** Interval (ms) between two catch-up sweeps of Stripe's Events API. */
+    sweepIntervalMs: number;
+  };
   websocket: {
     /** Browser origins allowed to open a WebSocket; empty means localhost only (development). */
     allowedOrigins: string[];
@@ -144,6 +151,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    readModel: {
+      maxAgeMs: env.READ_MODEL_MAX_AGE_S * 1000,
+      sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_S * 1000,
+    },
     websocket: {
       allowedOrigins: env.ALLOWED_ORIGINS,
       maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,

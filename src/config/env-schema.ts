@@ -61,6 +61,10 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, ':', '_' or '-', at most 64")
     .default("fc-gateway"),
+  /** Seconds after which a read-model object is served but revalidated from Stripe in the background. */
+  READ_MODEL_MAX_AGE_S: positiveInt.max(86_400).default(300),
+  /** Seconds between two catch-up sweeps of Stripe's Events API. */
+  EVENT_SWEEP_INTERVAL_S: positiveInt.max(86_400).default(60),
   AUTH_JWT_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(httpUrl.optional()),
   AUTH_ISSUER: optionalString,

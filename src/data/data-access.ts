@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { createLoaders, type LoaderBatchListener } from "../loaders/create-loaders.js";
+import {
+  createLoaders,
+  type LoaderBatchListener,
+  type LoaderStores,
+} from "../loaders/create-loaders.js";
+import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
+import type { ReadModel } from "../read-model/read-model.js";
+import type { StoredObjects } from "../read-model/store.js";
 import type {
   CreatedSession,
   CreateSessionParams,
@@ -34,7 +41,17 @@ const STRIPE_MAX_PAGE = 100;
 export interface DataAccess {
   /** The viewer; throws UnauthenticatedError when the operation has none. */
   viewer(): Viewer;
-  account(id: string): Promise<StripeAccount>;
+  /**
+   * The oldest `checkedAt` (ms) among the read model's objects this operation served that were
+   * older than READ_MODEL_MAX_AGE_S (served, and revalidated in the background); undefined when
+   * it served none. Answers say so in `extensions.readModel`.
+   */
+  oldestStaleServed(): number | undefined;
+  /**
+   * One of the viewer's accounts. With `refresh`, this and every later read of the operation asks
+   * Stripe (not the read model) and stores the answer.
+   */
+  account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
   session(id: string): Promise<StripeSession>;
   /**
@@ -46,7 +63,7 @@ export interface DataAccess {
    * All of the viewer's accounts, newest first; fetched once per operation and primes `account`.
    * An account in Stripe's answer that another holder holds is left out (and reported).
    */
-  viewerAccounts(): Promise<StripeAccount[]>;
+  viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
   /**
    * A page of one of the viewer's accounts' transactions (the account is checked first;
    * transactions of any other account in Stripe's answer are left out and reported).
@@ -73,6 +90,12 @@ export interface DataAccess {
   unsubscribeTransactions(account: StripeAccount): Promise<StripeAccount>;
 }
 
+/** How a read may be served. */
+export interface ReadOptions {
+  /** Ask Stripe now (and store the answer), not the read model; so do the operation's later reads. */
+  refresh?: boolean;
+}
+
 /** What one operation's data access is built from. */
 export interface DataAccessOptions {
   fc: FcApi;
@@ -86,10 +109,68 @@ export interface DataAccessOptions {
    * a sign that Stripe's filter did not hold, for operators.
    */
   onForeignObject?: ForeignObjectListener;
+  /**
+   * The process's read model: accounts and authorizations are read from it first, and what Stripe
+   * answers for the viewer is stored in it (only objects the viewer's customer holds, under that
+   * customer). Without it every read goes to Stripe.
+   */
+  readModel?: ReadModel;
 }
 
 /** Told the kind and id of an object left out of a list answer because it is not the viewer's. */
 export type ForeignObjectListener = (kind: "account" | "transaction" | "owner", id: string) => void;
+
+/**
+ * The viewer's read-through stores over the read model: lookups under the viewer's customer only,
+ * and only objects that customer holds are stored (under it).
+ */
+function storesFor(
+  readModel: ReadModel | undefined,
+  viewer: Viewer | null,
+  refreshing: () => boolean,
+  knownIds: () => Promise<Set<string>>,
+  onStale: (checkedAt: number) => void,
+): LoaderStores {
+  if (readModel === undefined || viewer === null) return {};
+  const { customerId } = viewer;
+  const kindStore = <K extends "account" | "authorization">(kind: K) => ({
+    read: async (id: string, fetch: () => Promise<StoredObjects[K]>) => {
+      const key = `${kind}:${customerId}:${id}`;
+      const fetchAndStore = async () => {
+        const checkedAt = readModel.now();
+        const object = await fetch();
+        if (isHeldByCustomer(object, customerId))
+          await readModel.put(kind, customerId, object, checkedAt);
+        return markChecked(object, checkedAt);
+      };
+      if (refreshing()) return fetchAndStore();
+      const stored = await readModel.get(kind, customerId, id);
+      if (stored !== undefined) {
+        if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
+          onStale(stored.checkedAt);
+          readModel.revalidate(kind, key, fetchAndStore);
+        }
+        return stored.object;
+      }
+      // An id not in the read model may be new: ask Stripe, unless it is a remembered miss or the
+      // customer has used up its misses of the minute (ids that do not exist cost Stripe little).
+      // A remembered miss is not the customer's; past the budget, only ids of the customer's
+      // account set (its accounts and their authorizations, loaded at most once) are looked up.
+      const lookUp = await readModel.mayLookUp(customerId, id);
+      if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
+        throw new NotFoundError(kind, id);
+      // Concurrent operations of this customer asking for one id share one Stripe read.
+      const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
+        if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
+          await readModel.noteMiss(customerId, id);
+        throw error;
+      });
+      if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
+      return object;
+    },
+  });
+  return { account: kindStore("account"), authorization: kindStore("authorization") };
+}
 
 /** Builds the per-operation data access (its loaders and concurrency cap are its own). */
 export function createDataAccess({
@@ -98,14 +179,47 @@ export function createDataAccess({
   maxConcurrency,
   onLoaderBatch,
   onForeignObject = () => {},
+  readModel,
 }: DataAccessOptions): DataAccess {
   const limit = pLimit(maxConcurrency);
-  const loaders = createLoaders(fc, limit, onLoaderBatch);
+  /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
+  let refreshing = false;
+  let oldestStale: number | undefined;
+  const noteStale = (checkedAt: number) => {
+    oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
+  };
+  const loaders = createLoaders(
+    fc,
+    limit,
+    onLoaderBatch,
+    storesFor(
+      readModel,
+      viewer,
+      () => refreshing,
+      async () => {
+        const accounts = await access.viewerAccounts();
+        return new Set(
+          accounts.flatMap((account) =>
+            typeof account.authorization === "string"
+              ? [account.id, account.authorization]
+              : [account.id],
+          ),
+        );
+      },
+      (checkedAt) => noteStale(checkedAt),
+    ),
+  );
   let allAccounts: Promise<StripeAccount[]> | undefined;
 
   const requireViewer = (): Viewer => {
     if (viewer === null) throw new UnauthenticatedError();
     return viewer;
+  };
+  /** Stores an account the viewer now holds (after an action), so later reads see it. */
+  const writeThrough = async (account: StripeAccount, checkedAt: number) => {
+    const { customerId } = requireViewer();
+    if (readModel !== undefined && isHeldByCustomer(account, customerId))
+      await readModel.put("account", customerId, account, checkedAt);
   };
   const owned = async <T extends Parameters<typeof isHeldByCustomer>[0]>(
     kind: ObjectKind,
@@ -155,9 +269,11 @@ export function createDataAccess({
     action: (accountId: string, idempotencyKey: string) => Promise<StripeAccount>,
   ): Promise<StripeAccount> => {
     await owned("account", account.id, async () => account);
+    const checkedAt = Date.now();
     const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
       throw fromStripeFailure(error, "account", account.id);
     });
+    await writeThrough(markChecked(updated, checkedAt), checkedAt);
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
   };
@@ -166,9 +282,17 @@ export function createDataAccess({
       throw fromStripeFailure(error, kind, id);
     });
 
-  return {
+  const access: DataAccess = {
     viewer: requireViewer,
-    account: (id) => owned("account", id, (key) => loaders.account.load(key)),
+    oldestStaleServed: () => oldestStale,
+    account: (id, options = {}) => {
+      if (options.refresh && !refreshing) {
+        refreshing = true;
+        loaders.account.clear(id);
+        loaders.authorization.clearAll();
+      }
+      return owned("account", id, (key) => loaders.account.load(key));
+    },
     authorization: (id) => owned("authorization", id, (key) => loaders.authorization.load(key)),
     session: (id) => owned("session", id, (key) => loaders.session.load(key)),
     adopt: async (account) => {
@@ -176,9 +300,26 @@ export function createDataAccess({
       loaders.account.clear(account.id).prime(account.id, adopted);
       return adopted;
     },
-    viewerAccounts: () => {
+    viewerAccounts: (options = {}) => {
       const { customerId } = requireViewer();
-      allAccounts ??= listAll(customerId);
+      if (options.refresh && !refreshing) {
+        refreshing = true;
+        allAccounts = undefined;
+      }
+      allAccounts ??=
+        readModel === undefined
+          ? listAll(customerId)
+          : readModel
+              .accounts(customerId, () => listAll(customerId), refreshing)
+              .then((accounts) => {
+                const now = readModel.now();
+                for (const account of accounts) {
+                  const checkedAt = checkedAtOfObject(account, now);
+                  if (now - checkedAt > readModel.maxAgeMs) noteStale(checkedAt);
+                  loaders.account.prime(account.id, account);
+                }
+                return accounts;
+              });
       return allAccounts;
     },
     transactions: async (account, page) => {
@@ -213,4 +354,5 @@ export function createDataAccess({
     unsubscribeTransactions: (account) =>
       act(account, (id, key) => fc.unsubscribeTransactions(id, key)),
   };
+  return access;
 }

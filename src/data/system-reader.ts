@@ -1,5 +1,5 @@
 import type { FcApi } from "../stripe/fc-api.js";
-import type { StripeAccount } from "../stripe/wire-types.js";
+import type { StripeAccount, StripeAuthorization } from "../stripe/wire-types.js";
 import { NotFoundError } from "./errors.js";
 import { fromStripeFailure } from "./upstream-failure.js";
 
@@ -14,16 +14,22 @@ export interface SystemReader {
    * `cause`.
    */
   account(accountId: string): Promise<StripeAccount | null>;
+  /** The authorization as Stripe shows it now, or null when Stripe no longer has it (as `account`). */
+  authorization(authorizationId: string): Promise<StripeAuthorization | null>;
 }
 
 /** Builds the webhook path's reader over the gateway's FcApi. */
 export function createSystemReader(fc: FcApi): SystemReader {
+  const orNull =
+    (kind: "account" | "authorization", id: string) =>
+    (error: unknown): null => {
+      const failure = fromStripeFailure(error, kind, id);
+      if (failure instanceof NotFoundError) return null;
+      throw failure;
+    };
   return {
-    account: (accountId) =>
-      fc.retrieveAccount(accountId).catch((error: unknown) => {
-        const failure = fromStripeFailure(error, "account", accountId);
-        if (failure instanceof NotFoundError) return null;
-        throw failure;
-      }),
+    account: (accountId) => fc.retrieveAccount(accountId).catch(orNull("account", accountId)),
+    authorization: (authorizationId) =>
+      fc.retrieveAuthorization(authorizationId).catch(orNull("authorization", authorizationId)),
   };
 }

@@ -43,6 +43,13 @@ export type Account = Node & {
   balanceRefresh?: Maybe<RefreshState>;
   /** The broad type of the account. */
   category: AccountCategory;
+  /**
+   * When the gateway last saw Stripe's state of this account. Reads are served from the gateway's
+   * read model, kept current by Stripe's webhooks and a catch-up sweep of Stripe's events; a copy
+   * older than `READ_MODEL_MAX_AGE_S` (default 5 minutes) is served and revalidated in the
+   * background. For Stripe's state right now, read with `refresh: true` (`accounts`, `account`).
+   */
+  checkedAt: Scalars['DateTime']['output'];
   /** When the account was linked. */
   createdAt: Scalars['DateTime']['output'];
   /** The name the account holder or the institution gave the account, when known. */
@@ -374,6 +381,11 @@ export type Authorization = Node & {
   __typename?: 'Authorization';
   /** The viewer's accounts linked through these credentials, newest first. */
   accounts: Array<Account>;
+  /**
+   * When the gateway last saw Stripe's state of this authorization (see `Account.checkedAt`; read
+   * an account with `refresh: true` for Stripe's state now).
+   */
+  checkedAt: Scalars['DateTime']['output'];
   /** Whether the credentials work, and what to do when they do not. */
   health: AuthorizationHealth;
   /** The Stripe id of the authorization (`fcauth_…`). */
@@ -671,6 +683,7 @@ export type Query = {
  */
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
+  refresh?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -701,6 +714,7 @@ export type QueryAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AccountFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  refresh?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1265,6 +1279,7 @@ export type AccountResolvers<ContextType = GatewayContext, ParentType extends Re
   balance?: Resolver<Maybe<ResolversTypes['Balance']>, ParentType, ContextType>;
   balanceRefresh?: Resolver<Maybe<ResolversTypes['RefreshState']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['AccountCategory'], ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['AccountHealth'], ParentType, ContextType>;
@@ -1345,6 +1360,7 @@ export type AccountOwnerEdgeResolvers<ContextType = GatewayContext, ParentType e
 
 export type AuthorizationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Authorization'] = ResolversParentTypes['Authorization']> = {
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  checkedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   health?: Resolver<ResolversTypes['AuthorizationHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   institutionName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1406,8 +1422,8 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
-  accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, RequireFields<QueryAccountsArgs, 'first'>>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id' | 'refresh'>>;
+  accounts?: Resolver<ResolversTypes['AccountConnection'], ParentType, ContextType, RequireFields<QueryAccountsArgs, 'first' | 'refresh'>>;
   authorization?: Resolver<Maybe<ResolversTypes['Authorization']>, ParentType, ContextType, RequireFields<QueryAuthorizationArgs, 'id'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;

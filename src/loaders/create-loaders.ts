@@ -17,30 +17,57 @@ export interface Loaders {
   session: DataLoader<string, StripeSession>;
 }
 
+/**
+ * A store consulted before Stripe for one kind of object: `read` answers what it holds, or calls
+ * `fetch` (Stripe) and keeps what it answers.
+ */
+export interface ReadThrough<T> {
+  read(id: string, fetch: () => Promise<T>): Promise<T>;
+}
+
+/** The stores consulted before Stripe, per kind (none: every load asks Stripe). */
+export interface LoaderStores {
+  account?: ReadThrough<StripeAccount>;
+  authorization?: ReadThrough<StripeAuthorization>;
+}
+
 /** Told the size of every batch a loader dispatches (for metrics). */
 export type LoaderBatchListener = (loader: string, size: number) => void;
 
 /**
- * Creates fresh loaders for one operation. A failed fetch rejects only its own key, with the data
- * layer's error for it (see data/upstream-failure.ts).
+ * Creates fresh loaders for one operation. A kind with a store is looked up there first, and what
+ * Stripe answers is handed to it. A failed fetch rejects only its own key, with the data layer's
+ * error for it (see data/upstream-failure.ts).
  */
 export function createLoaders(
   fc: FcApi,
   limit: LimitFunction,
   onBatch: LoaderBatchListener = () => {},
+  stores: LoaderStores = {},
 ): Loaders {
-  const loaderOf = <T>(kind: ObjectKind, fetchOne: (id: string) => Promise<T>) =>
+  const loaderOf = <T>(
+    kind: ObjectKind,
+    fetchOne: (id: string) => Promise<T>,
+    store?: ReadThrough<T>,
+  ) =>
     new DataLoader<string, T>((ids) => {
       onBatch(kind, ids.length);
       return Promise.all(
-        ids.map((id) =>
-          limit(() => fetchOne(id)).catch((error: unknown) => fromStripeFailure(error, kind, id)),
-        ),
+        ids.map((id) => {
+          const fetch = () => limit(() => fetchOne(id));
+          return (store === undefined ? fetch() : store.read(id, fetch)).catch((error: unknown) =>
+            fromStripeFailure(error, kind, id),
+          );
+        }),
       );
     });
   return {
-    account: loaderOf("account", (id) => fc.retrieveAccount(id)),
-    authorization: loaderOf("authorization", (id) => fc.retrieveAuthorization(id)),
+    account: loaderOf("account", (id) => fc.retrieveAccount(id), stores.account),
+    authorization: loaderOf(
+      "authorization",
+      (id) => fc.retrieveAuthorization(id),
+      stores.authorization,
+    ),
     session: loaderOf("session", (id) => fc.retrieveSession(id)),
   };
 }

@@ -45,6 +45,12 @@ export interface GatewayMetrics {
   stripeLimiterWait: Histogram;
   loaderBatchSize: Histogram<"loader">;
   webhookReceived: Counter;
+  /** Read-model lookups by kind and outcome (hit, miss, stale: served and revalidated, error). */
+  readModelLookups: Counter<"kind" | "outcome">;
+  /** Background revalidations of stale read-model objects, by kind. */
+  readModelRevalidations: Counter<"kind">;
+  /** Seconds between now and the newest event the last catch-up sweep reached (its cursor). */
+  eventSweepLag: Gauge;
   webhookOutcomes: Counter<"outcome">;
   /**
    * The operation-name label: "unauthenticated" without a viewer, "invalid" when the operation
@@ -123,6 +129,23 @@ export function createGatewayMetrics(): GatewayMetrics {
       help: "Distinct keys per DataLoader batch, by loader.",
       labelNames: ["loader"],
       buckets: [1, 2, 5, 10, 20, 50, 100],
+      registers,
+    }),
+    readModelLookups: new Counter({
+      name: "fc_gateway_read_model_lookups_total",
+      help: "Read-model lookups by kind and outcome: hit, miss (loaded from Stripe), stale (served, revalidated in the background), error (store unreachable: read from Stripe).",
+      labelNames: ["kind", "outcome"],
+      registers,
+    }),
+    readModelRevalidations: new Counter({
+      name: "fc_gateway_read_model_revalidations_total",
+      help: "Background revalidations of read-model objects older than READ_MODEL_MAX_AGE_S, by kind.",
+      labelNames: ["kind"],
+      registers,
+    }),
+    eventSweepLag: new Gauge({
+      name: "fc_gateway_event_sweep_lag_seconds",
+      help: "Seconds between the last catch-up sweep of Stripe's Events API and the newest event it had applied.",
       registers,
     }),
     webhookReceived: new Counter({

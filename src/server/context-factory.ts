@@ -4,6 +4,7 @@ import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { LoaderBatchListener } from "../loaders/create-loaders.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
+import type { ReadModel } from "../read-model/read-model.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 import { createFcApi, type FcApiShared } from "../stripe/fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -21,11 +22,14 @@ export interface ContextFactoryOptions {
   onLoaderBatch?: LoaderBatchListener;
   /** Told of each object a Stripe list answer held that was not the viewer's (it was left out). */
   onForeignObject?: ForeignObjectListener;
+  /** The process's read model, shared by every operation (see data/data-access.ts). */
+  readModel?: ReadModel;
 }
 
 /**
  * Returns a function that builds a fresh context for one operation: its own Stripe call counter,
- * its own loaders and concurrency cap, scoped to `viewer`. Nothing is shared between operations.
+ * its own loaders and concurrency cap, scoped to `viewer`. Nothing is shared between operations but
+ * the read model, whose every key names the customer.
  */
 export function contextFactory(options: ContextFactoryOptions) {
   return (viewer: Viewer | null): GatewayContext => {
@@ -48,6 +52,7 @@ export function contextFactory(options: ContextFactoryOptions) {
         ...(options.onForeignObject === undefined
           ? {}
           : { onForeignObject: options.onForeignObject }),
+        ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
       });
     const context: GatewayContext = {
       viewer,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -17,6 +18,10 @@ import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
+import { type EventSweep, startEventSweep } from "../read-model/event-sweep.js";
+import { inMemoryReadModelStore } from "../read-model/memory-store.js";
+import { createReadModel, type ReadModel } from "../read-model/read-model.js";
+import { redisReadModelStore } from "../read-model/redis-store.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
@@ -69,6 +74,10 @@ export interface GatewayHandle {
    * instance's subscribers (counts, and a hook to observe subscriptions being registered).
    */
   accountEvents: AccountEventBus & { fanout: LocalFanout };
+  /** The read model every operation and the webhook path read and write (tests clear it). */
+  readModel: ReadModel;
+  /** The catch-up sweep of Stripe's Events API (tests run it on demand). */
+  eventSweep: EventSweep;
   /** Base URL of the separate metrics server (METRICS_PORT), e.g. "http://127.0.0.1:9464". */
   metricsUrl: string | undefined;
   /**
@@ -122,6 +131,18 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
+  const readModel = createReadModel({
+    store: config.redisUrl
+      ? await redisReadModelStore(config.redisUrl, config.redisKeyPrefix)
+      : inMemoryReadModelStore(),
+    maxAgeMs: config.readModel.maxAgeMs,
+    listener: {
+      lookup: (kind, outcome) => metrics.readModelLookups.inc({ kind, outcome }),
+      revalidation: (kind) => metrics.readModelRevalidations.inc({ kind }),
+      storeError: (error) =>
+        logger.warn({ err: error }, "read model unreachable: read from Stripe"),
+    },
+  });
   const protection = await createQueryProtection({
     config,
     schema,
@@ -138,6 +159,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     relinkKeys,
     accountEvents,
     stripeShared,
+    readModel,
     onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
@@ -180,6 +202,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     logger,
   });
   app.use(metricsEndpoint.publicRoute);
+  // One intake for webhooks and the catch-up sweep: same handling, same dedupe.
+  const intake = createAccountEventIntake({
+    dedupe,
+    reader: createSystemReader(systemFc),
+    bus: accountEvents,
+    store: readModel.store,
+    logger,
+  });
+  const eventSweep = startEventSweep({
+    fc: systemFc,
+    store: readModel.store,
+    intake,
+    intervalMs: config.readModel.sweepIntervalMs,
+    instanceId: randomUUID(),
+    logger,
+    onLag: (seconds) => metrics.eventSweepLag.set(seconds),
+  });
   app.use(
     stripeWebhookRoute({
       stripe,
@@ -189,12 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         metrics.webhookReceived.inc();
         metrics.webhookOutcomes.inc({ outcome });
       },
-      onEvent: createAccountEventIntake({
-        dedupe,
-        reader: createSystemReader(systemFc),
-        bus: accountEvents,
-        logger,
-      }),
+      onEvent: intake,
     }),
   );
   app.use(
@@ -211,6 +245,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer.listen(options.port ?? config.port, "0.0.0.0", () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  // Missed webhooks are caught up before the gateway reports itself started.
+  await eventSweep.first;
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -218,16 +254,20 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     httpServer,
     stripe,
     accountEvents,
+    readModel,
+    eventSweep,
     metricsUrl: metricsEndpoint.url,
     close: () => {
       closing ??= (async () => {
         shuttingDown = true;
+        eventSweep.stop();
         await ws.close();
         await apollo.stop();
         await accountEvents.close();
         await dedupe.close();
         await protection.close();
         await relinkKeys.close();
+        await readModel.store.close();
         await stripeShared.close();
         await metricsEndpoint.close();
       })();

@@ -66,6 +66,15 @@ export interface FcApi {
   disconnectAccount(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
   subscribeTransactions(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
   unsubscribeTransactions(accountId: string, idempotencyKey: string): Promise<StripeAccount>;
+  /**
+   * A page of Stripe's events (newest first) whose type matches `type` (`*` matches any run of
+   * characters) created at or after `createdGte` (epoch seconds): the catch-up sweep's source.
+   */
+  listEvents(params: {
+    type: string;
+    createdGte: number;
+    page: PageParams;
+  }): Promise<StripeList<Stripe.Event>>;
 }
 
 /**
@@ -149,6 +158,10 @@ export function createFcApi(
   });
 
   return {
+    listEvents: ({ type, createdGte, page }) =>
+      call("GET /v1/events", () =>
+        stripe.events.list({ type, created: { gte: createdGte }, ...pageParams(page) }),
+      ),
     listAccounts: (customerId, page) =>
       call("GET /v1/financial_connections/accounts", () =>
         stripe.financialConnections.accounts.list({

@@ -3,13 +3,24 @@ import type { SystemReader } from "../data/system-reader.js";
 import type { Logger } from "../observability/logger.js";
 import type { AccountLifecycleType } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
+import { createCoalescer } from "../read-model/coalesce.js";
+import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/store.js";
 import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
-import type { StripeAccount } from "../stripe/wire-types.js";
+import type { StripeAccount, StripeAuthorization } from "../stripe/wire-types.js";
 import type { EventDedupe } from "./event-dedupe.js";
 
-/** What became of one verified delivery, and the HTTP status that tells Stripe. */
+/** What became of an event that was accepted. */
+export type AcceptedOutcome =
+  | "published"
+  | "stored"
+  | "duplicate"
+  | "ignored"
+  | "stale"
+  | "missing";
+
+/** What became of one event, and the HTTP status that tells Stripe. */
 export type IntakeOutcome =
-  | { status: 200; outcome: "published" | "duplicate" | "ignored" | "stale" | "missing" }
+  | { status: 200; outcome: AcceptedOutcome }
   | { status: 409; outcome: "in_progress" };
 
 const LIFECYCLE: Record<string, AccountLifecycleType> = {
@@ -18,6 +29,10 @@ const LIFECYCLE: Record<string, AccountLifecycleType> = {
   [ACCOUNT_EVENT_TYPES.upcomingDeactivation]: "DEACTIVATION_UPCOMING",
   [ACCOUNT_EVENT_TYPES.disconnected]: "DISCONNECTED",
 };
+
+/** Prefixes of the event types that change what the read model holds. */
+const ACCOUNT_EVENT_PREFIX = "financial_connections.account.";
+const AUTHORIZATION_EVENT_PREFIX = "financial_connections.authorization.";
 
 /** True when the account's current state still says what the event says (else the event is stale). */
 function stillTrue(type: AccountLifecycleType, account: StripeAccount): boolean {
@@ -33,63 +48,164 @@ function stillTrue(type: AccountLifecycleType, account: StripeAccount): boolean 
   }
 }
 
-const accountIdOf = (event: Stripe.Event): string | undefined => {
+const objectIdOf = (event: Stripe.Event): string | undefined => {
   const object = event.data.object as { id?: unknown };
   return typeof object.id === "string" ? object.id : undefined;
 };
 
-/**
- * Handles one verified Stripe event, once per event id. Lifecycle events of accounts re-read the
- * account (so what is published is its current state, whatever order Stripe delivered in and
- * whatever the payload lacked) and publish it to the account holder's subscribers; an event that
- * the current state contradicts (a late delivery) is acknowledged without publishing, and so is
- * one about an account Stripe no longer has (outcome "missing", logged as ignored: Stripe would
- * otherwise retry it for days). Other event types are acknowledged and ignored. Rejects when the event could not be accepted (Stripe or the
- * bus unreachable): the claim is released so Stripe's retry is handled.
- */
-export function createAccountEventIntake(deps: {
+const holderOf = (object: StripeAccount | StripeAuthorization): string | undefined => {
+  const customer = object.account_holder?.customer;
+  const id = typeof customer === "string" ? customer : customer?.id;
+  return typeof id === "string" ? id : undefined;
+};
+
+/** Fields a payload must carry to be stored as the object's state (else it is re-read). */
+const COMPLETE_FIELDS: Record<StoredKind, readonly string[]> = {
+  account: ["status", "account_holder", "authorization", "category", "created"],
+  authorization: ["status", "account_holder"],
+};
+
+/** The holder customer of a payload complete enough to store, else undefined. */
+function completeHolderOf(kind: StoredKind, payload: object): string | undefined {
+  const record = payload as Record<string, unknown>;
+  if (record.object !== `financial_connections.${kind}`) return undefined;
+  if (!COMPLETE_FIELDS[kind].every((field) => field in record)) return undefined;
+  return holderOf(payload as StripeAccount);
+}
+
+/** What the intake needs. */
+export interface AccountEventIntakeDeps {
   dedupe: EventDedupe;
   reader: SystemReader;
   bus: AccountEventBus;
+  /** The read model's store: every handled event stores the object's current state in it. */
+  store: ReadModelStore;
   logger: Logger;
-}): (event: Stripe.Event) => Promise<IntakeOutcome> {
-  return async (event) => {
+  /** The clock `checkedAt` is read from (milliseconds); Date.now by default. */
+  now?: () => number;
+}
+
+/**
+ * Handles one verified Stripe event (from a webhook or the catch-up sweep), once per event id.
+ * Every `financial_connections.account.*` and `financial_connections.authorization.*` event
+ * stores its object's current state under its holder in the read model (newer wins: a late
+ * delivery never overwrites a newer state). The payload is that state when it is complete and
+ * strictly newer than the stored one (compared by Stripe's `created`, in seconds, against the
+ * stored `checkedAt`); when unsure (same second, partial payload) and for lifecycle events, which
+ * publish, the object is re-read (concurrent events about one object share a re-read that started
+ * after they arrived);
+ * `account.created` adds the account to its customer's set. Lifecycle events of accounts then
+ * publish the current state to the holder's subscribers, unless that state contradicts the event
+ * (a late delivery: outcome "stale"). An object Stripe no longer has is acknowledged (outcome
+ * "missing": Stripe would otherwise retry it for days). Other event types are acknowledged and
+ * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
+ * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
+ */
+export function createAccountEventIntake(
+  deps: AccountEventIntakeDeps,
+): (event: Stripe.Event) => Promise<IntakeOutcome> {
+  const now = deps.now ?? Date.now;
+  const coalesce = createCoalescer();
+
+  /**
+   * The event's object with the time it is known to be Stripe's state from, when the payload can
+   * be trusted to be current (complete, and strictly newer than what the store holds); else the
+   * object re-read from Stripe now (null: Stripe no longer has it).
+   */
+  const currentState = async <K extends StoredKind>(
+    kind: K,
+    event: Stripe.Event,
+    objectId: string,
+    reread: () => Promise<StoredObjects[K] | null>,
+  ): Promise<{ object: StoredObjects[K] | null; checkedAt: number }> => {
+    const payload = event.data.object as Partial<StoredObjects[K]>;
+    const holder = completeHolderOf(kind, payload);
+    if (holder !== undefined && !LIFECYCLE[event.type]) {
+      // `created` is in whole seconds: the payload is Stripe's state at some moment of that second.
+      const from = event.created * 1000;
+      const stored = await deps.store.get(kind, holder, objectId);
+      if (stored === undefined || stored.checkedAt < from)
+        return { object: payload as StoredObjects[K], checkedAt: from };
+      // Nothing can be read before it is created: any stored state is at least as new.
+      if (event.type === ACCOUNT_EVENT_TYPES.created)
+        return { object: stored.object, checkedAt: stored.checkedAt };
+      // A state read after that second already includes this event.
+      if (stored.checkedAt >= from + 1000)
+        return { object: stored.object, checkedAt: stored.checkedAt };
+    }
+    return coalesce(`${kind}:${objectId}`, async () => {
+      const checkedAt = now();
+      return { object: await reread(), checkedAt };
+    });
+  };
+
+  const handleAccount = async (
+    event: Stripe.Event,
+    accountId: string,
+  ): Promise<AcceptedOutcome> => {
+    const { object: account, checkedAt } = await currentState("account", event, accountId, () =>
+      deps.reader.account(accountId),
+    );
+    if (account === null) return "missing";
+    const customerId = holderOf(account);
+    if (customerId === undefined) return "ignored";
+    await deps.store.put("account", customerId, account, checkedAt);
+    if (event.type === ACCOUNT_EVENT_TYPES.created)
+      await deps.store.addToSet(customerId, account.id);
     const type = LIFECYCLE[event.type];
-    const accountId = accountIdOf(event);
-    if (type === undefined || accountId === undefined) return { status: 200, outcome: "ignored" };
+    if (type === undefined) return "stored";
+    if (!stillTrue(type, account)) return "stale";
+    await deps.bus.publish({
+      eventId: event.id,
+      type,
+      occurredAt: event.created,
+      customerId,
+      account,
+    });
+    return "published";
+  };
+
+  const handleAuthorization = async (
+    event: Stripe.Event,
+    authorizationId: string,
+  ): Promise<AcceptedOutcome> => {
+    const { object: authorization, checkedAt } = await currentState(
+      "authorization",
+      event,
+      authorizationId,
+      () => deps.reader.authorization(authorizationId),
+    );
+    if (authorization === null) return "missing";
+    const customerId = holderOf(authorization);
+    if (customerId === undefined) return "ignored";
+    await deps.store.put("authorization", customerId, authorization, checkedAt);
+    return "stored";
+  };
+
+  return async (event) => {
+    const objectId = objectIdOf(event);
+    const isAccount = event.type.startsWith(ACCOUNT_EVENT_PREFIX);
+    const isAuthorization = event.type.startsWith(AUTHORIZATION_EVENT_PREFIX);
+    if (objectId === undefined || !(isAccount || isAuthorization))
+      return { status: 200, outcome: "ignored" };
     const claim = await deps.dedupe.claim(event.id);
     if (claim === "done") return { status: 200, outcome: "duplicate" };
     if (claim === "in_progress") return { status: 409, outcome: "in_progress" };
     try {
-      const account = await deps.reader.account(accountId);
-      if (account === null) {
-        await deps.dedupe.complete(event.id);
-        deps.logger.info(
-          { eventId: event.id, type: event.type, accountId, outcome: "missing" },
-          "webhook event ignored: Stripe no longer has the account",
-        );
-        return { status: 200, outcome: "missing" };
-      }
-      const customerId = account.account_holder?.customer;
-      let outcome: "published" | "stale" | "ignored" = "ignored";
-      if (typeof customerId === "string") {
-        if (stillTrue(type, account)) {
-          await deps.bus.publish({
-            eventId: event.id,
-            type,
-            occurredAt: event.created,
-            customerId,
-            account,
-          });
-          outcome = "published";
-        } else {
-          outcome = "stale";
-        }
-      }
+      const outcome = isAccount
+        ? await handleAccount(event, objectId)
+        : await handleAuthorization(event, objectId);
       await deps.dedupe.complete(event.id);
       deps.logger.info(
-        { eventId: event.id, type: event.type, accountId, outcome },
-        "webhook event handled",
+        {
+          eventId: event.id,
+          type: event.type,
+          [isAccount ? "accountId" : "authorizationId"]: objectId,
+          outcome,
+        },
+        outcome === "missing"
+          ? "webhook event ignored: Stripe no longer has the object"
+          : "webhook event handled",
       );
       return { status: 200, outcome };
     } catch (error) {

@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, startAnotherGateway, startStack, type TestStack } from "../support/gateway.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import {
   requestCounts,
   resetRequests,
@@ -34,13 +36,40 @@ async function createSession(customer: SandboxCustomer): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
-beforeAll(async () => {
-  stack = await startStack();
+/** The stack whose gateway fills the read model (the tests' `stack` may query another instance). */
+let warmer: TestStack;
+let closeStacks: () => Promise<void> = async () => {};
+const redisReachable = await redisAvailableFor("tenant isolation across instances on Redis");
+
+async function seed(): Promise<void> {
   [alice, bob] = (await seededCustomers(stack)) as [SandboxCustomer, SandboxCustomer];
   aliceSession = await createSession(alice);
   bobSession = await createSession(bob);
-});
-afterAll(() => stack.close());
+}
+
+/** One gateway with the in-memory read model: it fills the read model and answers the tests. */
+async function oneInstance(): Promise<void> {
+  const single = await startStack();
+  stack = single;
+  warmer = single;
+  closeStacks = () => single.close();
+  await seed();
+}
+
+/** Two gateways on one Redis: instance 1 fills the shared read model, instance 2 answers. */
+async function twoInstances(): Promise<void> {
+  const env = { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}` };
+  const first = await startStack({ env });
+  const second = await startAnotherGateway(first, env);
+  stack = { ...first, gateway: second };
+  warmer = first;
+  closeStacks = async () => {
+    await first.gateway.readModel.store.clear();
+    await second.close();
+    await first.close();
+  };
+  await seed();
+}
 
 const bobIds = () => [...bob.accounts, ...bob.authorizations, bobSession];
 
@@ -50,144 +79,189 @@ type Errors =
 const codesAt = (errors: Errors, key: string) =>
   (errors ?? []).filter((error) => error.path?.[0] === key).map((error) => error.extensions?.code);
 
-describe("tenant isolation: customer A asking for customer B's objects", () => {
-  it.each([
-    ["account", "account"],
-    ["authorization", "authorization"],
-    ["relinkSession", "session"],
-    ["node", "node"],
-  ])("Query.%s answers every id of B with null and NOT_FOUND", async (field) => {
-    for (const id of bobIds()) {
-      if (field === "account" && !id.startsWith("fca_")) continue;
-      if (field === "authorization" && !id.startsWith("fcauth_")) continue;
-      if (field === "relinkSession" && !id.startsWith("fcsess_")) continue;
-      const response = await graphql(
-        stack,
-        `query($id: ID!) { x: ${field}(id: $id) { id } }`,
-        { id },
-        alice.id,
-      );
-      expect(response.data?.x, `${field}(${id})`).toBeNull();
-      expect(codesAt(response.errors, "x")).toEqual(["NOT_FOUND"]);
-      expect(JSON.stringify(response)).not.toMatch(new RegExp(bob.id));
-    }
+/** Reads every object of both customers, so the read model holds them all. */
+async function warmBoth(): Promise<void> {
+  const query = "{ accounts(first: 100) { nodes { id authorization { id } } } }";
+  for (const customer of [alice, bob]) {
+    const answer = await graphql(warmer, query, {}, customer.id);
+    expect(answer.errors).toBeUndefined();
+  }
+}
+
+const clearAndWarm = async () => {
+  await warmer.gateway.readModel.store.clear();
+  await warmBoth();
+};
+
+// Every test runs with an empty read model, again with both customers' objects in it, and again
+// with them in Redis, filled by one instance and read through another.
+describe.each([
+  {
+    readModel: "cold",
+    open: oneInstance,
+    prepare: () => stack.gateway.readModel.store.clear(),
+    skip: false,
+  },
+  { readModel: "warm", open: oneInstance, prepare: clearAndWarm, skip: false },
+  {
+    readModel: "warm in Redis, read by a second instance:",
+    open: twoInstances,
+    prepare: clearAndWarm,
+    skip: !redisReachable,
+  },
+])("$readModel read model", ({ open, prepare, skip }) => {
+  beforeAll(async () => {
+    if (!skip) await open();
+  }, 30_000);
+  afterAll(() => (skip ? undefined : closeStacks()));
+  beforeEach((context) => {
+    if (skip) context.skip();
+    return prepare();
   });
 
-  it("answers a foreign id exactly like a missing one: same message shape, code and Stripe calls", async () => {
-    const ask = async (id: string) => {
-      await resetRequests(stack);
-      const response = await graphql(
-        stack,
-        "query($id: ID!) { account(id: $id) { id } }",
-        { id },
-        alice.id,
-      );
-      return { response, calls: (await requestCounts(stack)).total };
-    };
-    const foreign = await ask(bob.accounts[0] ?? "");
-    const missing = await ask("fca_NoSuchAccount0001");
-    expect(foreign.calls).toBe(missing.calls);
-    expect(foreign.response.errors?.[0]?.extensions).toEqual(
-      missing.response.errors?.[0]?.extensions,
-    );
-    expect(foreign.response.errors?.[0]?.message.replace(bob.accounts[0] ?? "", "ID")).toBe(
-      missing.response.errors?.[0]?.message.replace("fca_NoSuchAccount0001", "ID"),
-    );
-  });
+  describe("tenant isolation: customer A asking for customer B's objects", () => {
+    it.each([
+      ["account", "account"],
+      ["authorization", "authorization"],
+      ["relinkSession", "session"],
+      ["node", "node"],
+    ])("Query.%s answers every id of B with null and NOT_FOUND", async (field) => {
+      for (const id of bobIds()) {
+        if (field === "account" && !id.startsWith("fca_")) continue;
+        if (field === "authorization" && !id.startsWith("fcauth_")) continue;
+        if (field === "relinkSession" && !id.startsWith("fcsess_")) continue;
+        const response = await graphql(
+          stack,
+          `query($id: ID!) { x: ${field}(id: $id) { id } }`,
+          { id },
+          alice.id,
+        );
+        expect(response.data?.x, `${field}(${id})`).toBeNull();
+        expect(codesAt(response.errors, "x")).toEqual(["NOT_FOUND"]);
+        expect(JSON.stringify(response)).not.toMatch(new RegExp(bob.id));
+      }
+    });
 
-  it("never lists B's accounts, whatever the filter", async () => {
-    const response = await graphql<Record<string, { nodes: { id: string }[] }>>(
-      stack,
-      `{
+    it("answers a foreign id exactly like a missing one: same message shape, code and Stripe calls", async () => {
+      const ask = async (id: string) => {
+        await resetRequests(stack);
+        const response = await graphql(
+          stack,
+          "query($id: ID!) { account(id: $id) { id } }",
+          { id },
+          alice.id,
+        );
+        return { response, calls: (await requestCounts(stack)).total };
+      };
+      const foreign = await ask(bob.accounts[0] ?? "");
+      const missing = await ask("fca_NoSuchAccount0001");
+      expect(foreign.calls).toBe(missing.calls);
+      expect(foreign.response.errors?.[0]?.extensions).toEqual(
+        missing.response.errors?.[0]?.extensions,
+      );
+      expect(foreign.response.errors?.[0]?.message.replace(bob.accounts[0] ?? "", "ID")).toBe(
+        missing.response.errors?.[0]?.message.replace("fca_NoSuchAccount0001", "ID"),
+      );
+    });
+
+    it("never lists B's accounts, whatever the filter", async () => {
+      const response = await graphql<Record<string, { nodes: { id: string }[] }>>(
+        stack,
+        `{
         all: accounts(first: 100) { nodes { id } }
         broken: accounts(filter: { health: [RELINK_REQUIRED, INACTIVE_NOT_REPAIRABLE, DISCONNECTED, EXPIRING, HEALTHY, UNKNOWN] }) { nodes { id } }
         attention: accounts(filter: { needsAttention: true }) { nodes { id } }
         active: accounts(filter: { status: [ACTIVE, INACTIVE, DISCONNECTED, UNKNOWN] }) { nodes { id } }
       }`,
-      {},
-      alice.id,
-    );
-    const listed = Object.values(response.data ?? {}).flatMap((connection) =>
-      connection.nodes.map((node) => node.id),
-    );
-    expect(listed.length).toBeGreaterThan(0);
-    expect(listed.filter((id) => bob.accounts.includes(id))).toEqual([]);
-    expect(listed.every((id) => alice.accounts.includes(id))).toBe(true);
+        {},
+        alice.id,
+      );
+      const listed = Object.values(response.data ?? {}).flatMap((connection) =>
+        connection.nodes.map((node) => node.id),
+      );
+      expect(listed.length).toBeGreaterThan(0);
+      expect(listed.filter((id) => bob.accounts.includes(id))).toEqual([]);
+      expect(listed.every((id) => alice.accounts.includes(id))).toBe(true);
+    });
+
+    it("shows only the viewer's accounts under nested fields", async () => {
+      const response = await graphql<{
+        accounts: { nodes: { authorization: { accounts: { id: string }[] } | null }[] };
+      }>(
+        stack,
+        "{ accounts(first: 100) { nodes { authorization { accounts { id } } } } }",
+        {},
+        alice.id,
+      );
+      const nested = (response.data?.accounts.nodes ?? []).flatMap(
+        (node) => node.authorization?.accounts ?? [],
+      );
+      expect(nested.length).toBeGreaterThan(0);
+      expect(nested.every((account) => alice.accounts.includes(account.id))).toBe(true);
+    });
+
+    it("property: any mix of own and foreign ids in one operation returns exactly the own ones", async () => {
+      const own = () => [...alice.accounts, ...alice.authorizations, aliceSession];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(fc.constantFrom(...own()), fc.constantFrom(...bobIds())), {
+            minLength: 1,
+            maxLength: 12,
+          }),
+          async (ids) => {
+            const aliases = ids
+              .map((id, index) => `n${index}: node(id: "${id}") { id }`)
+              .join("\n");
+            const response = await graphql<Record<string, unknown>>(
+              stack,
+              `query Mixed($ids: [ID!]!) { list: nodes(ids: $ids) { id } ${aliases} }`,
+              { ids },
+              alice.id,
+            );
+            const list = (response.data?.list ?? []) as ({ id: string } | null)[];
+            ids.forEach((id, index) => {
+              const mine = own().includes(id);
+              expect(list[index]).toEqual(mine ? { id } : null);
+              expect(response.data?.[`n${index}`]).toEqual(mine ? { id } : null);
+            });
+            const foreignCount = ids.filter((id) => !own().includes(id)).length;
+            const notFound = (response.errors ?? []).filter(
+              (error) => error.extensions?.code === "NOT_FOUND",
+            );
+            expect(notFound).toHaveLength(foreignCount * 2);
+            expect(response.errors ?? []).toHaveLength(foreignCount * 2);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
   });
 
-  it("shows only the viewer's accounts under nested fields", async () => {
-    const response = await graphql<{
-      accounts: { nodes: { authorization: { accounts: { id: string }[] } | null }[] };
-    }>(
-      stack,
-      "{ accounts(first: 100) { nodes { authorization { accounts { id } } } } }",
-      {},
-      alice.id,
-    );
-    const nested = (response.data?.accounts.nodes ?? []).flatMap(
-      (node) => node.authorization?.accounts ?? [],
-    );
-    expect(nested.length).toBeGreaterThan(0);
-    expect(nested.every((account) => alice.accounts.includes(account.id))).toBe(true);
-  });
+  describe("per-operation caches and the read model", () => {
+    it("never serve one customer's objects to another: B after A costs B's own calls", async () => {
+      const query = "{ accounts(first: 100) { nodes { id authorization { id } } } }";
+      await stack.gateway.readModel.store.clear();
+      await resetRequests(stack);
+      await graphql(stack, query, {}, bob.id);
+      const bobAlone = (await requestCounts(stack)).total;
 
-  it("property: any mix of own and foreign ids in one operation returns exactly the own ones", async () => {
-    const own = () => [...alice.accounts, ...alice.authorizations, aliceSession];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.oneof(fc.constantFrom(...own()), fc.constantFrom(...bobIds())), {
-          minLength: 1,
-          maxLength: 12,
-        }),
-        async (ids) => {
-          const aliases = ids.map((id, index) => `n${index}: node(id: "${id}") { id }`).join("\n");
-          const response = await graphql<Record<string, unknown>>(
-            stack,
-            `query Mixed($ids: [ID!]!) { list: nodes(ids: $ids) { id } ${aliases} }`,
-            { ids },
-            alice.id,
-          );
-          const list = (response.data?.list ?? []) as ({ id: string } | null)[];
-          ids.forEach((id, index) => {
-            const mine = own().includes(id);
-            expect(list[index]).toEqual(mine ? { id } : null);
-            expect(response.data?.[`n${index}`]).toEqual(mine ? { id } : null);
-          });
-          const foreignCount = ids.filter((id) => !own().includes(id)).length;
-          const notFound = (response.errors ?? []).filter(
-            (error) => error.extensions?.code === "NOT_FOUND",
-          );
-          expect(notFound).toHaveLength(foreignCount * 2);
-          expect(response.errors ?? []).toHaveLength(foreignCount * 2);
-        },
-      ),
-      { numRuns: 25 },
-    );
-  });
-});
+      await stack.gateway.readModel.store.clear();
+      await resetRequests(stack);
+      const aliceAnswer = await graphql(stack, query, {}, alice.id);
+      const afterAlice = (await requestCounts(stack)).total;
+      const bobAnswer = await graphql<{ accounts: { nodes: { id: string }[] } }>(
+        stack,
+        query,
+        {},
+        bob.id,
+      );
+      const bobAfterAlice = (await requestCounts(stack)).total - afterAlice;
 
-describe("per-operation caches", () => {
-  it("never serve one customer's objects to another: B after A costs B's own calls", async () => {
-    const query = "{ accounts(first: 100) { nodes { id authorization { id } } } }";
-    await resetRequests(stack);
-    await graphql(stack, query, {}, bob.id);
-    const bobAlone = (await requestCounts(stack)).total;
-
-    await resetRequests(stack);
-    const aliceAnswer = await graphql(stack, query, {}, alice.id);
-    const afterAlice = (await requestCounts(stack)).total;
-    const bobAnswer = await graphql<{ accounts: { nodes: { id: string }[] } }>(
-      stack,
-      query,
-      {},
-      bob.id,
-    );
-    const bobAfterAlice = (await requestCounts(stack)).total - afterAlice;
-
-    expect(aliceAnswer.errors).toBeUndefined();
-    expect(bobAfterAlice).toBe(bobAlone);
-    expect(bobAnswer.data?.accounts.nodes.map((node) => node.id).sort()).toEqual(
-      [...bob.accounts].sort(),
-    );
+      expect(aliceAnswer.errors).toBeUndefined();
+      expect(bobAfterAlice).toBe(bobAlone);
+      expect(bobAnswer.data?.accounts.nodes.map((node) => node.id).sort()).toEqual(
+        [...bob.accounts].sort(),
+      );
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { coldCustomer } from "../support/read-model.js";
 import {
   control,
-  createCustomer,
   ROUTES,
   requestCounts,
   resetRequests,
@@ -13,10 +13,12 @@ let stack: TestStack;
 let customer: SandboxCustomer;
 beforeAll(async () => {
   stack = await startStack();
-  customer = await createCustomer(stack, 4, 2);
+  customer = await coldCustomer(stack, 4, 2);
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
+  // These tests are about Stripe's answers: every read goes to Stripe, none to the read model.
+  await stack.gateway.readModel.store.clear();
   await control(stack, "DELETE", "/_sandbox/faults");
   await resetRequests(stack);
 });

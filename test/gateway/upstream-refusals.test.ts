@@ -7,17 +7,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { coldCustomer } from "../support/read-model.js";
 import {
   type Exchange,
   type RecordingProxy,
   startRecordingProxy,
 } from "../support/recording-proxy.js";
-import {
-  control,
-  createCustomer,
-  ROUTES,
-  type SandboxCustomer,
-} from "../support/sandbox-control.js";
+import { control, ROUTES, type SandboxCustomer } from "../support/sandbox-control.js";
 
 const SESSIONS_POST = "POST /v1/financial_connections/sessions";
 const SUBSCRIBE_POST = "POST /v1/financial_connections/accounts/{account}/subscribe";
@@ -61,11 +57,13 @@ beforeAll(async () => {
       return { url: `http://127.0.0.1:${proxy.port}`, close: proxy.close };
     },
   });
-  alice = await createCustomer(stack, 3, 1);
-  bob = await createCustomer(stack, 1, 1);
+  alice = await coldCustomer(stack, 3, 1);
+  bob = await coldCustomer(stack, 1, 1);
 });
 afterAll(() => stack.close());
 beforeEach(async () => {
+  // These tests are about Stripe's answers: every read goes to Stripe, none to the read model.
+  await stack.gateway.readModel.store.clear();
   injectedIntoLists = undefined;
   foreignTransactionId = undefined;
   await control(stack, "DELETE", "/_sandbox/faults");

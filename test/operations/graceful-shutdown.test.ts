@@ -11,7 +11,8 @@ import {
 } from "../support/sandbox-control.js";
 import { eventually } from "../support/wait.js";
 
-const DASHBOARD = "query Dashboard { accounts { nodes { id status authorization { id } } } }";
+const DASHBOARD =
+  "query Dashboard { accounts(refresh: true) { nodes { id status authorization { id } } } }";
 const IN_FLIGHT = 30;
 
 let stack: TestStack;

@@ -10,7 +10,7 @@ import {
   startRateLimitedUpstream,
 } from "../support/rate-limited-upstream.js";
 
-const DASHBOARD = `query Dashboard { accounts(first: 100) { nodes { id status health { state }
+const DASHBOARD = `query Dashboard { accounts(first: 100, refresh: true) { nodes { id status health { state }
   authorization { id status } } } }`;
 
 /** Stripe's limit the emulated upstream enforces in these tests (per second). */
@@ -88,7 +88,9 @@ describe("the client-side Stripe rate limiter", () => {
     const stats = upstream.stats();
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
     expect(answers.every((answer) => answer.data?.accounts.nodes.length === 10)).toBe(true);
-    expect(stats.requests).toBe(BURST * 4);
+    // Each query reads Stripe (refresh: true); the start-up event sweep may add its one list.
+    expect(stats.requests).toBeGreaterThanOrEqual(BURST * 4);
+    expect(stats.requests).toBeLessThanOrEqual(BURST * 4 + 1);
     expect(stats.rateLimited).toBe(0);
     // The limiter promises at most the limit in any one-second window as it sends; arrivals
     // upstream jitter (new connections, a busy event loop), so 10% is allowed on top.

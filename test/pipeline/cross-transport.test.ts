@@ -256,7 +256,8 @@ const ROWS: Row[] = [
   },
   {
     name: "an upstream failure (the sandbox answers 500)",
-    query: "query Upstream($id: ID!) { account(id: $id) { id } }",
+    // refresh: the account is read from Stripe (which fails), not from the read model.
+    query: "query Upstream($id: ID!) { account(id: $id, refresh: true) { id } }",
     variables: (customer) => ({ id: customer.accounts[0] }),
     setup: async () => {
       await control(stackOf(), "POST", "/_sandbox/faults", {

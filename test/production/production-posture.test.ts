@@ -104,6 +104,8 @@ describe("production errors", () => {
   });
 
   it("carry only a code in extensions: no stack trace, no upstream detail", async () => {
+    // The account must be read from Stripe (which fails), not from the read model.
+    await production.stack.gateway.readModel.store.clear();
     await control(production.stack, "POST", "/_sandbox/faults", {
       status: 500,
       count: 5,

@@ -19,6 +19,7 @@ export function fakeFcApi(overrides: Partial<FcApi>): FcApi {
     disconnectAccount: unexpected,
     subscribeTransactions: unexpected,
     unsubscribeTransactions: unexpected,
+    listEvents: unexpected,
     ...overrides,
   };
 }

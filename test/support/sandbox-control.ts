@@ -36,7 +36,8 @@ const webhookSettingsSchema = z.object({
 export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;
 const deliverySchema = z.object({
   url: z.string(),
-  status: z.enum(["pending", "succeeded", "failed"]),
+  /** `dropped`: emitted while the sandbox's webhook mode was `drop` (never delivered). */
+  status: z.enum(["pending", "succeeded", "failed", "dropped"]),
   attempts: z.number(),
   last_status_code: z.number().nullable(),
   last_error: z.string().nullable(),

@@ -66,7 +66,8 @@ type Path = { operation: Operation; steps: Step[] };
  * for the same operation without the field. Mutations run on a fresh customer each time, so the
  * operation with the field and the one without start from the same state. Sequential: the
  * request counter is the sandbox's, shared by everything that talks to it, so the stack must be
- * this probe's alone and deliver no webhooks (their re-reads would be counted).
+ * this probe's alone and deliver no webhooks (their re-reads would be counted). Every operation
+ * runs with the gateway's read model emptied first, so a field's count is what it costs cold.
  */
 export async function probeStripeReach(
   stack: TestStack,
@@ -189,6 +190,8 @@ async function runProbe(
     (selection, step, index) => `${step.field.name}${variant[index]?.(run) ?? ""} { ${selection} }`,
     inner,
   );
+  // Every probe starts from an empty read model: a field's Stripe calls are its cold cost.
+  await stack.gateway.readModel.store.clear();
   await resetRequests(stack);
   const response = await graphql(stack, `${path.operation} { ${document} }`, {}, run.customer);
   const { total } = await requestCounts(stack);

@@ -8,6 +8,7 @@ import type {
   AccountSubscription,
 } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
+import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
 import { connectionOf } from "./connection.js";
@@ -65,6 +66,7 @@ export const Account: AccountResolvers = {
   ownershipRefresh: (account) => account.ownership_refresh,
   transactionRefresh: (account) => account.transaction_refresh,
   createdAt: (account) => fromEpoch(account.created),
+  checkedAt: (account) => new Date(checkedAtOfObject(account, Date.now())),
   authorization: (account, _args, { data }) =>
     account.authorization ? data.authorization(account.authorization) : null,
   transactions: async (account, { first, after }, { data }) => {

@@ -1,5 +1,6 @@
 import type { AuthorizationResolvers, AuthorizationStatus } from "../../generated/graphql.js";
 import { deriveAuthorizationHealth } from "../../health/authorization-health.js";
+import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
 
 const STATUSES = [
@@ -13,6 +14,7 @@ export const Authorization: AuthorizationResolvers = {
   institutionName: (authorization) => authorization.institution_name,
   status: (authorization) => toOpenEnum(STATUSES, authorization.status),
   health: (authorization) => deriveAuthorizationHealth(authorization),
+  checkedAt: (authorization) => new Date(checkedAtOfObject(authorization, Date.now())),
   accounts: async (authorization, _args, { data }) =>
     (await data.viewerAccounts()).filter((account) => account.authorization === authorization.id),
 };

@@ -33,15 +33,15 @@ export const Query: QueryResolvers = {
     }
     return ids.map((id) => fetchNode(data, id));
   },
-  accounts: async (_root, { first, after, filter }, { data }) => {
-    const all = await data.viewerAccounts();
+  accounts: async (_root, { first, after, filter, refresh }, { data }) => {
+    const all = await data.viewerAccounts({ refresh: refresh === true });
     return pageInMemory(
       all.filter((account) => matches(account, filter)),
       clampFirst(first, 50),
       after,
     );
   },
-  account: (_root, { id }, { data }) => data.account(id),
+  account: (_root, { id, refresh }, { data }) => data.account(id, { refresh: refresh === true }),
   authorization: (_root, { id }, { data }) => data.authorization(id),
   relinkSession: (_root, { id }, { data }) => data.session(id),
 };

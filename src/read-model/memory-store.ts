@@ -1,0 +1,95 @@
+import { LRUCache } from "lru-cache";
+import type { StripeAccount } from "../stripe/wire-types.js";
+import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
+
+/** One stored object, kept as JSON so no caller can change what another one reads. */
+interface Entry {
+  json: string;
+  checkedAt: number;
+}
+
+/**
+ * The read model of one instance, in memory: bounded (the least recently used customers' objects
+ * go first when full; a customer whose set lost an account is loaded again).
+ */
+export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
+  const objects = new LRUCache<string, Entry>({ max: maxEntries });
+  const sets = new LRUCache<string, Set<string>>({ max: Math.max(1, Math.floor(maxEntries / 10)) });
+  const meta = new Map<string, string>();
+  const missedIds = new LRUCache<string, true>({ max: 100_000 });
+  const missWindows = new LRUCache<string, { count: number; until: number }>({ max: 100_000 });
+  const leases = new Map<string, { owner: string; until: number }>();
+  const keyOf = (kind: StoredKind, customerId: string, id: string) => `${kind}:${customerId}:${id}`;
+  const read = <T>(key: string): Stored<T> | undefined => {
+    const entry = objects.get(key);
+    return entry && { object: JSON.parse(entry.json) as T, checkedAt: entry.checkedAt };
+  };
+  const write = (key: string, object: unknown, checkedAt: number): boolean => {
+    const current = objects.get(key);
+    if (current !== undefined && current.checkedAt > checkedAt) return false;
+    objects.set(key, { json: JSON.stringify(object), checkedAt });
+    return true;
+  };
+  return {
+    get: async <K extends StoredKind>(kind: K, customerId: string, id: string) =>
+      read<StoredObjects[K]>(keyOf(kind, customerId, id)),
+    put: async (kind, customerId, object, checkedAt) =>
+      write(keyOf(kind, customerId, object.id), object, checkedAt),
+    accounts: async (customerId) => {
+      const ids = sets.get(customerId);
+      if (ids === undefined) return undefined;
+      const accounts: Stored<StripeAccount>[] = [];
+      for (const id of ids) {
+        const stored = read<StripeAccount>(keyOf("account", customerId, id));
+        if (stored === undefined) return undefined;
+        accounts.push(stored);
+      }
+      return accounts;
+    },
+    putAccounts: async (customerId, accounts, checkedAt) => {
+      for (const account of accounts)
+        write(keyOf("account", customerId, account.id), account, checkedAt);
+      sets.set(customerId, new Set(accounts.map((account) => account.id)));
+    },
+    addToSet: async (customerId, accountId) => {
+      sets.get(customerId)?.add(accountId);
+    },
+    noteMiss: async (customerId, id, ttlMs, windowMs) => {
+      missedIds.set(keyOf("account", customerId, id), true, { ttl: ttlMs });
+      const now = Date.now();
+      const window = missWindows.get(customerId);
+      const current =
+        window === undefined || window.until <= now ? { count: 0, until: now + windowMs } : window;
+      current.count += 1;
+      missWindows.set(customerId, current);
+      return current.count;
+    },
+    misses: async (customerId, id) => {
+      const window = missWindows.get(customerId);
+      return {
+        remembered: missedIds.get(keyOf("account", customerId, id)) === true,
+        count: window === undefined || window.until <= Date.now() ? 0 : window.count,
+      };
+    },
+    getMeta: async (name) => meta.get(name),
+    setMeta: async (name, value) => {
+      meta.set(name, value);
+    },
+    lease: async (name, owner, ttlMs) => {
+      const now = Date.now();
+      const held = leases.get(name);
+      if (held !== undefined && held.owner !== owner && held.until > now) return false;
+      leases.set(name, { owner, until: now + ttlMs });
+      return true;
+    },
+    clear: async () => {
+      objects.clear();
+      sets.clear();
+      meta.clear();
+      leases.clear();
+      missedIds.clear();
+      missWindows.clear();
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,166 @@
+import type { StripeAccount } from "../stripe/wire-types.js";
+import { markChecked } from "./checked-at.js";
+import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
+
+/** What a read of the read model found: served from it ("hit"), not there ("miss"), or unreadable. */
+export type LookupOutcome = "hit" | "miss" | "stale" | "error";
+
+/** Told of each lookup and revalidation (metrics). */
+export interface ReadModelListener {
+  lookup?(kind: StoredKind | "accounts", outcome: LookupOutcome): void;
+  /** A stale object (or account set) is being revalidated in the background. */
+  revalidation?(kind: StoredKind | "accounts"): void;
+  /** A store call failed; the read fell back to Stripe (or the write was skipped). */
+  storeError?(error: unknown): void;
+}
+
+/**
+ * The gateway's read model of viewer-visible Stripe state, shared by every operation of the
+ * process (and, over Redis, by every instance). Reads that find nothing (or cannot reach the store)
+ * load from Stripe through the caller's `load`, and concurrent loads of one key on this instance
+ * share one Stripe read. A store that cannot be reached never fails a read: the read goes to
+ * Stripe (through the limiter, as without a read model) and the failure is reported.
+ */
+export interface ReadModel {
+  readonly store: ReadModelStore;
+  /** Age after which a stored object is served but revalidated (milliseconds). */
+  readonly maxAgeMs: number;
+  /** The stored object, or undefined when it is not stored or the store is unreachable. */
+  get<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    id: string,
+  ): Promise<Stored<StoredObjects[K]> | undefined>;
+  /** Stores an object of `customerId` read at `checkedAt` (newer wins; failures are reported only). */
+  put<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    object: StoredObjects[K],
+    checkedAt: number,
+  ): Promise<void>;
+  /**
+   * The customer's accounts, newest first: from the store when a full list is stored, else from
+   * `load` (one load per customer at a time on this instance), which is then stored. A stored set
+   * whose oldest object is older than `maxAgeMs` is served and loaded again in the background.
+   * With `refresh`, always loaded (and stored). Each account is marked with its `checkedAt`.
+   */
+  accounts(
+    customerId: string,
+    load: () => Promise<StripeAccount[]>,
+    refresh?: boolean,
+  ): Promise<StripeAccount[]>;
+  /**
+   * Runs `revalidate` in the background, once per key at a time (concurrent and later stale reads
+   * of the object while it runs start nothing more); failures are reported, never thrown.
+   */
+  revalidate(kind: StoredKind | "accounts", key: string, revalidate: () => Promise<unknown>): void;
+  /**
+   * Whether a lookup of `id` (not in the read model) may ask Stripe: "remembered" when the id is
+   * a remembered miss of the customer, "over-budget" when the customer already had MISS_BUDGET
+   * misses this minute, else (or when the store cannot tell) "ok".
+   */
+  mayLookUp(customerId: string, id: string): Promise<"ok" | "remembered" | "over-budget">;
+  /** Records that `id` turned out not to be the customer's (missing, or another's). */
+  noteMiss(customerId: string, id: string): Promise<void>;
+  /** Runs `work` once for concurrent callers with the same key; later callers share its result. */
+  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** The current time in milliseconds (the clock `checkedAt` is read from). */
+  now(): number;
+}
+
+/** What a read model is built from. */
+export interface ReadModelOptions {
+  store: ReadModelStore;
+  maxAgeMs: number;
+  listener?: ReadModelListener;
+  now?: () => number;
+}
+
+/** How long an id that is not the customer's is remembered as such. */
+export const MISS_TTL_MS = 60_000;
+/** Stripe lookups of ids that turn out not to be the customer's, per customer and minute. */
+export const MISS_BUDGET = 10;
+
+/** Newest first, as Stripe lists them (stable for equal `created`). */
+const newestFirst = (accounts: StripeAccount[]) =>
+  accounts.sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
+
+/** Builds the process's read model over a store. */
+export function createReadModel({
+  store,
+  maxAgeMs,
+  listener = {},
+  now = Date.now,
+}: ReadModelOptions): ReadModel {
+  const inFlight = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const running = inFlight.get(key);
+    if (running !== undefined) return running as Promise<T>;
+    const started = work().finally(() => inFlight.delete(key));
+    inFlight.set(key, started);
+    return started;
+  };
+  const reported = (error: unknown) => {
+    listener.storeError?.(error);
+    return undefined;
+  };
+  const revalidating = new Set<string>();
+  const revalidate = (
+    kind: StoredKind | "accounts",
+    key: string,
+    work: () => Promise<unknown>,
+  ): void => {
+    if (revalidating.has(key)) return;
+    revalidating.add(key);
+    listener.revalidation?.(kind);
+    void once(key, work)
+      .catch(reported)
+      .finally(() => revalidating.delete(key));
+  };
+  const outcomeOf = (checkedAt: number): LookupOutcome =>
+    now() - checkedAt > maxAgeMs ? "stale" : "hit";
+  return {
+    store,
+    maxAgeMs,
+    now,
+    once,
+    get: async (kind, customerId, id) => {
+      const stored = await store.get(kind, customerId, id).catch(reported);
+      listener.lookup?.(kind, stored === undefined ? "miss" : outcomeOf(stored.checkedAt));
+      if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
+      return stored;
+    },
+    put: async (kind, customerId, object, checkedAt) => {
+      await store.put(kind, customerId, object, checkedAt).catch(reported);
+    },
+    revalidate,
+    mayLookUp: async (customerId, id) => {
+      const misses = await store.misses(customerId, id).catch(reported);
+      if (misses === undefined) return "ok";
+      if (misses.remembered) return "remembered";
+      return misses.count < MISS_BUDGET ? "ok" : "over-budget";
+    },
+    noteMiss: async (customerId, id) => {
+      await store.noteMiss(customerId, id, MISS_TTL_MS, 60_000).catch(reported);
+    },
+    accounts: async (customerId, load, refresh = false) => {
+      const loadAndStore = async () => {
+        const checkedAt = now();
+        const accounts = await load();
+        await store.putAccounts(customerId, accounts, checkedAt).catch(reported);
+        return accounts.map((account) => markChecked(account, checkedAt));
+      };
+      if (refresh) return loadAndStore();
+      const stored = await store.accounts(customerId).catch(reported);
+      if (stored !== undefined) {
+        const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
+        const outcome = stored.length === 0 ? "hit" : outcomeOf(oldest);
+        listener.lookup?.("accounts", outcome);
+        if (outcome === "stale") revalidate("accounts", `accounts:${customerId}`, loadAndStore);
+        return newestFirst(stored.map((entry) => markChecked(entry.object, entry.checkedAt)));
+      }
+      listener.lookup?.("accounts", "miss");
+      return once(`accounts:${customerId}`, loadAndStore);
+    },
+  };
+}

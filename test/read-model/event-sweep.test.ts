@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { coldCustomer } from "../support/read-model.js";
+import { controlOf, ROUTES, requestCounts, resetRequests } from "../support/sandbox-control.js";
+import { waitFor } from "../support/wait.js";
+
+const DASHBOARD = "{ accounts(first: 100) { nodes { id status } } }";
+interface Dashboard {
+  accounts: { nodes: { id: string; status: string }[] };
+}
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({
+    env: { EVENT_SWEEP_INTERVAL_S: "1", RATE_LIMIT_COST_PER_MINUTE: "10000000" },
+  });
+});
+afterAll(async () => {
+  await controlOf(stack).setWebhookMode("deliver");
+  await stack.close();
+});
+
+async function statusOf(customerId: string, accountId: string) {
+  const answer = await graphql<Dashboard>(stack, DASHBOARD, {}, customerId);
+  expect(answer.errors).toBeUndefined();
+  return answer.data?.accounts.nodes.find((node) => node.id === accountId)?.status;
+}
+
+describe("missed webhooks are caught up from Stripe's Events API", () => {
+  it("with webhooks dropped, a deactivation is visible within one sweep interval", async () => {
+    const customer = await coldCustomer(stack, 2, 1);
+    const [accountId] = customer.accounts as [string];
+    expect(await statusOf(customer.id, accountId)).toBe("ACTIVE");
+
+    await controlOf(stack).setWebhookMode("drop");
+    const { events } = await controlOf(stack).account(accountId, "deactivate");
+    expect(events.length).toBeGreaterThan(0);
+    // EVENT_SWEEP_INTERVAL_S=1: the timer's sweep (not one the test starts) must bring it in.
+    const seenAt = await waitFor(
+      async () =>
+        (await statusOf(customer.id, accountId)) === "INACTIVE" ? Date.now() : undefined,
+      "the sweep to apply the dropped deactivation",
+      5_000,
+    );
+    expect(seenAt).toBeGreaterThan(0);
+    const deliveries = await controlOf(stack).deliveriesOf(events[0] ?? "");
+    expect(deliveries?.every((delivery) => delivery.status === "dropped")).toBe(true);
+  });
+
+  it("an event the webhook already handled is a duplicate to the sweep: not applied twice", async () => {
+    await controlOf(stack).setWebhookMode("deliver");
+    const customer = await coldCustomer(stack, 1, 1);
+    const [accountId] = customer.accounts as [string];
+    const { events } = await controlOf(stack).account(accountId, "deactivate");
+    for (const eventId of events) await controlOf(stack).acknowledged(eventId);
+    await resetRequests(stack);
+
+    const result = await stack.gateway.eventSweep.runOnce();
+
+    expect(result.swept).toBe(true);
+    expect(result.outcomes.duplicate ?? 0).toBeGreaterThanOrEqual(events.length);
+    const counts = await requestCounts(stack);
+    // The sweep listed events and re-read nothing: every event was already handled.
+    expect(counts.routes[ROUTES.retrieveAccount] ?? 0).toBe(0);
+    expect(counts.routes["GET /v1/events"]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("the sweep cursor is kept in the store and /metrics shows the sweep lag", async () => {
+    await stack.gateway.eventSweep.runOnce();
+    const cursor = await stack.gateway.readModel.store.getMeta("event-sweep-cursor");
+    expect(Number(cursor)).toBeGreaterThan(Date.now() / 1000 - 120);
+    const metrics = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^fc_gateway_event_sweep_lag_seconds \d/m);
+  });
+});
