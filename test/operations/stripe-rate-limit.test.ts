@@ -118,7 +118,9 @@ describe("the client-side Stripe rate limiter", () => {
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
     expect(stats.rateLimited).toBe(0);
     // Every faulted first attempt was retried once by stripe-node, and the retry reached upstream.
-    expect(stats.requests).toBe(BURST * 4 + FAULTED);
+    // Every first attempt and every retry reached the upstream (plus the start-up event sweep's list).
+    expect(stats.requests).toBeGreaterThanOrEqual(BURST * 4 + FAULTED);
+    expect(stats.requests).toBeLessThanOrEqual(BURST * 4 + FAULTED + 1);
     expect(stats.maxPerSecond).toBeLessThanOrEqual(UPSTREAM_LIMIT * 1.1);
   });
 });

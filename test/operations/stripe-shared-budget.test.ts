@@ -12,7 +12,7 @@ import {
 } from "../support/rate-limited-upstream.js";
 import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 
-const DASHBOARD = `query Dashboard { accounts(first: 100) { nodes { id status health { state }
+const DASHBOARD = `query Dashboard { accounts(first: 100, refresh: true) { nodes { id status health { state }
   authorization { id status } } } }`;
 
 /** Stripe's limit the emulated upstream enforces, and the limit every instance is configured with. */
@@ -94,7 +94,9 @@ describe.skipIf(!redisUp)("one Stripe budget for the whole deployment (REDIS_URL
     const stats = upstream.stats();
     expect(stats.rateLimited).toBe(0);
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
-    expect(stats.requests).toBe(2 * PER_INSTANCE * 4 + FAULTED);
+    // Every first attempt and every retry reached the upstream (plus each instance's start-up sweep).
+    expect(stats.requests).toBeGreaterThanOrEqual(2 * PER_INSTANCE * 4 + FAULTED);
+    expect(stats.requests).toBeLessThanOrEqual(2 * PER_INSTANCE * 4 + FAULTED + 2);
     expect(stats.maxPerSecond).toBeLessThanOrEqual(LIMIT * 1.1);
   });
 
