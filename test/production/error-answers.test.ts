@@ -5,9 +5,10 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { finalErrorHandler, notFoundHandler } from "../../src/server/error-answers.js";
-import { LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
-import { control, ROUTES } from "../support/sandbox-control.js";
+import { coldCustomer } from "../support/read-model.js";
+import { control } from "../support/sandbox-control.js";
 
 const PRODUCTION = PRODUCTION_ENV;
 
@@ -218,11 +219,11 @@ describe.each([
   );
 
   it("/readyz while Stripe refuses the key (503)", async () => {
-    await control(stack, "POST", "/_sandbox/faults", {
-      status: 401,
-      count: 1,
-      route: ROUTES.retrieveAccount,
-    });
+    // Readiness answers from the last real Stripe call when there was one in the last seconds (the
+    // start-up event sweep), so the refusal must come from a real call: a read that meets it.
+    const customer = await coldCustomer(stack, 1, 1);
+    await control(stack, "POST", "/_sandbox/faults", { status: 401, count: 1 });
+    await graphql(stack, "{ accounts(refresh: true) { nodes { id } } }", {}, customer.id);
     const body = await expectJsonErrorAnswer(await fetch(`${stack.gateway.url}/readyz`), 503);
     expect(body).toMatchObject({ status: "not_ready", checks: { stripe: "unauthorized" } });
   });
