@@ -7,11 +7,9 @@ import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
 import { FAST_RATE_LIMIT_RETRY } from "../support/gateway.js";
 import {
   type RateLimitedUpstream,
+  STRIPE_READING_DASHBOARD,
   startRateLimitedUpstream,
 } from "../support/rate-limited-upstream.js";
-
-const DASHBOARD = `query Dashboard { accounts(first: 100, refresh: true) { nodes { id status health { state }
-  authorization { id status } } } }`;
 
 /** Stripe's limit the emulated upstream enforces in these tests (per second). */
 const UPSTREAM_LIMIT = 50;
@@ -59,7 +57,7 @@ async function limitedStack(env: Record<string, string>) {
         const answer = await fetch(`${gateway.url}/graphql`, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query: DASHBOARD }),
+          body: JSON.stringify({ query: STRIPE_READING_DASHBOARD }),
         });
         return (await answer.json()) as {
           data?: { accounts: { nodes: unknown[] } };

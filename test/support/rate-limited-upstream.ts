@@ -1,6 +1,14 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/**
+ * The dashboard query the rate-limit tests send through the upstream: it reads Stripe now
+ * (`refresh: true`, past the read model), 4 Stripe calls per query for a customer with 3
+ * authorizations.
+ */
+export const STRIPE_READING_DASHBOARD = `query Dashboard { accounts(first: 100, refresh: true) { nodes { id status health { state }
+  authorization { id status } } } }`;
+
 /** What the upstream saw: every `/v1` request's arrival time and the status it got. */
 export interface UpstreamStats {
   /** `/v1` requests received (forwarded + refused). */
