@@ -1,3 +1,4 @@
+import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../data/viewer.js";
@@ -6,6 +7,7 @@ import type { CostAdmission } from "../limits/cost-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { OperationSpanParent } from "../observability/operation-span.js";
 import { errorFormatter } from "../server/format-error.js";
 import { admitDocument, type DocumentAdmission } from "./admit-document.js";
 import {
@@ -34,8 +36,11 @@ export interface OperationPipelineOptions {
   verifyToken: TokenVerifier;
   /** A request without a token may run pure introspection (development). */
   allowAnonymousIntrospection: boolean;
-  /** Builds one operation's context for its viewer (`server/context-factory.ts`). */
-  contextFor: (viewer: Viewer | null) => GatewayContext;
+  /**
+   * Builds one operation's context for its viewer (`server/context-factory.ts`); its data access
+   * runs in `spanContext`, so the operation's Stripe calls and loader batches are its span's children.
+   */
+  contextFor: (viewer: Viewer | null, spanContext: Context) => GatewayContext;
   logger: Logger;
   metrics: GatewayMetrics;
 }
@@ -54,13 +59,14 @@ export interface OperationPipeline {
   /** The parser options and rules: a transport whose server parses itself (Apollo) uses these. */
   readonly rules: DocumentRules;
   /**
-   * Begins an operation's trace. With `request`, its query and (bounded) operation name are
-   * logged at trace level; `viewer` when the transport authenticated earlier (a socket).
+   * Begins an operation's trace and its span. With `request`, its query and (bounded) operation
+   * name are logged at trace level; `viewer` when the transport authenticated earlier (a socket);
+   * `parent` where the caller's W3C `traceparent` may be (see `startOperationSpan`).
    */
   start(
     transport: Transport,
     requestId: string | null,
-    from?: { request?: OperationRequest; viewer?: Viewer | null },
+    from?: { request?: OperationRequest; viewer?: Viewer | null; parent?: OperationSpanParent },
   ): OperationTrace;
   /** Stage 1 (`authenticateCaller`). */
   authenticate(
@@ -118,18 +124,22 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
           "graphql request",
         );
       }
-      return newTrace(transport, requestId, from.viewer ?? null);
+      return newTrace(transport, requestId, from.viewer ?? null, from.parent);
     },
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
     admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
-    admit: (trace, request, transport) => admitOperation(trace, admission, request, transport),
+    admit: async (trace, request, transport) => {
+      const admitted = await admitOperation(trace, admission, request, transport);
+      trace.cost = admitted.cost;
+      return admitted;
+    },
     refuse: (trace, error) => {
       trace.errors.push(error);
       return error;
     },
     buildContext: (trace) => {
-      const context = options.contextFor(trace.viewer);
+      const context = options.contextFor(trace.viewer, trace.spanContext);
       trace.context = context;
       return context;
     },

@@ -28,6 +28,9 @@ type ConnectionParams = {
   authorization?: unknown;
   Authorization?: unknown;
   actAsCustomer?: unknown;
+  /** A W3C trace context for the socket's operations (else the upgrade request's headers). */
+  traceparent?: unknown;
+  tracestate?: unknown;
 };
 
 type Hooks = ServerOptions<ConnectionParams, Extra & Partial<SocketState>>;
@@ -46,7 +49,9 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
  * operation cap, then the document, then the operation), given its context and run; its
  * results' and errors' messages are masked (with `extensions.cost` when priced), and the trace
- * is finished when the operation completes, or at once when it was refused.
+ * is finished when the operation completes, or at once when it was refused. Each operation's span
+ * continues the W3C trace context of its subscribe message's `extensions`, else the socket's
+ * `connectionParams`, else the upgrade request's `traceparent` header.
  */
 export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits): Hooks {
   return {
@@ -54,7 +59,9 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
     onConnect: async (ctx) => {
       const params = ctx.connectionParams ?? {};
       const socketId = `ws-${randomUUID()}`;
-      const trace = pipeline.start("ws", socketId);
+      const trace = pipeline.start("ws", socketId, {
+        parent: { carriers: [params, ctx.extra.request.headers] },
+      });
       const auth = await pipeline.authenticate(trace, {
         authorization: text(params.authorization) ?? text(params.Authorization),
         actAsCustomer: text(params.actAsCustomer),
@@ -76,6 +83,9 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       const trace = pipeline.start("ws", `${state.socketId}:${id}`, {
         request: payload,
         viewer: state.viewer ?? null,
+        parent: {
+          carriers: [payload.extensions, ctx.connectionParams, state.request.headers],
+        },
       });
       const refuse = (errors: readonly GraphQLError[], cost?: CostReport) => {
         pipeline.finish(trace);

@@ -69,7 +69,12 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         });
       }
       const request = req.method === "GET" ? req.query : req.body;
-      const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, { request });
+      // The operation span continues the http instrumentation's server span (tracing on), else the
+      // request's own `traceparent`.
+      const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, {
+        request,
+        parent: { carriers: [req.headers], inheritActive: true },
+      });
       const auth = await pipeline.authenticate(
         trace,
         {
@@ -94,6 +99,7 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
           pipeline.start("http", request.http?.headers.get(REQUEST_ID_HEADER) ?? null, {
             request,
             viewer: contextValue.viewer ?? null,
+            parent: { carriers: [Object.fromEntries(request.http?.headers ?? [])] },
           });
         let admission: OperationAdmission | undefined;
         return {
