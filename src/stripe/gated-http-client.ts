@@ -19,7 +19,8 @@ const headerText = (value: string | string[] | undefined) =>
  * request uses the token its admission took (see fc-api.ts); a request sent outside any FcApi
  * call waits as system work.
  *
- * Each request is a client span (`stripe <route template>`, a child of its FcApi call's span):
+ * Each request is a client span named by its route template (`GET /v1/.../{account}`, as
+ * OpenTelemetry names HTTP client spans; a child of its FcApi call's `stripe <route>` span):
  * the route template (ids as placeholders, never the path or its query), the method, the
  * attempt's number in its call, the limiter wait, the answer's status and Stripe's
  * `request-id`. Nothing of the headers or body is recorded.
@@ -39,7 +40,7 @@ export function createGatedHttpClient(limiter: FairStripeLimiter): HttpClient {
         [ATTR.stripeAttempt]: sent?.count ?? 1,
       };
       return gatewayTracer().startActiveSpan(
-        `stripe ${route}`,
+        route,
         { kind: SpanKind.CLIENT, attributes },
         async (span) => {
           try {
