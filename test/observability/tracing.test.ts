@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { signToken } from "../../src/auth/sign-token.js";
 import { SCRUBBED } from "../../src/observability/scrub-secrets.js";
 import { startTracing, type Tracing } from "../../src/observability/tracing.js";
@@ -275,6 +277,46 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
         descends(call, operation, all),
       ),
     ).toBe(true);
+  });
+
+  it("on a socket, a subscribe message's extensions.traceparent wins over the upgrade request's header", async () => {
+    const customer = await coldCustomer(stack, 1, 1);
+    const upgrade = remoteParent();
+    const message = remoteParent();
+    // A WebSocket whose upgrade request carries `traceparent`, as a browser's cannot but a server's can.
+    class TracedWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: { traceparent: upgrade.traceparent } });
+      }
+    }
+    const client = createClient({
+      url: `${stack.gateway.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: TracedWebSocket,
+      connectionParams: { authorization: await bearer(customer.id) },
+      retryAttempts: 0,
+      lazy: true,
+    });
+    const run = (extensions?: Record<string, unknown>) =>
+      new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          { query: DASHBOARD, variables: { first: 5 }, ...(extensions ? { extensions } : {}) },
+          { next: () => {}, error: reject, complete: resolve },
+        );
+      });
+    try {
+      await run();
+      await run({ traceparent: message.traceparent });
+    } finally {
+      await client.dispose();
+    }
+    for (const parent of [upgrade, message]) {
+      const operation = await waitFor(
+        () => inTrace(parent.traceId).find((s) => s.name === "query Dashboard"),
+        "the socket operation's span",
+      );
+      expect(parentOf(operation)).toBe(parent.spanId);
+      expect(operation.attributes["gateway.transport"]).toBe("ws");
+    }
   });
 
   it("a webhook delivery is an intake span with the event type and outcome, over its Stripe calls", async () => {
