@@ -25,6 +25,8 @@ export interface SentRequests {
   lastStatus?: number | "network";
   /** The last answer's Stripe `request-id` header. */
   lastRequestId?: string;
+  /** Limiter waits of requests admission did not pay for (stripe-node's retries), in ms. */
+  retryWaitMs: number;
 }
 
 const tickets = new AsyncLocalStorage<CallTicket>();

@@ -133,14 +133,14 @@ export function createFcApi(
   // Stripe request id; each HTTP request is a child span of its own (gated-http-client.ts).
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
     inSpan(`stripe ${route}`, { [ATTR.stripeRoute]: route }, async (span) => {
-      const sent: SentRequests = { count: 0 };
+      const sent: SentRequests = { count: 0, retryWaitMs: 0 };
       let attempts = 0;
       let waitedMs = 0;
       const record = (status: string) => {
         if (!span.isRecording()) return;
         span.setAttribute(ATTR.stripeStatus, status);
         span.setAttribute(ATTR.stripeRetries, Math.max(0, attempts - 1));
-        span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs));
+        span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs + sent.retryWaitMs));
         if (sent.lastRequestId !== undefined) {
           span.setAttribute(ATTR.stripeRequestId, sent.lastRequestId);
         }

@@ -52,6 +52,7 @@ export function createGatedHttpClient(limiter: FairStripeLimiter): HttpClient {
               const waitStarted = performance.now();
               await limiter.acquire(ticket?.caller ?? SYSTEM_CALLER, false);
               waitedMs = performance.now() - waitStarted;
+              if (sent !== undefined) sent.retryWaitMs += waitedMs;
             }
             span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs));
             const response = await inner.makeRequest(
