@@ -10,7 +10,7 @@ import { startTracing, type Tracing } from "../../src/observability/tracing.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
 import { coldCustomer } from "../support/read-model.js";
-import { acknowledged, controlOf } from "../support/sandbox-control.js";
+import { acknowledged, controlOf, ROUTES } from "../support/sandbox-control.js";
 import { waitFor } from "../support/wait.js";
 import { wsOperation } from "../support/ws-operation.js";
 
@@ -234,6 +234,34 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
         descends(call, revalidation, staleSpans),
       ),
     ).toBe(true);
+  });
+
+  it("a Stripe call retried after a 429 shows its retry, and one request span per attempt", async () => {
+    const customer = await coldCustomer(stack, 1, 1);
+    await controlOf(stack).fault({ status: 429, count: 1, route: ROUTES.listAccounts });
+    const parent = remoteParent();
+    const answer = await tracedPost(DASHBOARD, { first: 5 }, customer.id, parent.traceparent);
+    expect(answer.errors).toBeUndefined();
+    const all = await waitFor(() => {
+      const found = inTrace(parent.traceId);
+      return found.some((s) => s.name === "query Dashboard") ? found : undefined;
+    }, "the operation's span");
+    const call = the(all, `stripe ${ROUTES.listAccounts}`);
+    expect(call.attributes).toMatchObject({ "stripe.status": "200", "stripe.retries": 1 });
+    const attempts = childrenOf(call, all).sort(
+      (a, b) => Number(a.attributes["stripe.attempt"]) - Number(b.attributes["stripe.attempt"]),
+    );
+    expect(
+      attempts.map((s) => [
+        s.attributes["stripe.attempt"],
+        s.attributes["http.response.status_code"],
+      ]),
+    ).toEqual([
+      [1, 429],
+      [2, 200],
+    ]);
+    expect(attempts[0]?.status.code).toBe(2);
+    expect(call.attributes["stripe.request_id"]).toBe(attempts[1]?.attributes["stripe.request_id"]);
   });
 
   it("a failed operation records its error codes and an error status", async () => {
