@@ -54,8 +54,9 @@ function remoteParent(carriers: readonly TraceCarrier[]): Context {
 }
 
 /**
- * Starts the span of one GraphQL operation (named `graphql operation` until `endOperationSpan`
- * knows its type), parented as `parent` says. Nothing of the request is recorded here.
+ * Starts the span of one GraphQL operation (`operation`; `operation <type> <label>` once
+ * `endOperationSpan` knows its type, apart from the graphql instrumentation's `<type> <name>`
+ * execution span), parented as `parent` says. Nothing of the request is recorded here.
  */
 export function startOperationSpan(
   transport: string,
@@ -65,7 +66,7 @@ export function startOperationSpan(
   const inherit = parent.inheritActive === true && trace.getSpan(active) !== undefined;
   const parentContext = inherit ? active : remoteParent(parent.carriers ?? []);
   const span = gatewayTracer().startSpan(
-    "graphql operation",
+    "operation",
     {
       kind: inherit ? SpanKind.INTERNAL : SpanKind.SERVER,
       attributes: { [ATTR.transport]: transport },
@@ -94,9 +95,7 @@ export interface OperationOutcome {
 /** Records `outcome` on the operation's span and ends it (error status when any error was answered). */
 export function endOperationSpan(span: Span, outcome: OperationOutcome): void {
   if (span.isRecording()) {
-    span.updateName(
-      outcome.type === null ? "graphql operation" : `${outcome.type} ${outcome.label}`,
-    );
+    if (outcome.type !== null) span.updateName(`operation ${outcome.type} ${outcome.label}`);
     if (outcome.name !== null) span.setAttribute(ATTR.operationName, outcome.name);
     if (outcome.type !== null) span.setAttribute(ATTR.operationType, outcome.type);
     if (outcome.requestId !== null) span.setAttribute(ATTR.requestId, outcome.requestId);

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import type { Attributes, AttributeValue, SpanStatus } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { secretScrubber } from "./scrub-secrets.js";
 
@@ -7,16 +7,21 @@ import { secretScrubber } from "./scrub-secrets.js";
  * `variables`, a Stripe list's parameters) is cut off.
  */
 const URL_ATTRIBUTES = ["http.url", "http.target", "url.full", "url.original"];
-/** Attributes dropped outright: the query string itself. */
-const DROPPED_ATTRIBUTES = ["url.query"];
+/**
+ * Attributes dropped outright: the query string itself, and error messages and stacks (the
+ * graphql instrumentation records a resolver's error, whose message may quote the client's
+ * input, such as an id passed in a variable); `exception.type` stays.
+ */
+const DROPPED_ATTRIBUTES = ["url.query", "exception.message", "exception.stacktrace"];
 
 const withoutQuery = (value: string) => value.split("?", 1)[0] ?? "";
 
 /**
  * The last net under every span before it is exported (the gateway's own spans record no
  * secret, but instrumentations record URLs, messages and statements): on each span's end, every
- * URL attribute loses its query string, `url.query` is dropped, and every string attribute, of
- * the span and of its events, is passed through the log scrubber (`secretScrubber`: the
+ * URL attribute loses its query string, `url.query`, error messages and stacks (attributes and
+ * the status message) are dropped, and every string attribute, of the span and of its events, is
+ * passed through the log scrubber (`secretScrubber`: the
  * configured secrets, and anything shaped like a Stripe key, webhook secret, client secret,
  * bearer credential or JWT, becomes `[redacted]`).
  */
@@ -43,8 +48,9 @@ export function redactingSpanProcessor(knownSecrets: readonly string[]): SpanPro
     onStart: () => {},
     // Called while the span can still be changed; its attributes object is the one exported.
     onEnding: (span: Span) => {
-      const readable = span as unknown as ReadableSpan;
+      const readable = span as unknown as ReadableSpan & { status: SpanStatus };
       cleanAll(readable.attributes as Attributes);
+      if (readable.status.message !== undefined) readable.status = { code: readable.status.code };
       for (const event of readable.events) {
         if (event.attributes !== undefined) cleanAll(event.attributes as Attributes);
       }

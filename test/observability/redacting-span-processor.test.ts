@@ -47,25 +47,37 @@ describe("the redacting span processor (the last net under instrumentations' att
     const { tracer, exporter } = recorder([configured]);
     const span = tracer.startSpan("work", {
       attributes: {
-        "exception.message": `failed with ${configured}`,
+        "error.note": `failed with ${configured}`,
         headers: ["authorization: Bearer abc.def.ghi", "x-ok: yes"],
         "stripe.key": "sk_test_abcdef123456",
         count: 3,
       },
     });
-    span.addEvent("exception", {
-      "exception.message": "client secret fcsess_123_secret_456 leaked",
+    span.addEvent("retry", {
+      "stripe.note": "client secret fcsess_123_secret_456 leaked",
     });
     span.end();
     const [recorded] = exporter.getFinishedSpans();
     expect(recorded?.attributes).toEqual({
-      "exception.message": "failed with [redacted]",
+      "error.note": "failed with [redacted]",
       headers: ["authorization: Bearer [redacted]", "x-ok: yes"],
       "stripe.key": "[redacted]",
       count: 3,
     });
     expect(recorded?.events[0]?.attributes).toEqual({
-      "exception.message": "client secret [redacted] leaked",
+      "stripe.note": "client secret [redacted] leaked",
     });
+  });
+
+  it("drops error messages and stacks (they may quote a variable), keeping the exception's type and the error status", () => {
+    const { tracer, exporter } = recorder([]);
+    const span = tracer.startSpan("graphql.resolve account");
+    const error = new Error("Account not found: fca_fromAVariable");
+    span.recordException(error);
+    span.setStatus({ code: 2, message: error.message });
+    span.end();
+    const [recorded] = exporter.getFinishedSpans();
+    expect(recorded?.status).toEqual({ code: 2 });
+    expect(recorded?.events[0]?.attributes).toEqual({ "exception.type": "Error" });
   });
 });

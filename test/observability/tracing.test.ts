@@ -122,9 +122,9 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
 
     const all = await waitFor(() => {
       const found = inTrace(parent.traceId);
-      return found.some((span) => span.name === "query Dashboard") ? found : undefined;
+      return found.some((span) => span.name === "operation query Dashboard") ? found : undefined;
     }, "the operation's span");
-    const operation = the(all, "query Dashboard");
+    const operation = the(all, "operation query Dashboard");
     expect(parentOf(operation)).toBe(parent.spanId);
     expect(operation.kind).toBe(SpanKind.SERVER);
     expect(operation.attributes).toMatchObject({
@@ -193,7 +193,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     await tracedPost(DASHBOARD, { first: 10 }, customer.id, warm.traceparent);
     const warmSpans = await waitFor(() => {
       const found = inTrace(warm.traceId);
-      return found.some((s) => s.name === "query Dashboard") ? found : undefined;
+      return found.some((s) => s.name === "operation query Dashboard") ? found : undefined;
     }, "the warm operation's span");
     const warmLookup = named(warmSpans, "read_model lookup").find(
       (s) => s.attributes["read_model.kind"] === "accounts",
@@ -215,7 +215,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     const staleSpans = await waitFor(() => {
       const found = inTrace(stale.traceId);
       return found.some((s) => s.name === "read_model revalidate") &&
-        found.some((s) => s.name === "query Dashboard")
+        found.some((s) => s.name === "operation query Dashboard")
         ? found
         : undefined;
     }, "the stale operation's and its revalidation's spans");
@@ -244,7 +244,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     expect(answer.errors).toBeUndefined();
     const all = await waitFor(() => {
       const found = inTrace(parent.traceId);
-      return found.some((s) => s.name === "query Dashboard") ? found : undefined;
+      return found.some((s) => s.name === "operation query Dashboard") ? found : undefined;
     }, "the operation's span");
     const call = the(all, `stripe ${ROUTES.listAccounts}`);
     expect(call.attributes).toMatchObject({ "stripe.status": "200", "stripe.retries": 1 });
@@ -272,7 +272,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     const answer = await tracedPost(ONE_ACCOUNT, { id: missing }, customer.id, parent.traceparent);
     expect(answer.errors).toBeDefined();
     const operation = await waitFor(
-      () => inTrace(parent.traceId).find((s) => s.name === "query One"),
+      () => inTrace(parent.traceId).find((s) => s.name === "operation query One"),
       "the failed operation's span",
     );
     expect(operation.attributes["gateway.error_codes"]).toEqual(["NOT_FOUND"]);
@@ -295,9 +295,9 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     }
     const all = await waitFor(() => {
       const found = inTrace(parent.traceId);
-      return found.some((s) => s.name === "query Dashboard") ? found : undefined;
+      return found.some((s) => s.name === "operation query Dashboard") ? found : undefined;
     }, "the WebSocket operation's span");
-    const operation = the(all, "query Dashboard");
+    const operation = the(all, "operation query Dashboard");
     expect(parentOf(operation)).toBe(parent.spanId);
     expect(operation.attributes["gateway.transport"]).toBe("ws");
     expect(
@@ -339,7 +339,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     }
     for (const parent of [upgrade, message]) {
       const operation = await waitFor(
-        () => inTrace(parent.traceId).find((s) => s.name === "query Dashboard"),
+        () => inTrace(parent.traceId).find((s) => s.name === "operation query Dashboard"),
         "the socket operation's span",
       );
       expect(parentOf(operation)).toBe(parent.spanId);
@@ -391,7 +391,7 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     expect(clientSecret).toMatch(/_secret_/);
     forbidden.add(clientSecret as string);
     await waitFor(
-      () => inTrace(parent.traceId).find((s) => s.name === "mutation CreateRelink"),
+      () => inTrace(parent.traceId).find((s) => s.name === "operation mutation CreateRelink"),
       "the mutation's span",
     );
 
