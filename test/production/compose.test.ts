@@ -73,6 +73,18 @@ describe("compose.yaml", () => {
     expect(config.stripe.target).toMatchObject({ kind: "stripe", apiBase: "http://sandbox:12111" });
   });
 
+  it("serves GraphiQL, with its WebSocket origin, only when the operator asks", () => {
+    expect(loadConfig(environmentOf(gateway)).graphql.landingPage).toBe(false);
+    const asked = environmentOf(gateway, {
+      ...OPERATOR_ENV,
+      GRAPHQL_LANDING_PAGE: "true",
+      ALLOWED_ORIGINS: "http://localhost:4000",
+    });
+    const config = loadConfig(asked);
+    expect(config.graphql.landingPage).toBe(true);
+    expect(config.websocket.allowedOrigins).toEqual(["http://localhost:4000"]);
+  });
+
   it("refuses to start without the secrets (no default secret in the file)", () => {
     for (const name of Object.keys(OPERATOR_ENV)) {
       expect(() => environmentOf(gateway, { ...OPERATOR_ENV, [name]: "" })).toThrow(name);
