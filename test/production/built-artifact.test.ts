@@ -19,8 +19,10 @@ import {
   type BuiltStage,
   buildStages,
   type Instruction,
+  parseDockerfile,
   readDockerfile,
   type Stage,
+  UnsupportedDockerfile,
 } from "../support/dockerfile.js";
 import { STRIPE_READING_DASHBOARD } from "../support/rate-limited-upstream.js";
 import { REDIS_URL } from "../support/redis.js";
@@ -153,6 +155,17 @@ describe("the Dockerfile, as the test runs it", () => {
     expect(healthcheck?.kind === "HEALTHCHECK" && healthcheck.argv.join(" ")).toContain("/healthz");
     const cmds = stepsOf(runtime, "CMD").map((step) => (step.kind === "CMD" ? step.argv : []));
     expect(cmds).toEqual([["node", "dist/main.js"]]);
+  });
+
+  it.each([
+    ["an instruction it does not model", "FROM node AS a\nADD . /app"],
+    ["a build argument", "FROM node AS a\nARG VERSION"],
+    ["a CMD in shell form", "FROM node AS a\nCMD node dist/main.js"],
+    ["a COPY option other than --from", "FROM node AS a\nCOPY --chown=node:node . ."],
+    ["a RUN mount other than a cache", "FROM node AS a\nRUN --mount=type=secret,id=npm npm ci"],
+    ["an unnamed stage", "FROM node\nRUN npm ci"],
+  ])("is refused by the test's runner when it holds %s, rather than skipped", (_, text) => {
+    expect(() => parseDockerfile(text)).toThrow(UnsupportedDockerfile);
   });
 
   it("copies nothing the .dockerignore leaves out of the build context", () => {
