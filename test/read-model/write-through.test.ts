@@ -146,9 +146,9 @@ describe("what the gateway obtains from Stripe is written through to the read mo
     const session = await relink(customer, "relinked");
     expect(session?.outcome).toBe("RELINKED");
     expect(session?.authorization?.status).toBe("ACTIVE");
-    expect(session?.reconciliation?.reactivatedAccounts.map((account) => account.id).sort()).toEqual(
-      [...customer.accounts].sort(),
-    );
+    expect(
+      session?.reconciliation?.reactivatedAccounts.map((account) => account.id).sort(),
+    ).toEqual([...customer.accounts].sort());
 
     const after = await warmDashboard(customer.id);
     for (const accountId of customer.accounts) {
