@@ -30,7 +30,10 @@ export interface IngestionComparison {
   stored: LoadFigures;
   /** node:http + `stripe.webhooks.constructEvent` only. */
   baseline: LoadFigures;
-  /** Sandbox `/v1` requests per acknowledged handled delivery (1 = the re-read). */
+  /**
+   * Sandbox `/v1` requests per acknowledged handled delivery: at most 1 (the re-read); every
+   * delivery is about the same account, so concurrent ones share a re-read and it shows below 1.
+   */
   handledStripeCallsPerEvent: number | null;
   /** Sandbox `/v1` requests per stored delivery (0 when the payload or the stored state does). */
   storedStripeCallsPerEvent: number | null;
