@@ -171,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     costAdmission: protection.costAdmission,
     verifyToken: createTokenVerifier(config.auth),
     allowAnonymousIntrospection: !config.production,
+    trustedDocuments: config.graphql.trustedDocuments,
     contextFor,
     logger,
     metrics,
