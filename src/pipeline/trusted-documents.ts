@@ -37,7 +37,9 @@ export function documentIdOf(request: OperationRequest): string | undefined {
   const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
   if (typeof persisted !== "object" || persisted === null) return undefined;
   const { version, sha256Hash } = persisted as { version?: unknown; sha256Hash?: unknown };
-  return version === 1 && typeof sha256Hash === "string" && sha256Hash !== "" ? sha256Hash : undefined;
+  return version === 1 && typeof sha256Hash === "string" && sha256Hash !== ""
+    ? sha256Hash
+    : undefined;
 }
 
 /** The request carries document text (graphql-ws requires `query`: an empty one carries none). */

@@ -52,7 +52,13 @@ function decodedParameter(value: unknown): unknown {
 function operationRequestOf(req: ExpressContextFunctionArgument["req"]): OperationRequest | null {
   if (req.method === "GET") {
     const { query, operationName, variables, documentId, extensions } = req.query;
-    return { query, operationName, variables, documentId, extensions: decodedParameter(extensions) };
+    return {
+      query,
+      operationName,
+      variables,
+      documentId,
+      extensions: decodedParameter(extensions),
+    };
   }
   const body: unknown = req.body;
   return typeof body === "object" && body !== null && !Array.isArray(body)
@@ -119,7 +125,8 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         pipeline.finish(trace);
         throw withStatus(resolved.error, resolved.status);
       }
-      const request = sent === null || resolved === undefined ? sent : { ...sent, query: resolved.query };
+      const request =
+        sent === null || resolved === undefined ? sent : { ...sent, query: resolved.query };
       const auth = await pipeline.authenticate(
         trace,
         {
