@@ -99,10 +99,10 @@ const withStatus = (error: GraphQLError, status: number) =>
  * when only trusted ones run), stage 1 (and stage 3): a refused request or caller is answered
  * (400/403, 401/403) and finished there, before Apollo parses, validates or prices anything;
  * the plugin hands Apollo the trusted document's text. Apollo then parses and validates with
- * the pipeline's DocumentRules (given to `createApolloServer`); the plugin runs admission once the operation is resolved, answers a
- * refusal itself (masked, with its status and `Retry-After`) so nothing executes, adds
- * `extensions.cost` to every priced answer, and finishes the trace with every error Apollo or
- * execution raised. A method other than GET and POST is answered 405 before anything else.
+ * the pipeline's DocumentRules (given to `createApolloServer`); the plugin runs admission once
+ * the operation is resolved, answers a refusal itself (masked, with its status and
+ * `Retry-After`) so nothing executes, adds `extensions.cost` to every priced answer, and
+ * finishes the trace with every error Apollo or execution raised. A method other than GET and POST is answered 405 before anything else.
  */
 export function httpTransport(pipeline: OperationPipeline): HttpTransport {
   return {
