@@ -24,6 +24,11 @@ import {
   type Transport,
   type TransportAbilities,
 } from "./operation-trace.js";
+import {
+  type DocumentResolution,
+  resolveTrustedDocument,
+  type TrustedDocumentPolicy,
+} from "./trusted-documents.js";
 
 /** What the pipeline is built from, once per gateway. */
 export interface OperationPipelineOptions {
@@ -35,6 +40,8 @@ export interface OperationPipelineOptions {
   verifyToken: TokenVerifier;
   /** A request without a token may run pure introspection (development). */
   allowAnonymousIntrospection: boolean;
+  /** Only the manifest's documents run, by id (TRUSTED_DOCUMENTS); undefined: any document. */
+  trustedDocuments?: TrustedDocumentPolicy;
   /** Builds one operation's context for its viewer (`server/context-factory.ts`). */
   contextFor: (viewer: Viewer | null) => GatewayContext;
   logger: Logger;
@@ -43,7 +50,7 @@ export interface OperationPipelineOptions {
 
 /**
  * The one path every GraphQL operation takes, whatever transport carried it:
- * `start` → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
+ * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
@@ -63,6 +70,12 @@ export interface OperationPipeline {
     requestId: string | null,
     from?: { request?: OperationRequest; viewer?: Viewer | null },
   ): OperationTrace;
+  /**
+   * Stage 0 (`resolveTrustedDocument`): the document text the operation runs, from the manifest
+   * when the request names an id; refuses ad-hoc documents when only trusted ones may run.
+   * Every transport calls it first, and parses (or lets Apollo parse) only the text it returns.
+   */
+  resolveDocument(trace: OperationTrace, request: OperationRequest): DocumentResolution;
   /** Stage 1 (`authenticateCaller`). */
   authenticate(
     trace: OperationTrace,
@@ -126,6 +139,8 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       }
       return newTrace(transport, requestId, from.viewer ?? null);
     },
+    resolveDocument: (trace, request) =>
+      resolveTrustedDocument(trace, options.trustedDocuments, request),
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
     admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
