@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createRelinkSession } from "../relink/relink-helpers.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import {
   controlOf,
   createCustomer,
@@ -54,19 +56,6 @@ interface OutcomeData {
 }
 
 let stack: TestStack;
-beforeAll(async () => {
-  stack = await startStack({
-    env: { RATE_LIMIT_COST_PER_MINUTE: "10000000", EVENT_SWEEP_INTERVAL_S: "3600" },
-  });
-});
-afterAll(async () => {
-  await controlOf(stack).setWebhookMode("deliver");
-  await stack.close();
-});
-beforeEach(async () => {
-  await controlOf(stack).setWebhookMode("deliver");
-});
-
 /** The viewer's dashboard, by account id. */
 async function dashboard(customerId: string): Promise<Map<string, DashboardNode>> {
   const answer = await graphql<DashboardData>(stack, DASHBOARD, {}, customerId);
@@ -124,55 +113,94 @@ async function relink(customer: SandboxCustomer, outcome: "relinked" | "new_auth
   return done.data?.relinkSession;
 }
 
-describe("what the gateway obtains from Stripe is written through to the read model", () => {
-  it("an account mutation's answer is what the next plain query shows (webhooks dropped)", async () => {
-    const customer = await createCustomer(stack, 2, 1);
-    const [disconnected, subscribed] = customer.accounts as [string, string];
-    await dashboard(customer.id);
-    await controlOf(stack).setWebhookMode("drop");
+const redisReachable = await redisAvailableFor("the Redis read-model write-through tests");
+const stores: [string, Record<string, string>, boolean][] = [
+  ["in memory", {}, false],
+  ["in Redis", { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}` }, !redisReachable],
+];
 
-    expect((await mutate("disconnectAccount", disconnected, customer.id))?.status).toBe(
-      "DISCONNECTED",
+describe.each(stores)(
+  "what the gateway obtains from Stripe is written through to the read model %s",
+  (_name, storeEnv, skip) => {
+    beforeAll(async () => {
+      if (skip) return;
+      stack = await startStack({
+        env: {
+          RATE_LIMIT_COST_PER_MINUTE: "10000000",
+          EVENT_SWEEP_INTERVAL_S: "3600",
+          ...storeEnv,
+        },
+      });
+    });
+    afterAll(async () => {
+      if (skip) return;
+      await controlOf(stack).setWebhookMode("deliver");
+      await stack.gateway.readModel.store.clear();
+      await stack.close();
+    });
+    beforeEach(async () => {
+      if (!skip) await controlOf(stack).setWebhookMode("deliver");
+    });
+
+    it.skipIf(skip)(
+      "an account mutation's answer is what the next plain query shows (webhooks dropped)",
+      async () => {
+        const customer = await createCustomer(stack, 2, 1);
+        const [disconnected, subscribed] = customer.accounts as [string, string];
+        await dashboard(customer.id);
+        await controlOf(stack).setWebhookMode("drop");
+
+        expect((await mutate("disconnectAccount", disconnected, customer.id))?.status).toBe(
+          "DISCONNECTED",
+        );
+        await mutate("subscribeAccountTransactions", subscribed, customer.id);
+
+        const after = await warmDashboard(customer.id);
+        expect(after.get(disconnected)?.status).toBe("DISCONNECTED");
+        expect(after.get(subscribed)?.subscriptions).toEqual(["TRANSACTIONS"]);
+      },
     );
-    await mutate("subscribeAccountTransactions", subscribed, customer.id);
 
-    const after = await warmDashboard(customer.id);
-    expect(after.get(disconnected)?.status).toBe("DISCONNECTED");
-    expect(after.get(subscribed)?.subscriptions).toEqual(["TRANSACTIONS"]);
-  });
+    it.skipIf(skip)(
+      "a relinked session's outcome: the repaired accounts and their authorization are active in the next plain query",
+      async () => {
+        const customer = await brokenAuthorization(2);
+        const session = await relink(customer, "relinked");
+        expect(session?.outcome).toBe("RELINKED");
+        expect(session?.authorization?.status).toBe("ACTIVE");
+        expect(
+          session?.reconciliation?.reactivatedAccounts.map((account) => account.id).sort(),
+        ).toEqual([...customer.accounts].sort());
 
-  it("a relinked session's outcome: the repaired accounts and their authorization are active in the next plain query", async () => {
-    const customer = await brokenAuthorization(2);
-    const session = await relink(customer, "relinked");
-    expect(session?.outcome).toBe("RELINKED");
-    expect(session?.authorization?.status).toBe("ACTIVE");
-    expect(
-      session?.reconciliation?.reactivatedAccounts.map((account) => account.id).sort(),
-    ).toEqual([...customer.accounts].sort());
-
-    const after = await warmDashboard(customer.id);
-    for (const accountId of customer.accounts) {
-      expect(after.get(accountId)?.status).toBe("ACTIVE");
-      expect(after.get(accountId)?.authorization?.status).toBe("ACTIVE");
-    }
-  });
-
-  it("a relink that linked new credentials: the new accounts are in the next plain query", async () => {
-    const customer = await brokenAuthorization(1);
-    const session = await relink(customer, "new_authorization");
-    expect(session?.outcome).toBe("NEW_AUTHORIZATION");
-    const created = session?.reconciliation?.newAccounts.map((account) => account.id) ?? [];
-    expect(created.length).toBeGreaterThan(0);
-
-    await resetRequests(stack);
-    const answer = await graphql<{ accounts: { nodes: { id: string; status: string }[] } }>(
-      stack,
-      "{ accounts(first: 100) { nodes { id status } } }",
-      {},
-      customer.id,
+        const after = await warmDashboard(customer.id);
+        for (const accountId of customer.accounts) {
+          expect(after.get(accountId)?.status).toBe("ACTIVE");
+          expect(after.get(accountId)?.authorization?.status).toBe("ACTIVE");
+        }
+      },
     );
-    expect((await requestCounts(stack)).total).toBe(0);
-    const ids = (answer.data?.accounts.nodes ?? []).map((node) => node.id);
-    for (const accountId of [...customer.accounts, ...created]) expect(ids).toContain(accountId);
-  });
-});
+
+    it.skipIf(skip)(
+      "a relink that linked new credentials: the new accounts are in the next plain query",
+      async () => {
+        const customer = await brokenAuthorization(1);
+        const session = await relink(customer, "new_authorization");
+        expect(session?.outcome).toBe("NEW_AUTHORIZATION");
+        const created = session?.reconciliation?.newAccounts.map((account) => account.id) ?? [];
+        expect(created.length).toBeGreaterThan(0);
+
+        await resetRequests(stack);
+        const answer = await graphql<{ accounts: { nodes: { id: string; status: string }[] } }>(
+          stack,
+          "{ accounts(first: 100) { nodes { id status } } }",
+          {},
+          customer.id,
+        );
+        expect((await requestCounts(stack)).total).toBe(0);
+        const ids = (answer.data?.accounts.nodes ?? []).map((node) => node.id);
+        for (const accountId of [...customer.accounts, ...created])
+          expect(ids).toContain(accountId);
+      },
+    );
+  },
+);
