@@ -13,6 +13,7 @@ import {
   type OperationAdmission,
   type OperationAdmissionRequest,
 } from "./admit-operation.js";
+import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
 import type { DocumentRules } from "./document-rules.js";
 import { finishOperation } from "./finish.js";
@@ -97,6 +98,11 @@ export interface OperationPipeline {
   executing(trace: OperationTrace): void;
   /** Records the errors of one of the operation's results, as raised. */
   report(trace: OperationTrace, errors: readonly unknown[]): void;
+  /**
+   * Stage 5: what one result of the operation says besides its data and cost, in `extensions`
+   * (`answerNotices`: a stale read-model copy served). Every transport adds it to every result.
+   */
+  notices(trace: OperationTrace): AnswerNotices;
   /** Stage 5: what the client sees of an error (`errorFormatter`: masked, no suggestions when hidden). */
   mask(error: GraphQLError): GraphQLFormattedError;
   /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
@@ -154,6 +160,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     report: (trace, errors) => {
       trace.errors.push(...errors);
     },
+    notices: (trace) => answerNotices(trace.context),
     mask: (error) => formatError(error.toJSON(), error),
     finish: (trace) => finishOperation(trace, reporting),
   };

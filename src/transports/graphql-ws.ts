@@ -46,7 +46,8 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
  * operation cap, then its trusted document — a payload may name one by `documentId` or
  * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
- * results' and errors' messages are masked (with `extensions.cost` when priced), and the trace
+ * results' and errors' messages are masked (with `extensions.cost` when priced, and each result
+ * with the pipeline's notices, such as a stale read-model copy served), and the trace
  * is finished when the operation completes, or at once when it was refused.
  */
 export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits): Hooks {
@@ -118,11 +119,21 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       const running = ctx.extra.running?.get(id);
       if (running) pipeline.report(running.trace, result.errors ?? []);
       const cost = running?.cost;
-      if (!result.errors && cost === undefined) return undefined;
+      const notices = running ? pipeline.notices(running.trace) : {};
+      const extended = cost !== undefined || Object.keys(notices).length > 0;
+      if (!result.errors && !extended) return undefined;
       return {
         ...result,
         errors: result.errors?.map((error) => pipeline.mask(error)),
-        ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
+        ...(extended
+          ? {
+              extensions: {
+                ...result.extensions,
+                ...(cost === undefined ? {} : { cost }),
+                ...notices,
+              },
+            }
+          : {}),
       };
     },
     onError: (ctx, id, _payload, errors) => {

@@ -188,7 +188,7 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
           async executionDidStart() {
             pipeline.executing(trace);
           },
-          async willSendResponse({ response, errors, contextValue: operation }) {
+          async willSendResponse({ response, errors }) {
             const cost = admission?.cost;
             if (cost !== undefined && response.body.kind === "single") {
               const result = response.body.singleResult;
@@ -198,14 +198,10 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
             if (retryAfter !== undefined) {
               response.http.headers.set("retry-after", String(retryAfter));
             }
-            // A copy older than READ_MODEL_MAX_AGE_S was served: the answer says so, and since when.
-            const stale = operation.data?.oldestStaleServed?.();
-            if (stale !== undefined && response.body.kind === "single") {
+            const notices = pipeline.notices(trace);
+            if (Object.keys(notices).length > 0 && response.body.kind === "single") {
               const result = response.body.singleResult;
-              result.extensions = {
-                ...result.extensions,
-                readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() },
-              };
+              result.extensions = { ...result.extensions, ...notices };
             }
             pipeline.report(trace, errors ?? []);
             pipeline.finish(trace);
