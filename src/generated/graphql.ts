@@ -632,7 +632,10 @@ export type PageInfo = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -675,7 +678,10 @@ export type Query = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -704,7 +710,10 @@ export type QueryAccountArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -735,7 +744,10 @@ export type QueryAccountsArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -763,7 +775,10 @@ export type QueryAuthorizationArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -791,7 +806,10 @@ export type QueryNodeArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -819,7 +837,10 @@ export type QueryNodesArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
