@@ -113,6 +113,11 @@ export interface OperationPipeline {
   mask(error: GraphQLError): GraphQLFormattedError;
   /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
   finish(trace: OperationTrace): void;
+  /**
+   * Ends a trace that turned out to be no operation (a socket let in, or over its customer's cap,
+   * at connection_init): nothing is logged or counted; its span ends as `websocket connection_init`.
+   */
+  release(trace: OperationTrace): void;
 }
 
 /** Builds the pipeline from its stages' dependencies. */
@@ -173,5 +178,11 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     notices: (trace) => answerNotices(trace.context),
     mask: (error) => formatError(error.toJSON(), error),
     finish: (trace) => finishOperation(trace, reporting),
+    release: (trace) => {
+      if (trace.finished) return;
+      trace.finished = true;
+      trace.span.updateName("websocket connection_init");
+      trace.span.end();
+    },
   };
 }

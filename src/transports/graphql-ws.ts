@@ -74,6 +74,7 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
         return false;
       }
       // A socket let in is not an operation: its trace ends here unrecorded.
+      pipeline.release(trace);
       const hold = limits.open(ctx.extra.socket, auth.viewer.customerId, auth.expiresAt);
       if (hold === undefined) return false;
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });

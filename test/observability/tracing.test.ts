@@ -300,6 +300,8 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     const operation = the(all, "operation query Dashboard");
     expect(parentOf(operation)).toBe(parent.spanId);
     expect(operation.attributes["gateway.transport"]).toBe("ws");
+    // The socket's connection_init, authenticated in the same trace, is no operation.
+    expect(named(all, "websocket connection_init").map(parentOf)).toEqual([parent.spanId]);
     expect(
       named(all, "stripe GET /v1/financial_connections/accounts").every((call) =>
         descends(call, operation, all),
