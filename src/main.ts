@@ -2,12 +2,16 @@
  * `npm start`: the gateway, with the embedded Stripe FC sandbox when no Stripe key is set.
  * The only gateway-side module allowed to import the sandbox: it launches it as a separate
  * service and the gateway then talks to it over HTTP exactly as it would to Stripe.
+ *
+ * Tracing first: with `OTEL_*` settings (see `resolveTracingSettings`) the OpenTelemetry SDK
+ * starts and hooks imports before the gateway and the sandbox (and so http, express, graphql,
+ * ioredis) are imported, which is why those two are imported dynamically below. Without them
+ * the SDK is never loaded.
  */
 import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js";
 import { knownSecretsOf } from "./observability/known-secrets.js";
 import { createLogger } from "./observability/logger.js";
-import { startSandbox } from "./sandbox/server.js";
-import { startGateway } from "./server/gateway.js";
+import type { Tracing } from "./observability/tracing.js";
 import { exitOnSignals, gracefulShutdown } from "./server/shutdown.js";
 import { SANDBOX_DEV_WEBHOOK_SECRET } from "./shared/sandbox-defaults.js";
 import { printStartupBanner } from "./startup-banner.js";
@@ -27,6 +31,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel, process.stdout, knownSecretsOf(config));
+  let tracing: Tracing | undefined;
+  if (config.tracing.enabled) {
+    const { startTracing } = await import("./observability/tracing.js");
+    tracing = await startTracing({
+      settings: config.tracing,
+      knownSecrets: knownSecretsOf(config),
+    });
+    logger.info({ exporters: config.tracing.exporters }, "tracing on");
+  }
+  const { startSandbox } = await import("./sandbox/server.js");
+  const { startGateway } = await import("./server/gateway.js");
   const target = config.stripe.target;
   const sandbox =
     target.kind === "embedded-sandbox"
@@ -67,6 +82,7 @@ async function main(): Promise<void> {
         steps: [
           { name: "gateway", close: () => gateway.close() },
           ...(sandbox === undefined ? [] : [{ name: "sandbox", close: () => sandbox.close() }]),
+          ...(tracing === undefined ? [] : [{ name: "traces", close: () => tracing.shutdown() }]),
         ],
       }),
   });

@@ -1,5 +1,6 @@
 import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
 import { type MetricsSettings, resolveMetricsSettings } from "../observability/metrics-settings.js";
+import { resolveTracingSettings, type TracingSettings } from "../observability/tracing-settings.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { deploymentOf } from "./deployment.js";
@@ -60,6 +61,8 @@ export interface GatewayConfig {
   };
   /** Who may read `/metrics` and where it is served (METRICS_TOKEN, METRICS_PORT, METRICS_HOST). */
   metrics: MetricsSettings;
+  /** OpenTelemetry traces (the standard `OTEL_*` variables): off unless an exporter or endpoint is set. */
+  tracing: TracingSettings;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -184,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       trustedDocuments,
     },
     metrics,
+    tracing: resolveTracingSettings(env),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -100,6 +100,14 @@ export const envSchema = z.object({
   METRICS_PORT: optionalInt(0, 65_535),
   METRICS_HOST: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** OpenTelemetry's standard variables (the SDK reads them too); either of the first two turns traces on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  OTEL_TRACES_EXPORTER: commaList.pipe(
+    z.array(z.enum(["otlp", "console", "none"], "each exporter must be otlp, console or none")),
+  ),
+  OTEL_SDK_DISABLED: optionalString.pipe(z.stringbool().optional()),
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 /** The raw, validated environment. */

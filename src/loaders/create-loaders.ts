@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { LimitFunction } from "p-limit";
 import type { ObjectKind } from "../data/errors.js";
 import { fromStripeFailure } from "../data/upstream-failure.js";
+import { ATTR, inSpan } from "../observability/spans.js";
 import type { FcApi } from "../stripe/fc-api.js";
 import type { StripeAccount, StripeAuthorization, StripeSession } from "../stripe/wire-types.js";
 
@@ -38,7 +39,8 @@ export type LoaderBatchListener = (loader: string, size: number) => void;
 
 /**
  * Creates fresh loaders for one operation. A kind with a store is looked up there first, and what
- * Stripe answers is handed to it. A failed fetch rejects only its own key, with the data layer's
+ * Stripe answers is handed to it. Each batch is a span (`dataloader <kind>`, its size), the parent
+ * of its Stripe calls and read-model lookups. A failed fetch rejects only its own key, with the data layer's
  * error for it (see data/upstream-failure.ts).
  */
 export function createLoaders(
@@ -52,17 +54,23 @@ export function createLoaders(
     fetchOne: (id: string) => Promise<T>,
     store?: ReadThrough<T>,
   ) =>
-    new DataLoader<string, T>((ids) => {
-      onBatch(kind, ids.length);
-      return Promise.all(
-        ids.map((id) => {
-          const fetch = () => limit(() => fetchOne(id));
-          return (store === undefined ? fetch() : store.read(id, fetch)).catch((error: unknown) =>
-            fromStripeFailure(error, kind, id),
+    new DataLoader<string, T>((ids) =>
+      inSpan(
+        `dataloader ${kind}`,
+        { [ATTR.loaderName]: kind, [ATTR.loaderBatchSize]: ids.length },
+        () => {
+          onBatch(kind, ids.length);
+          return Promise.all(
+            ids.map((id) => {
+              const fetch = () => limit(() => fetchOne(id));
+              return (store === undefined ? fetch() : store.read(id, fetch)).catch(
+                (error: unknown) => fromStripeFailure(error, kind, id),
+              );
+            }),
           );
-        }),
-      );
-    });
+        },
+      ),
+    );
   return {
     account: loaderOf("account", (id) => fc.retrieveAccount(id), stores.account),
     authorization: loaderOf(

@@ -1,6 +1,7 @@
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { logOperation } from "../observability/operation-line.js";
+import { endOperationSpan } from "../observability/operation-span.js";
 import { toClientError } from "./client-errors.js";
 import type { OperationTrace } from "./operation-trace.js";
 
@@ -17,7 +18,8 @@ export interface OperationReporting {
  * metrics one operation (by type, `operationLabel`'s name and transport), its duration, and
  * each error by the code the client saw. The name label is the operation's own only when a
  * verified viewer sent it and it ran; the type is "unknown" until the document was resolved.
- * A second call for the same trace does nothing.
+ * Then the operation's span ends with its name, type, cost, error codes and Stripe call count
+ * (never its variables, document or token). A second call for the same trace does nothing.
  */
 export function finishOperation(trace: OperationTrace, reporting: OperationReporting): void {
   if (trace.finished) return;
@@ -44,7 +46,17 @@ export function finishOperation(trace: OperationTrace, reporting: OperationRepor
     { type, transport },
     (performance.now() - trace.startedAt) / 1000,
   );
-  for (const error of trace.errors) {
-    metrics.errors.inc({ code: toClientError(error).code, transport });
-  }
+  const errorCodes = trace.errors.map((error) => toClientError(error).code);
+  for (const code of errorCodes) metrics.errors.inc({ code, transport });
+  let stripeCalls = 0;
+  for (const count of trace.context?.stripeCalls.values() ?? []) stripeCalls += count;
+  endOperationSpan(trace.span, {
+    name: trace.operation?.name ?? null,
+    type: trace.operation?.type ?? null,
+    label: name,
+    requestId: trace.requestId,
+    costRequested: trace.cost?.requested,
+    errorCodes,
+    stripeCalls,
+  });
 }

@@ -1,6 +1,9 @@
+import type { Context, Span } from "@opentelemetry/api";
 import type { OperationTypeNode } from "graphql";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { CostReport } from "../limits/cost-admission.js";
+import { type OperationSpanParent, startOperationSpan } from "../observability/operation-span.js";
 
 /** The transports that carry operations into the pipeline (a label in logs and metrics). */
 export type Transport = "http" | "ws";
@@ -48,16 +51,24 @@ export interface OperationTrace {
   context: GatewayContext | undefined;
   /** Every error it answered with, as raised (before masking). */
   errors: unknown[];
+  /** Its cost report, once priced. */
+  cost: CostReport | undefined;
+  /** Its OpenTelemetry span (a no-op one when tracing is off), ended by `finish`. */
+  readonly span: Span;
+  /** The context its work runs in (the span's): Stripe calls and loader batches become its children. */
+  readonly spanContext: Context;
   /** `finish` ran: nothing more is recorded. */
   finished: boolean;
 }
 
-/** A fresh trace, started now. */
+/** A fresh trace, started now, its span parented as `parent` says (see `startOperationSpan`). */
 export function newTrace(
   transport: Transport,
   requestId: string | null,
   viewer: Viewer | null = null,
+  parent: OperationSpanParent = {},
 ): OperationTrace {
+  const { span, context } = startOperationSpan(transport, parent);
   return {
     transport,
     requestId,
@@ -67,6 +78,9 @@ export function newTrace(
     executed: false,
     context: undefined,
     errors: [],
+    cost: undefined,
+    span,
+    spanContext: context,
     finished: false,
   };
 }

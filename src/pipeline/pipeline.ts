@@ -1,3 +1,4 @@
+import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../data/viewer.js";
@@ -6,6 +7,7 @@ import type { CostAdmission } from "../limits/cost-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
+import type { OperationSpanParent } from "../observability/operation-span.js";
 import { errorFormatter } from "../server/format-error.js";
 import { admitDocument, type DocumentAdmission } from "./admit-document.js";
 import {
@@ -42,8 +44,11 @@ export interface OperationPipelineOptions {
   allowAnonymousIntrospection: boolean;
   /** Only the manifest's documents run, by id (TRUSTED_DOCUMENTS); undefined: any document. */
   trustedDocuments?: TrustedDocumentPolicy;
-  /** Builds one operation's context for its viewer (`server/context-factory.ts`). */
-  contextFor: (viewer: Viewer | null) => GatewayContext;
+  /**
+   * Builds one operation's context for its viewer (`server/context-factory.ts`); its data access
+   * runs in `spanContext`, so the operation's Stripe calls and loader batches are its span's children.
+   */
+  contextFor: (viewer: Viewer | null, spanContext: Context) => GatewayContext;
   logger: Logger;
   metrics: GatewayMetrics;
 }
@@ -62,13 +67,14 @@ export interface OperationPipeline {
   /** The parser options and rules: a transport whose server parses itself (Apollo) uses these. */
   readonly rules: DocumentRules;
   /**
-   * Begins an operation's trace. With `request`, its query and (bounded) operation name are
-   * logged at trace level; `viewer` when the transport authenticated earlier (a socket).
+   * Begins an operation's trace and its span. With `request`, its query and (bounded) operation
+   * name are logged at trace level; `viewer` when the transport authenticated earlier (a socket);
+   * `parent` where the caller's W3C `traceparent` may be (see `startOperationSpan`).
    */
   start(
     transport: Transport,
     requestId: string | null,
-    from?: { request?: OperationRequest; viewer?: Viewer | null },
+    from?: { request?: OperationRequest; viewer?: Viewer | null; parent?: OperationSpanParent },
   ): OperationTrace;
   /**
    * Stage 0 (`resolveTrustedDocument`): the document text the operation runs, from the manifest
@@ -107,6 +113,11 @@ export interface OperationPipeline {
   mask(error: GraphQLError): GraphQLFormattedError;
   /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
   finish(trace: OperationTrace): void;
+  /**
+   * Ends a trace that turned out to be no operation (a socket let in, or over its customer's cap,
+   * at connection_init): nothing is logged or counted; its span ends as `websocket connection_init`.
+   */
+  release(trace: OperationTrace): void;
 }
 
 /** Builds the pipeline from its stages' dependencies. */
@@ -137,20 +148,24 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
           "graphql request",
         );
       }
-      return newTrace(transport, requestId, from.viewer ?? null);
+      return newTrace(transport, requestId, from.viewer ?? null, from.parent);
     },
     resolveDocument: (trace, request) =>
       resolveTrustedDocument(trace, options.trustedDocuments, request),
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
     admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
-    admit: (trace, request, transport) => admitOperation(trace, admission, request, transport),
+    admit: async (trace, request, transport) => {
+      const admitted = await admitOperation(trace, admission, request, transport);
+      trace.cost = admitted.cost;
+      return admitted;
+    },
     refuse: (trace, error) => {
       trace.errors.push(error);
       return error;
     },
     buildContext: (trace) => {
-      const context = options.contextFor(trace.viewer);
+      const context = options.contextFor(trace.viewer, trace.spanContext);
       trace.context = context;
       return context;
     },
@@ -163,5 +178,11 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     notices: (trace) => answerNotices(trace.context),
     mask: (error) => formatError(error.toJSON(), error),
     finish: (trace) => finishOperation(trace, reporting),
+    release: (trace) => {
+      if (trace.finished) return;
+      trace.finished = true;
+      trace.span.updateName("websocket connection_init");
+      trace.span.end();
+    },
   };
 }

@@ -1,3 +1,5 @@
+import { context, trace } from "@opentelemetry/api";
+import { ATTR, inSpan } from "../observability/spans.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import { markChecked } from "./checked-at.js";
 import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
@@ -19,7 +21,10 @@ export interface ReadModelListener {
  * process (and, over Redis, by every instance). Reads that find nothing (or cannot reach the store)
  * load from Stripe through the caller's `load`, and concurrent loads of one key on this instance
  * share one Stripe read. A store that cannot be reached never fails a read: the read goes to
- * Stripe (through the limiter, as without a read model) and the failure is reported.
+ * Stripe (through the limiter, as without a read model) and the failure is reported. Each lookup
+ * is a span (`read_model lookup`: kind, outcome hit/miss/stale/error/refresh) under the active one;
+ * a revalidation marks the active span (`read_model.revalidation`) and runs in a span of its own.
+ * No span records a customer, an id or a key.
  */
 export interface ReadModel {
   readonly store: ReadModelStore;
@@ -118,7 +123,13 @@ export function createReadModel({
     if (revalidating.has(key)) return;
     revalidating.add(key);
     listener.revalidation?.(kind);
-    void once(key, work)
+    trace
+      .getSpan(context.active())
+      ?.setAttribute(ATTR.readModelRevalidation, true)
+      .addEvent("read_model.revalidation", { [ATTR.readModelKind]: kind });
+    const traced = () =>
+      inSpan("read_model revalidate", { [ATTR.readModelKind]: kind }, () => work());
+    void once(key, traced)
       .catch(reported)
       .finally(() => revalidating.delete(key));
   };
@@ -129,12 +140,15 @@ export function createReadModel({
     maxAgeMs,
     now,
     once,
-    get: async (kind, customerId, id) => {
-      const stored = await store.get(kind, customerId, id).catch(reported);
-      listener.lookup?.(kind, stored === undefined ? "miss" : outcomeOf(stored.checkedAt));
-      if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
-      return stored;
-    },
+    get: (kind, customerId, id) =>
+      inSpan("read_model lookup", { [ATTR.readModelKind]: kind }, async (span) => {
+        const stored = await store.get(kind, customerId, id).catch(reported);
+        const outcome = stored === undefined ? "miss" : outcomeOf(stored.checkedAt);
+        span.setAttribute(ATTR.readModelOutcome, outcome);
+        listener.lookup?.(kind, outcome);
+        if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
+        return stored;
+      }),
     put: async (kind, customerId, object, checkedAt) => {
       await store.put(kind, customerId, object, checkedAt).catch(reported);
     },
@@ -151,24 +165,30 @@ export function createReadModel({
     noteMiss: async (customerId, id) => {
       await store.noteMiss(customerId, id, MISS_TTL_MS, 60_000).catch(reported);
     },
-    accounts: async (customerId, load, refresh = false) => {
-      const loadAndStore = async () => {
-        const checkedAt = now();
-        const accounts = await load();
-        await store.putAccounts(customerId, accounts, checkedAt).catch(reported);
-        return accounts.map((account) => markChecked(account, checkedAt));
-      };
-      if (refresh) return loadAndStore();
-      const stored = await store.accounts(customerId).catch(reported);
-      if (stored !== undefined) {
-        const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
-        const outcome = stored.length === 0 ? "hit" : outcomeOf(oldest);
-        listener.lookup?.("accounts", outcome);
-        if (outcome === "stale") revalidate("accounts", `accounts:${customerId}`, loadAndStore);
-        return newestFirst(stored.map((entry) => markChecked(entry.object, entry.checkedAt)));
-      }
-      listener.lookup?.("accounts", "miss");
-      return once(`accounts:${customerId}`, loadAndStore);
-    },
+    accounts: (customerId, load, refresh = false) =>
+      inSpan("read_model lookup", { [ATTR.readModelKind]: "accounts" }, async (span) => {
+        const loadAndStore = async () => {
+          const checkedAt = now();
+          const accounts = await load();
+          await store.putAccounts(customerId, accounts, checkedAt).catch(reported);
+          return accounts.map((account) => markChecked(account, checkedAt));
+        };
+        if (refresh) {
+          span.setAttribute(ATTR.readModelOutcome, "refresh");
+          return loadAndStore();
+        }
+        const stored = await store.accounts(customerId).catch(reported);
+        if (stored !== undefined) {
+          const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
+          const outcome = stored.length === 0 ? "hit" : outcomeOf(oldest);
+          span.setAttribute(ATTR.readModelOutcome, outcome);
+          listener.lookup?.("accounts", outcome);
+          if (outcome === "stale") revalidate("accounts", `accounts:${customerId}`, loadAndStore);
+          return newestFirst(stored.map((entry) => markChecked(entry.object, entry.checkedAt)));
+        }
+        span.setAttribute(ATTR.readModelOutcome, "miss");
+        listener.lookup?.("accounts", "miss");
+        return once(`accounts:${customerId}`, loadAndStore);
+      }),
   };
 }

@@ -1,8 +1,10 @@
+import type { Context } from "@opentelemetry/api";
 import type Stripe from "stripe";
 import { createDataAccess, type ForeignObjectListener } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { LoaderBatchListener } from "../loaders/create-loaders.js";
+import { boundToOperation } from "../observability/spans.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
@@ -29,10 +31,11 @@ export interface ContextFactoryOptions {
 /**
  * Returns a function that builds a fresh context for one operation: its own Stripe call counter,
  * its own loaders and concurrency cap, scoped to `viewer`. Nothing is shared between operations but
- * the read model, whose every key names the customer.
+ * the read model, whose every key names the customer. Its data access runs in `spanContext` (the
+ * operation span's), so its Stripe calls, loader batches and read-model lookups are the span's children.
  */
 export function contextFactory(options: ContextFactoryOptions) {
-  return (viewer: Viewer | null): GatewayContext => {
+  return (viewer: Viewer | null, spanContext: Context): GatewayContext => {
     const stripeCalls = new Map<string, number>();
     const fc = createFcApi(
       options.stripe,
@@ -44,16 +47,19 @@ export function contextFactory(options: ContextFactoryOptions) {
       viewer?.customerId,
     );
     const freshData = () =>
-      createDataAccess({
-        fc,
-        viewer,
-        maxConcurrency: options.maxConcurrency,
-        ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
-        ...(options.onForeignObject === undefined
-          ? {}
-          : { onForeignObject: options.onForeignObject }),
-        ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
-      });
+      boundToOperation(
+        createDataAccess({
+          fc,
+          viewer,
+          maxConcurrency: options.maxConcurrency,
+          ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
+          ...(options.onForeignObject === undefined
+            ? {}
+            : { onForeignObject: options.onForeignObject }),
+          ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
+        }),
+        spanContext,
+      );
     const context: GatewayContext = {
       viewer,
       relinkKeys: options.relinkKeys,

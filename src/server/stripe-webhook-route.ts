@@ -1,6 +1,8 @@
+import { SpanStatusCode } from "@opentelemetry/api";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
+import { ATTR, gatewayTracer, inSpan } from "../observability/spans.js";
 import { stripeFailureOf } from "../stripe/stripe-failure.js";
 import { verifyStripeSignature, WebhookRejected } from "../webhooks/verify-signature.js";
 import { describeBodyError, sendError } from "./error-answers.js";
@@ -35,6 +37,9 @@ export interface WebhookRouteOptions {
  * decides, or 500 when it could not accept the event. Every error answer is JSON
  * `{error: {code, message}}`: BAD_REQUEST for a refused delivery (400, 413, 415),
  * EVENT_IN_PROGRESS (409), EVENT_NOT_ACCEPTED (500), METHOD_NOT_ALLOWED for anything but POST.
+ * Each delivery is a span (`webhook intake`: the event's type and id once verified, the outcome,
+ * the status answered), the parent of the Stripe calls its handling makes; never the body, the
+ * signature or the secret.
  */
 export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
   const router = express.Router();
@@ -45,54 +50,68 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
       return;
     }
     options.logger.warn({ reason: bodyError.message }, "webhook rejected");
+    gatewayTracer()
+      .startSpan("webhook intake", {
+        attributes: { [ATTR.webhookOutcome]: "rejected", [ATTR.httpStatus]: bodyError.status },
+      })
+      .end();
     options.onOutcome?.("rejected");
     sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
   };
   router.post(
     WEBHOOK_PATH,
     express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
-    async (request, response) => {
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      let event: Stripe.Event;
-      try {
-        event = verifyStripeSignature(
-          options.stripe,
-          rawBody,
-          request.header("stripe-signature"),
-          options.secrets,
-        );
-      } catch (error) {
-        const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
-        options.logger.warn({ reason }, "webhook rejected");
-        options.onOutcome?.("rejected");
-        sendError(response, 400, "BAD_REQUEST", reason);
-        return;
-      }
-      try {
-        const { status, outcome } = await options.onEvent(event);
-        options.onOutcome?.(outcome);
-        if (status < 300) {
-          response.status(status).json({ received: true, outcome });
+    (request, response) =>
+      inSpan("webhook intake", {}, async (span) => {
+        const settle = (outcome: string, status: number) => {
+          span.setAttribute(ATTR.webhookOutcome, outcome);
+          span.setAttribute(ATTR.httpStatus, status);
+          if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+          options.onOutcome?.(outcome);
+        };
+        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        let event: Stripe.Event;
+        try {
+          event = verifyStripeSignature(
+            options.stripe,
+            rawBody,
+            request.header("stripe-signature"),
+            options.secrets,
+          );
+        } catch (error) {
+          const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
+          options.logger.warn({ reason }, "webhook rejected");
+          settle("rejected", 400);
+          sendError(response, 400, "BAD_REQUEST", reason);
           return;
         }
-        response.status(status).json({
-          received: false,
-          outcome,
-          error: {
-            code: "EVENT_IN_PROGRESS",
-            message: "Another delivery of this event is being handled; retry later.",
-          },
-        });
-      } catch (error) {
-        const upstream = stripeFailureOf(error) ?? null;
-        options.logger.error(
-          { eventId: event.id, upstream, err: error },
-          "webhook event not accepted",
-        );
-        options.onOutcome?.("failed");
-        sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
-      }
-    },
+        span.setAttribute(ATTR.eventType, event.type);
+        span.setAttribute(ATTR.eventId, event.id);
+        try {
+          const { status, outcome } = await options.onEvent(event);
+          settle(outcome, status);
+          if (status < 300) {
+            response.status(status).json({ received: true, outcome });
+            return;
+          }
+          response.status(status).json({
+            received: false,
+            outcome,
+            error: {
+              code: "EVENT_IN_PROGRESS",
+              message: "Another delivery of this event is being handled; retry later.",
+            },
+          });
+        } catch (error) {
+          const upstream = stripeFailureOf(error) ?? null;
+          options.logger.error(
+            { eventId: event.id, upstream, err: error },
+            "webhook event not accepted",
+          );
+          settle("failed", 500);
+          sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
+        }
+      }),
   );
   router.use(WEBHOOK_PATH, bodyErrors);
   router.all(WEBHOOK_PATH, (_request, response) => {

@@ -9,6 +9,24 @@ export interface CallTicket {
   caller: StripeCaller;
   /** True until the first HTTP request of this attempt uses the token admission took. */
   prepaid: boolean;
+  /** The call's route template (`GET /v1/financial_connections/accounts/{account}`), for its spans. */
+  route?: string;
+  /** How long admission waited for the prepaid token (ms): the first request's limiter wait. */
+  admissionWaitMs?: number;
+  /** What the HTTP client saw of the call's requests, every attempt included (its spans read it). */
+  sent?: SentRequests;
+}
+
+/** The HTTP requests one FcApi call sent so far, as the HTTP client saw them. */
+export interface SentRequests {
+  /** Requests sent (our 429 retries and stripe-node's own retries included). */
+  count: number;
+  /** The last answer's status, "network" when none came. */
+  lastStatus?: number | "network";
+  /** The last answer's Stripe `request-id` header. */
+  lastRequestId?: string;
+  /** Limiter waits of requests admission did not pay for (stripe-node's retries), in ms. */
+  retryWaitMs: number;
 }
 
 const tickets = new AsyncLocalStorage<CallTicket>();

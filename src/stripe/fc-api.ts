@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { sendWithTicket } from "./call-ticket.js";
+import { ATTR, inSpan } from "../observability/spans.js";
+import { type SentRequests, sendWithTicket } from "./call-ticket.js";
 import { type FairStripeLimiter, type StripeCaller, SYSTEM_CALLER } from "./fair-limiter.js";
 import { type RateLimitRetryPolicy, withRateLimitRetry } from "./rate-limit-retry.js";
 import type {
@@ -127,24 +128,55 @@ export function createFcApi(
 ): FcApi {
   const limiter = shared.limiter;
   const onOutcome = shared.onOutcome ?? (() => {});
+  // One span per call (`stripe <route>`, a child of the active span: the operation's, a loader
+  // batch's, a webhook intake's), with its 429 retries, total limiter wait, last status and
+  // Stripe request id; each HTTP request is a child span of its own (gated-http-client.ts).
   const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
-    withRateLimitRetry(async () => {
-      if (limiter !== undefined) await limiter.acquire(caller, true);
-      onCall(route);
+    inSpan(`stripe ${route}`, { [ATTR.stripeRoute]: route }, async (span) => {
+      const sent: SentRequests = { count: 0, retryWaitMs: 0 };
+      let attempts = 0;
+      let waitedMs = 0;
+      const record = (status: string) => {
+        if (!span.isRecording()) return;
+        span.setAttribute(ATTR.stripeStatus, status);
+        span.setAttribute(ATTR.stripeRetries, Math.max(0, attempts - 1));
+        span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs + sent.retryWaitMs));
+        if (sent.lastRequestId !== undefined) {
+          span.setAttribute(ATTR.stripeRequestId, sent.lastRequestId);
+        }
+      };
       try {
-        // The SDK's GA types lack the preview fields the pinned version returns; the
-        // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
-        const result = (await sendWithTicket(
-          { caller, prepaid: limiter !== undefined },
-          attempt,
-        )) as T;
-        onOutcome(route, "200");
+        const result = await withRateLimitRetry(async () => {
+          attempts += 1;
+          let admissionWaitMs = 0;
+          if (limiter !== undefined) {
+            const waitStarted = performance.now();
+            await limiter.acquire(caller, true);
+            admissionWaitMs = performance.now() - waitStarted;
+            waitedMs += admissionWaitMs;
+          }
+          onCall(route);
+          try {
+            // The SDK's GA types lack the preview fields the pinned version returns; the
+            // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
+            const result = (await sendWithTicket(
+              { caller, prepaid: limiter !== undefined, route, admissionWaitMs, sent },
+              attempt,
+            )) as T;
+            onOutcome(route, "200");
+            return result;
+          } catch (error) {
+            onOutcome(route, stripeStatusLabel(error));
+            throw error;
+          }
+        }, policy);
+        record("200");
         return result;
       } catch (error) {
-        onOutcome(route, stripeStatusLabel(error));
+        record(stripeStatusLabel(error));
         throw error;
       }
-    }, policy);
+    });
   const get = (path: string, params: Record<string, unknown> = {}) =>
     stripe.rawRequest("GET", path, params);
   // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.

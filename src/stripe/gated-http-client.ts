@@ -1,9 +1,15 @@
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import Stripe from "stripe";
+import { ATTR, gatewayTracer } from "../observability/spans.js";
 import { currentTicket } from "./call-ticket.js";
 import { type FairStripeLimiter, SYSTEM_CALLER } from "./fair-limiter.js";
+import { routeTemplateOf } from "./route-template.js";
 
 /** The HTTP client shape stripe-node accepts as its `httpClient` option. */
 type HttpClient = NonNullable<Stripe.StripeConfig["httpClient"]>;
+
+const headerText = (value: string | string[] | undefined) =>
+  Array.isArray(value) ? value[0] : value;
 
 /**
  * stripe-node's Node HTTP client behind `limiter`: every request the SDK sends takes a token.
@@ -12,19 +18,73 @@ type HttpClient = NonNullable<Stripe.StripeConfig["httpClient"]>;
  * caller's turn and without the queue bounds (the call was already admitted). A call's first
  * request uses the token its admission took (see fc-api.ts); a request sent outside any FcApi
  * call waits as system work.
+ *
+ * Each request is a client span named by its route template (`GET /v1/.../{account}`, as
+ * OpenTelemetry names HTTP client spans; a child of its FcApi call's `stripe <route>` span):
+ * the route template (ids as placeholders, never the path or its query), the method, the
+ * attempt's number in its call, the limiter wait, the answer's status and Stripe's
+ * `request-id`. Nothing of the headers or body is recorded.
  */
 export function createGatedHttpClient(limiter: FairStripeLimiter): HttpClient {
   const inner = Stripe.createNodeHttpClient();
   return {
     getClientName: () => inner.getClientName(),
-    makeRequest: async (...args) => {
+    makeRequest: (host, port, path, method, headers, requestData, protocol, timeout) => {
       const ticket = currentTicket();
-      if (ticket?.prepaid === true) {
-        ticket.prepaid = false;
-      } else {
-        await limiter.acquire(ticket?.caller ?? SYSTEM_CALLER, false);
-      }
-      return inner.makeRequest(...args);
+      const route = ticket?.route ?? routeTemplateOf(method, path);
+      const sent = ticket?.sent;
+      if (sent !== undefined) sent.count += 1;
+      const attributes = {
+        [ATTR.stripeRoute]: route,
+        [ATTR.httpMethod]: method,
+        [ATTR.stripeAttempt]: sent?.count ?? 1,
+      };
+      return gatewayTracer().startActiveSpan(
+        route,
+        { kind: SpanKind.CLIENT, attributes },
+        async (span) => {
+          try {
+            let waitedMs = 0;
+            if (ticket?.prepaid === true) {
+              ticket.prepaid = false;
+              waitedMs = ticket.admissionWaitMs ?? 0;
+            } else {
+              const waitStarted = performance.now();
+              await limiter.acquire(ticket?.caller ?? SYSTEM_CALLER, false);
+              waitedMs = performance.now() - waitStarted;
+              if (sent !== undefined) sent.retryWaitMs += waitedMs;
+            }
+            span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs));
+            const response = await inner.makeRequest(
+              host,
+              port,
+              path,
+              method,
+              headers,
+              requestData,
+              protocol,
+              timeout,
+            );
+            const status = response.getStatusCode();
+            const requestId = headerText(response.getHeaders()["request-id"]);
+            if (sent !== undefined) {
+              sent.lastStatus = status;
+              sent.lastRequestId = requestId;
+            }
+            span.setAttribute(ATTR.httpStatus, status);
+            if (requestId !== undefined) span.setAttribute(ATTR.stripeRequestId, requestId);
+            if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+            return response;
+          } catch (error) {
+            if (sent !== undefined) sent.lastStatus = "network";
+            span.setAttribute(ATTR.errorType, error instanceof Error ? error.name : "network");
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
   };
 }

@@ -28,6 +28,9 @@ type ConnectionParams = {
   authorization?: unknown;
   Authorization?: unknown;
   actAsCustomer?: unknown;
+  /** A W3C trace context for the socket's operations (else the upgrade request's headers). */
+  traceparent?: unknown;
+  tracestate?: unknown;
 };
 
 type Hooks = ServerOptions<ConnectionParams, Extra & Partial<SocketState>>;
@@ -48,7 +51,9 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
  * results' and errors' messages are masked (with `extensions.cost` when priced, and each result
  * with the pipeline's notices, such as a stale read-model copy served), and the trace
- * is finished when the operation completes, or at once when it was refused.
+ * is finished when the operation completes, or at once when it was refused. Each operation's span
+ * continues the W3C trace context of its subscribe message's `extensions`, else the socket's
+ * `connectionParams`, else the upgrade request's `traceparent` header.
  */
 export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits): Hooks {
   return {
@@ -56,7 +61,9 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
     onConnect: async (ctx) => {
       const params = ctx.connectionParams ?? {};
       const socketId = `ws-${randomUUID()}`;
-      const trace = pipeline.start("ws", socketId);
+      const trace = pipeline.start("ws", socketId, {
+        parent: { carriers: [params, ctx.extra.request.headers] },
+      });
       const auth = await pipeline.authenticate(trace, {
         authorization: text(params.authorization) ?? text(params.Authorization),
         actAsCustomer: text(params.actAsCustomer),
@@ -67,6 +74,7 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
         return false;
       }
       // A socket let in is not an operation: its trace ends here unrecorded.
+      pipeline.release(trace);
       const hold = limits.open(ctx.extra.socket, auth.viewer.customerId, auth.expiresAt);
       if (hold === undefined) return false;
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });
@@ -78,6 +86,9 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       const trace = pipeline.start("ws", `${state.socketId}:${id}`, {
         request: payload,
         viewer: state.viewer ?? null,
+        parent: {
+          carriers: [payload.extensions, ctx.connectionParams, state.request.headers],
+        },
       });
       const refuse = (errors: readonly GraphQLError[], cost?: CostReport) => {
         pipeline.finish(trace);

@@ -116,8 +116,11 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         });
       }
       const sent = operationRequestOf(req);
+      // The operation span continues the http instrumentation's server span (tracing on), else the
+      // request's own `traceparent`.
       const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, {
         request: sent ?? req.body,
+        parent: { carriers: [req.headers], inheritActive: true },
       });
       // Stage 0 before Apollo parses anything: the trusted document the request names, or a refusal.
       const resolved = sent === null ? undefined : pipeline.resolveDocument(trace, sent);
@@ -154,6 +157,7 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
           pipeline.start("http", request.http?.headers.get(REQUEST_ID_HEADER) ?? null, {
             request,
             viewer: contextValue.viewer ?? null,
+            parent: { carriers: [Object.fromEntries(request.http?.headers ?? [])] },
           });
         // A trusted document named by id: Apollo parses the manifest's text, and its own
         // persisted queries (off) never see the id. (executeOperation skips stage 0.)
