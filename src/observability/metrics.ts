@@ -35,7 +35,7 @@ export interface OperationLabelInput {
  */
 export interface GatewayMetrics {
   registry: Registry;
-  /** By type, name (see operationLabel) and transport (`http`, `ws`). */
+  /** By type, name (see operationLabel) and transport (`http`, `ws`, `sse`, `multipart`). */
   operations: Counter<"type" | "name" | "transport">;
   /** By type and transport; a subscription's duration is its lifetime. */
   operationDuration: Histogram<"type" | "transport">;
@@ -95,7 +95,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     registry,
     operations: new Counter({
       name: "fc_gateway_graphql_operations_total",
-      help: "GraphQL operations answered, by type, operation name and transport (http, ws).",
+      help: "GraphQL operations answered, by type, operation name and transport (http, ws, sse, multipart).",
       labelNames: ["type", "name", "transport"],
       registers,
     }),

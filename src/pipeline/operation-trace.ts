@@ -2,8 +2,11 @@ import type { OperationTypeNode } from "graphql";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 
-/** The transports that carry operations into the pipeline (a label in logs and metrics). */
-export type Transport = "http" | "ws";
+/**
+ * The transports that carry operations into the pipeline (a label in logs and metrics): GraphQL
+ * over HTTP, graphql-ws, graphql-sse, Apollo's multipart HTTP subscriptions.
+ */
+export type Transport = "http" | "ws" | "sse" | "multipart";
 
 /** One GraphQL request as a client sent it, whatever carried it (fields not yet checked). */
 export interface OperationRequest {
@@ -27,7 +30,7 @@ export interface TransportAbilities {
  */
 export interface OperationTrace {
   readonly transport: Transport;
-  /** The request id on HTTP; `<socket>:<operation id>` on WebSocket; the socket's id for a refused socket. */
+  /** The request id on HTTP (streams too); `<socket>:<operation id>` on WebSocket; the socket's id for a refused socket. */
   readonly requestId: string | null;
   /** `performance.now()` when the operation arrived. */
   readonly startedAt: number;

@@ -1,0 +1,185 @@
+import {
+  type ExecutionResult,
+  execute,
+  type FormattedExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  subscribe,
+} from "graphql";
+import type { CostReport } from "../limits/cost-admission.js";
+import type { Credentials } from "../pipeline/authenticate.js";
+import type {
+  OperationRequest,
+  OperationTrace,
+  Transport,
+  TransportAbilities,
+} from "../pipeline/operation-trace.js";
+import type { OperationPipeline } from "../pipeline/pipeline.js";
+import { CLOSE_FORBIDDEN, type SocketLimits } from "../subscriptions/socket-limits.js";
+import { type ResultStream, resultStream } from "./result-stream.js";
+
+/** One operation a streaming HTTP transport (SSE, multipart) received. */
+export interface StreamedRequest {
+  transport: Extract<Transport, "sse" | "multipart">;
+  /** The request's id (`X-Request-Id`), for the log line. */
+  requestId: string | null;
+  credentials: Credentials;
+  request: OperationRequest;
+}
+
+/** What the stream carries: an answer, or why the gateway ended it (the token expired). */
+export type StreamItem =
+  | { kind: "result"; result: FormattedExecutionResult }
+  | { kind: "ended"; error: GraphQLFormattedError };
+
+/**
+ * The outcome of `start`: refused before anything ran (answered like HTTP: a status, masked
+ * errors, `Retry-After` when rate limited), or admitted, with the stream of its answers.
+ */
+export type StreamedAnswer =
+  | {
+      kind: "refused";
+      status: number;
+      errors: GraphQLFormattedError[];
+      retryAfterSeconds?: number;
+    }
+  | { kind: "streaming"; items: ResultStream<StreamItem> };
+
+/** Operations over the streaming HTTP transports, all counted and ended together. */
+export interface StreamedOperations {
+  /** Runs `request` through the pipeline; see `streamedOperations`. */
+  start(request: StreamedRequest): Promise<StreamedAnswer>;
+  /** Streams open now. */
+  openCount(): number;
+  /** Ends every open stream (shutdown): each completes as if its source had. */
+  close(): void;
+}
+
+const coded = (message: string, code: string) =>
+  new GraphQLError(message, { extensions: { code } });
+
+/** An error thrown out of a source (not a resolver's error, which execution reports). */
+const asGraphQLError = (error: unknown) =>
+  error instanceof GraphQLError
+    ? error
+    : new GraphQLError("Unexpected error.", {
+        originalError: error instanceof Error ? error : undefined,
+      });
+
+/**
+ * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
+ * same pipeline stages as graphql-ws: `authenticate` with the request's credentials (401/403); a
+ * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
+ * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` and `admit` (query limits,
+ * variables, cost and budget; their statuses); then the context and execution (`subscribe` for
+ * a subscription, `execute` otherwise: one answer). Each answer's errors are reported and masked,
+ * with `extensions.cost` when priced. The trace is finished and the customer's slot released
+ * when the stream ends, whatever ended it: the source, the client leaving, `close`, or the token
+ * expiring (its last item `ended`, UNAUTHENTICATED).
+ */
+export function streamedOperations(
+  pipeline: OperationPipeline,
+  limits: SocketLimits,
+): StreamedOperations {
+  const open = new Set<ResultStream<StreamItem>>();
+  const abilities = (name: string): TransportAbilities => ({ name, subscriptions: true });
+  const refused = (
+    trace: OperationTrace,
+    status: number,
+    errors: readonly GraphQLError[],
+    retryAfterSeconds?: number,
+  ): StreamedAnswer => {
+    pipeline.finish(trace);
+    return {
+      kind: "refused",
+      status,
+      errors: errors.map((error) => pipeline.mask(error)),
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
+  };
+  return {
+    openCount: () => open.size,
+    close: () => {
+      for (const stream of open) stream.stop();
+    },
+    start: async ({ transport, requestId, credentials, request }) => {
+      const trace = pipeline.start(transport, requestId, { request });
+      const auth = await pipeline.authenticate(trace, credentials, request);
+      if (!auth.admitted) return refused(trace, auth.status, [auth.error]);
+      // The stream is not there yet when the slot is taken: an expiry before it is kept for it.
+      let items: ResultStream<StreamItem> | undefined;
+      let expired = false;
+      const expiry = {
+        error: coded("Token expired.", "UNAUTHENTICATED"),
+        close: (code: number) => {
+          if (code !== CLOSE_FORBIDDEN) return;
+          expired = true;
+          items?.stop({ kind: "ended", error: pipeline.mask(expiry.error) });
+        },
+      };
+      const viewer = auth.viewer;
+      const hold = viewer ? limits.open(expiry, viewer.customerId, auth.expiresAt) : undefined;
+      if (viewer && hold === undefined) {
+        const message = `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
+        return refused(trace, 429, [pipeline.refuse(trace, coded(message, "SUBSCRIPTION_LIMIT"))]);
+      }
+      const parsed = pipeline.admitDocument(trace, request.query);
+      if ("errors" in parsed) {
+        hold?.release();
+        return refused(trace, 400, parsed.errors);
+      }
+      const operationName =
+        typeof request.operationName === "string" ? request.operationName : undefined;
+      const variables = (request.variables ?? undefined) as Record<string, unknown> | undefined;
+      const admission = await pipeline.admit(
+        trace,
+        { document: parsed.document, operationName, variables },
+        abilities(transport === "sse" ? "Server-Sent Events" : "multipart HTTP"),
+      );
+      if (!admission.admitted) {
+        hold?.release();
+        return refused(trace, admission.status, admission.errors, admission.retryAfterSeconds);
+      }
+      const args = {
+        schema: pipeline.schema,
+        document: parsed.document,
+        variableValues: variables,
+        operationName,
+        contextValue: pipeline.buildContext(trace),
+      };
+      pipeline.executing(trace);
+      const cost: CostReport | undefined = admission.cost;
+      const answer = (result: ExecutionResult): StreamItem => {
+        pipeline.report(trace, result.errors ?? []);
+        const formatted: FormattedExecutionResult = {};
+        if (result.errors) formatted.errors = result.errors.map((error) => pipeline.mask(error));
+        if (result.data !== undefined) formatted.data = result.data;
+        const extensions = cost === undefined ? result.extensions : { ...result.extensions, cost };
+        if (extensions !== undefined) formatted.extensions = extensions;
+        return { kind: "result", result: formatted };
+      };
+      const source =
+        admission.operation.operation === "subscription"
+          ? await subscribe(args)
+          : await execute(args);
+      const results: AsyncIterator<ExecutionResult> =
+        Symbol.asyncIterator in source
+          ? source
+          : (async function* single() {
+              yield source;
+            })();
+      items = resultStream(results, {
+        map: answer,
+        failed: (error) => answer({ errors: [asGraphQLError(error)] }),
+        onEnd: () => {
+          open.delete(items as ResultStream<StreamItem>);
+          hold?.release();
+          pipeline.finish(trace);
+        },
+      });
+      open.add(items);
+      if (expired) items.stop({ kind: "ended", error: pipeline.mask(expiry.error) });
+      return { kind: "streaming", items };
+    },
+  };
+}

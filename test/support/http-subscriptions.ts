@@ -1,0 +1,100 @@
+/**
+ * The real HTTP subscription clients, signed in as a customer, recording into a `Feed` like the
+ * graphql-ws `feed` (live.ts): The Guild's graphql-sse client (distinct connections) on
+ * /graphql/stream, and Apollo Client 4 with a plain HttpLink (multipart subscriptions) on /graphql.
+ */
+import { ApolloClient, gql, HttpLink, InMemoryCache } from "@apollo/client";
+import { createClient } from "graphql-sse";
+import type { TestStack } from "./gateway.js";
+import type { Feed } from "./live.js";
+import { Changes } from "./wait.js";
+
+/** A feed's recorders: `next` records data and errors, `fail` a transport error. */
+function recorder<T>() {
+  const events: T[] = [];
+  const errors: unknown[] = [];
+  const changes = new Changes();
+  let completed = false;
+  return {
+    events,
+    errors,
+    changes,
+    completed: () => completed,
+    next: (data: unknown, resultErrors: readonly unknown[] | undefined) => {
+      if (resultErrors) errors.push(...resultErrors);
+      if (data) events.push(data as T);
+      changes.notify();
+    },
+    fail: (error: unknown) => {
+      errors.push(error);
+      changes.notify();
+    },
+    complete: () => {
+      completed = true;
+      changes.notify();
+    },
+  };
+}
+
+/** A feed that also tells when the server completed it. */
+export type HttpFeed<T> = Feed<T> & { completed(): boolean };
+
+/** Subscribes over graphql-sse with `token` (a customer's, from `tokenFor`) in `Authorization`. */
+export function sseFeed<T = Record<string, unknown>>(
+  stack: TestStack,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): HttpFeed<T> {
+  const client = createClient({
+    url: `${stack.gateway.url}/graphql/stream`,
+    singleConnection: false,
+    headers: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  const record = recorder<T>();
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (result) => record.next(result.data, result.errors),
+      error: record.fail,
+      complete: record.complete,
+    },
+  );
+  return {
+    ...record,
+    stop: () => {
+      stop();
+      client.dispose();
+    },
+  };
+}
+
+/** Subscribes with Apollo Client 4 over a plain HttpLink, with `token` in `Authorization`. */
+export function apolloFeed<T = Record<string, unknown>>(
+  stack: TestStack,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): HttpFeed<T> {
+  const client = new ApolloClient({
+    link: new HttpLink({
+      uri: `${stack.gateway.url}/graphql`,
+      headers: { authorization: `Bearer ${token}` },
+    }),
+    cache: new InMemoryCache(),
+  });
+  const record = recorder<T>();
+  const subscription = client.subscribe({ query: gql(query), variables }).subscribe({
+    next: (result) => record.next(result.data, result.error ? [result.error] : undefined),
+    error: record.fail,
+    complete: record.complete,
+  });
+  return {
+    ...record,
+    stop: () => {
+      subscription.unsubscribe();
+      client.stop();
+    },
+  };
+}
