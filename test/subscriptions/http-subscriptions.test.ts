@@ -7,8 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { apolloFeed, type HttpFeed, sseFeed } from "../support/http-subscriptions.js";
-import { receivedBefore, registered } from "../support/live.js";
+import {
+  feed,
+  liveClient,
+  receivedBefore,
+  registered,
+  waitForSubscribers,
+} from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
+import { Changes, eventually } from "../support/wait.js";
 
 const WATCH = "subscription Watch { accountDeactivated { eventId account { id status } } }";
 
@@ -74,4 +81,124 @@ describe.each(CLIENTS)("%s", (_name, subscribe) => {
       otherFeed.stop();
     }
   });
+});
+
+/** A raw multipart subscription request (what Apollo Client sends), for the wire format. */
+async function multipartRequest(target: TestStack, token: string, query = WATCH) {
+  return fetch(`${target.gateway.url}/graphql`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
+      authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify({ query }),
+  });
+}
+
+/** Reads a streaming body as text, announcing each chunk. */
+function bodyText(response: Response) {
+  const state = { text: "", ended: false, changes: new Changes() };
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      state.text += decoder.decode(chunk, { stream: true });
+      state.changes.notify();
+    }
+    state.ended = true;
+    state.changes.notify();
+  })().catch(() => {
+    state.ended = true;
+    state.changes.notify();
+  });
+  return state;
+}
+
+describe("one cap per customer over WebSockets and subscription streams", () => {
+  let capped: TestStack;
+  beforeAll(async () => {
+    capped = await startStack({ env: { WS_MAX_SOCKETS_PER_CUSTOMER: "2" } });
+  });
+  afterAll(() => capped.close());
+
+  it("counts SSE and multipart streams with sockets: the one over the cap is refused on every transport", async () => {
+    const customer = await createCustomer(capped, 1, 1);
+    const token = await tokenFor(capped, customer.id);
+    const socket = await liveClient(capped, customer.id);
+    const overSocket = await registered(capped.gateway, customer.id, () => feed(socket, WATCH));
+    const sse = (await registered(capped.gateway, customer.id, () =>
+      sseFeed(capped, token, WATCH),
+    )) as HttpFeed<Deactivated>;
+    // Third: multipart refused 429 before anything is parsed or charged.
+    const refused = await multipartRequest(capped, token);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { errors: { message: string; extensions: unknown }[] };
+    expect(body.errors).toEqual([
+      {
+        message: "At most 2 WebSockets and subscription streams per customer are open at once.",
+        extensions: { code: "SUBSCRIPTION_LIMIT" },
+      },
+    ]);
+    // Third: another SSE stream, refused the same way.
+    const sseRefused = sseFeed(capped, token, WATCH);
+    await sseRefused.changes.until(() => sseRefused.errors[0], "the SSE refusal");
+    expect(String(sseRefused.errors[0])).toMatch(/429/);
+    // Third: another socket, closed with 4429 as before.
+    const extra = await liveClient(capped, customer.id);
+    const refusedSocket = feed(extra, WATCH);
+    await refusedSocket.changes.until(() => refusedSocket.errors[0], "the socket refusal");
+    expect((refusedSocket.errors[0] as { code?: number }).code).toBe(4429);
+    await extra.dispose();
+    // The SSE stream ends: its slot is free for a multipart stream.
+    sse.stop();
+    await eventually(() => capped.gateway.accountEvents.fanout.subscribersOf(customer.id) === 1);
+    const admitted = await multipartRequest(capped, token);
+    expect(admitted.status).toBe(200);
+    expect(admitted.headers.get("content-type")).toBe(
+      'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"',
+    );
+    await admitted.body?.cancel();
+    overSocket.stop();
+    await socket.dispose();
+  });
+});
+
+describe("the multipart wire format and shutdown", () => {
+  it("sends {payload} parts and {} heartbeats, and ends every stream with the closing boundary on shutdown", async () => {
+    const own = await startStack();
+    let closed = false;
+    try {
+      const customer = await createCustomer(own, 1, 1);
+      const token = await tokenFor(own, customer.id);
+      const response = await multipartRequest(own, token);
+      expect(response.status).toBe(200);
+      const body = bodyText(response);
+      const sse = (await registered(own.gateway, customer.id, () =>
+        sseFeed(own, token, WATCH),
+      )) as HttpFeed<Deactivated>;
+      await waitForSubscribers(own.gateway, customer.id, 2);
+      await deactivate(own, customer);
+      const part = '\r\nContent-Type: application/json\r\n\r\n{"payload":{"data":';
+      await body.changes.until(
+        () => (body.text.includes(part) ? true : undefined),
+        "the event part",
+      );
+      // A heartbeat every 5 s: waited for, not timed.
+      const heartbeat = "\r\nContent-Type: application/json\r\n\r\n{}\r\n--graphql";
+      await body.changes.until(
+        () => (body.text.includes(heartbeat) ? true : undefined),
+        "a heartbeat part",
+        20_000,
+      );
+      expect(body.text.startsWith("\r\n--graphql\r\nContent-Type: application/json")).toBe(true);
+      await own.close();
+      closed = true;
+      await body.changes.until(() => (body.ended ? true : undefined), "the end of the stream");
+      expect(body.text.endsWith("\r\n--graphql--\r\n")).toBe(true);
+      await sse.changes.until(() => (sse.completed() ? true : undefined), "the SSE completion");
+      expect(sse.errors).toEqual([]);
+    } finally {
+      if (!closed) await own.close();
+    }
+  }, 30_000);
 });
