@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import type { Request as ExpressRequest, RequestHandler, Response } from "express";
+import type { RequestHandler } from "express";
 import type { ExecutionResult } from "graphql";
 import { createHandler } from "graphql-sse/lib/use/express";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";

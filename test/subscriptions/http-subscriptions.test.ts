@@ -4,7 +4,9 @@
  * customer only; their streams count in the customer's cap with its WebSockets; they end when
  * the gateway shuts down. Limits and refusals per operation: test/pipeline/cross-transport.test.ts.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signToken } from "../../src/auth/sign-token.js";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { apolloFeed, type HttpFeed, sseFeed } from "../support/http-subscriptions.js";
 import {
@@ -200,5 +202,26 @@ describe("the multipart wire format and shutdown", () => {
     } finally {
       if (!closed) await own.close();
     }
+  }, 30_000);
+});
+
+describe("token expiry", () => {
+  it("ends an SSE and a multipart stream with UNAUTHENTICATED when their token expires", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const token = await signToken(stack.config.auth, { customerId: customer.id, ttlSeconds: 2 });
+    const response = await multipartRequest(stack, token);
+    expect(response.status).toBe(200);
+    const body = bodyText(response);
+    const sse = sseFeed(stack, token, WATCH);
+    await body.changes.until(() => (body.ended ? true : undefined), "the multipart end", 15_000);
+    expect(body.text).toContain(
+      '{"payload":null,"errors":[{"message":"Token expired.","extensions":{"code":"UNAUTHENTICATED"}}]}\r\n--graphql--\r\n',
+    );
+    await sse.changes.until(() => (sse.completed() ? true : undefined), "the SSE end", 15_000);
+    expect(sse.errors).toEqual([
+      { message: "Token expired.", extensions: { code: "UNAUTHENTICATED" } },
+    ]);
+    const fanout = stack.gateway.accountEvents.fanout;
+    await eventually(() => fanout.subscribersOf(customer.id) === 0, 5_000, "both unsubscribed");
   }, 30_000);
 });
