@@ -24,7 +24,7 @@ const asResult = (item: StreamItem) =>
  * `Retry-After`), before the stream opens; an admitted operation streams its answers as `next`
  * events and then `complete`; a token that expires ends it with an UNAUTHENTICATED `next`. The
  * single-connection mode (reservations by PUT) is off. A request that does not accept
- * `text/event-stream` is answered 406 with a JSON error.
+ * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405.
  */
 export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
   const handler = createHandler({
@@ -40,6 +40,7 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
           actAsCustomer: raw.header(ACT_AS_CUSTOMER_HEADER),
         },
         request: params as OperationRequest,
+        readOnly: raw.method === "GET",
       });
       if (answer.kind === "streaming") return mapStream(answer.items, asResult);
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };

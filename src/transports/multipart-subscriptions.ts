@@ -96,6 +96,11 @@ export function multipartSubscriptions(
         return;
       }
       const { items } = answer;
+      // A client that left while the operation was admitted gets no stream.
+      if (response.destroyed || request.socket.destroyed) {
+        await items.return();
+        return;
+      }
       response.on("close", () => void items.return());
       response.writeHead(200, {
         "content-type": MULTIPART_CONTENT_TYPE,

@@ -4,6 +4,7 @@ import {
   type FormattedExecutionResult,
   GraphQLError,
   type GraphQLFormattedError,
+  getOperationAST,
   subscribe,
 } from "graphql";
 import type { CostReport } from "../limits/cost-admission.js";
@@ -25,6 +26,8 @@ export interface StreamedRequest {
   requestId: string | null;
   credentials: Credentials;
   request: OperationRequest;
+  /** A GET request: a mutation is refused (405), as GraphQL over HTTP refuses it. */
+  readOnly?: boolean;
 }
 
 /** What the stream carries: an answer, or why the gateway ended it (the token expired). */
@@ -70,7 +73,8 @@ const asGraphQLError = (error: unknown) =>
  * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
  * same pipeline stages as graphql-ws: `authenticate` with the request's credentials (401/403); a
  * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
- * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` and `admit` (query limits,
+ * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
+ * request: 405 BAD_REQUEST) and `admit` (query limits,
  * variables, cost and budget; their statuses); then the context and execution (`subscribe` for
  * a subscription, `execute` otherwise: one answer). Each answer's errors are reported and masked,
  * with `extensions.cost` when priced. The trace is finished and the customer's slot released
@@ -102,7 +106,7 @@ export function streamedOperations(
     close: () => {
       for (const stream of open) stream.stop();
     },
-    start: async ({ transport, requestId, credentials, request }) => {
+    start: async ({ transport, requestId, credentials, request, readOnly }) => {
       const trace = pipeline.start(transport, requestId, { request });
       const auth = await pipeline.authenticate(trace, credentials, request);
       if (!auth.admitted) return refused(trace, auth.status, [auth.error]);
@@ -130,6 +134,11 @@ export function streamedOperations(
       }
       const operationName =
         typeof request.operationName === "string" ? request.operationName : undefined;
+      if (readOnly && getOperationAST(parsed.document, operationName)?.operation === "mutation") {
+        hold?.release();
+        const error = coded("Mutations are not served over GET: use POST.", "BAD_REQUEST");
+        return refused(trace, 405, [pipeline.refuse(trace, error)]);
+      }
       const variables = (request.variables ?? undefined) as Record<string, unknown> | undefined;
       const admission = await pipeline.admit(
         trace,

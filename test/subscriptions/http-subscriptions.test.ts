@@ -225,3 +225,28 @@ describe("token expiry", () => {
     await eventually(() => fanout.subscribersOf(customer.id) === 0, 5_000, "both unsubscribed");
   }, 30_000);
 });
+
+describe("/graphql/stream beyond subscriptions", () => {
+  it("refuses a mutation over GET with 405, and another Accept with 406, as JSON with a code", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const token = await tokenFor(stack, customer.id);
+    const url = `${stack.gateway.url}/graphql/stream?query=${encodeURIComponent("mutation Sneaky { __typename }")}`;
+    const mutation = await fetch(url, {
+      headers: { accept: "text/event-stream", authorization: `Bearer ${token}` },
+    });
+    expect(mutation.status).toBe(405);
+    expect(await mutation.json()).toEqual({
+      errors: [
+        {
+          message: "Mutations are not served over GET: use POST.",
+          extensions: { code: "BAD_REQUEST" },
+        },
+      ],
+    });
+    const json = await fetch(url, {
+      headers: { accept: "application/json", authorization: `Bearer ${token}` },
+    });
+    expect(json.status).toBe(406);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe("BAD_REQUEST");
+  });
+});
