@@ -74,12 +74,12 @@ const asGraphQLError = (error: unknown) =>
  * same pipeline stages as graphql-ws: `authenticate` with the request's credentials (401/403); a
  * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
  * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
- * request: 405 BAD_REQUEST) and `admit` (query limits,
- * variables, cost and budget; their statuses); then the context and execution (`subscribe` for
- * a subscription, `execute` otherwise: one answer). Each answer's errors are reported and masked,
- * with `extensions.cost` when priced. The trace is finished and the customer's slot released
- * when the stream ends, whatever ended it: the source, the client leaving, `close`, or the token
- * expiring (its last item `ended`, UNAUTHENTICATED).
+ * request: 405 BAD_REQUEST) and `admit` (query limits, variables, cost and budget; their
+ * statuses); then the context and execution (`subscribe` for a subscription, `execute`
+ * otherwise: one answer; a throw becomes an answer's error). Each answer's errors are reported
+ * and masked, with `extensions.cost` when priced. The trace is finished and the customer's slot
+ * released when the stream ends, whatever ended it: the source, the client leaving, `close`, or
+ * the token expiring (its last item `ended`, UNAUTHENTICATED).
  */
 export function streamedOperations(
   pipeline: OperationPipeline,
@@ -167,10 +167,15 @@ export function streamedOperations(
         if (extensions !== undefined) formatted.extensions = extensions;
         return { kind: "result", result: formatted };
       };
-      const source =
-        admission.operation.operation === "subscription"
-          ? await subscribe(args)
-          : await execute(args);
+      let source: Awaited<ReturnType<typeof subscribe>>;
+      try {
+        source =
+          admission.operation.operation === "subscription"
+            ? await subscribe(args)
+            : await execute(args);
+      } catch (error) {
+        source = { errors: [asGraphQLError(error)] };
+      }
       const results: AsyncIterator<ExecutionResult> =
         Symbol.asyncIterator in source
           ? source
