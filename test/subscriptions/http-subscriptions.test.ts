@@ -8,7 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signToken } from "../../src/auth/sign-token.js";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
-import { apolloFeed, type HttpFeed, sseFeed } from "../support/http-subscriptions.js";
+import {
+  apolloFeed,
+  bodyText,
+  type HttpFeed,
+  multipartRequest,
+  sseFeed,
+} from "../support/http-subscriptions.js";
 import {
   feed,
   liveClient,
@@ -17,7 +23,7 @@ import {
   waitForSubscribers,
 } from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
-import { Changes, eventually } from "../support/wait.js";
+import { eventually } from "../support/wait.js";
 
 const WATCH = "subscription Watch { accountDeactivated { eventId account { id status } } }";
 
@@ -85,37 +91,6 @@ describe.each(CLIENTS)("%s", (_name, subscribe) => {
   });
 });
 
-/** A raw multipart subscription request (what Apollo Client sends), for the wire format. */
-async function multipartRequest(target: TestStack, token: string, query = WATCH) {
-  return fetch(`${target.gateway.url}/graphql`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify({ query }),
-  });
-}
-
-/** Reads a streaming body as text, announcing each chunk. */
-function bodyText(response: Response) {
-  const state = { text: "", ended: false, changes: new Changes() };
-  void (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      state.text += decoder.decode(chunk, { stream: true });
-      state.changes.notify();
-    }
-    state.ended = true;
-    state.changes.notify();
-  })().catch(() => {
-    state.ended = true;
-    state.changes.notify();
-  });
-  return state;
-}
-
 describe("one cap per customer over WebSockets and subscription streams", () => {
   let capped: TestStack;
   beforeAll(async () => {
@@ -132,7 +107,7 @@ describe("one cap per customer over WebSockets and subscription streams", () => 
       sseFeed(capped, token, WATCH),
     )) as HttpFeed<Deactivated>;
     // Third: multipart refused 429 before anything is parsed or charged.
-    const refused = await multipartRequest(capped, token);
+    const refused = await multipartRequest(capped, token, WATCH);
     expect(refused.status).toBe(429);
     const body = (await refused.json()) as { errors: { message: string; extensions: unknown }[] };
     expect(body.errors).toEqual([
@@ -154,7 +129,7 @@ describe("one cap per customer over WebSockets and subscription streams", () => 
     // The SSE stream ends: its slot is free for a multipart stream.
     sse.stop();
     await eventually(() => capped.gateway.accountEvents.fanout.subscribersOf(customer.id) === 1);
-    const admitted = await multipartRequest(capped, token);
+    const admitted = await multipartRequest(capped, token, WATCH);
     expect(admitted.status).toBe(200);
     expect(admitted.headers.get("content-type")).toBe(
       'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"',
@@ -172,7 +147,7 @@ describe("the multipart wire format and shutdown", () => {
     try {
       const customer = await createCustomer(own, 1, 1);
       const token = await tokenFor(own, customer.id);
-      const response = await multipartRequest(own, token);
+      const response = await multipartRequest(own, token, WATCH);
       expect(response.status).toBe(200);
       const body = bodyText(response);
       const sse = (await registered(own.gateway, customer.id, () =>
@@ -209,7 +184,7 @@ describe("token expiry", () => {
   it("ends an SSE and a multipart stream with UNAUTHENTICATED when their token expires", async () => {
     const customer = await createCustomer(stack, 1, 1);
     const token = await signToken(stack.config.auth, { customerId: customer.id, ttlSeconds: 2 });
-    const response = await multipartRequest(stack, token);
+    const response = await multipartRequest(stack, token, WATCH);
     expect(response.status).toBe(200);
     const body = bodyText(response);
     const sse = sseFeed(stack, token, WATCH);

@@ -98,3 +98,34 @@ export function apolloFeed<T = Record<string, unknown>>(
     },
   };
 }
+
+/** A raw multipart subscription request (what Apollo Client sends), for the wire format. */
+export async function multipartRequest(target: TestStack, token: string, query: string) {
+  return fetch(`${target.gateway.url}/graphql`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
+      authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify({ query }),
+  });
+}
+
+/** Reads a streaming body as text, announcing each chunk and its end. */
+export function bodyText(response: Response) {
+  const state = { text: "", ended: false, changes: new Changes() };
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      state.text += decoder.decode(chunk, { stream: true });
+      state.changes.notify();
+    }
+    state.ended = true;
+    state.changes.notify();
+  })().catch(() => {
+    state.ended = true;
+    state.changes.notify();
+  });
+  return state;
+}
