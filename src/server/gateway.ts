@@ -197,6 +197,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   metrics.setGaugeSources({
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),
+    streams: () => streams.openCount(),
   });
   const readiness: Record<string, ReadinessCheck> = {
     stripe: stripeReadiness(systemFc, 2_000, stripeShared.outcomes),

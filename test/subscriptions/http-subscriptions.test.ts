@@ -154,6 +154,8 @@ describe("the multipart wire format and shutdown", () => {
         sseFeed(own, token, WATCH),
       )) as HttpFeed<Deactivated>;
       await waitForSubscribers(own.gateway, customer.id, 2);
+      const metrics = await (await fetch(`${own.gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/^fc_gateway_subscription_streams 2$/m);
       await deactivate(own, customer);
       const part = '\r\nContent-Type: application/json\r\n\r\n{"payload":{"data":';
       await body.changes.until(
