@@ -627,7 +627,8 @@ export type PageInfo = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -670,7 +671,8 @@ export type Query = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -699,7 +701,8 @@ export type QueryAccountArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -730,7 +733,8 @@ export type QueryAccountsArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -758,7 +762,8 @@ export type QueryAuthorizationArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -786,7 +791,8 @@ export type QueryNodeArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -814,7 +820,8 @@ export type QueryNodesArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -966,7 +973,8 @@ export type RelinkSessionUserError = {
 };
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type Subscription = {
@@ -985,7 +993,8 @@ export type Subscription = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDeactivatedArgs = {
@@ -994,7 +1003,8 @@ export type SubscriptionAccountDeactivatedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
@@ -1003,7 +1013,8 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDisconnectedArgs = {
@@ -1012,7 +1023,8 @@ export type SubscriptionAccountDisconnectedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountReactivatedArgs = {
@@ -1021,7 +1033,8 @@ export type SubscriptionAccountReactivatedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountStatusChangedArgs = {
