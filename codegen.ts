@@ -26,7 +26,9 @@ const config: CodegenConfig = {
     "examples/gql/": {
       documents: "examples/src/**/*.ts",
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persistedDocuments: each document carries its sha256 (`__meta__.hash`), and
+      // persisted-documents.json maps hash → text: the manifest TRUSTED_DOCUMENTS loads.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
- * answering from memory); then its live events, webhook-to-subscriber latency (against a bare
+ * answering from memory); warm dashboard throughput with the read model at Stripe's test-mode
+ * limit, against the same dashboard passing through to Stripe and the bare baseline; then its live events, webhook-to-subscriber latency (against a bare
  * graphql-ws server) and webhook ingestion rate (against a bare signature check); and the cost
  * pricing of an adversarial fragment fan-out (against the dashboard's). Prints a table
  * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server
@@ -27,6 +28,7 @@ import {
   runProductionSection,
 } from "./production/section.js";
 import { DASHBOARD_BODY, DASHBOARD_QUERY, type GraphQLData } from "./query.js";
+import { runReadModelSection } from "./read-model/section.js";
 import {
   type BenchResults,
   type CallsComparison,
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     }
     const load: LoadComparison[] = [];
     for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
+    const readModel = await runReadModelSection(options, progress);
     const live = await runLiveSection(
       stack.sandbox.url,
       liveOptions,
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
     );
     const cpu = cpus();
     const results: BenchResults = {
-      version: 3,
+      version: 4,
       startedAt,
       environment: {
         node: process.version,
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
       },
       stripeCalls: calls.rows,
       load,
+      readModel,
       live,
       pricing,
     };

@@ -6,6 +6,7 @@ import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
 import type { CustomerShape } from "./options.js";
 import { formatPricingReport, type PricingResults } from "./pricing/section.js";
+import { formatReadModelReport, type ReadModelResults } from "./read-model/section.js";
 import type { RequestCounts } from "./sandbox-control.js";
 
 /** Stripe calls of one dashboard query, gateway against the naive resolvers, for one customer. */
@@ -31,15 +32,18 @@ export interface LoadComparison {
 /**
  * Everything one bench run measured: the shape of bench/results/latest.json. Version 2 added
  * `live` (webhook-to-subscriber fan-out and webhook ingestion), version 3 `pricing` (the cost
- * pricing of an adversarial fragment fan-out against the dashboard's); the rest is as in version 1.
+ * pricing of an adversarial fragment fan-out against the dashboard's), version 4 `readModel` (warm
+ * dashboard throughput at Stripe's test-mode limit, against pass-through reads and the bare
+ * baseline); the rest is as in version 1.
  */
 export interface BenchResults {
-  version: 3;
+  version: 4;
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; query: string };
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
+  readModel: ReadModelResults;
   live: LiveResults;
   pricing: PricingResults;
 }
@@ -106,6 +110,8 @@ export function formatReport(results: BenchResults): string {
     "",
     "Gateway under load, by the sandbox's counter:",
     perQuery,
+    "",
+    formatReadModelReport(results.readModel),
     "",
     formatLiveReport(results.live),
     "",

@@ -1,7 +1,7 @@
 import { fixed, table, times } from "../format.js";
 import type { LoadFigures } from "../load.js";
 import type { FanoutFigures } from "./fanout.js";
-import { IGNORED_EVENT_TYPE } from "./ingestion-comparison.js";
+import { STORED_EVENT_TYPE } from "./ingestion-comparison.js";
 import type { LiveResults } from "./section.js";
 
 const fanoutRow = (target: string, figures: FanoutFigures): string[] => [
@@ -49,8 +49,8 @@ export function formatLiveReport({ gateway, fanout, ingestion }: LiveResults): s
     [
       ingestionRow("gateway: account.deactivated", ingestion.handled),
       ingestionRow(
-        `gateway: ${IGNORED_EVENT_TYPE.split(".").pop() ?? ""} (ignored)`,
-        ingestion.ignored,
+        `gateway: ${STORED_EVENT_TYPE.split(".").pop() ?? ""} (stored)`,
+        ingestion.stored,
       ),
       ingestionRow("baseline: constructEvent only", ingestion.baseline),
       [
@@ -63,10 +63,10 @@ export function formatLiveReport({ gateway, fanout, ingestion }: LiveResults): s
         "",
       ],
       [
-        "ignored / baseline",
-        times(ingestion.ratios.ignored.throughput),
-        times(ingestion.ratios.ignored.p50),
-        times(ingestion.ratios.ignored.p99),
+        "stored / baseline",
+        times(ingestion.ratios.stored.throughput),
+        times(ingestion.ratios.stored.p50),
+        times(ingestion.ratios.stored.p99),
         "",
         "",
         "",
@@ -84,6 +84,6 @@ export function formatLiveReport({ gateway, fanout, ingestion }: LiveResults): s
     `Webhook ingestion: distinct signed events, ${ingestion.connections} connections, ${ingestion.durationSeconds} s measured after ${ingestion.warmupSeconds} s warm-up`,
     "(baseline = node:http + stripe.webhooks.constructEvent on the raw body, nothing else)",
     ingestionTable,
-    `  gateway, deactivated events: ${fixed(ingestion.handledStripeCallsPerEvent, 2)} Stripe calls per delivery`,
+    `  Stripe calls per delivery: deactivated ${fixed(ingestion.handledStripeCallsPerEvent, 2)}, ${STORED_EVENT_TYPE.split(".").pop() ?? ""} ${fixed(ingestion.storedStripeCallsPerEvent, 2)}`,
   ].join("\n");
 }

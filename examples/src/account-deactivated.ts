@@ -5,6 +5,7 @@
 import { createClient } from "graphql-ws";
 import type { AccountDeactivatedSubscription } from "../gql/graphql.js";
 import { graphql } from "../gql/index.js";
+import { documentIdOf } from "./document-id.js";
 
 /** Pushed when one of the signed-in customer's accounts is deactivated. */
 export const AccountDeactivated = graphql(`
@@ -36,16 +37,15 @@ export function watchDeactivations(
     url: wsUrl,
     connectionParams: { authorization: `Bearer ${token}` },
   });
-  const unsubscribe = client.subscribe<AccountDeactivatedSubscription>(
-    { query: AccountDeactivated.toString() },
-    {
-      next: (result) => {
-        if (result.data) onEvent(result.data.accountDeactivated);
-      },
-      error: (error) => console.error("subscription failed", error),
-      complete: () => {},
+  // By id: graphql-ws requires a string `query`, empty when the document is named by `documentId`.
+  const payload = { query: "", documentId: documentIdOf(AccountDeactivated) };
+  const unsubscribe = client.subscribe<AccountDeactivatedSubscription>(payload, {
+    next: (result) => {
+      if (result.data) onEvent(result.data.accountDeactivated);
     },
-  );
+    error: (error) => console.error("subscription failed", error),
+    complete: () => {},
+  });
   return () => {
     unsubscribe();
     void client.dispose();

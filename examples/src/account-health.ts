@@ -4,6 +4,7 @@
  * document, so `data` below is fully typed.
  */
 import { graphql } from "../gql/index.js";
+import { documentIdOf } from "./document-id.js";
 
 /** Every linked account of the signed-in customer with its health and authorization. */
 export const AccountHealthQuery = graphql(`
@@ -36,12 +37,18 @@ export const AccountHealthQuery = graphql(`
   }
 `);
 
-/** Fetches the account health with the customer's bearer token; returns the accounts that need attention. */
+/**
+ * Fetches the account health with the customer's bearer token, by the document's id (the
+ * gateway runs it from its trusted documents manifest); returns the accounts that need attention.
+ */
 export async function accountsNeedingAttention(gatewayUrl: string, token: string) {
   const response = await fetch(`${gatewayUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: AccountHealthQuery.toString(), variables: { first: 50 } }),
+    body: JSON.stringify({
+      documentId: documentIdOf(AccountHealthQuery),
+      variables: { first: 50 },
+    }),
   });
   const { data } = (await response.json()) as {
     data?: import("../gql/graphql.js").AccountHealthQuery;

@@ -8,6 +8,7 @@ import type {
   RelinkOutcomeQuery as RelinkOutcomeResult,
 } from "../gql/graphql.js";
 import { graphql } from "../gql/index.js";
+import { documentIdOf } from "./document-id.js";
 
 /** Creates the session; the payload's clientSecret is for Stripe.js only (never store or log it). */
 export const CreateRelinkSession = graphql(`
@@ -54,14 +55,15 @@ export const RelinkOutcomeQuery = graphql(`
   }
 `);
 
-type Post = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+/** Sends a document by its id (`{ documentId, variables }`) and resolves with the answer's `data`. */
+type Post = <T>(documentId: string, variables: Record<string, unknown>) => Promise<T>;
 
 /**
- * Runs the whole flow for one account. `post` sends an operation to the gateway with the
- * customer's token; `stripe` is the result of `loadStripe(publishableKey)`.
+ * Runs the whole flow for one account. `post` sends an operation, by its id, to the gateway
+ * with the customer's token; `stripe` is the result of `loadStripe(publishableKey)`.
  */
 export async function relinkAccount(post: Post, stripe: Stripe, accountId: string) {
-  const created = await post<CreateRelinkSessionMutation>(CreateRelinkSession.toString(), {
+  const created = await post<CreateRelinkSessionMutation>(documentIdOf(CreateRelinkSession), {
     accountId,
   });
   const payload = created.createRelinkSession;
@@ -85,7 +87,7 @@ export async function relinkAccount(post: Post, stripe: Stripe, accountId: strin
       ok: false as const,
       errors: [{ code: "STRIPE_JS", field: null, message: result.error.message ?? "" }],
     };
-  const outcome = await post<RelinkOutcomeResult>(RelinkOutcomeQuery.toString(), {
+  const outcome = await post<RelinkOutcomeResult>(documentIdOf(RelinkOutcomeQuery), {
     id: payload.relinkSession.id,
   });
   return { ok: true as const, outcome: outcome.relinkSession };

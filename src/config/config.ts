@@ -4,6 +4,7 @@ import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
+import { resolveTrustedDocuments, type TrustedDocumentsSettings } from "./trusted-documents.js";
 import { resolveWebhookSecrets } from "./webhook-secrets.js";
 
 /** How the gateway reaches Stripe: the real API, any Stripe-compatible base URL, or the embedded sandbox. */
@@ -54,6 +55,8 @@ export interface GatewayConfig {
     limits: QueryLimits;
     /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */
     costPerMinute: number;
+    /** The trusted documents (TRUSTED_DOCUMENTS): undefined when unset, nothing is enforced. */
+    trustedDocuments: TrustedDocumentsSettings | undefined;
   };
   /** Who may read `/metrics` and where it is served (METRICS_TOKEN, METRICS_PORT, METRICS_HOST). */
   metrics: MetricsSettings;
@@ -131,6 +134,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   if ("variable" in metrics) {
     throw new ConfigError(`Invalid configuration:\n  ${metrics.variable}: ${metrics.message}`);
   }
+  const trustedDocuments = resolveTrustedDocuments(env);
+  if (trustedDocuments !== undefined && "variable" in trustedDocuments) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${trustedDocuments.variable}: ${trustedDocuments.message}`,
+    );
+  }
   return {
     env: env.NODE_ENV,
     production: env.NODE_ENV === "production",
@@ -172,6 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         maxCost: env.GRAPHQL_MAX_COST,
       },
       costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
+      trustedDocuments,
     },
     metrics,
     logLevel: env.LOG_LEVEL,

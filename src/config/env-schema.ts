@@ -83,6 +83,10 @@ export const envSchema = z.object({
   GRAPHQL_MAX_COST: positiveInt.max(10_000_000).default(10_000),
   GRAPHQL_INTROSPECTION: optionalString.pipe(z.stringbool().optional()),
   GRAPHQL_LANDING_PAGE: optionalString.pipe(z.stringbool().optional()),
+  /** The trusted documents manifest (client preset `persisted-documents.json`); see config/trusted-documents.ts. */
+  TRUSTED_DOCUMENTS: optionalString,
+  /** Outside production, documents sent as text run beside the manifest's (GraphiQL). */
+  TRUSTED_DOCUMENTS_ALLOW_ADHOC: optionalString.pipe(z.stringbool().optional()),
   RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(100_000_000).default(100_000),
   METRICS_TOKEN: optionalString.pipe(
     z

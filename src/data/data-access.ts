@@ -53,6 +53,18 @@ export interface DataAccess {
    */
   account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
+  /**
+   * One of the viewer's authorizations as Stripe has it now (read once per operation, whatever
+   * the read model holds), stored in the read model and primed for `authorization`. For states
+   * the gateway knows changed (a relink that succeeded) before any webhook said so.
+   */
+  currentAuthorization(id: string): Promise<StripeAuthorization>;
+  /**
+   * One of the viewer's relink sessions, read from Stripe. The accounts a finished session
+   * carries are Stripe's state of them as of that read: they are written through to the read
+   * model (newer wins; a new one joins the customer's account set) and served by this
+   * operation's later reads, so a relink outcome is visible without waiting for its webhooks.
+   */
   session(id: string): Promise<StripeSession>;
   /**
    * Takes an account read elsewhere (a webhook's re-read) into this operation: rejects with
@@ -61,7 +73,8 @@ export interface DataAccess {
   adopt(account: StripeAccount): Promise<StripeAccount>;
   /**
    * All of the viewer's accounts, newest first; fetched once per operation and primes `account`.
-   * An account in Stripe's answer that another holder holds is left out (and reported).
+   * An account in Stripe's answer that another holder holds is left out (and reported). Newer
+   * states of accounts this operation obtained meanwhile (a relink session's) replace theirs.
    */
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
   /**
@@ -188,11 +201,18 @@ export function createDataAccess({
   const noteStale = (checkedAt: number) => {
     oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
   };
-  const loaders = createLoaders(
-    fc,
-    limit,
-    onLoaderBatch,
-    storesFor(
+  const loaders = createLoaders(fc, limit, onLoaderBatch, {
+    /** A session's read writes through the accounts a finished session carries. */
+    session: {
+      read: async (_id, fetch) => {
+        const checkedAt = readModel?.now() ?? Date.now();
+        const session = await fetch();
+        if (viewer !== null && isHeldByCustomer(session, viewer.customerId))
+          await takeSessionAccounts(session, checkedAt);
+        return session;
+      },
+    },
+    ...storesFor(
       readModel,
       viewer,
       () => refreshing,
@@ -208,8 +228,40 @@ export function createDataAccess({
       },
       (checkedAt) => noteStale(checkedAt),
     ),
-  );
+  });
   let allAccounts: Promise<StripeAccount[]> | undefined;
+  /** Accounts this operation obtained outside its account reads (a session's), by id. */
+  const obtained = new Map<string, StripeAccount>();
+  /** The list with the newer states of `obtained` in it (and obtained ones it lacks), newest first. */
+  const withObtained = (accounts: StripeAccount[]): StripeAccount[] => {
+    if (obtained.size === 0) return accounts;
+    const now = Date.now();
+    const byId = new Map(accounts.map((account) => [account.id, account]));
+    for (const [id, account] of obtained) {
+      const listed = byId.get(id);
+      if (listed === undefined || checkedAtOfObject(account, now) >= checkedAtOfObject(listed, now))
+        byId.set(id, account);
+    }
+    return [...byId.values()].sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
+  };
+  /**
+   * Takes in the accounts a session read at `checkedAt` carries (those the viewer holds): stored
+   * (newer wins), added to the customer's set, and served by this operation's later reads.
+   */
+  const takeSessionAccounts = async (session: StripeSession, checkedAt: number) => {
+    const { customerId } = requireViewer();
+    for (const account of session.accounts?.data ?? []) {
+      if (!isHeldByCustomer(account, customerId)) continue;
+      markChecked(account, checkedAt);
+      obtained.set(account.id, account);
+      loaders.account.clear(account.id).prime(account.id, account);
+      if (readModel !== undefined) {
+        await readModel.put("account", customerId, account, checkedAt);
+        await readModel.addToSet(customerId, account.id);
+      }
+    }
+  };
+  const currentAuthorizations = new Map<string, Promise<StripeAuthorization>>();
 
   const requireViewer = (): Viewer => {
     if (viewer === null) throw new UnauthenticatedError();
@@ -294,6 +346,26 @@ export function createDataAccess({
       return owned("account", id, (key) => loaders.account.load(key));
     },
     authorization: (id) => owned("authorization", id, (key) => loaders.authorization.load(key)),
+    currentAuthorization: (id) => {
+      let current = currentAuthorizations.get(id);
+      if (current === undefined) {
+        current = owned("authorization", id, async () => {
+          const checkedAt = readModel?.now() ?? Date.now();
+          const authorization = await checkedPage("authorization", id, () =>
+            fc.retrieveAuthorization(id),
+          );
+          const { customerId } = requireViewer();
+          if (readModel !== undefined && isHeldByCustomer(authorization, customerId))
+            await readModel.put("authorization", customerId, authorization, checkedAt);
+          return markChecked(authorization, checkedAt);
+        }).then((authorization) => {
+          loaders.authorization.clear(id).prime(id, authorization);
+          return authorization;
+        });
+        currentAuthorizations.set(id, current);
+      }
+      return current;
+    },
     session: (id) => owned("session", id, (key) => loaders.session.load(key)),
     adopt: async (account) => {
       const adopted = await owned("account", account.id, async () => account);
@@ -320,7 +392,7 @@ export function createDataAccess({
                 }
                 return accounts;
               });
-      return allAccounts;
+      return allAccounts.then(withObtained);
     },
     transactions: async (account, page) => {
       await owned("account", account.id, async () => account);

@@ -633,7 +633,10 @@ export type PageInfo = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -677,7 +680,10 @@ export type Query = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -707,7 +713,10 @@ export type QueryAccountArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -739,7 +748,10 @@ export type QueryAccountsArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -768,7 +780,10 @@ export type QueryAuthorizationArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -797,7 +812,10 @@ export type QueryNodeArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null
@@ -826,7 +844,10 @@ export type QueryNodesArgs = {
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
- *   document, or uses persisted queries (not supported).
+ *   document, names a document id no trusted document has, or uses persisted queries where they
+ *   are off.
+ * - `TRUSTED_DOCUMENT_REQUIRED`: only trusted documents run on this gateway; send a known
+ *   document's id instead of its text.
  * - `INTERNAL_SERVER_ERROR`: anything unexpected, masked as "Unexpected error.".
  *
  * A failed field is null with its error; the rest of the answer stands. A mutation's payload is null

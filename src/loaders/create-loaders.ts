@@ -29,6 +29,8 @@ export interface ReadThrough<T> {
 export interface LoaderStores {
   account?: ReadThrough<StripeAccount>;
   authorization?: ReadThrough<StripeAuthorization>;
+  /** Sessions are not stored; their reads may write through what they carry. */
+  session?: ReadThrough<StripeSession>;
 }
 
 /** Told the size of every batch a loader dispatches (for metrics). */
@@ -68,6 +70,6 @@ export function createLoaders(
       (id) => fc.retrieveAuthorization(id),
       stores.authorization,
     ),
-    session: loaderOf("session", (id) => fc.retrieveSession(id)),
+    session: loaderOf("session", (id) => fc.retrieveSession(id), stores.session),
   };
 }

@@ -30,7 +30,10 @@ export const ERROR_CODES = {
   BAD_REQUEST:
     "The HTTP request is malformed (body, content type, batching, method), or is a subscription sent as a plain HTTP request (served over WebSocket, SSE and multipart).",
   OPERATION_RESOLUTION_FAILURE: "The operation named by `operationName` is not in the document.",
-  PERSISTED_QUERY_NOT_FOUND: "A persisted query hash the server does not know (they are off).",
+  PERSISTED_QUERY_NOT_FOUND:
+    "A document id (`documentId`, `extensions.persistedQuery`) no trusted document has; without TRUSTED_DOCUMENTS, persisted queries are off.",
+  TRUSTED_DOCUMENT_REQUIRED:
+    "Only trusted documents run (TRUSTED_DOCUMENTS): a document sent as text, or no document id, is refused before parsing.",
   PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are not supported.",
   INTERNAL_SERVER_ERROR:
     "Anything unexpected; logged with its stack, masked as 'Unexpected error.'.",

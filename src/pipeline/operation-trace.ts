@@ -13,6 +13,10 @@ export interface OperationRequest {
   query?: unknown;
   operationName?: unknown;
   variables?: unknown;
+  /** A trusted document's id (the client preset's persisted documents request). */
+  documentId?: unknown;
+  /** Apollo's persisted query request carries the id in `extensions.persistedQuery`. */
+  extensions?: unknown;
 }
 
 /** Which operations a transport can carry, and its name in messages ("HTTP", "WebSocket"). */

@@ -13,6 +13,7 @@ import {
   type OperationAdmission,
   type OperationAdmissionRequest,
 } from "./admit-operation.js";
+import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
 import type { DocumentRules } from "./document-rules.js";
 import { finishOperation } from "./finish.js";
@@ -23,6 +24,11 @@ import {
   type Transport,
   type TransportAbilities,
 } from "./operation-trace.js";
+import {
+  type DocumentResolution,
+  resolveTrustedDocument,
+  type TrustedDocumentPolicy,
+} from "./trusted-documents.js";
 
 /** What the pipeline is built from, once per gateway. */
 export interface OperationPipelineOptions {
@@ -34,6 +40,8 @@ export interface OperationPipelineOptions {
   verifyToken: TokenVerifier;
   /** A request without a token may run pure introspection (development). */
   allowAnonymousIntrospection: boolean;
+  /** Only the manifest's documents run, by id (TRUSTED_DOCUMENTS); undefined: any document. */
+  trustedDocuments?: TrustedDocumentPolicy;
   /** Builds one operation's context for its viewer (`server/context-factory.ts`). */
   contextFor: (viewer: Viewer | null) => GatewayContext;
   logger: Logger;
@@ -42,7 +50,7 @@ export interface OperationPipelineOptions {
 
 /**
  * The one path every GraphQL operation takes, whatever transport carried it:
- * `start` → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
+ * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
@@ -62,6 +70,12 @@ export interface OperationPipeline {
     requestId: string | null,
     from?: { request?: OperationRequest; viewer?: Viewer | null },
   ): OperationTrace;
+  /**
+   * Stage 0 (`resolveTrustedDocument`): the document text the operation runs, from the manifest
+   * when the request names an id; refuses ad-hoc documents when only trusted ones may run.
+   * Every transport calls it first, and parses (or lets Apollo parse) only the text it returns.
+   */
+  resolveDocument(trace: OperationTrace, request: OperationRequest): DocumentResolution;
   /** Stage 1 (`authenticateCaller`). */
   authenticate(
     trace: OperationTrace,
@@ -84,6 +98,11 @@ export interface OperationPipeline {
   executing(trace: OperationTrace): void;
   /** Records the errors of one of the operation's results, as raised. */
   report(trace: OperationTrace, errors: readonly unknown[]): void;
+  /**
+   * Stage 5: what one result of the operation says besides its data and cost, in `extensions`
+   * (`answerNotices`: a stale read-model copy served). Every transport adds it to every result.
+   */
+  notices(trace: OperationTrace): AnswerNotices;
   /** Stage 5: what the client sees of an error (`errorFormatter`: masked, no suggestions when hidden). */
   mask(error: GraphQLError): GraphQLFormattedError;
   /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
@@ -120,6 +139,8 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       }
       return newTrace(transport, requestId, from.viewer ?? null);
     },
+    resolveDocument: (trace, request) =>
+      resolveTrustedDocument(trace, options.trustedDocuments, request),
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
     admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
@@ -139,6 +160,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     report: (trace, errors) => {
       trace.errors.push(...errors);
     },
+    notices: (trace) => answerNotices(trace.context),
     mask: (error) => formatError(error.toJSON(), error),
     finish: (trace) => finishOperation(trace, reporting),
   };

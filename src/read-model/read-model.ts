@@ -39,6 +39,11 @@ export interface ReadModel {
     checkedAt: number,
   ): Promise<void>;
   /**
+   * Adds a newly linked account to the customer's set when the set is loaded (store it with
+   * `put` first); failures are reported only.
+   */
+  addToSet(customerId: string, accountId: string): Promise<void>;
+  /**
    * The customer's accounts, newest first: from the store when a full list is stored, else from
    * `load` (one load per customer at a time on this instance), which is then stored. A stored set
    * whose oldest object is older than `maxAgeMs` is served and loaded again in the background.
@@ -132,6 +137,9 @@ export function createReadModel({
     },
     put: async (kind, customerId, object, checkedAt) => {
       await store.put(kind, customerId, object, checkedAt).catch(reported);
+    },
+    addToSet: async (customerId, accountId) => {
+      await store.addToSet(customerId, accountId).catch(reported);
     },
     revalidate,
     mayLookUp: async (customerId, id) => {

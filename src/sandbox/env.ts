@@ -6,8 +6,12 @@ export class SandboxEnvError extends Error {
   override name = "SandboxEnvError";
 }
 
+/** The interface a standalone sandbox binds unless SANDBOX_HOST says otherwise (this machine only). */
+const DEFAULT_SANDBOX_HOST = "127.0.0.1";
+
 /**
- * The standalone sandbox's options from the environment: SANDBOX_PORT, SANDBOX_WEBHOOK_URL
+ * The standalone sandbox's options from the environment: SANDBOX_PORT, SANDBOX_HOST (the
+ * interface to bind: `0.0.0.0` in a container; default 127.0.0.1), SANDBOX_WEBHOOK_URL
  * (comma-separated http(s) URLs), STRIPE_WEBHOOK_SECRET (the first of a comma-separated list;
  * default the dev secret) and SANDBOX_SEED_SIZE. Throws SandboxEnvError naming the variable for
  * any invalid value.
@@ -15,6 +19,7 @@ export class SandboxEnvError extends Error {
 export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
   return {
     port: integerVar(env, "SANDBOX_PORT", DEFAULT_SANDBOX_PORT, 0, 65_535),
+    host: hostVar(env, "SANDBOX_HOST"),
     webhookUrls: urlsVar(env, "SANDBOX_WEBHOOK_URL"),
     webhookSecret: secretVar(env, "STRIPE_WEBHOOK_SECRET"),
     seedSize: integerVar(env, "SANDBOX_SEED_SIZE", 0, 0, 1_000_000),
@@ -37,6 +42,16 @@ function integerVar(
     );
   }
   return value;
+}
+
+/** A host name, an IPv4 or an IPv6 address (what `server.listen` takes as a host), nothing more. */
+function hostVar(env: NodeJS.ProcessEnv, name: string): string {
+  const text = env[name]?.trim();
+  if (!text) return DEFAULT_SANDBOX_HOST;
+  if (!/^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(text)) {
+    throw new SandboxEnvError(`${name} must be a host name or an IP address, got "${text}"`);
+  }
+  return text;
 }
 
 function urlsVar(env: NodeJS.ProcessEnv, name: string): string[] {

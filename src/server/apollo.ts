@@ -39,6 +39,10 @@ export function createApolloServer(
     allowBatchedHttpRequests: false,
     persistedQueries: false,
     csrfPrevention: true,
+    // Signals are src/main.ts's (drain, then exit 0). Apollo's own handler, on by default unless
+    // NODE_ENV=test, would stop the server and re-send the signal to the process mid-drain, which
+    // the shutdown takes for a second signal (exit 1).
+    stopOnTerminationSignals: false,
     plugins: [...plugins, landingPagePlugin(posture.landingPage ?? false)],
   });
 }

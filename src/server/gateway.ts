@@ -176,10 +176,20 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     costAdmission: protection.costAdmission,
     verifyToken: createTokenVerifier(config.auth),
     allowAnonymousIntrospection: !config.production,
+    trustedDocuments: config.graphql.trustedDocuments,
     contextFor,
     logger,
     metrics,
   });
+  const trusted = config.graphql.trustedDocuments;
+  if (trusted !== undefined) {
+    logger.info(
+      { manifest: trusted.path, documents: trusted.documents.size, adHoc: trusted.allowAdHoc },
+      trusted.allowAdHoc
+        ? "trusted documents: the manifest's run by id, ad-hoc documents too"
+        : "trusted documents only: ad-hoc documents are refused",
+    );
+  }
   const http = httpTransport(pipeline);
   const apollo = createApolloServer(
     [ApolloServerPluginDrainHttpServer({ httpServer }), http.plugin],

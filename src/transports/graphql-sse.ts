@@ -20,7 +20,8 @@ const asResult = (item: StreamItem) =>
  * Maps GraphQL over Server-Sent Events (The Guild's graphql-sse, its distinct-connections mode:
  * one `text/event-stream` request per operation) onto the pipeline, through `streams`: the token
  * is the request's `Authorization` header (and `X-Act-As-Customer`), GET or POST params are the
- * operation. A refusal is answered as HTTP answers it (its status, `{errors}` masked,
+ * operation (a trusted document by id with an empty `query`, as on graphql-ws). A refusal is
+ * answered as HTTP answers it (its status, `{errors}` masked,
  * `Retry-After`), before the stream opens; an admitted operation streams its answers as `next`
  * events and then `complete`; a token that expires ends it with an UNAUTHENTICATED `next`. The
  * single-connection mode (reservations by PUT) is off. A request that does not accept
@@ -32,6 +33,10 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
     authenticate: () => null,
     onSubscribe: async (req, params) => {
       const raw = req.raw;
+      // graphql-sse keeps query, operationName, variables and extensions: a trusted document's
+      // `documentId` (the client preset's shape) is read from the request itself.
+      const sent = (raw.method === "GET" ? raw.query : raw.body) as { documentId?: unknown } | null;
+      const documentId = sent?.documentId;
       const answer = await streams.start({
         transport: "sse",
         requestId: raw.header(REQUEST_ID_HEADER) ?? null,
@@ -39,7 +44,10 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
           authorization: raw.header("authorization"),
           actAsCustomer: raw.header(ACT_AS_CUSTOMER_HEADER),
         },
-        request: params as OperationRequest,
+        request: {
+          ...params,
+          ...(documentId === undefined ? {} : { documentId }),
+        } as OperationRequest,
         readOnly: raw.method === "GET",
       });
       if (answer.kind === "streaming") return mapStream(answer.items, asResult);

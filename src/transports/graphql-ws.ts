@@ -44,8 +44,10 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * caller is finished (one log line, counted as an unauthenticated operation of unknown type) and
  * the socket closed with 4403; then `limits` count the socket against its customer (4429) and
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
- * operation cap, then the document, then the operation), given its context and run; its
- * results' and errors' messages are masked (with `extensions.cost` when priced), and the trace
+ * operation cap, then its trusted document — a payload may name one by `documentId` or
+ * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
+ * results' and errors' messages are masked (with `extensions.cost` when priced, and each result
+ * with the pipeline's notices, such as a stale read-model copy served), and the trace
  * is finished when the operation completes, or at once when it was refused.
  */
 export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits): Hooks {
@@ -89,7 +91,10 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
         const error = new GraphQLError(message, { extensions: { code: "SUBSCRIPTION_LIMIT" } });
         return refuse([pipeline.refuse(trace, error)]);
       }
-      const parsed = pipeline.admitDocument(trace, payload.query);
+      // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.
+      const resolved = pipeline.resolveDocument(trace, payload);
+      if (!resolved.admitted) return refuse([resolved.error]);
+      const parsed = pipeline.admitDocument(trace, resolved.query);
       if ("errors" in parsed) return refuse(parsed.errors);
       const { operationName, variables } = payload;
       const admission = await pipeline.admit(
@@ -114,11 +119,21 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       const running = ctx.extra.running?.get(id);
       if (running) pipeline.report(running.trace, result.errors ?? []);
       const cost = running?.cost;
-      if (!result.errors && cost === undefined) return undefined;
+      const notices = running ? pipeline.notices(running.trace) : {};
+      const extended = cost !== undefined || Object.keys(notices).length > 0;
+      if (!result.errors && !extended) return undefined;
       return {
         ...result,
         errors: result.errors?.map((error) => pipeline.mask(error)),
-        ...(cost === undefined ? {} : { extensions: { ...result.extensions, cost } }),
+        ...(extended
+          ? {
+              extensions: {
+                ...result.extensions,
+                ...(cost === undefined ? {} : { cost }),
+                ...notices,
+              },
+            }
+          : {}),
       };
     },
     onError: (ctx, id, _payload, errors) => {

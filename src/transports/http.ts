@@ -6,7 +6,11 @@ import { UpstreamRateLimitedError } from "../data/errors.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { OperationAdmission } from "../pipeline/admit-operation.js";
 import { originalErrorOf } from "../pipeline/client-errors.js";
-import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
+import type {
+  OperationRequest,
+  OperationTrace,
+  TransportAbilities,
+} from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
 
@@ -26,7 +30,48 @@ export interface HttpTransport {
  * the context the context function built, and a copy keeps its own enumerable symbol keys.
  */
 const TRACE = Symbol("operation trace");
-type TracedContext = GatewayContext & { [TRACE]?: OperationTrace };
+/** Where it carries the text of the trusted document its request named, for Apollo to parse. */
+const TRUSTED_TEXT = Symbol("trusted document text");
+type TracedContext = GatewayContext & { [TRACE]?: OperationTrace; [TRUSTED_TEXT]?: string };
+
+/** A JSON-encoded GET parameter (`extensions`), decoded; undefined when it is not JSON. */
+function decodedParameter(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The operation an HTTP request carries, as the pipeline reads it: a POST's JSON body, or a
+ * GET's parameters (`extensions` decoded). Null for a body that is not one JSON object (a batch,
+ * text): Apollo refuses those itself, before parsing anything.
+ */
+function operationRequestOf(req: ExpressContextFunctionArgument["req"]): OperationRequest | null {
+  if (req.method === "GET") {
+    const { query, operationName, variables, documentId, extensions } = req.query;
+    return {
+      query,
+      operationName,
+      variables,
+      documentId,
+      extensions: decodedParameter(extensions),
+    };
+  }
+  const body: unknown = req.body;
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as OperationRequest)
+    : null;
+}
+
+/** Apollo's request without the persisted query extension (Apollo's own persisted queries are off). */
+function withoutPersistedQuery(extensions: Record<string, unknown> | undefined) {
+  if (extensions === undefined || !("persistedQuery" in extensions)) return extensions;
+  const { persistedQuery: _resolved, ...rest } = extensions;
+  return rest;
+}
 
 /**
  * The longest `Retry-After` any of `errors` asks for (a field refused by the Stripe budget), in
@@ -49,13 +94,15 @@ const withStatus = (error: GraphQLError, status: number) =>
 
 /**
  * Maps GraphQL over HTTP (Apollo Server behind Express) onto the pipeline. Apollo builds the
- * context before it parses, so the context function runs stage 1 (and stage 3): a refused
- * caller is answered 401/403 and finished there, before Apollo parses, validates or prices
- * anything. Apollo then parses and validates with the pipeline's DocumentRules (given to
- * `createApolloServer`); the plugin runs admission once the operation is resolved, answers a
- * refusal itself (masked, with its status and `Retry-After`) so nothing executes, adds
- * `extensions.cost` to every priced answer, and finishes the trace with every error Apollo or
- * execution raised. A method other than GET and POST is answered 405 before anything else.
+ * context before it parses, so the context function runs stage 0 (the trusted document a POST
+ * body's or GET's `documentId` or `extensions.persistedQuery` names; an ad-hoc document refused
+ * when only trusted ones run), stage 1 (and stage 3): a refused request or caller is answered
+ * (400/403, 401/403) and finished there, before Apollo parses, validates or prices anything;
+ * the plugin hands Apollo the trusted document's text. Apollo then parses and validates with
+ * the pipeline's DocumentRules (given to `createApolloServer`); the plugin runs admission once
+ * the operation is resolved, answers a refusal itself (masked, with its status and
+ * `Retry-After`) so nothing executes, adds `extensions.cost` to every priced answer, and
+ * finishes the trace with every error Apollo or execution raised. A method other than GET and POST is answered 405 before anything else.
  */
 export function httpTransport(pipeline: OperationPipeline): HttpTransport {
   return {
@@ -68,15 +115,25 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
           },
         });
       }
-      const request = req.method === "GET" ? req.query : req.body;
-      const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, { request });
+      const sent = operationRequestOf(req);
+      const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, {
+        request: sent ?? req.body,
+      });
+      // Stage 0 before Apollo parses anything: the trusted document the request names, or a refusal.
+      const resolved = sent === null ? undefined : pipeline.resolveDocument(trace, sent);
+      if (resolved !== undefined && !resolved.admitted) {
+        pipeline.finish(trace);
+        throw withStatus(resolved.error, resolved.status);
+      }
+      const request =
+        sent === null || resolved === undefined ? sent : { ...sent, query: resolved.query };
       const auth = await pipeline.authenticate(
         trace,
         {
           authorization: req.header("authorization"),
           actAsCustomer: req.header(ACT_AS_CUSTOMER_HEADER),
         },
-        request,
+        request ?? undefined,
       );
       if (!auth.admitted) {
         pipeline.finish(trace);
@@ -84,6 +141,9 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
       }
       const context: TracedContext = pipeline.buildContext(trace);
       context[TRACE] = trace;
+      if (resolved?.documentId != null && typeof resolved.query === "string") {
+        context[TRUSTED_TEXT] = resolved.query;
+      }
       return context;
     },
     plugin: {
@@ -95,6 +155,13 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
             request,
             viewer: contextValue.viewer ?? null,
           });
+        // A trusted document named by id: Apollo parses the manifest's text, and its own
+        // persisted queries (off) never see the id. (executeOperation skips stage 0.)
+        const trusted = (contextValue as TracedContext)[TRUSTED_TEXT];
+        if (trusted !== undefined) {
+          request.query = trusted;
+          request.extensions = withoutPersistedQuery(request.extensions);
+        }
         let admission: OperationAdmission | undefined;
         return {
           async didResolveOperation({ document }) {
@@ -121,7 +188,7 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
           async executionDidStart() {
             pipeline.executing(trace);
           },
-          async willSendResponse({ response, errors, contextValue: operation }) {
+          async willSendResponse({ response, errors }) {
             const cost = admission?.cost;
             if (cost !== undefined && response.body.kind === "single") {
               const result = response.body.singleResult;
@@ -131,14 +198,10 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
             if (retryAfter !== undefined) {
               response.http.headers.set("retry-after", String(retryAfter));
             }
-            // A copy older than READ_MODEL_MAX_AGE_S was served: the answer says so, and since when.
-            const stale = operation.data?.oldestStaleServed?.();
-            if (stale !== undefined && response.body.kind === "single") {
+            const notices = pipeline.notices(trace);
+            if (Object.keys(notices).length > 0 && response.body.kind === "single") {
               const result = response.body.singleResult;
-              result.extensions = {
-                ...result.extensions,
-                readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() },
-              };
+              result.extensions = { ...result.extensions, ...notices };
             }
             pipeline.report(trace, errors ?? []);
             pipeline.finish(trace);

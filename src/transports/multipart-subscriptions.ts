@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from "express";
 import { getOperationAST, type ParseOptions, parse } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import type { OperationRequest } from "../pipeline/operation-trace.js";
+import { documentIdOf } from "../pipeline/trusted-documents.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
@@ -16,8 +17,14 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 export const acceptsMultipartSubscription = (accept: string | undefined) =>
   accept !== undefined && /multipart\/mixed[^,]*;\s*subscriptionSpec="?1\.0"?/i.test(accept);
 
-/** The request's document parses and the operation it names is a subscription. */
+/**
+ * Whether the request is this adapter's: its text parses and names a subscription, or it sends
+ * no text (a trusted document's id: the pipeline resolves it, and refuses what it must).
+ */
 function namesSubscription(request: OperationRequest, parseOptions: ParseOptions): boolean {
+  if (request.query === undefined || request.query === null || request.query === "") {
+    return documentIdOf(request) !== undefined;
+  }
   if (typeof request.query !== "string") return false;
   try {
     const document = parse(request.query, parseOptions);
@@ -57,7 +64,7 @@ function answerRefusal(
 /**
  * Maps Apollo's multipart HTTP protocol for subscriptions onto the pipeline, through `streams`:
  * a POST to /graphql that accepts `multipart/mixed;subscriptionSpec="1.0"` and whose document is
- * a subscription is answered here (anything else goes on to Apollo Server, which serves no
+ * a subscription (or that names a trusted document by id) is answered here (anything else goes on to Apollo Server, which serves no
  * subscriptions). The token is the `Authorization` header, as on HTTP. A refusal is answered as
  * HTTP answers it (status, `{errors}` masked, `Retry-After`); an admitted subscription answers
  * 200 `multipart/mixed;boundary="graphql";subscriptionSpec="1.0"`, each event a part

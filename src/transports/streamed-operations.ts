@@ -71,13 +71,14 @@ const asGraphQLError = (error: unknown) =>
 
 /**
  * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
- * same pipeline stages as graphql-ws: `authenticate` with the request's credentials (401/403); a
+ * same pipeline stages as graphql-ws: `resolveDocument` (trusted documents: the id's text, or a
+ * refusal before anything parses); `authenticate` with the request's credentials (401/403); a
  * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
  * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
  * request: 405 BAD_REQUEST) and `admit` (query limits, variables, cost and budget; their
  * statuses); then the context and execution (`subscribe` for a subscription, `execute`
  * otherwise: one answer; a throw becomes an answer's error). Each answer's errors are reported
- * and masked, with `extensions.cost` when priced. The trace is finished and the customer's slot
+ * and masked, with `extensions.cost` when priced and the read model's notices. The trace is finished and the customer's slot
  * released when the stream ends, whatever ended it: the source, the client leaving, `close`, or
  * the token expiring (its last item `ended`, UNAUTHENTICATED).
  */
@@ -108,7 +109,11 @@ export function streamedOperations(
     },
     start: async ({ transport, requestId, credentials, request, readOnly }) => {
       const trace = pipeline.start(transport, requestId, { request });
-      const auth = await pipeline.authenticate(trace, credentials, request);
+      // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.
+      const resolved = pipeline.resolveDocument(trace, request);
+      if (!resolved.admitted) return refused(trace, resolved.status, [resolved.error]);
+      const sent = { ...request, query: resolved.query };
+      const auth = await pipeline.authenticate(trace, credentials, sent);
       if (!auth.admitted) return refused(trace, auth.status, [auth.error]);
       // The stream is not there yet when the slot is taken: an expiry before it is kept for it.
       let items: ResultStream<StreamItem> | undefined;
@@ -127,7 +132,7 @@ export function streamedOperations(
         const message = `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
         return refused(trace, 429, [pipeline.refuse(trace, coded(message, "SUBSCRIPTION_LIMIT"))]);
       }
-      const parsed = pipeline.admitDocument(trace, request.query);
+      const parsed = pipeline.admitDocument(trace, sent.query);
       if ("errors" in parsed) {
         hold?.release();
         return refused(trace, 400, parsed.errors);
@@ -163,7 +168,12 @@ export function streamedOperations(
         const formatted: FormattedExecutionResult = {};
         if (result.errors) formatted.errors = result.errors.map((error) => pipeline.mask(error));
         if (result.data !== undefined) formatted.data = result.data;
-        const extensions = cost === undefined ? result.extensions : { ...result.extensions, cost };
+        // The cost report, and the read model's notices (a stale copy served), as on every transport.
+        const notices = pipeline.notices(trace);
+        const extended = cost !== undefined || Object.keys(notices).length > 0;
+        const extensions = extended
+          ? { ...result.extensions, ...(cost === undefined ? {} : { cost }), ...notices }
+          : result.extensions;
         if (extensions !== undefined) formatted.extensions = extensions;
         return { kind: "result", result: formatted };
       };

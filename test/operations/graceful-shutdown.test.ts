@@ -160,3 +160,21 @@ describe("exitOnSignals", () => {
     expect(hanging).toEqual({ clean: false });
   });
 });
+
+describe("who handles termination signals", () => {
+  it("the gateway installs no SIGTERM or SIGINT handler of its own, outside NODE_ENV=test too (Apollo's would re-send the signal mid-drain)", async () => {
+    const nodeEnv = process.env.NODE_ENV;
+    const before = ["SIGTERM", "SIGINT"].map((signal) => process.listenerCount(signal));
+    // Apollo Server decides at start whether to handle signals, from process.env.NODE_ENV.
+    process.env.NODE_ENV = "production";
+    let production: TestStack | undefined;
+    try {
+      production = await startStack();
+      const during = ["SIGTERM", "SIGINT"].map((signal) => process.listenerCount(signal));
+      expect(during).toEqual(before);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+      await production?.close();
+    }
+  });
+});

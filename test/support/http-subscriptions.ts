@@ -45,6 +45,8 @@ export function sseFeed<T = Record<string, unknown>>(
   token: string,
   query: string,
   variables: Record<string, unknown> = {},
+  /** More request fields: a trusted document's `documentId` or `extensions`. */
+  extra: Record<string, unknown> = {},
 ): HttpFeed<T> {
   const client = createClient({
     url: `${stack.gateway.url}/graphql/stream`,
@@ -54,7 +56,7 @@ export function sseFeed<T = Record<string, unknown>>(
   });
   const record = recorder<T>();
   const stop = client.subscribe(
-    { query, variables },
+    { query, variables, ...extra },
     {
       next: (result) => record.next(result.data, result.errors),
       error: record.fail,
@@ -100,7 +102,13 @@ export function apolloFeed<T = Record<string, unknown>>(
 }
 
 /** A raw multipart subscription request (what Apollo Client sends), for the wire format. */
-export async function multipartRequest(target: TestStack, token: string, query: string) {
+export async function multipartRequest(
+  target: TestStack,
+  token: string,
+  query: string | undefined,
+  /** More request fields: a trusted document's `documentId` or `extensions`. */
+  extra: Record<string, unknown> = {},
+) {
   return fetch(`${target.gateway.url}/graphql`, {
     method: "POST",
     headers: {
@@ -108,24 +116,33 @@ export async function multipartRequest(target: TestStack, token: string, query: 
       accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
       authorization: `Bearer ${token}`,
     },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, ...extra }),
   });
 }
 
 /** Reads a streaming body as text, announcing each chunk and its end. */
 export function bodyText(response: Response) {
-  const state = { text: "", ended: false, changes: new Changes() };
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const state = {
+    text: "",
+    ended: false,
+    changes: new Changes(),
+    /** Stops reading and closes the connection (the client leaves). */
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
   void (async () => {
     const decoder = new TextDecoder();
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      state.text += decoder.decode(chunk, { stream: true });
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      state.text += decoder.decode(value, { stream: true });
       state.changes.notify();
     }
-    state.ended = true;
-    state.changes.notify();
-  })().catch(() => {
-    state.ended = true;
-    state.changes.notify();
-  });
+  })()
+    .catch(() => {})
+    .finally(() => {
+      state.ended = true;
+      state.changes.notify();
+    });
   return state;
 }

@@ -46,8 +46,15 @@ export function relinkOutcome(session: StripeSession): RelinkOutcome {
 export const RelinkSession: RelinkSessionResolvers = {
   status: (session) => toOpenEnum(STATUSES, session.status),
   permissions: (session) => toPermissions(session.permissions),
-  authorization: (session, _args, { data }) =>
-    session.relink_options ? data.authorization(session.relink_options.authorization) : null,
+  authorization: async (session, _args, { data }) => {
+    const id = session.relink_options?.authorization;
+    if (id === undefined) return null;
+    const known = await data.authorization(id);
+    // Stripe made it active; a read model that has not heard yet is corrected (and written).
+    return relinkOutcome(session) === "RELINKED" && known.status !== "active"
+      ? data.currentAuthorization(id)
+      : known;
+  },
   account: (session, _args, { data }) =>
     session.relink_options?.account ? data.account(session.relink_options.account) : null,
   outcome: relinkOutcome,
