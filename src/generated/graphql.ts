@@ -627,7 +627,8 @@ export type PageInfo = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -673,7 +674,8 @@ export type Query = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -705,7 +707,8 @@ export type QueryAccountArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -739,7 +742,8 @@ export type QueryAccountsArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -770,7 +774,8 @@ export type QueryAuthorizationArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -801,7 +806,8 @@ export type QueryNodeArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -832,7 +838,8 @@ export type QueryNodesArgs = {
  * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
- * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket.
+ * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
+ *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -987,7 +994,8 @@ export type RelinkSessionUserError = {
 };
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type Subscription = {
@@ -1006,7 +1014,8 @@ export type Subscription = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDeactivatedArgs = {
@@ -1015,7 +1024,8 @@ export type SubscriptionAccountDeactivatedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
@@ -1024,7 +1034,8 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountDisconnectedArgs = {
@@ -1033,7 +1044,8 @@ export type SubscriptionAccountDisconnectedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountReactivatedArgs = {
@@ -1042,7 +1054,8 @@ export type SubscriptionAccountReactivatedArgs = {
 
 
 /**
- * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
+ * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
+ * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
  * receives only events of the viewer's accounts.
  */
 export type SubscriptionAccountStatusChangedArgs = {

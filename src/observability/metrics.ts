@@ -5,6 +5,8 @@ import { boundedText } from "./bounded-text.js";
 export interface GaugeSources {
   liveSubscriptions: () => number;
   sockets: () => number;
+  /** Open SSE and multipart subscription streams. */
+  streams: () => number;
   stripeQueued: () => number;
 }
 
@@ -35,7 +37,7 @@ export interface OperationLabelInput {
  */
 export interface GatewayMetrics {
   registry: Registry;
-  /** By type, name (see operationLabel) and transport (`http`, `ws`). */
+  /** By type, name (see operationLabel) and transport (`http`, `ws`, `sse`, `multipart`). */
   operations: Counter<"type" | "name" | "transport">;
   /** By type and transport; a subscription's duration is its lifetime. */
   operationDuration: Histogram<"type" | "transport">;
@@ -59,7 +61,7 @@ export interface GatewayMetrics {
    * fill the name slots with operations their verified token was allowed to run.
    */
   operationLabel(operation: OperationLabelInput): string;
-  /** Points the gauges at the live values (subscriptions, sockets, limiter queue). */
+  /** Points the gauges at the live values (subscriptions, sockets, streams, limiter queue). */
   setGaugeSources(sources: Partial<GaugeSources>): void;
 }
 
@@ -70,6 +72,7 @@ export function createGatewayMetrics(): GatewayMetrics {
   const sources: GaugeSources = {
     liveSubscriptions: () => 0,
     sockets: () => 0,
+    streams: () => 0,
     stripeQueued: () => 0,
   };
   const gauge = (name: string, help: string, read: () => number) =>
@@ -87,6 +90,11 @@ export function createGatewayMetrics(): GatewayMetrics {
     () => sources.liveSubscriptions(),
   );
   gauge("fc_gateway_websocket_sockets", "Open graphql-ws sockets.", () => sources.sockets());
+  gauge(
+    "fc_gateway_subscription_streams",
+    "Open HTTP streams (graphql-sse, multipart subscriptions).",
+    () => sources.streams(),
+  );
   gauge("fc_gateway_stripe_limiter_queued", "Stripe calls waiting for the rate limiter.", () =>
     sources.stripeQueued(),
   );
@@ -95,7 +103,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     registry,
     operations: new Counter({
       name: "fc_gateway_graphql_operations_total",
-      help: "GraphQL operations answered, by type, operation name and transport (http, ws).",
+      help: "GraphQL operations answered, by type, operation name and transport (http, ws, sse, multipart).",
       labelNames: ["type", "name", "transport"],
       registers,
     }),

@@ -84,7 +84,7 @@ export async function admitOperation(
   }
   trace.operation = { name: operation.name?.value ?? null, type: operation.operation };
   if (operation.operation === "subscription" && !transport.subscriptions) {
-    const message = `Subscriptions are not served over ${transport.name}: use graphql-ws (graphql-transport-ws) on /graphql.`;
+    const message = `Subscriptions are not served over ${transport.name}: use graphql-ws (graphql-transport-ws) on /graphql, graphql-sse on /graphql/stream, or multipart HTTP (Accept: multipart/mixed;subscriptionSpec="1.0") on /graphql.`;
     return refuse([refusal("BAD_REQUEST", message)], 400);
   }
   const badVariables = variableCoercionErrors(

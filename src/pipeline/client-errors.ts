@@ -23,11 +23,12 @@ export const ERROR_CODES = {
     "Over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), or Stripe kept answering 429 after bounded retries.",
   UPSTREAM_UNAVAILABLE: "Stripe answered 5xx or could not be reached: retry later.",
   UPSTREAM_ERROR: "Stripe refused the gateway's request (operators see why in the logs).",
-  SUBSCRIPTION_LIMIT: "Too many operations on one WebSocket.",
+  SUBSCRIPTION_LIMIT:
+    "Too many operations on one WebSocket, or too many WebSockets and subscription streams for the customer.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
   BAD_REQUEST:
-    "The HTTP request is malformed (body, content type, batching, method), or is a subscription (served over WebSocket only).",
+    "The HTTP request is malformed (body, content type, batching, method), or is a subscription sent as a plain HTTP request (served over WebSocket, SSE and multipart).",
   OPERATION_RESOLUTION_FAILURE: "The operation named by `operationName` is not in the document.",
   PERSISTED_QUERY_NOT_FOUND:
     "A document id (`documentId`, `extensions.persistedQuery`) no trusted document has; without TRUSTED_DOCUMENTS, persisted queries are off.",

@@ -5,8 +5,11 @@ import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import { type OperationSpanParent, startOperationSpan } from "../observability/operation-span.js";
 
-/** The transports that carry operations into the pipeline (a label in logs and metrics). */
-export type Transport = "http" | "ws";
+/**
+ * The transports that carry operations into the pipeline (a label in logs and metrics): GraphQL
+ * over HTTP, graphql-ws, graphql-sse, Apollo's multipart HTTP subscriptions.
+ */
+export type Transport = "http" | "ws" | "sse" | "multipart";
 
 /** One GraphQL request as a client sent it, whatever carried it (fields not yet checked). */
 export interface OperationRequest {
@@ -34,7 +37,7 @@ export interface TransportAbilities {
  */
 export interface OperationTrace {
   readonly transport: Transport;
-  /** The request id on HTTP; `<socket>:<operation id>` on WebSocket; the socket's id for a refused socket. */
+  /** The request id on HTTP (streams too); `<socket>:<operation id>` on WebSocket; the socket's id for a refused socket. */
   readonly requestId: string | null;
   /** `performance.now()` when the operation arrived. */
   readonly startedAt: number;

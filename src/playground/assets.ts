@@ -11,7 +11,8 @@ export const CLIENT_SCRIPT = fileURLToPath(new URL("./graphiql-client.js", impor
 
 /**
  * Every file the self-hosted GraphiQL page loads, by the name it is served under, all from
- * installed npm packages: React 18 and GraphiQL 3 as UMD builds, graphql-ws's ES module client.
+ * installed npm packages: React 18, GraphiQL 3 and graphql-sse's client as UMD builds,
+ * graphql-ws's ES module client.
  * Nothing is fetched from a CDN, so the playground works with no internet.
  */
 export function playgroundAssets(): Map<string, string> {
@@ -21,6 +22,8 @@ export function playgroundAssets(): Map<string, string> {
     ["graphiql.js", join(packageDir("graphiql"), "graphiql.min.js")],
     ["graphiql.css", join(packageDir("graphiql"), "graphiql.min.css")],
     ["graphiql-client.js", CLIENT_SCRIPT],
+    // graphql-sse's browser client (UMD: the global `graphqlSse`), for subscriptions over SSE.
+    ["graphql-sse.js", join(packageDir("graphql-sse"), "umd/graphql-sse.min.js")],
   ]);
   // graphql-ws's browser client is an ES module split in chunks with hashed names: serve them all.
   const wsDist = join(packageDir("graphql-ws"), "dist");

@@ -1,7 +1,9 @@
 // The self-hosted GraphiQL page's glue (a browser ES module, served as is; not bundled).
 // Queries and mutations go over HTTP with the headers typed in GraphiQL's header editor;
 // subscriptions go over graphql-ws, with the same Authorization header sent as
-// connectionParams.authorization, one socket per distinct header.
+// connectionParams.authorization, one socket per distinct header, or, when "Subscriptions over"
+// says Server-Sent Events (or the page was opened with ?transport=sse), over graphql-sse on
+// /graphql/stream (one event stream per subscription, the Authorization header as typed).
 import { createClient } from "./graphql-ws/client.js";
 
 const DEFAULT_QUERY = `# Which of my linked accounts need attention, why, and what to do.
@@ -26,7 +28,17 @@ query AccountHealth {
 
 const httpUrl = new URL("/graphql", window.location.href).toString();
 const wsUrl = httpUrl.replace(/^http/, "ws");
+const sseUrl = new URL("/graphql/stream", window.location.href).toString();
 const sockets = new Map();
+
+// Which transport subscriptions take: the select on the page, remembered in localStorage.
+const TRANSPORT_KEY = "fc-gateway:subscription-transport";
+const transportSelect = document.getElementById("subscription-transport");
+const requested = new URLSearchParams(window.location.search).get("transport");
+transportSelect.value = requested ?? localStorage.getItem(TRANSPORT_KEY) ?? "ws";
+transportSelect.addEventListener("change", () => {
+  localStorage.setItem(TRANSPORT_KEY, transportSelect.value);
+});
 
 function socketFor(authorization) {
   const key = authorization ?? "";
@@ -60,8 +72,22 @@ function isSubscription(params) {
   return chosen?.[2] === "subscription";
 }
 
+function subscribeOverSse(params, authorization) {
+  const client = window.graphqlSse.createClient({
+    url: sseUrl,
+    singleConnection: false,
+    headers: authorization ? { authorization } : {},
+    retryAttempts: 0,
+  });
+  return iterate(client, params);
+}
+
 function subscribeOverSocket(params, authorization) {
-  const client = socketFor(authorization);
+  return iterate(socketFor(authorization), params);
+}
+
+// `client` is graphql-ws's or graphql-sse's: both have subscribe(params, sink) → dispose.
+function iterate(client, params) {
   // An async iterator GraphiQL consumes: each pushed result is shown as it arrives.
   const queue = [];
   let wake;
@@ -103,8 +129,12 @@ function subscribeOverSocket(params, authorization) {
 
 async function fetcher(params, options) {
   const headers = options?.headers ?? {};
-  if (isSubscription(params))
-    return subscribeOverSocket(params, headerValue(headers, "authorization"));
+  if (isSubscription(params)) {
+    const authorization = headerValue(headers, "authorization");
+    return transportSelect.value === "sse"
+      ? subscribeOverSse(params, authorization)
+      : subscribeOverSocket(params, authorization);
+  }
   const response = await fetch(httpUrl, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...headers },

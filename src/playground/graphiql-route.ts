@@ -11,13 +11,25 @@ const PAGE = `<!doctype html>
     <title>GraphiQL · Financial Connections gateway</title>
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <link rel="stylesheet" href="/graphiql/assets/graphiql.css" />
-    <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
+    <style>
+      body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
+      #transport-bar { padding: 4px 12px; font-size: 13px; border-bottom: 1px solid #ddd; }
+      #graphiql { flex: 1; min-height: 0; }
+    </style>
   </head>
   <body>
+    <div id="transport-bar">
+      <label for="subscription-transport">Subscriptions over</label>
+      <select id="subscription-transport">
+        <option value="ws">WebSocket (graphql-ws, /graphql)</option>
+        <option value="sse">Server-Sent Events (graphql-sse, /graphql/stream)</option>
+      </select>
+    </div>
     <div id="graphiql">Loading GraphiQL…</div>
     <script src="/graphiql/assets/react.js"></script>
     <script src="/graphiql/assets/react-dom.js"></script>
     <script src="/graphiql/assets/graphiql.js"></script>
+    <script src="/graphiql/assets/graphql-sse.js"></script>
     <script type="module" src="/graphiql/assets/graphiql-client.js"></script>
   </body>
 </html>
@@ -35,7 +47,7 @@ const sameHostSockets = (request: IncomingMessage): string[] => {
 /**
  * Only our own files, no inline script, no eval, no third-party origin (the page works fully
  * offline); React and GraphiQL set inline styles, and the only connections are back to this
- * gateway: HTTP for queries, its WebSocket for subscriptions.
+ * gateway: HTTP for queries, its WebSocket or its SSE endpoint for subscriptions.
  */
 const pagePolicy = helmet.contentSecurityPolicy({
   useDefaults: false,
@@ -55,8 +67,9 @@ const pagePolicy = helmet.contentSecurityPolicy({
 
 /**
  * `GET /graphiql`: GraphiQL served from npm packages (no CDN), talking to `/graphql` over HTTP for
- * queries and mutations and over graphql-ws for subscriptions, with the bearer token typed in its
- * header editor. Mounted in development only (or when the landing page is enabled).
+ * queries and mutations and, for subscriptions, over graphql-ws or (the page's "Subscriptions
+ * over" select, or `?transport=sse`) graphql-sse on `/graphql/stream`, with the bearer token
+ * typed in its header editor. Mounted in development only (or when the landing page is enabled).
  */
 export function graphiqlRoute(): Router {
   const assets = playgroundAssets();

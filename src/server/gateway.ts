@@ -27,8 +27,12 @@ import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
 import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+import { socketLimits } from "../subscriptions/socket-limits.js";
 import { attachGraphqlWs } from "../subscriptions/ws-server.js";
+import { graphqlSseRoute, SSE_PATH } from "../transports/graphql-sse.js";
 import { httpTransport } from "../transports/http.js";
+import { multipartSubscriptions } from "../transports/multipart-subscriptions.js";
+import { streamedOperations } from "../transports/streamed-operations.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { createApolloServer } from "./apollo.js";
@@ -164,7 +168,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
   });
-  // One pipeline for every transport: HTTP (Apollo) and WebSocket (graphql-ws) are adapters.
+  // One pipeline for every transport: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse)
+  // and multipart HTTP subscriptions are adapters.
   const pipeline = createOperationPipeline({
     schema,
     rules: documentRules(protection.apolloPosture),
@@ -191,7 +196,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     schema,
     protection.apolloPosture,
   );
-  const ws = attachGraphqlWs({ httpServer, config, pipeline, logger });
+  // One cap per customer over its WebSockets and its subscription streams (SSE, multipart).
+  const sharedLimits = socketLimits(config.websocket);
+  const ws = attachGraphqlWs({ httpServer, config, pipeline, socketLimits: sharedLimits, logger });
+  const streams = streamedOperations(pipeline, sharedLimits);
   await apollo.start();
 
   // The playgrounds go together: Apollo's landing page on /graphql and our GraphiQL on /graphiql.
@@ -199,6 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   metrics.setGaugeSources({
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),
+    streams: () => streams.openCount(),
   });
   const readiness: Record<string, ReadinessCheck> = {
     stripe: stripeReadiness(systemFc, 2_000, stripeShared.outcomes),
@@ -241,9 +250,17 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       onEvent: intake,
     }),
   );
+  // Before /graphql, which would match it as a prefix.
+  app.use(
+    SSE_PATH,
+    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    graphqlSseRoute(streams),
+    bodyErrorHandler(),
+  );
   app.use(
     "/graphql",
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    multipartSubscriptions(streams, { parseOptions: pipeline.rules.parseOptions }),
     expressMiddleware(apollo, { context: http.context }),
     bodyErrorHandler(),
   );
@@ -271,6 +288,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       closing ??= (async () => {
         shuttingDown = true;
         eventSweep.stop();
+        streams.close();
         await ws.close();
         await apollo.stop();
         await accountEvents.close();

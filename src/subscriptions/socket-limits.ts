@@ -16,7 +16,10 @@ export interface SocketHold {
   release(): void;
 }
 
-/** The limits a WebSocket has beyond the pipeline's: per customer, per socket, per token. */
+/**
+ * The limits a WebSocket has beyond the pipeline's: per customer, per socket, per token. The
+ * streaming HTTP transports (SSE, multipart) hold a slot per stream in the same per-customer cap.
+ */
 export interface SocketLimits {
   /**
    * Counts a socket authenticated as `customerId`: over the customer's cap it is closed with
@@ -30,6 +33,8 @@ export interface SocketLimits {
   ): SocketHold | undefined;
   /** Most operations one socket may run at once (the one being subscribed included). */
   readonly maxOperationsPerSocket: number;
+  /** Most sockets and subscription streams one customer may hold open at once. */
+  readonly maxSocketsPerCustomer: number;
 }
 
 /** Socket limits from the configuration (`config.websocket`). */
@@ -40,6 +45,7 @@ export function socketLimits(limits: {
   const socketsByCustomer = new Map<string, number>();
   return {
     maxOperationsPerSocket: limits.maxSubscriptionsPerSocket,
+    maxSocketsPerCustomer: limits.maxSocketsPerCustomer,
     open: (socket, customerId, expiresAt) => {
       const open = socketsByCustomer.get(customerId) ?? 0;
       if (open >= limits.maxSocketsPerCustomer) {

@@ -9,7 +9,7 @@ import type { OperationPipeline } from "../pipeline/pipeline.js";
 import { graphqlWsHooks } from "../transports/graphql-ws.js";
 import { refuseHandshake } from "./handshake-refusal.js";
 import { originAllowed } from "./origin-check.js";
-import { socketLimits } from "./socket-limits.js";
+import type { SocketLimits } from "./socket-limits.js";
 
 /** The one path that serves WebSockets (graphql-ws), beside GraphQL over HTTP. */
 const WS_PATH = "/graphql";
@@ -26,6 +26,8 @@ export interface WsServerOptions {
   config: GatewayConfig;
   /** Every operation on every socket goes through it, as on HTTP. */
   pipeline: OperationPipeline;
+  /** The per-customer cap, shared with the streaming HTTP transports; per-socket limits. */
+  socketLimits: SocketLimits;
   logger: Logger;
 }
 
@@ -72,7 +74,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
   };
   options.httpServer.on("upgrade", onUpgrade);
-  const server = useServer(graphqlWsHooks(options.pipeline, socketLimits(limits)), wss);
+  const server = useServer(graphqlWsHooks(options.pipeline, options.socketLimits), wss);
   return {
     socketCount: () => wss.clients.size,
     close: async () => {

@@ -47,7 +47,7 @@ describe("architecture boundaries", () => {
   });
 
   it("the pipeline core reaches no transport library, directly or through what it imports", () => {
-    const TRANSPORT = /^(@apollo\/|@as-integrations\/|express$|ws$|graphql-ws)/;
+    const TRANSPORT = /^(@apollo\/|@as-integrations\/|express$|ws$|graphql-ws|graphql-sse)/;
     const seen = new Set<string>();
     const pending = files.filter((file) => file.path.startsWith("pipeline/")).map((f) => f.path);
     const offenders: string[] = [];

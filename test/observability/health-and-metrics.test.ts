@@ -176,6 +176,7 @@ describe("/metrics", () => {
     expect(sample(text, "fc_gateway_webhook_events_received_total", "")).toBe(receivedBefore + 2);
     expect(sample(text, "fc_gateway_live_subscriptions", "")).toBe(0);
     expect(sample(text, "fc_gateway_websocket_sockets", "")).toBe(0);
+    expect(sample(text, "fc_gateway_subscription_streams", "")).toBe(0);
     expect(sample(text, "fc_gateway_stripe_limiter_queued", "")).toBe(0);
     expect(text).toContain("fc_gateway_stripe_limiter_wait_seconds_bucket");
   });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { exitOnSignals, gracefulShutdown } from "../../src/server/shutdown.js";
-import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
+import { graphql, LogSink, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import {
+  bodyText,
+  type HttpFeed,
+  multipartRequest,
+  sseFeed,
+} from "../support/http-subscriptions.js";
 import { feed, liveClient, registered } from "../support/live.js";
 import {
   control,
@@ -40,9 +46,15 @@ async function subscribedSocket(customerId: string) {
 }
 
 describe("graceful shutdown", () => {
-  it("during load: accepted requests all complete with 200 and data, new connections are refused (never a 5xx), sockets close with 1001", async () => {
+  it("during load: accepted requests all complete with 200 and data, new connections are refused (never a 5xx), sockets close with 1001, streams complete", async () => {
     const customer = await createCustomer(stack, 5, 2);
     const socket = await subscribedSocket(customer.id);
+    const token = await tokenFor(stack, customer.id);
+    const watch = "subscription { accountDeactivated { eventId } }";
+    const sse = (await registered(stack.gateway, customer.id, () =>
+      sseFeed(stack, token, watch),
+    )) as HttpFeed<unknown>;
+    const multipart = bodyText(await multipartRequest(stack, token, watch));
     // Every upstream call of the load takes 400 ms, so the queries are in flight at SIGTERM.
     await resetRequests(stack);
     await control(stack, "POST", "/_sandbox/faults", { delay_ms: 400, count: IN_FLIGHT * 3 });
@@ -83,6 +95,11 @@ describe("graceful shutdown", () => {
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
     expect(late).toBe("refused");
     expect(await socket.closed).toEqual({ code: 1001, reason: "Server shutting down" });
+    // SSE and multipart subscription streams complete: a `complete` event, the closing boundary.
+    await sse.changes.until(() => (sse.completed() ? true : undefined), "the SSE stream's end");
+    expect(sse.errors).toEqual([]);
+    await multipart.changes.until(() => (multipart.ended ? true : undefined), "the multipart end");
+    expect(multipart.text.endsWith("\r\n--graphql--\r\n")).toBe(true);
     const messages = sink.lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toEqual(["closed", "shutdown complete"]);
   });

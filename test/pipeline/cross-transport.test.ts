@@ -1,10 +1,13 @@
 /**
- * One pipeline, two transports: the same operations sent over HTTP and over WebSocket get the
- * same codes and messages, the same operation log line (but for `transport`) and the same metric
- * increments. Each row states what both transports answer; where a transport cannot do the same
- * (HTTP serves no subscriptions; a WebSocket authenticates once, at connection_init), the row
- * says what that transport answers instead.
+ * One pipeline, four transports: the same operations sent over HTTP, WebSocket (graphql-ws),
+ * Server-Sent Events (graphql-sse, /graphql/stream) and, for subscriptions, Apollo's multipart
+ * HTTP protocol get the same codes and messages, the same operation log line (but for
+ * `transport`) and the same metric increments. Each row states what every transport answers;
+ * where a transport cannot do the same (plain HTTP serves no subscriptions; a WebSocket
+ * authenticates once, at connection_init), the row says what that transport answers instead.
+ * SSE and multipart answer a refusal as HTTP does (its status and errors), before any stream.
  */
+import { createClient as createSseClient, NetworkError } from "graphql-sse";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -27,11 +30,11 @@ const ENV = {
 const AT_COST_LIMIT = "{ accounts(first: 50) { nodes { id } } }";
 const ACCOUNT_ROUTE = "GET /v1/financial_connections/accounts/{account}";
 
-type Transport = "http" | "ws";
+type Transport = "http" | "ws" | "sse" | "multipart";
 
 /** What either transport answered, in one shape. */
 interface Answer {
-  /** HTTP status (HTTP only). */
+  /** HTTP status (HTTP, SSE and multipart). */
   status?: number;
   /** The close code, when the socket was closed instead of answering (WebSocket only). */
   closed?: number;
@@ -63,14 +66,18 @@ interface Row {
   variables?: (customer: SandboxCustomer) => Record<string, unknown>;
   /** Sends no credentials at all. */
   anonymous?: boolean;
-  /** Runs as a subscription over WebSocket: waits for one event, then stops. */
+  /** Runs as a subscription (WebSocket, SSE, multipart): waits for one event, then stops. */
   subscription?: boolean;
+  /** A subscription document that is refused: it runs over multipart too. */
+  refusedSubscription?: boolean;
   /** Done before the operation (and before metrics are read). */
   setup?: (customer: SandboxCustomer) => Promise<void>;
-  /** Both transports, unless `http`/`ws` say otherwise. */
+  /** Every transport, unless `http`/`ws`/`sse`/`multipart` say otherwise. */
   expected: Expected;
   http?: Partial<Expected>;
   ws?: Partial<Expected>;
+  sse?: Partial<Expected>;
+  multipart?: Partial<Expected>;
 }
 
 /** The metric increments of one operation that ran, or was refused, with these labels. */
@@ -133,8 +140,56 @@ const ROWS: Row[] = [
     http: refused(
       400,
       "BAD_REQUEST",
-      "Subscriptions are not served over HTTP: use graphql-ws (graphql-transport-ws) on /graphql.",
+      'Subscriptions are not served over HTTP: use graphql-ws (graphql-transport-ws) on /graphql, graphql-sse on /graphql/stream, or multipart HTTP (Accept: multipart/mixed;subscriptionSpec="1.0") on /graphql.',
       { operation: "Watch", type: "subscription", errorCodes: ["BAD_REQUEST"] },
+    ),
+  },
+  {
+    name: "a subscription over the depth limit",
+    query:
+      "subscription DeepWatch { accountDeactivated { account { authorization { health { state } } } } }",
+    refusedSubscription: true,
+    expected: refused(
+      400,
+      "GRAPHQL_VALIDATION_FAILED",
+      "Query depth limit of 4 exceeded, found 5.",
+      { operation: null, type: null, errorCodes: ["GRAPHQL_VALIDATION_FAILED"] },
+    ),
+  },
+  {
+    name: "an unauthenticated subscription (WebSocket: closed with 4403 at connection_init)",
+    query: "subscription AnonymousWatch { accountDeactivated { eventId } }",
+    anonymous: true,
+    refusedSubscription: true,
+    expected: {
+      answer: {
+        status: 401,
+        data: null,
+        errors: [{ message: UNAUTHENTICATED_MESSAGE, code: "UNAUTHENTICATED" }],
+      },
+      line: { operation: "AnonymousWatch", type: null, errorCodes: ["UNAUTHENTICATED"] },
+      metrics: counted("unknown", "unauthenticated", ["UNAUTHENTICATED"]),
+    },
+    ws: {
+      answer: { closed: 4403, data: null, errors: [] },
+      line: { operation: null, type: null, errorCodes: ["UNAUTHENTICATED"] },
+    },
+  },
+  {
+    name: "a subscription with bad variables (HTTP: 400 BAD_REQUEST, a subscription)",
+    query: "subscription WatchOne($id: ID!) { accountDeactivated(accountId: $id) { eventId } }",
+    refusedSubscription: true,
+    expected: refused(
+      400,
+      "BAD_USER_INPUT",
+      'Variable "$id" of required type "ID!" was not provided.',
+      { operation: "WatchOne", type: "subscription", errorCodes: ["BAD_USER_INPUT"] },
+    ),
+    http: refused(
+      400,
+      "BAD_REQUEST",
+      'Subscriptions are not served over HTTP: use graphql-ws (graphql-transport-ws) on /graphql, graphql-sse on /graphql/stream, or multipart HTTP (Accept: multipart/mixed;subscriptionSpec="1.0") on /graphql.',
+      { operation: "WatchOne", type: "subscription", errorCodes: ["BAD_REQUEST"] },
     ),
   },
   {
@@ -417,6 +472,130 @@ async function overWebSocket(row: Row, customer: SandboxCustomer): Promise<Answe
   }
 }
 
+/** The row's request body, as every HTTP-borne transport sends it. */
+const requestOf = (row: Row, customer: SandboxCustomer) => ({
+  query: row.query,
+  variables: row.variables?.(customer) ?? {},
+  ...(row.operationName === undefined ? {} : { operationName: row.operationName }),
+});
+
+const credentials = async (row: Row, customer: SandboxCustomer): Promise<Record<string, string>> =>
+  row.anonymous ? {} : { authorization: `Bearer ${await tokenFor(stack, customer.id)}` };
+
+type Body = { data?: unknown; errors?: { message: string; extensions?: { code?: unknown } }[] };
+
+/** A refusal answered before any stream: its status and JSON errors. */
+const refusal = async (response: globalThis.Response): Promise<Answer> => {
+  const body = (await response.json()) as Body;
+  return { status: response.status, data: body.data ?? null, errors: errorsOf(body.errors) };
+};
+
+/** Resolves with the row's answer once `received` holds one, deactivating the account first. */
+async function oneEvent(
+  customer: SandboxCustomer,
+  received: () => Answer | undefined,
+  failed: () => unknown,
+): Promise<Answer | undefined> {
+  await waitForSubscribers(stack.gateway, customer.id, 1, { failed }).catch(() => {});
+  if (failed() !== undefined) return undefined;
+  await control(stack, "POST", `/_sandbox/accounts/${customer.accounts[0]}/deactivate`, {});
+  await eventually(() => received() !== undefined, 5_000, "the event");
+  return received();
+}
+
+/** Sends the row's operation with The Guild's graphql-sse client (distinct connections). */
+async function overSse(row: Row, customer: SandboxCustomer): Promise<Answer> {
+  const client = createSseClient({
+    url: `${stack.gateway.url}/graphql/stream`,
+    singleConnection: false,
+    headers: await credentials(row, customer),
+    retryAttempts: 0,
+  });
+  const results: Answer[] = [];
+  let failure: unknown;
+  let completed = false;
+  const stop = client.subscribe(requestOf(row, customer), {
+    next: (result) =>
+      results.push({
+        status: 200,
+        data: result.data ?? null,
+        errors: errorsOf([...(result.errors ?? [])] as never),
+      }),
+    error: (error) => {
+      failure = error;
+    },
+    complete: () => {
+      completed = true;
+    },
+  });
+  try {
+    if (row.subscription) {
+      const answer = await oneEvent(
+        customer,
+        () => results[0],
+        () => failure,
+      );
+      if (answer) return answer;
+    } else {
+      await eventually(() => completed || failure !== undefined, 5_000, "the answer");
+    }
+    if (failure instanceof NetworkError && failure.response) return refusal(failure.response);
+    if (failure !== undefined) throw failure;
+    return results.at(-1) ?? { status: 200, data: null, errors: [] };
+  } finally {
+    // A stream the server ended or refused needs no stopping (the client throws when asked to).
+    if (!completed && failure === undefined) {
+      stop();
+      client.dispose();
+    }
+  }
+}
+
+/** The JSON of each part of a multipart body received so far, heartbeats (`{}`) left out. */
+const partsOf = (text: string) =>
+  text
+    .split("\r\n--graphql")
+    .map((part) => part.slice(part.indexOf("\r\n\r\n") + 4))
+    .filter((json) => json.startsWith("{") && json !== "{}")
+    .map((json) => JSON.parse(json) as { payload: Body | null; errors?: Body["errors"] });
+
+/** Sends the row's subscription with Apollo's multipart HTTP protocol (what HttpLink sends). */
+async function overMultipart(row: Row, customer: SandboxCustomer): Promise<Answer> {
+  const leave = new AbortController();
+  const response = await fetch(`${stack.gateway.url}/graphql`, {
+    signal: leave.signal,
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: 'multipart/mixed;subscriptionSpec="1.0", application/json',
+      ...(await credentials(row, customer)),
+    },
+    body: JSON.stringify(requestOf(row, customer)),
+  });
+  if (!response.headers.get("content-type")?.startsWith("multipart/mixed")) {
+    return refusal(response);
+  }
+  let text = "";
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+    }
+  })().catch(() => {});
+  try {
+    const first = () => {
+      const part = partsOf(text)[0];
+      if (!part) return undefined;
+      const body = part.payload ?? { errors: part.errors };
+      return { status: response.status, data: body.data ?? null, errors: errorsOf(body.errors) };
+    };
+    return (await oneEvent(customer, first, () => undefined)) as Answer;
+  } finally {
+    leave.abort();
+    await reading;
+  }
+}
+
 /** Every fc_gateway_graphql_* sample, keyed by name and labels without `transport`, summed. */
 function graphqlSamples(text: string): Map<string, number> {
   const samples = new Map<string, number>();
@@ -464,8 +643,8 @@ async function observe(row: Row, transport: Transport) {
   await row.setup?.(customer);
   const metricsBefore = await readMetrics();
   const linesBefore = logs.lines.length;
-  const answer =
-    transport === "http" ? await overHttp(row, customer) : await overWebSocket(row, customer);
+  const send = { http: overHttp, ws: overWebSocket, sse: overSse, multipart: overMultipart };
+  const answer = await send[transport](row, customer);
   // The line is written before the answer's last message leaves; a subscription's once it stops.
   await eventually(() => operationLinesSince(linesBefore).length > 0, 3_000, "a log line").catch(
     () => {},
@@ -489,13 +668,19 @@ const expectedOf = (row: Row, transport: Transport): Expected => ({
   ...row[transport],
 });
 
+/** Where a row runs: every transport; multipart (subscriptions only) for subscription rows. */
+const transportsOf = (row: Row): Transport[] =>
+  row.subscription || row.refusedSubscription
+    ? ["http", "ws", "sse", "multipart"]
+    : ["http", "ws", "sse"];
+
 describe.each(ROWS.map((row) => [row.name, row] as const))("%s", (_name, row) => {
-  it.each(["http", "ws"] as const)("over %s", async (transport) => {
+  it.each(transportsOf(row))("over %s", async (transport) => {
     const expected = expectedOf(row, transport);
     const observed = await observe(row, transport);
     // A socket's answers have no HTTP status.
     const { status, ...withoutStatus } = expected.answer;
-    const answer = transport === "http" ? expected.answer : withoutStatus;
+    const answer = transport === "ws" ? withoutStatus : expected.answer;
     expect.soft(observed.answer).toEqual(answer);
     expect.soft(observed.lines).toEqual([{ transport, stripeCalls: 0, ...expected.line }]);
     expect.soft(observed.metrics).toEqual(expected.metrics);
@@ -521,6 +706,6 @@ describe("/metrics", () => {
       .split("\n")
       .filter((line) => /^fc_gateway_graphql_\w+\{/.test(line) && !line.includes("_bucket{"));
     expect(series.length).toBeGreaterThan(0);
-    for (const line of series) expect(line).toMatch(/transport="(http|ws)"/);
+    for (const line of series) expect(line).toMatch(/transport="(http|ws|sse|multipart)"/);
   });
 });

@@ -2,7 +2,8 @@
  * Trusted documents: a gateway started with TRUSTED_DOCUMENTS set to the examples' generated
  * manifest (examples/gql/persisted-documents.json) runs the examples' operations requested by
  * id, in the client preset's shape (`documentId`) and Apollo's (`extensions.persistedQuery`),
- * over HTTP (POST and GET) and WebSocket, the accountDeactivated subscription included; and it
+ * over HTTP (POST and GET) and WebSocket, the accountDeactivated subscription included (and over
+ * SSE and multipart, the subscription transports without WebSocket); and it
  * refuses anything else before parsing: a document sent as text (even a syntactically invalid
  * one gets TRUSTED_DOCUMENT_REQUIRED, not a syntax error), an unknown id.
  */
@@ -18,7 +19,13 @@ import {
 } from "../../examples/gql/graphql.js";
 import { documentHash } from "../../src/config/trusted-documents.js";
 import { startAnotherGateway, startStack, type TestStack, tokenFor } from "../support/gateway.js";
-import { type Feed, liveClient, registered } from "../support/live.js";
+import {
+  bodyText,
+  type HttpFeed,
+  multipartRequest,
+  sseFeed,
+} from "../support/http-subscriptions.js";
+import { type Feed, liveClient, registered, waitForSubscribers } from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { Changes } from "../support/wait.js";
 
@@ -227,6 +234,61 @@ describe("by id over WebSocket", () => {
     } finally {
       await socket.dispose();
     }
+  });
+});
+
+describe("by id over SSE and multipart (the subscription transports without WebSocket)", () => {
+  it.each(SHAPE_NAMES)(
+    "streams accountDeactivated over graphql-sse and multipart, %s",
+    async (shape) => {
+      const subscriber = await createCustomer(stack, 1, 1);
+      const token = await tokenFor(stack, subscriber.id);
+      const byId = SHAPES[shape](ACCOUNT_DEACTIVATED);
+      // graphql-sse's client (and server) want a string `query`: by id, an empty one beside it.
+      const sse = (await registered(stack.gateway, subscriber.id, () =>
+        sseFeed(stack, token, "", {}, byId),
+      )) as HttpFeed<Record<string, unknown>>;
+      const multipart = bodyText(await multipartRequest(stack, token, undefined, byId));
+      await waitForSubscribers(stack.gateway, subscriber.id, 2);
+      try {
+        await control(stack, "POST", `/_sandbox/accounts/${subscriber.accounts[0]}/deactivate`, {});
+        await sse.changes.until(() => sse.events[0], "the event over SSE");
+        expect(sse.errors).toEqual([]);
+        expect(sse.events[0]).toMatchObject({
+          accountDeactivated: { account: { id: subscriber.accounts[0] } },
+        });
+        await multipart.changes.until(
+          () => (multipart.text.includes(subscriber.accounts[0] as string) ? true : undefined),
+          "the event over multipart",
+        );
+        expect(multipart.text).toContain('{"payload":{"data":{"accountDeactivated":');
+      } finally {
+        sse.stop();
+        multipart.cancel();
+      }
+    },
+  );
+
+  it("refuses text over both before parsing: 403 TRUSTED_DOCUMENT_REQUIRED; an unknown id 400", async () => {
+    const token = await tokenFor(stack, customer.id);
+    const text = "subscription { accountDeactivated { eventId } }";
+    const refusedSse = sseFeed(stack, token, text);
+    await refusedSse.changes.until(() => refusedSse.errors[0], "the SSE refusal");
+    const sseResponse = (refusedSse.errors[0] as { response: Response }).response;
+    expect([sseResponse.status, ...codes((await sseResponse.json()) as Answer)]).toEqual([
+      403,
+      "TRUSTED_DOCUMENT_REQUIRED",
+    ]);
+    const refusedMultipart = await multipartRequest(stack, token, text);
+    expect([refusedMultipart.status, ...codes((await refusedMultipart.json()) as Answer)]).toEqual([
+      403,
+      "TRUSTED_DOCUMENT_REQUIRED",
+    ]);
+    const unknown = await multipartRequest(stack, token, undefined, { documentId: UNKNOWN_ID });
+    expect([unknown.status, ...codes((await unknown.json()) as Answer)]).toEqual([
+      400,
+      "PERSISTED_QUERY_NOT_FOUND",
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { waitForSubscribers } from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
+import { eventually } from "../support/wait.js";
 
 /** Debian's chromium, installed by .ci/run; no test tool downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -67,8 +68,9 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
     await stack?.close();
   });
 
-  const run = async (query: string) => {
-    await page.goto(`${stack.gateway.url}/graphiql?query=${encodeURIComponent(query)}`);
+  const run = async (query: string, transport?: "sse") => {
+    const choice = transport === undefined ? "" : `&transport=${transport}`;
+    await page.goto(`${stack.gateway.url}/graphiql?query=${encodeURIComponent(query)}${choice}`);
     const execute = page.locator(".graphiql-execute-button");
     await execute.waitFor({ timeout: 15_000 });
     // The docs explorer needs the schema: wait for introspection before running.
@@ -105,6 +107,42 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
     expect(text).toContain(target);
     expect(text).toContain("ACCESS_EXPIRED");
     expect(text).toContain("RELINK_REQUIRED");
+  }, 60_000);
+
+  it("offers Server-Sent Events for subscriptions, and watches the event arrive over graphql-sse", async () => {
+    const streams: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (new URL(request.url()).pathname === "/graphql/stream") streams.push(request.url());
+    };
+    page.on("request", onRequest);
+    try {
+      // The previous page's socket (and its subscription) goes away with the page.
+      const fanout = stack.gateway.accountEvents.fanout;
+      await page.goto("about:blank");
+      await eventually(
+        () => fanout.subscribersOf(customer.id) === 0,
+        15_000,
+        "the old socket gone",
+      );
+      await run(SUBSCRIPTION, "sse");
+      const options = await page.locator("#subscription-transport option").allTextContents();
+      expect(options).toEqual([
+        "WebSocket (graphql-ws, /graphql)",
+        "Server-Sent Events (graphql-sse, /graphql/stream)",
+      ]);
+      expect(await page.locator("#subscription-transport").inputValue()).toBe("sse");
+      await expect.poll(() => streams.length, { timeout: 15_000 }).toBeGreaterThan(0);
+      await waitForSubscribers(stack.gateway, customer.id, 1, { timeoutMs: 15_000 });
+      const target = customer.accounts[1] as string;
+      await control(stack, "POST", `/_sandbox/accounts/${target}/deactivate`, {
+        cause: "access_expired",
+      });
+      await expect.poll(resultText, { timeout: 15_000 }).toContain(target);
+      expect(await resultText()).toContain("DEACTIVATED");
+      expect(streams.length).toBeGreaterThan(0);
+    } finally {
+      page.off("request", onRequest);
+    }
   }, 60_000);
 
   it("loaded nothing from outside this machine (no CDN)", () => {

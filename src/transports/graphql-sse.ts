@@ -1,0 +1,81 @@
+import { STATUS_CODES } from "node:http";
+import type { RequestHandler } from "express";
+import type { ExecutionResult } from "graphql";
+import { createHandler } from "graphql-sse/lib/use/express";
+import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
+import type { OperationRequest } from "../pipeline/operation-trace.js";
+import { sendError } from "../server/error-answers.js";
+import { REQUEST_ID_HEADER } from "../server/request-id.js";
+import { mapStream } from "./result-stream.js";
+import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
+
+/** Where GraphQL over Server-Sent Events is served. */
+export const SSE_PATH = "/graphql/stream";
+
+/** An item of the stream as graphql-sse sends it: an answer, or the error that ended it. */
+const asResult = (item: StreamItem) =>
+  (item.kind === "result" ? item.result : { errors: [item.error] }) as ExecutionResult;
+
+/**
+ * Maps GraphQL over Server-Sent Events (The Guild's graphql-sse, its distinct-connections mode:
+ * one `text/event-stream` request per operation) onto the pipeline, through `streams`: the token
+ * is the request's `Authorization` header (and `X-Act-As-Customer`), GET or POST params are the
+ * operation (a trusted document by id with an empty `query`, as on graphql-ws). A refusal is
+ * answered as HTTP answers it (its status, `{errors}` masked,
+ * `Retry-After`), before the stream opens; an admitted operation streams its answers as `next`
+ * events and then `complete`; a token that expires ends it with an UNAUTHENTICATED `next`. The
+ * single-connection mode (reservations by PUT) is off. A request that does not accept
+ * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405.
+ */
+export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
+  const handler = createHandler({
+    // No stream token: every operation has its own event stream (distinct connections).
+    authenticate: () => null,
+    onSubscribe: async (req, params) => {
+      const raw = req.raw;
+      // graphql-sse keeps query, operationName, variables and extensions: a trusted document's
+      // `documentId` (the client preset's shape) is read from the request itself.
+      const sent = (raw.method === "GET" ? raw.query : raw.body) as { documentId?: unknown } | null;
+      const documentId = sent?.documentId;
+      const answer = await streams.start({
+        transport: "sse",
+        requestId: raw.header(REQUEST_ID_HEADER) ?? null,
+        credentials: {
+          authorization: raw.header("authorization"),
+          actAsCustomer: raw.header(ACT_AS_CUSTOMER_HEADER),
+        },
+        request: {
+          ...params,
+          ...(documentId === undefined ? {} : { documentId }),
+        } as OperationRequest,
+        readOnly: raw.method === "GET",
+      });
+      if (answer.kind === "streaming") return mapStream(answer.items, asResult);
+      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+      if (answer.retryAfterSeconds !== undefined) {
+        headers["retry-after"] = String(answer.retryAfterSeconds);
+      }
+      return [
+        JSON.stringify({ errors: answer.errors }),
+        { status: answer.status, statusText: STATUS_CODES[answer.status] ?? "", headers },
+      ];
+    },
+  });
+  return async (request, response, next) => {
+    // graphql-sse streams only to this exact Accept (what its client and EventSource send).
+    if (request.header("accept") !== "text/event-stream") {
+      sendError(
+        response,
+        406,
+        "BAD_REQUEST",
+        `${SSE_PATH} serves GraphQL over Server-Sent Events: send \`Accept: text/event-stream\`.`,
+      );
+      return;
+    }
+    try {
+      await handler(request, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

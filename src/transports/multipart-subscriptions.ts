@@ -1,0 +1,132 @@
+import type { RequestHandler, Response } from "express";
+import { getOperationAST, type ParseOptions, parse } from "graphql";
+import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
+import type { OperationRequest } from "../pipeline/operation-trace.js";
+import { documentIdOf } from "../pipeline/trusted-documents.js";
+import { REQUEST_ID_HEADER } from "../server/request-id.js";
+import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
+
+/** The boundary between parts (Apollo's protocol: always `graphql`). */
+const BOUNDARY = "graphql";
+/** The answer's content type: multipart, with the protocol's version. */
+export const MULTIPART_CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";subscriptionSpec="1.0"`;
+/** How often an idle stream sends an empty `{}` part, so proxies keep it open (Apollo: 5 s). */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/** The client asked for Apollo's multipart subscriptions (`subscriptionSpec=1.0`, quoted or not). */
+export const acceptsMultipartSubscription = (accept: string | undefined) =>
+  accept !== undefined && /multipart\/mixed[^,]*;\s*subscriptionSpec="?1\.0"?/i.test(accept);
+
+/**
+ * Whether the request is this adapter's: its text parses and names a subscription, or it sends
+ * no text (a trusted document's id: the pipeline resolves it, and refuses what it must).
+ */
+function namesSubscription(request: OperationRequest, parseOptions: ParseOptions): boolean {
+  if (request.query === undefined || request.query === null || request.query === "") {
+    return documentIdOf(request) !== undefined;
+  }
+  if (typeof request.query !== "string") return false;
+  try {
+    const document = parse(request.query, parseOptions);
+    const name = typeof request.operationName === "string" ? request.operationName : undefined;
+    return getOperationAST(document, name)?.operation === "subscription";
+  } catch {
+    return false;
+  }
+}
+
+/** One part: its headers, a blank line, its JSON; then the boundary that closes it. */
+const part = (body: unknown) =>
+  `\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(body)}\r\n--${BOUNDARY}`;
+
+/** What each stream item is on the wire (`{payload}`, or a transport error with a null payload). */
+const bodyOf = (item: StreamItem) =>
+  item.kind === "result" ? { payload: item.result } : { payload: null, errors: [item.error] };
+
+/** The refusal's answer, as GraphQL over HTTP gives it (Apollo's content negotiation). */
+function answerRefusal(
+  response: Response,
+  accept: string,
+  refusal: { status: number; errors: unknown[]; retryAfterSeconds?: number },
+) {
+  if (refusal.retryAfterSeconds !== undefined) {
+    response.setHeader("retry-after", String(refusal.retryAfterSeconds));
+  }
+  const type = accept.includes("application/graphql-response+json")
+    ? "application/graphql-response+json; charset=utf-8"
+    : "application/json; charset=utf-8";
+  response
+    .status(refusal.status)
+    .type(type)
+    .send(JSON.stringify({ errors: refusal.errors }));
+}
+
+/**
+ * Maps Apollo's multipart HTTP protocol for subscriptions onto the pipeline, through `streams`:
+ * a POST to /graphql that accepts `multipart/mixed;subscriptionSpec="1.0"` and whose document is
+ * a subscription (or that names a trusted document by id) is answered here (anything else goes on to Apollo Server, which serves no
+ * subscriptions). The token is the `Authorization` header, as on HTTP. A refusal is answered as
+ * HTTP answers it (status, `{errors}` masked, `Retry-After`); an admitted subscription answers
+ * 200 `multipart/mixed;boundary="graphql";subscriptionSpec="1.0"`, each event a part
+ * `{"payload": {data, errors, extensions}}`, a `{}` part every `heartbeatMs` (5 s), the end of
+ * the stream the closing boundary `--graphql--`, after a `{"payload": null, "errors": [...]}`
+ * part when the gateway ended it (an expired token). A client that goes away ends it too.
+ */
+export function multipartSubscriptions(
+  streams: StreamedOperations,
+  options: { parseOptions: ParseOptions; heartbeatMs?: number },
+): RequestHandler {
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
+  return async (request, response, next) => {
+    const accept = request.header("accept") ?? "";
+    const body = (request.body ?? {}) as OperationRequest;
+    if (
+      request.method !== "POST" ||
+      !acceptsMultipartSubscription(accept) ||
+      !namesSubscription(body, options.parseOptions)
+    ) {
+      next();
+      return;
+    }
+    try {
+      const answer = await streams.start({
+        transport: "multipart",
+        requestId: request.header(REQUEST_ID_HEADER) ?? null,
+        credentials: {
+          authorization: request.header("authorization"),
+          actAsCustomer: request.header(ACT_AS_CUSTOMER_HEADER),
+        },
+        request: body,
+      });
+      if (answer.kind === "refused") {
+        answerRefusal(response, accept, answer);
+        return;
+      }
+      const { items } = answer;
+      // A client that left while the operation was admitted gets no stream.
+      if (response.destroyed || request.socket.destroyed) {
+        await items.return();
+        return;
+      }
+      response.on("close", () => void items.return());
+      response.writeHead(200, {
+        "content-type": MULTIPART_CONTENT_TYPE,
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+      });
+      response.write(`\r\n--${BOUNDARY}`);
+      const heartbeat = setInterval(() => response.write(part({})), heartbeatMs);
+      try {
+        for await (const item of items) {
+          if (!response.writable) break;
+          response.write(part(bodyOf(item)));
+        }
+      } finally {
+        clearInterval(heartbeat);
+      }
+      response.end("--\r\n");
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,113 @@
+/** An async iterator of an operation's answers that its transport (or the gateway) can end at once. */
+export interface ResultStream<T> extends AsyncIterableIterator<T> {
+  /**
+   * Ends the stream now, even while it waits for its next event: `last`, when given, is the one
+   * item still delivered; then the stream is done and its source returned.
+   */
+  stop(last?: T): void;
+  /** Returns the source and ends the stream (a client went away); resolves once it is done. */
+  return(): Promise<IteratorResult<T>>;
+  throw(error?: unknown): Promise<IteratorResult<T>>;
+}
+
+const STOPPED = Symbol("stopped");
+
+/**
+ * Wraps `source` (a subscription's event stream, or a single answer) so that it can be ended
+ * while it waits: an async generator's `return` waits for its pending `next`, which for a
+ * subscription is the next event, perhaps never. Each item of `source` goes through `map`; an
+ * error `source` throws becomes `failed(error)`, its last item. `onEnd` runs exactly once, when
+ * the stream ends for any reason (source done, stopped, returned, failed).
+ */
+export function resultStream<S, T>(
+  source: AsyncIterator<S>,
+  handlers: { map: (item: S) => T; failed: (error: unknown) => T; onEnd: () => void },
+): ResultStream<T> {
+  let ended = false;
+  let pendingLast: { item: T } | undefined;
+  let wake: () => void = () => {};
+  const stopped = new Promise<typeof STOPPED>((resolve) => {
+    wake = () => resolve(STOPPED);
+  });
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    wake();
+    handlers.onEnd();
+    // A source that is already done, or fails as it returns, has nothing more to say.
+    void Promise.resolve(source.return?.()).catch(() => {});
+  };
+  const done = (): IteratorResult<T> => ({ value: undefined, done: true });
+  const takeLast = (): IteratorResult<T> => {
+    const last = pendingLast;
+    pendingLast = undefined;
+    return last ? { value: last.item, done: false } : done();
+  };
+  const stream: ResultStream<T> = {
+    [Symbol.asyncIterator]: () => stream,
+    next: async () => {
+      if (ended) return takeLast();
+      let outcome: IteratorResult<S> | typeof STOPPED;
+      try {
+        outcome = await Promise.race([source.next(), stopped]);
+      } catch (error) {
+        if (ended) return takeLast();
+        pendingLast = { item: handlers.failed(error) };
+        end();
+        return takeLast();
+      }
+      if (outcome === STOPPED || ended) return takeLast();
+      if (outcome.done) {
+        end();
+        return done();
+      }
+      return { value: handlers.map(outcome.value), done: false };
+    },
+    stop: (last) => {
+      if (ended) return;
+      if (last !== undefined) pendingLast = { item: last };
+      end();
+    },
+    return: async () => {
+      pendingLast = undefined;
+      end();
+      return done();
+    },
+    throw: async () => {
+      pendingLast = undefined;
+      end();
+      return done();
+    },
+  };
+  return stream;
+}
+
+/**
+ * `stream` with each item through `map`, keeping what a generator would lose: its `return`
+ * reaches `stream` at once, even while a `next` waits.
+ */
+export function mapStream<T, U>(
+  stream: AsyncIterator<T>,
+  map: (item: T) => U,
+): AsyncIterableIterator<U> & {
+  return(): Promise<IteratorResult<U>>;
+  throw(error?: unknown): Promise<IteratorResult<U>>;
+} {
+  const done = (): IteratorResult<U> => ({ value: undefined, done: true });
+  const mapped = {
+    [Symbol.asyncIterator]: () => mapped,
+    next: async (): Promise<IteratorResult<U>> => {
+      const outcome = await stream.next();
+      return outcome.done ? done() : { value: map(outcome.value), done: false };
+    },
+    return: async () => {
+      await stream.return?.();
+      return done();
+    },
+    throw: async () => {
+      await stream.return?.();
+      return done();
+    },
+  };
+  return mapped;
+}
