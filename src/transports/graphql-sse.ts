@@ -40,6 +40,7 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
       const answer = await streams.start({
         transport: "sse",
         requestId: raw.header(REQUEST_ID_HEADER) ?? null,
+        headers: raw.headers,
         credentials: {
           authorization: raw.header("authorization"),
           actAsCustomer: raw.header(ACT_AS_CUSTOMER_HEADER),

@@ -92,6 +92,7 @@ export function multipartSubscriptions(
       const answer = await streams.start({
         transport: "multipart",
         requestId: request.header(REQUEST_ID_HEADER) ?? null,
+        headers: request.headers,
         credentials: {
           authorization: request.header("authorization"),
           actAsCustomer: request.header(ACT_AS_CUSTOMER_HEADER),

@@ -8,6 +8,7 @@ import {
   subscribe,
 } from "graphql";
 import type { CostReport } from "../limits/cost-admission.js";
+import type { TraceCarrier } from "../observability/operation-span.js";
 import type { Credentials } from "../pipeline/authenticate.js";
 import type {
   OperationRequest,
@@ -28,6 +29,8 @@ export interface StreamedRequest {
   request: OperationRequest;
   /** A GET request: a mutation is refused (405), as GraphQL over HTTP refuses it. */
   readOnly?: boolean;
+  /** The request's headers, where the caller's W3C `traceparent` may be. */
+  headers?: TraceCarrier;
 }
 
 /** What the stream carries: an answer, or why the gateway ended it (the token expired). */
@@ -107,8 +110,11 @@ export function streamedOperations(
     close: () => {
       for (const stream of open) stream.stop();
     },
-    start: async ({ transport, requestId, credentials, request, readOnly }) => {
-      const trace = pipeline.start(transport, requestId, { request });
+    start: async ({ transport, requestId, credentials, request, readOnly, headers }) => {
+      const trace = pipeline.start(transport, requestId, {
+        request,
+        parent: { carriers: headers === undefined ? [] : [headers], inheritActive: true },
+      });
       // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.
       const resolved = pipeline.resolveDocument(trace, request);
       if (!resolved.admitted) return refused(trace, resolved.status, [resolved.error]);

@@ -309,6 +309,54 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     ).toBe(true);
   });
 
+  it("an operation over Server-Sent Events or multipart HTTP continues the request's traceparent", async () => {
+    const customer = await coldCustomer(stack, 1, 1);
+    const overSse = remoteParent();
+    const sse = await fetch(`${stack.gateway.url}/graphql/stream`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: await bearer(customer.id),
+        traceparent: overSse.traceparent,
+      },
+      body: JSON.stringify({ query: DASHBOARD, variables: { first: 5 } }),
+    });
+    expect(sse.status).toBe(200);
+    expect(await sse.text()).toContain("event: complete");
+    const sseSpans = await waitFor(() => {
+      const found = inTrace(overSse.traceId);
+      return found.some((s) => s.name === "operation query Dashboard") ? found : undefined;
+    }, "the SSE operation's span");
+    const sseOperation = the(sseSpans, "operation query Dashboard");
+    expect(parentOf(sseOperation)).toBe(overSse.spanId);
+    expect(sseOperation.attributes["gateway.transport"]).toBe("sse");
+
+    // A multipart subscription, left by its client once the stream is open.
+    const overMultipart = remoteParent();
+    const leave = new AbortController();
+    const multipart = await fetch(`${stack.gateway.url}/graphql`, {
+      method: "POST",
+      signal: leave.signal,
+      headers: {
+        "content-type": "application/json",
+        accept: 'multipart/mixed;subscriptionSpec="1.0"',
+        authorization: await bearer(customer.id),
+        traceparent: overMultipart.traceparent,
+      },
+      body: JSON.stringify({ query: "subscription Gone { accountDeactivated { eventId } }" }),
+    });
+    expect(multipart.status).toBe(200);
+    leave.abort();
+    const multipartSpans = await waitFor(() => {
+      const found = inTrace(overMultipart.traceId);
+      return found.some((s) => s.name === "operation subscription Gone") ? found : undefined;
+    }, "the multipart operation's span");
+    const multipartOperation = the(multipartSpans, "operation subscription Gone");
+    expect(parentOf(multipartOperation)).toBe(overMultipart.spanId);
+    expect(multipartOperation.attributes["gateway.transport"]).toBe("multipart");
+  });
+
   it("on a socket, a subscribe message's extensions.traceparent wins over the upgrade request's header", async () => {
     const customer = await coldCustomer(stack, 1, 1);
     const upgrade = remoteParent();
