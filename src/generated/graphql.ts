@@ -967,7 +967,11 @@ export type RelinkSessionUserError = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -986,7 +990,11 @@ export type Subscription = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDeactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -995,7 +1003,11 @@ export type SubscriptionAccountDeactivatedArgs = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1004,7 +1016,11 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDisconnectedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1013,7 +1029,11 @@ export type SubscriptionAccountDisconnectedArgs = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountReactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1022,7 +1042,11 @@ export type SubscriptionAccountReactivatedArgs = {
 
 /**
  * Live account lifecycle events over graphql-ws, at `/graphql` on the same port. Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountStatusChangedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
