@@ -22,8 +22,6 @@ const LIMIT = 25;
 const FLOOD_QUERIES = 8;
 const IDS_PER_QUERY = 40;
 const MAX_QUEUE = 10;
-/** STRIPE_MAX_CONCURRENCY's default: Stripe calls one operation keeps in flight. */
-const PER_OPERATION_CONCURRENCY = 8;
 /** Long enough that a refusal that waited for it would show: a full queue must refuse at once. */
 const MAX_WAIT_MS = 30_000;
 /** Stripe answers in about this long (the sandbox is delayed so): calls overlap as with Stripe. */
@@ -115,7 +113,7 @@ afterAll(async () => {
 });
 
 describe("one customer's flood of Stripe calls (issue 14)", () => {
-  it("the issue's flood of unknown ids reaches Stripe at most the customer's miss budget (read model)", async () => {
+  it("the issue's flood of unknown ids reaches Stripe at most the customer's miss budget and one listing (read model)", async () => {
     const before = upstream.stats().requests;
     const answers = await Promise.all(
       Array.from({ length: FLOOD_QUERIES }, (_, query) => {
@@ -128,13 +126,9 @@ describe("one customer's flood of Stripe calls (issue 14)", () => {
     );
     const reached = upstream.stats().requests - before;
     for (const answer of answers) expect(answer.codes.length).toBe(IDS_PER_QUERY);
-    // Unknown ids are looked up until the customer's misses of the minute are spent, then checked
-    // against its account set (one listing). Lookups that started before the budget was spent
-    // still finish: at most the ones the flood's queries had in flight then.
-    expect(reached).toBeLessThanOrEqual(
-      MISS_BUDGET + 1 + FLOOD_QUERIES * PER_OPERATION_CONCURRENCY,
-    );
-    expect(reached).toBeLessThan((FLOOD_QUERIES * IDS_PER_QUERY) / 4);
+    // Unknown ids are looked up until the customer's misses of the minute (lookups in flight
+    // included) are spent, then checked against its account set: one listing.
+    expect(reached).toBeLessThanOrEqual(MISS_BUDGET + 1);
   });
 
   it("a Stripe-reading flood does not slow another customer's dashboard past 2x, keeps /readyz 200, and refuses the flooder at once with RATE_LIMITED and Retry-After", async () => {
