@@ -53,10 +53,16 @@ export interface BurstFigures {
 
 /** One customer floods the Stripe budget while another uses its dashboard (issue 14). */
 export interface FloodFigures {
-  /** The quiet customer's dashboard latency, alone and during the flood (ms). */
+  /** Stripe's answer time emulated by the sandbox during the flood scenario (ms). */
+  stripeLatencyMs: number;
+  /** The issue's flood, unknown ids: how many were asked and how many requests reached Stripe. */
+  unknownIds: { asked: number; stripeRequests: number };
+  /** The quiet customer's Stripe-reading dashboard latency, alone and during the flood (ms). */
   quietUnloaded: { p50: number; p99: number };
   quietFlooded: { p50: number; p99: number };
-  /** The flooder's ids: answered by a Stripe call (NOT_FOUND) or refused (RATE_LIMITED). */
+  /** quietFlooded.p50 / quietUnloaded.p50. */
+  p50Ratio: number | null;
+  /** The flooder's per-account Stripe reads (transactions): answered, or refused RATE_LIMITED. */
   floodAccepted: number;
   floodRefused: number;
   /** Flood answers that carried Retry-After. */
@@ -135,46 +141,105 @@ const percentile = (values: number[], share: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
 };
 
+/** The bench dashboard read from Stripe now (`refresh: true`), past the read model. */
+const REFRESH_DASHBOARD_BODY = DASHBOARD_BODY.replace(
+  "accounts(first: 100)",
+  "accounts(first: 100, refresh: true)",
+);
+/** The flood: the flooder's account list from Stripe, then each account's transactions. */
+const STRIPE_FLOOD = `{ accounts(first: 100, refresh: true) { nodes { id
+  transactions(first: 1) { nodes { id } } } } }`;
+/** About Stripe's own answer time; the sandbox is delayed so in the flood scenario. */
+const FLOOD_STRIPE_LATENCY_MS = 150;
+
 /**
- * The attack from issue 14 against Stripe's test-mode limit: one customer keeps 8 concurrent
- * `nodes(ids: [40 unknown ids])` going while another loads its dashboard 20 times in a row.
+ * Issue 14's flood against Stripe's test-mode limit, after the read model. First the issue's
+ * attack as it was, 8 concurrent `nodes(ids: [40 unknown ids])`, counting the requests that still
+ * reach Stripe. Then a flood the read model cannot absorb: one customer keeps 8 concurrent
+ * `accounts(refresh: true) { transactions }` going (40 accounts: 41 Stripe reads each) while
+ * another loads its dashboard with `refresh: true` 20 times in a row, alone and then during the
+ * flood, the sandbox answering in FLOOD_STRIPE_LATENCY_MS as Stripe would.
  */
 export async function flood(options: ProductionOptions): Promise<FloodFigures> {
   const stack = await startLimitedStack(options.burstLimit, {
     STRIPE_RATE_LIMIT_PER_SECOND: String(options.burstLimit),
   });
   try {
+    const flooder = await sandboxControl(stack.sandboxUrl).createCustomer(40, 1);
+    const floodHeaders = await stack.headersFor(flooder.id);
+    const post = async (headers: Record<string, string>, body: string) => {
+      const response = await fetch(stack.graphqlUrl, { method: "POST", headers, body });
+      const answer = (await response.json()) as {
+        data?: { accounts?: { nodes: { transactions: unknown }[] } } | null;
+        errors?: { extensions?: { code?: string } }[];
+      };
+      return { response, answer };
+    };
+
+    const before = stack.upstream.stats().requests;
+    await Promise.all(
+      Array.from({ length: 8 }, (_, query) => {
+        const ids = Array.from({ length: 40 }, (_, i) => `"fca_unknown${query}x${i}"`);
+        return post(
+          floodHeaders,
+          JSON.stringify({ query: `{ nodes(ids: [${ids.join(",")}]) { id } }` }),
+        );
+      }),
+    );
+    const unknownIds = { asked: 8 * 40, stripeRequests: stack.upstream.stats().requests - before };
+
+    await fetch(`${stack.sandboxUrl}/_sandbox/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ delay_ms: FLOOD_STRIPE_LATENCY_MS, count: 1_000_000 }),
+    });
+    // Once before measuring: the sandbox generates transactions on their first read.
+    await post(floodHeaders, JSON.stringify({ query: STRIPE_FLOOD }));
     const dashboards = async () => {
       const latencies: number[] = [];
       for (let run = 0; run < 20; run++) {
         const started = performance.now();
-        await fetchDashboard(stack.graphqlUrl, stack.headers);
+        const { response, answer } = await post(stack.headers, REFRESH_DASHBOARD_BODY);
+        if (response.status !== 200 || answer.errors !== undefined)
+          throw new Error(`the dashboard failed: ${JSON.stringify(answer).slice(0, 300)}`);
         latencies.push(performance.now() - started);
       }
       return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
     };
     const quietUnloaded = await dashboards();
-    const flooder = await sandboxControl(stack.sandboxUrl).createCustomer(1, 1);
-    const floodHeaders = await stack.headersFor(flooder.id);
-    const figures = { floodAccepted: 0, floodRefused: 0, floodRetryAfter: 0, readyzNot200: 0 };
+    const figures = {
+      floodAccepted: 0,
+      floodRefused: 0,
+      floodRetryAfter: 0,
+      readyzNot200: 0,
+    };
     let flooding = true;
-    const worker = async (workerIndex: number) => {
-      for (let round = 0; flooding; round++) {
-        const ids = Array.from({ length: 40 }, (_, i) => `"fca_flood${workerIndex}r${round}i${i}"`);
-        const response = await fetch(stack.graphqlUrl, {
-          method: "POST",
-          headers: floodHeaders,
-          body: JSON.stringify({ query: `{ nodes(ids: [${ids.join(",")}]) { id } }` }),
-        });
+    let answers = 0;
+    let floodIsOn = () => {};
+    const floodOn = new Promise<void>((resolve) => {
+      floodIsOn = resolve;
+    });
+    const worker = async () => {
+      while (flooding) {
+        const { response, answer } = await post(
+          floodHeaders,
+          JSON.stringify({ query: STRIPE_FLOOD }),
+        );
         if (response.headers.has("retry-after")) figures.floodRetryAfter++;
-        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-        for (const error of body.errors ?? []) {
-          if (error.extensions?.code === "RATE_LIMITED") figures.floodRefused++;
-          else if (error.extensions?.code === "NOT_FOUND") figures.floodAccepted++;
-        }
+        const refused = (answer.errors ?? []).filter(
+          (error) => error.extensions?.code === "RATE_LIMITED",
+        ).length;
+        figures.floodRefused += refused;
+        figures.floodAccepted += (answer.data?.accounts?.nodes ?? []).filter(
+          (node) => node.transactions !== null,
+        ).length;
+        answers += 1;
+        // On once every flooding query has answered: the flooder's calls fill the budget.
+        if (answers >= 8) floodIsOn();
       }
     };
-    const workers = Array.from({ length: 8 }, (_, index) => worker(index));
+    const workers = Array.from({ length: 8 }, () => worker());
+    await floodOn;
     const readyz = (async () => {
       while (flooding) {
         const response = await fetch(stack.graphqlUrl.replace("/graphql", "/readyz"));
@@ -187,8 +252,11 @@ export async function flood(options: ProductionOptions): Promise<FloodFigures> {
     flooding = false;
     await Promise.all([...workers, readyz]);
     return {
+      stripeLatencyMs: FLOOD_STRIPE_LATENCY_MS,
+      unknownIds,
       quietUnloaded,
       quietFlooded,
+      p50Ratio: ratio(quietFlooded.p50, quietUnloaded.p50),
       ...figures,
       upstream429s: stack.upstream.stats().rateLimited,
     };
@@ -339,9 +407,10 @@ export function formatProduction(results: ProductionResults): string {
     `Burst: ${b.queries} concurrent dashboard queries against an upstream limited like Stripe's test mode (25 req/s; gateway limiter at 25/s, burst 5)`,
     `  answered ${b.answered}, failed ${b.failed}, in ${n(b.durationSeconds, 1)} s`,
     `  upstream: ${b.upstreamRequests} requests, ${b.upstream429s} answered 429, max ${b.maxUpstreamPerSecond} in any 1-s window, mean ${n(b.meanUpstreamPerSecond, 1)}/s`,
-    "Flood: one customer keeps 8 concurrent nodes(ids: [40 unknown ids]) going, another loads its dashboard 20 times (25 req/s)",
-    `  other customer's dashboard: alone p50 ${n(f.quietUnloaded.p50)} ms, p99 ${n(f.quietUnloaded.p99)} ms; during the flood p50 ${n(f.quietFlooded.p50)} ms, p99 ${n(f.quietFlooded.p99)} ms`,
-    `  flooder: ${f.floodAccepted} ids sent to Stripe, ${f.floodRefused} refused RATE_LIMITED (${f.floodRetryAfter} answers with Retry-After); /readyz not 200: ${f.readyzNot200}; upstream 429s: ${f.upstream429s}`,
+    `Flood (25 req/s): the issue's 8 concurrent nodes(ids: [40 unknown ids]): ${f.unknownIds.asked} ids asked, ${f.unknownIds.stripeRequests} requests reached Stripe`,
+    `  then one customer keeps 8 concurrent accounts(refresh: true) { transactions } going (40 accounts), another loads its refresh dashboard 20 times (Stripe answering in ${f.stripeLatencyMs} ms)`,
+    `  other customer's dashboard: alone p50 ${n(f.quietUnloaded.p50)} ms, p99 ${n(f.quietUnloaded.p99)} ms; during the flood p50 ${n(f.quietFlooded.p50)} ms, p99 ${n(f.quietFlooded.p99)} ms; p50 ratio ${n(f.p50Ratio, 2)}x`,
+    `  flooder: ${f.floodAccepted} reads answered, ${f.floodRefused} refused RATE_LIMITED (${f.floodRetryAfter} answers with Retry-After); /readyz not 200: ${f.readyzNot200}; upstream 429s: ${f.upstream429s}`,
     `Load: ${l.connections} clients, dashboard query (limiter at 10,000/s: the local sandbox has no quota, so the gateway is measured, not Stripe's limit)`,
     `  gateway  ${n(l.gateway.throughputRps)} req/s, p50 ${n(l.gateway.latencyMs.p50)} ms, p99 ${n(l.gateway.latencyMs.p99)} ms, max ${n(l.gateway.latencyMs.max)} ms, ${l.gateway.requests} answers, errors ${l.gateway.non2xx + l.gateway.graphqlErrors + l.gateway.errors} (timeouts over 30 s: ${l.gateway.timeouts})`,
     `  baseline ${n(l.baseline.throughputRps)} req/s, p50 ${n(l.baseline.latencyMs.p50)} ms, p99 ${n(l.baseline.latencyMs.p99)} ms, max ${n(l.baseline.latencyMs.max)} ms, ${l.baseline.requests} answers, errors ${l.baseline.non2xx + l.baseline.graphqlErrors + l.baseline.errors} (timeouts over 30 s: ${l.baseline.timeouts})`,

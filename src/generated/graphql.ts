@@ -996,7 +996,11 @@ export type RelinkSessionUserError = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -1016,7 +1020,11 @@ export type Subscription = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDeactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1026,7 +1034,11 @@ export type SubscriptionAccountDeactivatedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1036,7 +1048,11 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountDisconnectedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1046,7 +1062,11 @@ export type SubscriptionAccountDisconnectedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountReactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1056,7 +1076,11 @@ export type SubscriptionAccountReactivatedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts.
+ * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
+ * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
+ * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
+ * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
+ * (`account { authorization transactions owners }`) once.
  */
 export type SubscriptionAccountStatusChangedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;

@@ -20,7 +20,8 @@ import { MAX_PAGE } from "../data/paging.js";
  * - `sliced`: the largest value of the `slicingArguments` given (schema defaults count), clamped
  *   to 1..MAX_PAGE as execution clamps it; `fallback` items when none is given;
  * - `perElement`: a list field that takes a list argument (`nodes(ids:)`) returns one item per
- *   element, at most `atMost`, and fetches each on its own: its `@cost` is charged per item.
+ *   element, at most `atMost`, and fetches each on its own: its `@cost` is charged per item, and
+ *   once more for the field (the listing of the viewer's accounts unknown ids are checked against).
  *   (The specification allows only `Int` slicing arguments, so this is the gateway's rule.)
  */
 export type ListSize =

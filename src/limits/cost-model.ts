@@ -9,9 +9,29 @@
  *   cost(field) = FIELD_COST
  *               + weight                 its `@cost(weight:)`, 0 without one:
  *                                        STRIPE_READ_COST when its resolver may call Stripe,
- *                                        STRIPE_WRITE_COST for a mutation (a POST, then a re-read),
- *                                        STRIPE_READ_COST for a subscription (each event re-read)
+ *                                        ID_LOOKUP_COST for a root field that looks an object up
+ *                                        by id (`account`, `authorization`, `node`),
+ *                                        STRIPE_WRITE_COST for a mutation (a POST, then a re-read)
  *               + items × (sum of the costs of its selections)
+ *
+ * Weights are Stripe calls at worst, STRIPE_READ_COST each: the read model cold, every id
+ * unknown to it, `refresh: true` given. The read model (src/read-model) answers most reads with
+ * no Stripe call at all, but an estimate made before execution cannot know which ids it holds,
+ * so it prices what an id can cause:
+ * - an id the read model does not hold is looked up in Stripe (one call); once the customer has
+ *   spent its unknown-id budget of the minute (MISS_BUDGET), ids are first checked against the
+ *   viewer's account set, which is listed at most once per operation (one call for up to 100
+ *   accounts). A lookup by id is therefore two calls at worst (ID_LOOKUP_COST), and `nodes(ids)`
+ *   one per id plus that one listing;
+ * - `refresh: true` (`accounts`, `account`) reads Stripe now for this and every later read of
+ *   the operation: the cold case, which the weights already price;
+ * - a subscription costs its fields once, when subscribed: subscribing reads nothing, and each
+ *   event pushes the account state the gateway read once per Stripe event (system work, in the
+ *   limiter's reserved share), not per subscriber. Stripe-reading fields under the event
+ *   (`account { transactions }`) are charged once, at subscribe.
+ *
+ * `accounts` lists every account of the viewer, 100 per Stripe call: its weight prices one
+ * call, so a customer with more than 100 accounts costs more calls than estimated.
  *
  * `items` is how many items the field can return, from its `@listSize`:
  * - `slicingArguments: ["first"]` (the connections): `first` after the execution-time clamp to
@@ -19,9 +39,10 @@
  *   default, so `first: 1000` costs what 100 costs;
  * - `assumedSize: UNPAGED_LIST_ESTIMATE` (the unpaged lists of accounts): that many;
  * - on `Query.nodes`, a list field taking a list of ids: the number of ids (at most its
- *   `assumedSize`), each fetched on its own, so the weight is charged per id too:
- *   FIELD_COST + items × (weight + selections). The specification's slicing arguments are
- *   `Int`s only, so this is the gateway's rule (src/limits/cost-directives.ts);
+ *   `assumedSize`), each fetched on its own, so the weight is charged per id, and once for the
+ *   listing unknown ids may be checked against: FIELD_COST + weight + items × (weight +
+ *   selections). The specification's slicing arguments are `Int`s only, so this is the
+ *   gateway's rule (src/limits/cost-directives.ts);
  * - no `@listSize`: 1 (lists of scalars, enums and money cost no Stripe call).
  *
  * Apollo Router reads the same directives with its own arithmetic (scalars free, a list field's
@@ -34,15 +55,21 @@
  * `@skip`/`@include` are not evaluated. Introspection (`__schema`, `__type`) costs nothing: it
  * touches no Stripe data and is off in production.
  *
- * Examples: `{ account(id) { id status } }` = 1 + 10 + 2 = 13. The dashboard,
+ * Examples: `{ account(id) { id status } }` = 1 + 20 + 2 = 23; `{ nodes(ids: [3 ids]) { id } }`
+ * = 1 + 10 + 3 × (10 + 1) = 44. The dashboard,
  * `accounts(first: 100) { nodes { id health { state } authorization { id } } }`, is
  * 1 + 10 + 100 × (1 + 1 + 2 + 12) = 1611.
  */
 
 /** Every field, `__typename` included: resolving it is work even when no Stripe call is made. */
 export const FIELD_COST = 1;
-/** The `@cost` weight of a field whose resolver may make one Stripe GET, and of a subscription. */
+/** The `@cost` weight of a field whose resolver may make one Stripe GET. */
 export const STRIPE_READ_COST = 10;
+/**
+ * The `@cost` weight of a root field that looks an object up by id: the lookup, and the listing of
+ * the viewer's accounts that an unknown id is checked against past the customer's miss budget.
+ */
+export const ID_LOOKUP_COST = 2 * STRIPE_READ_COST;
 /** The `@cost` weight of a mutation: a Stripe POST, which Stripe rate-limits more tightly, and a re-read. */
 export const STRIPE_WRITE_COST = 50;
 /** The `@listSize(assumedSize:)` of a list of accounts that has no `first` (an authorization's accounts). */

@@ -147,7 +147,7 @@ function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode
   const size = declared?.size ?? ONE;
   const items = itemCount(walk, definition, node, size);
   return size.kind === "perElement"
-    ? FIELD_COST + items * (weight + children)
+    ? FIELD_COST + weight + items * (weight + children)
     : FIELD_COST + weight + items * children;
 }
 

@@ -66,10 +66,14 @@ export interface ReadModel {
   revalidate(kind: StoredKind | "accounts", key: string, revalidate: () => Promise<unknown>): void;
   /**
    * Whether a lookup of `id` (not in the read model) may ask Stripe: "remembered" when the id is
-   * a remembered miss of the customer, "over-budget" when the customer already had MISS_BUDGET
-   * misses this minute, else (or when the store cannot tell) "ok".
+   * a remembered miss of the customer, "over-budget" when the customer's misses this minute and
+   * its lookups in flight on this instance already make MISS_BUDGET, else (or when the store
+   * cannot tell, in-flight lookups still counted) "ok", and the lookup counts as in flight
+   * until `lookUpEnded`: concurrent lookups cannot all pass the check before any has missed.
    */
   mayLookUp(customerId: string, id: string): Promise<"ok" | "remembered" | "over-budget">;
+  /** Ends a lookup that `mayLookUp` answered "ok" (whatever its outcome). */
+  lookUpEnded(customerId: string): void;
   /** Records that `id` turned out not to be the customer's (missing, or another's). */
   noteMiss(customerId: string, id: string): Promise<void>;
   /** Runs `work` once for concurrent callers with the same key; later callers share its result. */
@@ -115,6 +119,8 @@ export function createReadModel({
     return undefined;
   };
   const revalidating = new Set<string>();
+  /** Lookups of unknown ids in flight on this instance, per customer (see mayLookUp). */
+  const lookingUp = new Map<string, number>();
   const revalidate = (
     kind: StoredKind | "accounts",
     key: string,
@@ -158,9 +164,17 @@ export function createReadModel({
     revalidate,
     mayLookUp: async (customerId, id) => {
       const misses = await store.misses(customerId, id).catch(reported);
-      if (misses === undefined) return "ok";
-      if (misses.remembered) return "remembered";
-      return misses.count < MISS_BUDGET ? "ok" : "over-budget";
+      if (misses?.remembered) return "remembered";
+      // Checked and counted in one turn of the event loop: no other lookup can pass in between.
+      const inFlight = lookingUp.get(customerId) ?? 0;
+      if ((misses?.count ?? 0) + inFlight >= MISS_BUDGET) return "over-budget";
+      lookingUp.set(customerId, inFlight + 1);
+      return "ok";
+    },
+    lookUpEnded: (customerId) => {
+      const left = (lookingUp.get(customerId) ?? 1) - 1;
+      if (left > 0) lookingUp.set(customerId, left);
+      else lookingUp.delete(customerId);
     },
     noteMiss: async (customerId, id) => {
       await store.noteMiss(customerId, id, MISS_TTL_MS, 60_000).catch(reported);

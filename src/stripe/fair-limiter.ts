@@ -8,9 +8,12 @@ export type StripeCaller = string;
 export const SYSTEM_CALLER: StripeCaller = "(system)";
 
 /**
- * The gateway's Stripe budget: a token bucket whose waiting calls are served per caller in turn
- * (round-robin across customers), with system work served at least every `systemTurnEvery`-th
- * grant while it waits (its reserved share), and any capacity nobody else wants.
+ * The gateway's Stripe budget: a token bucket whose waiting calls are served least recent usage
+ * first (each token goes to the waiting customer that was granted the fewest tokens lately, ties
+ * in turn), with system work served at least every `systemTurnEvery`-th grant while it waits
+ * (its reserved share), and any capacity nobody else wants. A customer's burst delays its own
+ * calls: a customer that arrives while another is backlogged has used less, so it goes first
+ * until it has used as much; customers that all want everything share it equally.
  */
 export interface FairStripeLimiter {
   /**
@@ -23,6 +26,8 @@ export interface FairStripeLimiter {
   acquire(caller: StripeCaller, bounded: boolean): Promise<void>;
   /** Calls waiting right now, all callers together (for metrics). */
   queued(): number;
+  /** Customers whose recent usage is remembered right now (bounded; for tests). */
+  trackedCallers(): number;
 }
 
 /** A fair limiter's shape. */
@@ -38,6 +43,11 @@ export interface FairLimiterOptions {
   /** System work gets at least one of every this many grants while it waits; default 4. */
   systemTurnEvery?: number;
   /**
+   * How fast a customer's recent usage is forgotten: the tokens it was granted count half after
+   * this many ms; default USAGE_HALF_LIFE_MS.
+   */
+  usageHalfLifeMs?: number;
+  /**
    * Where tokens come from; default: a bucket in this process of `capacity` and
    * `refillPerSecond` (a Redis bucket shares one budget between instances).
    */
@@ -48,15 +58,28 @@ export interface FairLimiterOptions {
   now?: () => number;
 }
 
+/** Default half-life of a customer's recent usage (ms). */
+export const USAGE_HALF_LIFE_MS = 2_000;
+/** Usage below this (in tokens) is forgotten: the customer counts as idle. */
+const IDLE_USAGE = 0.01;
+
 interface Waiter {
   grant(): void;
   timer: NodeJS.Timeout | undefined;
 }
 
+/** A customer's recent usage: tokens granted, decayed by half every half-life, as of `at` (ms). */
+interface Usage {
+  tokens: number;
+  at: number;
+}
+
 /**
  * Builds a fair, bounded limiter. Over any T seconds at most `capacity + refillPerSecond * T`
- * requests start, whoever asks (with a shared `source`: across all its users). Memory is bounded: at most `maxQueuePerCaller` bounded waiters
- * per customer (plus the network retries of calls already admitted).
+ * requests start, whoever asks (with a shared `source`: across all its users). Memory is
+ * bounded: at most `maxQueuePerCaller` bounded waiters per customer (plus the network retries of
+ * calls already admitted), and a usage record per customer granted a token lately (records
+ * decayed to idle are swept once they outnumber the rest).
  */
 export function createFairLimiter(options: FairLimiterOptions): FairStripeLimiter {
   const { refillPerSecond, capacity, maxQueuePerCaller, maxWaitMs } = options;
@@ -73,6 +96,35 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
   const system: Waiter[] = [];
   let grantsSinceSystem = 0;
   let waitingCount = 0;
+  const halfLifeMs = options.usageHalfLifeMs ?? USAGE_HALF_LIFE_MS;
+  const usage = new Map<StripeCaller, Usage>();
+  let sweepAbove = 64;
+
+  const usageOf = (caller: StripeCaller, at: number): number => {
+    const used = usage.get(caller);
+    return used === undefined ? 0 : used.tokens * 2 ** (-(at - used.at) / halfLifeMs);
+  };
+  const noteGrant = (caller: StripeCaller, at: number) => {
+    usage.set(caller, { tokens: usageOf(caller, at) + 1, at });
+    if (usage.size <= sweepAbove) return;
+    for (const [other] of usage) {
+      if (!customers.has(other) && usageOf(other, at) < IDLE_USAGE) usage.delete(other);
+    }
+    sweepAbove = Math.max(64, 2 * usage.size);
+  };
+  /** The waiting customer with the least recent usage; the first in turn order among equals. */
+  const leastUsed = (at: number): StripeCaller | undefined => {
+    let chosen: StripeCaller | undefined;
+    let least = Number.POSITIVE_INFINITY;
+    for (const caller of customers.keys()) {
+      const used = usageOf(caller, at);
+      if (used < least) {
+        least = used;
+        chosen = caller;
+      }
+    }
+    return chosen;
+  };
 
   const nextWaiter = (): Waiter | undefined => {
     const systemTurn =
@@ -81,13 +133,15 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
       grantsSinceSystem = 0;
       return system.shift();
     }
-    const first = customers.entries().next();
-    if (first.done) return undefined;
-    const [caller, queue] = first.value;
+    const at = now();
+    const caller = leastUsed(at);
+    const queue = caller === undefined ? undefined : customers.get(caller);
+    if (caller === undefined || queue === undefined) return undefined;
     const waiter = queue.shift();
     customers.delete(caller);
-    // Back of the ring: every other customer with waiting calls goes first.
+    // Back of the turn order: among customers with equal usage, the others go first.
     if (queue.length > 0) customers.set(caller, queue);
+    noteGrant(caller, at);
     if (system.length > 0) grantsSinceSystem += 1;
     return waiter;
   };
@@ -154,5 +208,6 @@ export function createFairLimiter(options: FairLimiterOptions): FairStripeLimite
       });
     },
     queued: () => waitingCount,
+    trackedCallers: () => usage.size,
   };
 }

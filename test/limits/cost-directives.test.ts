@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_PAGE } from "../../src/data/paging.js";
 import { costDirectivesOf, readCostDirectives } from "../../src/limits/cost-directives.js";
 import {
+  ID_LOOKUP_COST,
   STRIPE_READ_COST,
   STRIPE_WRITE_COST,
   UNPAGED_LIST_ESTIMATE,
@@ -32,24 +33,29 @@ const withDirectives = (sdl: string) =>
   buildSchema(`${readFileSync(`${SCHEMA_DIR}directives.graphql`, "utf8")}\n${sdl}`);
 
 describe("the cost directives of the SDL", () => {
-  it("charges every mutation a Stripe write and every other costed field a Stripe read", () => {
+  it("charges every mutation a Stripe write, a lookup by id two Stripe reads, every other costed field one", () => {
     const mutations = fieldsOf("Mutation").map((field) => `Mutation.${field.name}`);
     expect(mutations.length).toBeGreaterThan(0);
     for (const coordinate of mutations)
       expect(costs.get(coordinate)?.weight).toBe(STRIPE_WRITE_COST);
+    // The lookup, and the listing of the viewer's accounts an unknown id may be checked against.
+    const lookups = ["Query.account", "Query.authorization", "Query.node"];
+    for (const coordinate of lookups) expect(costs.get(coordinate)?.weight).toBe(ID_LOOKUP_COST);
     const others = [...costs].filter(
-      ([coordinate, cost]) => cost.weight > 0 && !mutations.includes(coordinate),
+      ([coordinate, cost]) =>
+        cost.weight > 0 && !mutations.includes(coordinate) && !lookups.includes(coordinate),
     );
     expect(others.length).toBeGreaterThan(0);
     for (const [, cost] of others) expect(cost.weight).toBe(STRIPE_READ_COST);
   });
 
-  it("charges every subscription a Stripe read: each event pushed is re-read from Stripe", () => {
-    // Not found by test/limits/cost-coverage.test.ts: the re-read happens when the event arrives.
+  it("charges subscriptions no Stripe read: events push the state the gateway read once per Stripe event", () => {
+    // Not found by test/limits/cost-coverage.test.ts (no subscription runs there); see
+    // test/limits/stripe-calls-vs-cost.test.ts, which counts a subscription's Stripe calls.
     const subscriptions = fieldsOf("Subscription");
     expect(subscriptions.length).toBeGreaterThan(0);
     for (const field of subscriptions)
-      expect(costs.get(`Subscription.${field.name}`)?.weight).toBe(STRIPE_READ_COST);
+      expect(costs.get(`Subscription.${field.name}`)?.weight ?? 0).toBe(0);
   });
 
   it("sizes every paged list by its clamped `first`, and `nodes` by its ids", () => {

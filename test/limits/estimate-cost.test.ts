@@ -3,6 +3,7 @@ import { buildSchema, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   FIELD_COST,
+  ID_LOOKUP_COST,
   STRIPE_READ_COST,
   STRIPE_WRITE_COST,
   UNPAGED_LIST_ESTIMATE,
@@ -17,7 +18,8 @@ const cost = (query: string, variables: Record<string, unknown> = {}, operationN
 
 describe("the cost model", () => {
   it("charges one point per field and a Stripe read for a field that fetches", () => {
-    expect(cost('{ account(id: "fca_1") { id status } }')).toBe(13);
+    expect(cost('{ account(id: "fca_1") { id status } }')).toBe(23); // a lookup by id: 2 reads
+    expect(cost("{ accounts(first: 1) { nodes { id } } }")).toBe(1 + 10 + 2);
     expect(cost("{ __typename }")).toBe(FIELD_COST);
   });
 
@@ -46,17 +48,20 @@ describe("the cost model", () => {
     ).toBe(FIELD_COST + STRIPE_READ_COST + 5 * perAccount);
   });
 
-  it("charges `nodes` one Stripe read per id", () => {
+  it("charges `nodes` one Stripe read per id, and one for the account listing unknown ids are checked against", () => {
     const perId = STRIPE_READ_COST + FIELD_COST; // the fetch and `id`
-    expect(cost('{ nodes(ids: ["fca_1", "fca_2", "fca_3"]) { id } }')).toBe(FIELD_COST + 3 * perId);
+    const listing = STRIPE_READ_COST;
+    expect(cost('{ nodes(ids: ["fca_1", "fca_2", "fca_3"]) { id } }')).toBe(
+      FIELD_COST + listing + 3 * perId,
+    );
     expect(cost("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids: ["a", "b"] })).toBe(
-      FIELD_COST + 2 * perId,
+      FIELD_COST + listing + 2 * perId,
     );
   });
 
   it("charges an authorization's accounts as an estimated list", () => {
     expect(cost('{ authorization(id: "fcauth_1") { accounts { id } } }')).toBe(
-      FIELD_COST + STRIPE_READ_COST + (FIELD_COST + STRIPE_READ_COST + UNPAGED_LIST_ESTIMATE),
+      FIELD_COST + ID_LOOKUP_COST + (FIELD_COST + STRIPE_READ_COST + UNPAGED_LIST_ESTIMATE),
     );
   });
 
@@ -69,7 +74,7 @@ describe("the cost model", () => {
   it("counts fields reached through fragments, inline or named, where they are spread", () => {
     const inline = '{ node(id: "fca_1") { ... on Account { id status } } }';
     const named = '{ node(id: "fca_1") { ...A } } fragment A on Account { id status }';
-    expect(cost(inline)).toBe(FIELD_COST + STRIPE_READ_COST + 2);
+    expect(cost(inline)).toBe(FIELD_COST + ID_LOOKUP_COST + 2);
     expect(cost(named)).toBe(cost(inline));
   });
 
@@ -85,7 +90,7 @@ describe("the cost model", () => {
     expect(price("{ items { name } }")).toBe(1 + 3 + 4 * 1);
     expect(price("{ items(first: 500) { detail { name } } }")).toBe(1 + 3 + 100 * (1 + 7 + 1));
     expect(price("{ top { name } }")).toBe(1 + 5 * 1);
-    expect(price('{ byIds(ids: ["a", "b"]) { name } }')).toBe(1 + 2 * (2 + 1));
+    expect(price('{ byIds(ids: ["a", "b"]) { name } }')).toBe(1 + 2 + 2 * (2 + 1));
   });
 
   it("prices only the operation that runs, and introspection at nothing", () => {

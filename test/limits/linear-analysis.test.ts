@@ -84,7 +84,7 @@ describe("every per-document analysis is linear in the document's size", () => {
     const thrice = priced(
       '{ node(id: "fca_1") { ...A ...A ...A } } fragment A on Account { id status }',
     );
-    expect(thrice.cost).toBe(1 + 10 + 3 * 2);
+    expect(thrice.cost).toBe(1 + 20 + 3 * 2);
     expect(thrice.work.visits).toBe(1 + 3 + 2); // node, three spreads, A's two fields
   });
 

@@ -5,10 +5,11 @@ import { liveClient } from "../support/live.js";
 import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
-const BUDGET = 100;
-/** 1 (account) + 10 (a Stripe read) + 1 (id) = 12 points. */
+/** Four accounts' worth and four points: 4 × 22 + 4. */
+const BUDGET = 92;
+/** 1 (account) + 20 (a lookup by id: two Stripe reads at worst) + 1 (id) = 22 points. */
 const ACCOUNT = "query One($id: ID!) { account(id: $id) { id } }";
-const ACCOUNT_COST = 12;
+const ACCOUNT_COST = 22;
 /** Four aliased `__typename`: 4 points. */
 const FOUR_POINTS = "{ a: __typename b: __typename c: __typename d: __typename }";
 const ONE_POINT = "{ __typename }";
@@ -89,7 +90,7 @@ describe("the per-customer cost budget over HTTP", () => {
 
   it("spends the budget to its last point, then refuses with RATE_LIMITED, 429 and Retry-After, charging nothing for a refusal", async () => {
     const customer = await createCustomer(stack, 1, 1);
-    expect((await spendAccounts(customer, 8)).cost?.remaining).toBe(4);
+    expect((await spendAccounts(customer, 4)).cost?.remaining).toBe(4);
 
     const tooDear = await post(customer, ACCOUNT);
     expect(tooDear.status).toBe(429);
@@ -111,7 +112,7 @@ describe("the per-customer cost budget over HTTP", () => {
   it("leaves another customer's budget untouched", async () => {
     const exhausted = await createCustomer(stack, 1, 1);
     const other = await createCustomer(stack, 1, 1);
-    await spendAccounts(exhausted, 8);
+    await spendAccounts(exhausted, 4);
     expect((await post(exhausted, ACCOUNT)).status).toBe(429);
 
     const unaffected = await post(other, ACCOUNT);

@@ -34,6 +34,59 @@ describe("createFairLimiter", () => {
     expect(quietTurns).toEqual([1, 3, 5]);
   });
 
+  it("serves a customer that arrives during another's backlog first (least recent usage): the burst delays only its own calls", async () => {
+    const limiter = createFairLimiter({
+      capacity: 1,
+      refillPerSecond: 200,
+      maxQueuePerCaller: 100,
+      maxWaitMs: 10_000,
+    });
+    const order: string[] = [];
+    const flood = enqueue(limiter, "cus_flood", 40, order);
+    await Promise.all(flood.slice(0, 10));
+    const arrivedAt = order.length;
+    const quiet = enqueue(limiter, "cus_quiet", 3, order);
+    await Promise.all([...flood, ...quiet]);
+    const quietTurns = order.flatMap((caller, index) => (caller === "cus_quiet" ? [index] : []));
+    // Round-robin would alternate (every other token); least usage first gives the quiet
+    // customer the next tokens in a row, at most one flood grant already on its way between.
+    const first = quietTurns[0] ?? -1;
+    expect(first - arrivedAt).toBeLessThanOrEqual(1);
+    expect(quietTurns).toEqual([first, first + 1, first + 2]);
+  });
+
+  it("shares equally between customers that all want every token", async () => {
+    const limiter = createFairLimiter({
+      capacity: 1,
+      refillPerSecond: 500,
+      maxQueuePerCaller: 100,
+      maxWaitMs: 10_000,
+    });
+    const order: string[] = [];
+    const calls = ["cus_a", "cus_b"].flatMap((caller) => enqueue(limiter, caller, 30, order));
+    await Promise.all(calls);
+    const firstHalf = order.slice(0, 30);
+    const aTurns = firstHalf.filter((caller) => caller === "cus_a").length;
+    expect(Math.abs(aTurns - 15)).toBeLessThanOrEqual(2);
+  });
+
+  it("forgets the usage of customers idle for long (bounded memory over many customers)", async () => {
+    let clock = 0;
+    const limiter = createFairLimiter({
+      capacity: 1_000_000,
+      refillPerSecond: 1,
+      maxQueuePerCaller: 1,
+      maxWaitMs: 10_000,
+      usageHalfLifeMs: 10,
+      now: () => clock,
+    });
+    for (let customer = 0; customer < 5_000; customer++) {
+      await limiter.acquire(`cus_${customer}`, true);
+      clock += 100;
+    }
+    expect(limiter.trackedCallers()).toBeLessThanOrEqual(130);
+  });
+
   it("gives system work its reserved share while customers flood", async () => {
     const limiter = createFairLimiter({
       capacity: 1,

@@ -47,6 +47,23 @@ describe("ids that are not the viewer's cost Stripe little", () => {
     expect(own.data?.account).toEqual({ id: customer.accounts[0] });
   });
 
+  it(`the issue's flood, 8 concurrent nodes(ids: [40 missing ids]), makes at most ${MISS_BUDGET} lookups and one listing`, async () => {
+    const customer = await coldCustomer(stack, 1, 1);
+    await resetRequests(stack);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, query) => {
+        const ids = Array.from({ length: 40 }, (_, i) => `"fca_Flood${query}x${i}"`).join(", ");
+        return graphql(stack, `{ nodes(ids: [${ids}]) { id } }`, {}, customer.id);
+      }),
+    );
+    for (const answer of answers)
+      expect(answer.errors?.every((error) => error.extensions?.code === "NOT_FOUND")).toBe(true);
+    // Lookups in flight count against the budget as they start, not only once they missed.
+    const counts = await requestCounts(stack);
+    expect(counts.routes[ROUTES.retrieveAccount]).toBeLessThanOrEqual(MISS_BUDGET);
+    expect(counts.total).toBeLessThanOrEqual(MISS_BUDGET + 1);
+  });
+
   it("another customer's id is remembered exactly like a missing one", async () => {
     const owner = await coldCustomer(stack, 1, 1);
     const asker = await coldCustomer(stack, 1, 1);
