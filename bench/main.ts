@@ -14,6 +14,7 @@ import { isDeepStrictEqual } from "node:util";
 import { startBaselineServer } from "./baseline/server.js";
 import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
+import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
 import { readLiveOptions } from "./live/options.js";
 import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
@@ -39,6 +40,7 @@ import { type GatewayStack, startGatewayStack } from "./stack.js";
 
 const options = readOptions();
 const liveOptions = readLiveOptions();
+const LEAN_RESULTS = fileURLToPath(new URL("./results/lean.json", import.meta.url));
 const PRODUCTION_RESULTS = fileURLToPath(new URL("./results/production.json", import.meta.url));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -145,6 +147,13 @@ async function compareUnderLoad(
   }
 }
 
+/** The lean-path section alone (BENCH_ONLY=lean): quick to re-run after a change to the request path. */
+async function leanOnly(): Promise<void> {
+  const lean = await runLeanSection(readLeanOptions(options), progress);
+  await writeFile(LEAN_RESULTS, `${JSON.stringify(lean, null, 2)}\n`);
+  process.stdout.write(`${formatLean(lean)}\n`);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   progress("pricing the adversarial fragment fan-out and the dashboard query");
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
     }
     const load: LoadComparison[] = [];
     for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
+    const lean: LeanResults = await runLeanSection(readLeanOptions(options), progress);
     const live = await runLiveSection(
       stack.sandbox.url,
       liveOptions,
@@ -168,7 +178,7 @@ async function main(): Promise<void> {
     );
     const cpu = cpus();
     const results: BenchResults = {
-      version: 3,
+      version: 4,
       startedAt,
       environment: {
         node: process.version,
@@ -184,6 +194,7 @@ async function main(): Promise<void> {
       },
       stripeCalls: calls.rows,
       load,
+      lean,
       live,
       pricing,
     };
@@ -199,4 +210,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.BENCH_ONLY === "lean") await leanOnly();
+else await main();

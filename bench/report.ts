@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fixed, table, times } from "./format.js";
+import { formatLean, type LeanResults } from "./lean/section.js";
 import { formatLiveReport } from "./live/report.js";
 import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
@@ -31,15 +32,18 @@ export interface LoadComparison {
 /**
  * Everything one bench run measured: the shape of bench/results/latest.json. Version 2 added
  * `live` (webhook-to-subscriber fan-out and webhook ingestion), version 3 `pricing` (the cost
- * pricing of an adversarial fragment fan-out against the dashboard's); the rest is as in version 1.
+ * pricing of an adversarial fragment fan-out against the dashboard's), version 4 `lean` (the
+ * pipeline floor and the warm dashboard against a bare Apollo standalone); the rest is as in
+ * version 1.
  */
 export interface BenchResults {
-  version: 3;
+  version: 4;
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; query: string };
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
+  lean: LeanResults;
   live: LiveResults;
   pricing: PricingResults;
 }
@@ -106,6 +110,8 @@ export function formatReport(results: BenchResults): string {
     "",
     "Gateway under load, by the sandbox's counter:",
     perQuery,
+    "",
+    formatLean(results.lean),
     "",
     formatLiveReport(results.live),
     "",
