@@ -189,7 +189,9 @@ export async function runLeanSection(
     );
     if (options.profileFile !== undefined) {
       progress("lean: profiling the gateway under the dashboard load");
-      const raw = join(tmpdir(), `bench-lean-${process.pid}.cpuprofile`);
+      // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
+      // ignored) for a closer look in Chrome DevTools or VS Code.
+      const raw = options.profileFile.replace(/\.txt$/, "") + ".cpuprofile";
       await gateway.profile(raw, () =>
         runLoad({
           body: DASHBOARD_BODY,
@@ -201,7 +203,6 @@ export async function runLeanSection(
         }),
       );
       const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
-      rmSync(raw, { force: true });
       await mkdir(dirname(options.profileFile), { recursive: true });
       const heading = [
         options.profileTitle ?? "Gateway CPU profile under the warm dashboard load",
