@@ -191,7 +191,7 @@ export async function runLeanSection(
       progress("lean: profiling the gateway under the dashboard load");
       // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
       // ignored) for a closer look in Chrome DevTools or VS Code.
-      const raw = options.profileFile.replace(/\.txt$/, "") + ".cpuprofile";
+      const raw = `${options.profileFile.replace(/\.txt$/, "")}.cpuprofile`;
       await gateway.profile(raw, () =>
         runLoad({
           body: DASHBOARD_BODY,
