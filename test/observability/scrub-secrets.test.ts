@@ -45,7 +45,8 @@ describe("secretScrubber", () => {
       logOperation(logger, {
         transport: "http",
         requestId: "r1",
-        operation: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln whatever-the-operator-configured",
+        operation:
+          "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln whatever-the-operator-configured",
         type: "query",
         startedAt: performance.now(),
         stripeCalls: undefined,
