@@ -6,7 +6,8 @@
  *   metrics all on in the gateway: its whole per-request path and nothing else);
  * - the warm dashboard: the bench's dashboard query (`first: 100`, 10 accounts) answered from the
  *   gateway's warm read model, against Apollo serving the gateway's own answer from memory.
- * Gateway and baseline alternate for `rounds` rounds; a ratio is of the summed answers per second.
+ * Gateway and baseline alternate for `rounds` rounds (in turns, who goes first); the figure is
+ * the median of the rounds' ratios, the machine's other work moving both runs of a round alike.
  * With `profileFile`, the gateway is then CPU-profiled under the dashboard load and the profile's
  * summary (`summariseProfile`) written there.
  */
@@ -29,7 +30,7 @@ export interface LeanOptions {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
-  /** Alternations of gateway and baseline per query (BENCH_LEAN_ROUNDS, default 2). */
+  /** Alternations of gateway and baseline per query (BENCH_LEAN_ROUNDS, default 4). */
   rounds: number;
   /** Where to write the CPU profile summary of the gateway under the dashboard load; none: no profile. */
   profileFile?: string;
@@ -46,6 +47,10 @@ export interface LeanComparison {
   baselineRps: number;
   /** gatewayRps / baselineRps. */
   ratio: number | null;
+  /** Each round's gateway / baseline answers per second (the two ran back to back). */
+  roundRatios: number[];
+  /** The median of `roundRatios`: the figure least moved by the machine's other work. */
+  medianRatio: number | null;
 }
 
 /** What the section measured (`lean` in bench/results/latest.json). */
@@ -122,6 +127,16 @@ async function startTarget(
   };
 }
 
+/** The median of `values`, or null when there are none. */
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
 /** Alternates gateway and baseline `rounds` times with `body`, then compares their answers per second. */
 async function compare(
   query: string,
@@ -141,27 +156,35 @@ async function compare(
     gateway: [],
     baseline: [],
   };
+  const load = async (name: "gateway" | "baseline", round: number) => {
+    const target = name === "gateway" ? gateway : baseline;
+    progress(`lean: ${query}, round ${round}: ${name === "gateway" ? "gateway" : "bare Apollo"}`);
+    figures[name].push(await runLoad({ ...settings, url: target.url, headers: target.headers }));
+  };
+  // Each round measures both, in turns (gateway first, then baseline first), so that a change in
+  // the machine's load during the run weighs on both alike.
   for (let round = 1; round <= options.rounds; round++) {
-    progress(`lean: ${query}, round ${round}: gateway`);
-    figures.gateway.push(
-      await runLoad({ ...settings, url: gateway.url, headers: gateway.headers }),
-    );
-    progress(`lean: ${query}, round ${round}: bare Apollo`);
-    figures.baseline.push(
-      await runLoad({ ...settings, url: baseline.url, headers: baseline.headers }),
-    );
+    const order =
+      round % 2 === 1 ? (["gateway", "baseline"] as const) : (["baseline", "gateway"] as const);
+    for (const name of order) await load(name, round);
   }
   const rps = (runs: LoadFigures[]) =>
     runs.reduce((sum, run) => sum + run.requests, 0) /
     runs.reduce((sum, run) => sum + run.durationSeconds, 0);
   const gatewayRps = rps(figures.gateway);
   const baselineRps = rps(figures.baseline);
+  const roundRatios = figures.gateway.map((run, index) => {
+    const base = figures.baseline[index]?.throughputRps ?? 0;
+    return base === 0 ? 0 : run.throughputRps / base;
+  });
   return {
     query,
     ...figures,
     gatewayRps,
     baselineRps,
     ratio: baselineRps === 0 ? null : gatewayRps / baselineRps,
+    roundRatios,
+    medianRatio: median(roundRatios),
   };
 }
 
@@ -207,7 +230,7 @@ export async function runLeanSection(
       const heading = [
         options.profileTitle ?? "Gateway CPU profile under the warm dashboard load",
         `(${options.connections} connections; regenerate: npm run bench:profile -- <label>)`,
-        `measured in the same run: pipeline floor ${times(floor.ratio)} of bare Apollo, warm dashboard ${times(dashboard.ratio)}`,
+        `measured in the same run (median of the rounds' ratios): pipeline floor ${times(floor.medianRatio)} of bare Apollo, warm dashboard ${times(dashboard.medianRatio)}`,
       ].join("\n");
       await writeFile(options.profileFile, summariseProfile(profile, heading));
       progress(`lean: profile summary written to ${options.profileFile}`);
@@ -240,11 +263,19 @@ export function formatLean(results: LeanResults): string {
     row(comparison, "gateway", comparison.gateway, comparison.gatewayRps),
     row(comparison, "bare Apollo", comparison.baseline, comparison.baselineRps),
     [comparison.query, "gateway / bare Apollo", times(comparison.ratio), "", "", ""],
+    [
+      comparison.query,
+      "per round (median)",
+      `${times(comparison.medianRatio)} (${comparison.roundRatios.map((value) => value.toFixed(2)).join(", ")})`,
+      "",
+      "",
+      "",
+    ],
   ]);
   return [
     `Lean path: gateway (auth, limits, info logs, metrics on; warm read model) against a bare Apollo Server 5 standalone answering from memory, each in its own process; ${results.connections} connections, ${results.rounds} alternating rounds of ${results.durationSeconds} s`,
     table(["query", "target", "req/s", "p50 ms", "p99 ms", "failed"], rows),
-    `Pipeline floor ({ __typename } with a token): ${times(results.floor.ratio)} of bare Apollo; warm dashboard (10 accounts): ${times(results.dashboard.ratio)}`,
+    `Pipeline floor ({ __typename } with a token): ${times(results.floor.medianRatio)} of bare Apollo; warm dashboard (10 accounts): ${times(results.dashboard.medianRatio)} (medians of the rounds' ratios)`,
   ].join("\n");
 }
 
@@ -254,7 +285,7 @@ export function readLeanOptions(
   env: NodeJS.ProcessEnv = process.env,
 ): LeanOptions {
   const raw = env.BENCH_LEAN_ROUNDS?.trim();
-  const rounds = raw === undefined || raw === "" ? 2 : Number(raw);
+  const rounds = raw === undefined || raw === "" ? 4 : Number(raw);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
     throw new Error(`BENCH_LEAN_ROUNDS must be a whole number from 1 to 20, got "${raw}"`);
   }
