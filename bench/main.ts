@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
- * answering from memory); then its live events, webhook-to-subscriber latency (against a bare
+ * answering from memory); the lean path (the pipeline floor and the warm dashboard against a
+ * bare Apollo standalone, each in its own process; alone with BENCH_ONLY=lean, figures in
+ * bench/results/lean.json); then its live events, webhook-to-subscriber latency (against a bare
  * graphql-ws server) and webhook ingestion rate (against a bare signature check); and the cost
  * pricing of an adversarial fragment fan-out (against the dashboard's). Prints a table
  * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server

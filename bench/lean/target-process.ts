@@ -5,6 +5,8 @@
  * - on start it sends `{ kind: "ready", url, headers, answer? }`;
  * - `{ kind: "profile-start" }` starts the V8 CPU profiler, `{ kind: "profile-stop", file }`
  *   stops it, writes the .cpuprofile to `file` and answers `{ kind: "profiled" }`;
+ * - `{ kind: "cpu" }` is answered `{ kind: "cpu", micros }`, the process's CPU time so far (user +
+ *   system, microseconds);
  * - `{ kind: "stop" }` closes the server and exits.
  *
  * `gateway`: the real gateway as `npm start` runs it (authentication, limits, info logs to stdout
@@ -107,6 +109,9 @@ process.on("message", async (message: { kind: string; file?: string }) => {
     const { profile } = await session.post("Profiler.stop");
     await writeFile(message.file, JSON.stringify(profile));
     send({ kind: "profiled" });
+  } else if (message.kind === "cpu") {
+    const { user, system } = process.cpuUsage();
+    send({ kind: "cpu", micros: user + system });
   } else if (message.kind === "stop") {
     await target.close();
     process.exit(0);
