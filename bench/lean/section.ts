@@ -36,6 +36,8 @@ export interface LeanOptions {
   profileFile?: string;
   /** The summary's heading (e.g. which code was profiled). */
   profileTitle?: string;
+  /** The load profiled: the warm dashboard (default) or the pipeline floor. */
+  profileQuery?: "dashboard" | "floor";
 }
 
 /** One query, gateway against baseline. */
@@ -247,13 +249,16 @@ export async function runLeanSection(
       progress,
     );
     if (options.profileFile !== undefined) {
-      progress("lean: profiling the gateway under the dashboard load");
+      const floorProfile = options.profileQuery === "floor";
+      progress(
+        `lean: profiling the gateway under the ${floorProfile ? "pipeline floor" : "dashboard"} load`,
+      );
       // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
       // ignored) for a closer look in Chrome DevTools or VS Code.
       const raw = `${options.profileFile.replace(/\.txt$/, "")}.cpuprofile`;
       await gateway.profile(raw, () =>
         runLoad({
-          body: DASHBOARD_BODY,
+          body: floorProfile ? FLOOR_BODY : DASHBOARD_BODY,
           url: gateway.url,
           headers: gateway.headers,
           connections: options.connections,
