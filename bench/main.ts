@@ -2,7 +2,10 @@
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
  * answering from memory); warm dashboard throughput with the read model at Stripe's test-mode
- * limit, against the same dashboard passing through to Stripe and the bare baseline; then its live events, webhook-to-subscriber latency (against a bare
+ * limit, against the same dashboard passing through to Stripe and the bare baseline; the lean
+ * path (the pipeline floor and the warm dashboard against a bare Apollo standalone, each in its
+ * own process; alone with BENCH_ONLY=lean, figures in bench/results/lean.json); then its live
+ * events, webhook-to-subscriber latency (against a bare
  * graphql-ws server) and webhook ingestion rate (against a bare signature check); and the cost
  * pricing of an adversarial fragment fan-out (against the dashboard's). Prints a table
  * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server
@@ -15,6 +18,7 @@ import { isDeepStrictEqual } from "node:util";
 import { startBaselineServer } from "./baseline/server.js";
 import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
+import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
 import { readLiveOptions } from "./live/options.js";
 import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
@@ -41,6 +45,7 @@ import { type GatewayStack, startGatewayStack } from "./stack.js";
 
 const options = readOptions();
 const liveOptions = readLiveOptions();
+const LEAN_RESULTS = fileURLToPath(new URL("./results/lean.json", import.meta.url));
 const PRODUCTION_RESULTS = fileURLToPath(new URL("./results/production.json", import.meta.url));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -147,6 +152,13 @@ async function compareUnderLoad(
   }
 }
 
+/** The lean-path section alone (BENCH_ONLY=lean): quick to re-run after a change to the request path. */
+async function leanOnly(): Promise<void> {
+  const lean = await runLeanSection(readLeanOptions(options), progress);
+  await writeFile(LEAN_RESULTS, `${JSON.stringify(lean, null, 2)}\n`);
+  process.stdout.write(`${formatLean(lean)}\n`);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   progress("pricing the adversarial fragment fan-out and the dashboard query");
@@ -163,6 +175,7 @@ async function main(): Promise<void> {
     const load: LoadComparison[] = [];
     for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
     const readModel = await runReadModelSection(options, progress);
+    const lean: LeanResults = await runLeanSection(readLeanOptions(options), progress);
     const live = await runLiveSection(
       stack.sandbox.url,
       liveOptions,
@@ -188,6 +201,7 @@ async function main(): Promise<void> {
       stripeCalls: calls.rows,
       load,
       readModel,
+      lean,
       live,
       pricing,
     };
@@ -203,4 +217,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.env.BENCH_ONLY === "lean") await leanOnly();
+else await main();

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fixed, table, times } from "./format.js";
+import { formatLean, type LeanResults } from "./lean/section.js";
 import { formatLiveReport } from "./live/report.js";
 import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
@@ -34,7 +35,8 @@ export interface LoadComparison {
  * `live` (webhook-to-subscriber fan-out and webhook ingestion), version 3 `pricing` (the cost
  * pricing of an adversarial fragment fan-out against the dashboard's), version 4 `readModel` (warm
  * dashboard throughput at Stripe's test-mode limit, against pass-through reads and the bare
- * baseline); the rest is as in version 1.
+ * baseline) and `lean` (the pipeline floor and the warm dashboard against a bare Apollo
+ * standalone); the rest is as in version 1.
  */
 export interface BenchResults {
   version: 4;
@@ -44,6 +46,7 @@ export interface BenchResults {
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
   readModel: ReadModelResults;
+  lean: LeanResults;
   live: LiveResults;
   pricing: PricingResults;
 }
@@ -112,6 +115,8 @@ export function formatReport(results: BenchResults): string {
     perQuery,
     "",
     formatReadModelReport(results.readModel),
+    "",
+    formatLean(results.lean),
     "",
     formatLiveReport(results.live),
     "",

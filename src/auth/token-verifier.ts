@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import type { AuthConfig } from "./auth-config.js";
+import { cacheVerifiedTokens } from "./verified-token-cache.js";
 
 /** Who a verified token speaks for. */
 export type Identity =
@@ -36,8 +37,9 @@ function lifetimeProblem(
   issuedAt: number,
   expiresAt: number,
   maxAgeSeconds: number,
+  nowMs: number,
 ): string | undefined {
-  if (issuedAt > Date.now() / 1000 + IAT_CLOCK_SKEW_SECONDS) {
+  if (issuedAt > nowMs / 1000 + IAT_CLOCK_SKEW_SECONDS) {
     return "The bearer token's issued-at time (iat) is in the future.";
   }
   if (expiresAt - issuedAt > maxAgeSeconds) {
@@ -53,17 +55,23 @@ function lifetimeProblem(
  * (`exp - iat`) may not exceed `maxTokenAgeSeconds`, and `iat` may be at most
  * IAT_CLOCK_SKEW_SECONDS in the future. A token is a customer's when its customer claim holds a
  * `cus_` id, a service's when it carries the service scope; anything else fails.
+ * Accepted tokens are remembered until their `exp` (`cacheVerifiedTokens`), so a client's repeated
+ * requests pay one signature check; `options.now` is the clock of both (tests), Date.now by default.
  */
-export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+export function createTokenVerifier(
+  config: AuthConfig,
+  options: { now?: () => number } = {},
+): TokenVerifier {
   const key =
     config.mode === "hs256"
       ? new TextEncoder().encode(config.secret)
       : createRemoteJWKSet(new URL(config.jwksUrl));
   const algorithms = config.mode === "hs256" ? HS_ALGORITHMS : ASYMMETRIC_ALGORITHMS;
-  return async (token) => {
+  const verify = async (token: string, nowMs: number): Promise<Identity> => {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        currentDate: new Date(nowMs),
         algorithms,
         issuer: config.issuer,
         audience: config.audience,
@@ -83,6 +91,7 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       payload.iat as number,
       payload.exp as number,
       config.maxTokenAgeSeconds,
+      nowMs,
     );
     if (refused !== undefined) throw new AuthenticationFailed(refused);
     const customer = payload[config.customerClaim];
@@ -94,4 +103,5 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
     }
     throw new AuthenticationFailed("The bearer token names no Stripe customer.");
   };
+  return cacheVerifiedTokens(verify, { now: options.now });
 }

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Viewer } from "../data/viewer.js";
 import type { Logger } from "../observability/logger.js";
 import type { CostBudget } from "./cost-budget.js";
+import { pricedOncePerDocument } from "./document-costs.js";
 import { type CostRequest, estimateCost, type PricingWork } from "./estimate-cost.js";
 
 /** What an operation cost, reported to the client in the response's `extensions.cost`. */
@@ -46,7 +47,8 @@ export interface CostAdmission {
  * when the customer's budget for the minute cannot cover it. Anonymous operations (development
  * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
  * the operation is admitted uncharged and a warning logged: queries keep working. `pricingWork`,
- * when given, accumulates the work of every pricing (tests and benchmarks count it).
+ * when given, accumulates the work of every pricing (tests and benchmarks count it). An operation
+ * without variables is priced once per parsed document (`pricedOncePerDocument`).
  */
 export function createCostAdmission(options: {
   schema: GraphQLSchema;
@@ -56,9 +58,10 @@ export function createCostAdmission(options: {
   pricingWork?: PricingWork;
 }): CostAdmission {
   const { schema, maxCost, budget, logger, pricingWork } = options;
+  const price = pricedOncePerDocument((request, work) => estimateCost(schema, request, work));
   return {
     admit: async (request) => {
-      const requested = estimateCost(schema, request, pricingWork);
+      const requested = price(request, pricingWork);
       if (requested > maxCost) {
         return {
           cost: { requested },

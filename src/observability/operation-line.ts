@@ -26,6 +26,25 @@ export interface UpstreamErrorEntry extends StripeFailure {
   path: string | null;
 }
 
+/**
+ * The logger of the operation lines: `logger` without path redaction. Every field of that line is
+ * a primitive, a list of error codes, a map of route templates to counts, or a list of Stripe
+ * failures (`UpstreamErrorEntry`), so no redacted path (`token`, `*.authorization`, …) can name
+ * anything in it, and pino's redactor, which walks every object-valued field against every
+ * wildcard path, would only cost time on the busiest line. The value-shape scrubber (the
+ * logger's `streamWrite` hook, which children keep) still reads the whole line: the operation
+ * name and Stripe's messages are text from outside. Built once per logger.
+ */
+const operationLoggers = new WeakMap<Logger, Logger>();
+function operationLogger(logger: Logger): Logger {
+  let lean = operationLoggers.get(logger);
+  if (lean === undefined) {
+    lean = logger.child({}, { redact: [] });
+    operationLoggers.set(logger, lean);
+  }
+  return lean;
+}
+
 const pathOf = (error: unknown): string | null =>
   error instanceof GraphQLError && error.path !== undefined ? error.path.join(".") : null;
 
@@ -35,7 +54,8 @@ const pathOf = (error: unknown): string | null =>
  * (status, type, code, param, message, request id). Each unexpected error (masked for the client
  * as INTERNAL_SERVER_ERROR) also gets an error line of its own, with its stack. Never the
  * response or variables (they may hold a `clientSecret`). The name comes from the client, so it is
- * bounded (`boundedText`: over 100 characters, its first 100 and "…").
+ * bounded (`boundedText`: over 100 characters, its first 100 and "…"). The info line skips path
+ * redaction (`operationLogger`: nothing in it has a redacted name); the error line keeps it.
  */
 export function logOperation(logger: Logger, record: OperationRecord): void {
   const byRoute = Object.fromEntries(record.stripeCalls ?? new Map<string, number>());
@@ -61,7 +81,7 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
       );
     }
   }
-  logger.info(
+  operationLogger(logger).info(
     {
       transport: record.transport,
       requestId: record.requestId,

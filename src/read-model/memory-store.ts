@@ -2,10 +2,24 @@ import { LRUCache } from "lru-cache";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
 
-/** One stored object, kept as JSON so no caller can change what another one reads. */
+/**
+ * One stored object: a deep-frozen copy made through JSON when it is written (so it holds what
+ * JSON holds, as a store out of process would), shared by every reader. No caller can change what
+ * another one reads (a write to it throws), and a read parses nothing: a warm dashboard reads
+ * every account of the customer on each request.
+ */
 interface Entry {
-  json: string;
+  object: unknown;
   checkedAt: number;
+}
+
+/** Freezes `value` and everything it holds; returns it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }
 
 /**
@@ -22,12 +36,12 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
   const keyOf = (kind: StoredKind, customerId: string, id: string) => `${kind}:${customerId}:${id}`;
   const read = <T>(key: string): Stored<T> | undefined => {
     const entry = objects.get(key);
-    return entry && { object: JSON.parse(entry.json) as T, checkedAt: entry.checkedAt };
+    return entry && { object: entry.object as T, checkedAt: entry.checkedAt };
   };
   const write = (key: string, object: unknown, checkedAt: number): boolean => {
     const current = objects.get(key);
     if (current !== undefined && current.checkedAt > checkedAt) return false;
-    objects.set(key, { json: JSON.stringify(object), checkedAt });
+    objects.set(key, { object: deepFreeze(JSON.parse(JSON.stringify(object))), checkedAt });
     return true;
   };
   return {

@@ -1,8 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
 import { type DocumentPosture, documentRules } from "../pipeline/document-rules.js";
 import { errorFormatter } from "./format-error.js";
+import { noStorePlugin } from "./no-store-plugin.js";
 import { buildGatewaySchema } from "./schema.js";
 import { landingPagePlugin } from "./schema-exposure.js";
 
@@ -18,7 +20,11 @@ export interface ApolloPosture extends DocumentPosture {
  * off, so HTTP and WebSocket refuse it in the same words, and Apollo adds no rule of its own),
  * errors formatted by errorFormatter (unexpected ones masked, no stack traces, no "Did you mean"
  * anywhere when introspection is off), batched (array) bodies and automatic persisted queries
- * refused, CSRF prevention on; the landing page as `posture` says. Transport-free, so tests can
+ * refused, CSRF prevention on; the landing page as `posture` says; every answer `Cache-Control:
+ * no-store` (`noStorePlugin`, in place of Apollo's cache-control plugin). It installs no signal
+ * handlers: the process's shutdown (`exitOnSignals`) closes it; Apollo's own would stop it and
+ * raise the signal again, which the shutdown takes for an impatient second signal and exits 1
+ * at once. Transport-free, so tests can
  * call `executeOperation` on it; `startGateway` mounts it.
  */
 export function createApolloServer(
@@ -43,6 +49,12 @@ export function createApolloServer(
     // NODE_ENV=test, would stop the server and re-send the signal to the process mid-drain, which
     // the shutdown takes for a second signal (exit 1).
     stopOnTerminationSignals: false,
-    plugins: [...plugins, landingPagePlugin(posture.landingPage ?? false)],
+    plugins: [
+      ...plugins,
+      landingPagePlugin(posture.landingPage ?? false),
+      // No field has a cache hint: "no-store" without hooking every field's resolution.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
+    ],
   });
 }

@@ -123,6 +123,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
 
   const app = express();
   app.disable("x-powered-by");
+  // No ETag (a hash of every answer): GraphQL answers are `no-store`, so none is ever revalidated.
+  app.set("etag", false);
   app.use(requestIdMiddleware());
   app.use(
     securityHeaders({ production: config.production, landingPage: config.graphql.landingPage }),

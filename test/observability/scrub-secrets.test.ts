@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
+import { logOperation } from "../../src/observability/operation-line.js";
 import { secretScrubber } from "../../src/observability/scrub-secrets.js";
 import { LogSink } from "../support/gateway.js";
 
@@ -35,5 +36,30 @@ describe("secretScrubber", () => {
     expect(text).not.toContain("whatever-the-operator-configured");
     expect(text).toContain("[redacted]");
     expect(sink.lines).toHaveLength(2);
+  });
+
+  it("is applied to the operation line too (written without path redaction): a secret in the client's operation name is blanked", () => {
+    const sink = new LogSink();
+    const logger = createLogger("info", sink, ["whatever-the-operator-configured"]);
+    for (let line = 0; line < 2; line++) {
+      logOperation(logger, {
+        transport: "http",
+        requestId: "r1",
+        operation:
+          "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln whatever-the-operator-configured",
+        type: "query",
+        startedAt: performance.now(),
+        stripeCalls: undefined,
+        errors: [],
+      });
+    }
+    const text = sink.text();
+    expect(sink.lines).toHaveLength(2);
+    expect(text).not.toContain("eyJhbGciOiJIUzI1NiJ9");
+    expect(text).not.toContain("whatever-the-operator-configured");
+    expect(JSON.parse(sink.lines[0] ?? "{}")).toMatchObject({
+      msg: "graphql operation",
+      service: "fc-gateway",
+    });
   });
 });

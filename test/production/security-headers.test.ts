@@ -54,6 +54,20 @@ describe("security headers (helmet)", () => {
     }
   });
 
+  it("answers GraphQL, data or error, with Cache-Control: no-store (a customer's data is never cached)", async () => {
+    const customer = await createCustomer(development, 1, 1);
+    const authorization = `Bearer ${await tokenFor(development, customer.id)}`;
+    for (const query of ["{ __typename }", "{ accounts { nodes { id } } }", "{ noSuchField }"]) {
+      const response = await fetch(`${development.gateway.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ query }),
+      });
+      await response.arrayBuffer();
+      expect(response.headers.get("cache-control"), query).toBe("no-store");
+    }
+  });
+
   it("sends HSTS in production only", async () => {
     for (const [name, response] of await answersOf(production)) {
       await response.arrayBuffer();

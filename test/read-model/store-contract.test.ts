@@ -46,6 +46,29 @@ describe.each(stores)("the read-model store %s", (_name, open, skip) => {
     expect((await store.get("account", "cus_a", "fca_1"))?.checkedAt).toBe(2_000);
   });
 
+  it.skipIf(skip)(
+    "never lets a reader change what another reads (nor the writer, after)",
+    async () => {
+      const written = account("fca_shared", "cus_shared", "active");
+      await store.put("account", "cus_shared", written, 1);
+      written.status = "inactive";
+      const first = await store.get("account", "cus_shared", "fca_shared");
+      const tamper = () => {
+        (first?.object as { status: string }).status = "disconnected";
+        (first?.object.account_holder as { customer: string }).customer = "cus_thief";
+      };
+      // In memory the shared copy is frozen (the write throws); from Redis each read is its own.
+      try {
+        tamper();
+      } catch (error) {
+        expect(error).toBeInstanceOf(TypeError);
+      }
+      const second = await store.get("account", "cus_shared", "fca_shared");
+      expect(second?.object.status).toBe("active");
+      expect(second?.object.account_holder?.customer).toBe("cus_shared");
+    },
+  );
+
   it.skipIf(skip)("reaches one customer's objects only through that customer's keys", async () => {
     await store.put("account", "cus_owner", account("fca_own", "cus_owner"), 1);
     expect(await store.get("account", "cus_other", "fca_own")).toBeUndefined();

@@ -1,0 +1,40 @@
+import { LRUCache } from "lru-cache";
+import type { Identity, TokenVerifier } from "./token-verifier.js";
+
+/** How many verified tokens are remembered at most (the least recently used go first). */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+/** Verifies `token` as of `nowMs` (epoch milliseconds): the clock `exp` and `iat` are checked against. */
+export type TimedTokenVerifier = (token: string, nowMs: number) => Promise<Identity>;
+
+/**
+ * Remembers each token `verify` accepted, keyed by the whole token string, until its `exp`: a
+ * client's repeated requests pay one signature check. A remembered token is answered from memory
+ * only while `now()` is before its `exp` (as jose counts it: whole seconds, `exp <= now` is
+ * expired); from then on it is forgotten and verified again (and so refused, since `verify` uses
+ * the same clock). Refusals are never remembered, and nothing but an identical token string ever
+ * gets a remembered identity: one customer's token can never answer for another's. Revocation is
+ * unchanged: a token is valid until its `exp`, with or without this cache.
+ */
+export function cacheVerifiedTokens(
+  verify: TimedTokenVerifier,
+  options: { now?: () => number; max?: number } = {},
+): TokenVerifier {
+  const now = options.now ?? Date.now;
+  const verified = new LRUCache<string, Identity>({
+    max: options.max ?? VERIFIED_TOKEN_CACHE_SIZE,
+  });
+  return async (token) => {
+    const nowMs = now();
+    const remembered = verified.get(token);
+    if (remembered !== undefined) {
+      const expiresAt = remembered.expiresAt;
+      if (expiresAt !== undefined && expiresAt > Math.floor(nowMs / 1000)) return remembered;
+      verified.delete(token);
+    }
+    const identity = Object.freeze(await verify(token, nowMs));
+    // Only a token with an expiry is remembered (every accepted one has one: `exp` is required).
+    if (identity.expiresAt !== undefined) verified.set(token, identity);
+    return identity;
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { signToken } from "../../src/auth/sign-token.js";
+import {
+  AuthenticationFailed,
+  createTokenVerifier,
+  type Identity,
+} from "../../src/auth/token-verifier.js";
+import { cacheVerifiedTokens } from "../../src/auth/verified-token-cache.js";
+import { loadConfig } from "../../src/config/config.js";
+
+const auth = loadConfig({}).auth;
+
+/** A clock the test moves by hand; only the verifier (cache and jose) reads it. */
+function handClock() {
+  let nowMs = Date.now();
+  return { now: () => nowMs, set: (ms: number) => (nowMs = ms) };
+}
+
+const customerOf = (identity: Identity) =>
+  identity.kind === "customer" ? identity.customerId : `service:${identity.subject}`;
+
+describe("verified-token cache", () => {
+  it("verifies a repeated token once, and again (with the same clock) once its exp has passed", async () => {
+    const clock = handClock();
+    const calls: number[] = [];
+    const expiresAt = Math.floor(clock.now() / 1000) + 30;
+    const verify = cacheVerifiedTokens(
+      async (_token, nowMs) => {
+        calls.push(nowMs);
+        if (Math.floor(nowMs / 1000) >= expiresAt) throw new AuthenticationFailed("expired");
+        return { kind: "customer", customerId: "cus_A", expiresAt };
+      },
+      { now: clock.now },
+    );
+    await verify("token-a");
+    await verify("token-a");
+    await verify("token-a");
+    expect(calls).toHaveLength(1);
+    clock.set(expiresAt * 1000);
+    await expect(verify("token-a")).rejects.toThrow(AuthenticationFailed);
+    expect(calls).toEqual([expect.any(Number), expiresAt * 1000]);
+  });
+
+  it("refuses a cached token once its exp has passed (the gateway's verifier, a real short-lived token)", async () => {
+    const clock = handClock();
+    const verify = createTokenVerifier(auth, { now: clock.now });
+    const token = await signToken(auth, { customerId: "cus_Short", ttlSeconds: 5 });
+    const first = await verify(token);
+    expect(customerOf(first)).toBe("cus_Short");
+    // Still before exp: answered (from the cache).
+    expect(customerOf(await verify(token))).toBe("cus_Short");
+    const expiresAt = first.expiresAt as number;
+    clock.set(expiresAt * 1000 - 1);
+    expect(customerOf(await verify(token))).toBe("cus_Short");
+    clock.set(expiresAt * 1000);
+    await expect(verify(token)).rejects.toThrow("The bearer token is invalid or expired.");
+    clock.set(expiresAt * 1000 + 60_000);
+    await expect(verify(token)).rejects.toThrow(AuthenticationFailed);
+  });
+
+  it("never answers one customer's token with another's viewer, nor a tampered copy of a cached token", async () => {
+    const verify = createTokenVerifier(auth);
+    const alice = await signToken(auth, { customerId: "cus_Alice", ttlSeconds: 600 });
+    const bob = await signToken(auth, { customerId: "cus_Bob", ttlSeconds: 600 });
+    for (let round = 0; round < 3; round++) {
+      expect(customerOf(await verify(alice))).toBe("cus_Alice");
+      expect(customerOf(await verify(bob))).toBe("cus_Bob");
+    }
+    // Alice's token with Bob's payload, or with its signature changed: not the cached string.
+    const [aliceHeader, , aliceSignature] = alice.split(".");
+    const [, bobPayload] = bob.split(".");
+    await expect(verify(`${aliceHeader}.${bobPayload}.${aliceSignature}`)).rejects.toThrow(
+      AuthenticationFailed,
+    );
+    const flipped = `${alice.slice(0, -2)}${alice.endsWith("AA") ? "BB" : "AA"}`;
+    await expect(verify(flipped)).rejects.toThrow(AuthenticationFailed);
+    // A prefix of a cached token is not that token either.
+    await expect(verify(alice.slice(0, -1))).rejects.toThrow(AuthenticationFailed);
+    expect(customerOf(await verify(alice))).toBe("cus_Alice");
+  });
+});
