@@ -91,7 +91,7 @@ export function estimateEventCost(
 ): number {
   work.pricings += 1;
   const started = startWalk(schema, request, work, true);
-  if (!started || started.operation !== "subscription") return 0;
+  if (started?.operation !== "subscription") return 0;
   return selectionSetCost(started.walk, started.rootType, started.selectionSet);
 }
 

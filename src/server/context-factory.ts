@@ -9,8 +9,8 @@ import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 import { createFcApi, type FcApiShared } from "../stripe/fc-api.js";
-import { refusingFcApi } from "../stripe/refusing-fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+import { refusingFcApi } from "../stripe/refusing-fc-api.js";
 
 /** What every operation's context is built from. */
 export interface ContextFactoryOptions {

@@ -1,9 +1,5 @@
 import type { GraphQLFormattedError } from "graphql";
-import {
-  CostBudgetExhaustedError,
-  DataError,
-  UpstreamRateLimitedError,
-} from "../data/errors.js";
+import { CostBudgetExhaustedError, DataError, UpstreamRateLimitedError } from "../data/errors.js";
 import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
 import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
 

@@ -5,13 +5,7 @@ import { estimateCost, estimateEventCost } from "../../src/limits/estimate-cost.
 import { buildGatewaySchema } from "../../src/server/schema.js";
 import { graphql, startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { bodyText, multipartRequest, sseFeed } from "../support/http-subscriptions.js";
-import {
-  type Feed,
-  feed,
-  liveClient,
-  registered,
-  waitForSubscribers,
-} from "../support/live.js";
+import { type Feed, feed, liveClient, registered, waitForSubscribers } from "../support/live.js";
 import {
   controlOf,
   createCustomer,
@@ -52,7 +46,9 @@ const priceOf = (query: string) => estimateCost(schema, { document: parse(query)
 /** What the customer has left, read from a cheap query's `extensions.cost`, and what it cost. */
 async function remainingAfterProbe(stack: TestStack, customerId: string) {
   const answer = await graphql<unknown>(stack, PROBE, {}, customerId);
-  const { extensions } = answer as { extensions?: { cost?: { remaining?: number; requested: number } } };
+  const { extensions } = answer as {
+    extensions?: { cost?: { remaining?: number; requested: number } };
+  };
   const cost = extensions?.cost;
   if (cost?.remaining === undefined) throw new Error(`no cost report: ${JSON.stringify(answer)}`);
   return { requested: cost.requested, remaining: cost.remaining };
@@ -139,7 +135,11 @@ describe("an event the budget cannot cover", () => {
     "graphql-ws": async (customerId) => {
       const client = await liveClient(stack, customerId);
       const live = feed<Event>(client, STRIPE_PER_EVENT);
-      return { ...live, stop: () => (live.stop(), void client.dispose()) };
+      const stop = () => {
+        live.stop();
+        void client.dispose();
+      };
+      return { ...live, stop };
     },
     "graphql-sse": async (customerId) =>
       sseFeed<Event>(stack, await tokenFor(stack, customerId), STRIPE_PER_EVENT),
