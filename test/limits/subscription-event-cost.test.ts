@@ -76,6 +76,26 @@ describe("subscription events are charged per event for their Stripe reads", () 
     expect(eventCostOf(STRIPE_PER_EVENT)).toBeGreaterThanOrEqual(STRIPE_READ_COST);
     expect(eventCostOf(READ_MODEL_ONLY)).toBe(0);
     expect(eventCostOf(PROBE)).toBe(0);
+    // A query pays its transactions once, when it runs: nothing per event.
+    expect(eventCostOf("{ accounts { nodes { transactions { nodes { id } } } } }")).toBe(0);
+    // Per event, each field of the Stripe read counts as a query prices it, also through fragments.
+    const transactions = "transactions(first: 5) { nodes { id } }";
+    const read =
+      priceOf(`{ account(id: "fca_1") { ${transactions} } }`) -
+      priceOf(`{ account(id: "fca_1") { __typename } }`) +
+      1;
+    expect(eventCostOf(`subscription { accountDeactivated { account { ${transactions} } } }`)).toBe(
+      read,
+    );
+    expect(
+      eventCostOf(`subscription { accountDeactivated { ...E } } fragment E on AccountLifecycleEvent {
+        account { ... on Account { ${transactions} } } }`),
+    ).toBe(read);
+    // Under a list (an authorization's accounts, 10 assumed), once per item.
+    expect(
+      eventCostOf(`subscription { accountDeactivated { account { authorization { accounts {
+        ${transactions} } } } } }`),
+    ).toBe(10 * read);
   });
 
   it("(a) each delivered event spends the per-event cost, and makes at most estimate/10 Stripe calls", async () => {
