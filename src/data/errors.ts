@@ -56,6 +56,20 @@ export class UpstreamRateLimitedError extends DataError {
   }
 }
 
+/**
+ * The customer's cost budget cannot cover the Stripe reads of a subscription event
+ * (src/limits/event-charge.ts): the read is refused before any Stripe call, and
+ * `retryAfterSeconds` says when the budget is full again.
+ */
+export class CostBudgetExhaustedError extends DataError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Stripe answered 5xx, or could not be reached in time. Retrying later may succeed. */
 export class UpstreamUnavailableError extends DataError {
   constructor(options?: ErrorOptions) {

@@ -996,11 +996,18 @@ export type RelinkSessionUserError = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -1020,11 +1027,18 @@ export type Subscription = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type SubscriptionAccountDeactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1034,11 +1048,18 @@ export type SubscriptionAccountDeactivatedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1048,11 +1069,18 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type SubscriptionAccountDisconnectedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1062,11 +1090,18 @@ export type SubscriptionAccountDisconnectedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type SubscriptionAccountReactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
@@ -1076,11 +1111,18 @@ export type SubscriptionAccountReactivatedArgs = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing and each delivered event make no Stripe
- * call of the subscriber's: the gateway reads the account once per Stripe event (its own work, not
- * any customer's) and pushes that state to every subscriber. A subscription is priced once, when it
- * is subscribed: one point per field, and the `@cost` of the Stripe-reading fields of its selection
- * (`account { authorization transactions owners }`) once.
+ * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
+ * the account once per Stripe event (its own work, not any customer's) and pushes that state to
+ * every subscriber, and the account's authorization comes from the gateway's read model.
+ *
+ * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
+ * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
+ * to the customer's cost budget like a query. The fields the read model does not hold
+ * (`account { transactions owners }`) are read from Stripe on every event delivered: each event is
+ * charged their cost again (as a query prices them) before it is resolved. A selection without them
+ * costs nothing per event. An event the customer's budget cannot cover is still delivered, with
+ * those fields null and a `RATE_LIMITED` error whose `extensions.retryAfter` says in how many
+ * seconds the budget refills; no Stripe call is made for them and the subscription stays open.
  */
 export type SubscriptionAccountStatusChangedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;

@@ -15,8 +15,17 @@ export interface GatewayContext {
   /** Stripe calls this operation made so far, by route template (for logs and metrics). */
   stripeCalls: Map<string, number>;
   /**
-   * Replaces `data` with a fresh one (new loaders, same viewer). A subscription calls it before
-   * resolving each event, so no event is served from an earlier event's cache.
+   * Replaces `data` with a fresh one (new loaders, same viewer), so no subscription event is
+   * served from an earlier event's cache. With `refusal`, the fresh data makes no Stripe call:
+   * each one it would make rejects with `refusal` (what the read model and the event hold are
+   * still served).
    */
-  renewData(): void;
+  renewData(refusal?: Error): void;
+  /**
+   * Called by a subscription before it resolves each event: renews `data` after charging the
+   * event's Stripe reads to the customer's cost budget (the pipeline sets it, see
+   * src/pipeline/event-admission.ts); when the budget cannot cover them, the renewed data refuses
+   * them with RATE_LIMITED. Without a charge to make it only renews `data`.
+   */
+  beginEvent(): Promise<void>;
 }

@@ -1,9 +1,15 @@
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, getOperationAST } from "graphql";
 import type { Viewer } from "../data/viewer.js";
 import type { Logger } from "../observability/logger.js";
 import type { CostBudget } from "./cost-budget.js";
 import { pricedOncePerDocument } from "./document-costs.js";
-import { type CostRequest, estimateCost, type PricingWork } from "./estimate-cost.js";
+import {
+  type CostRequest,
+  estimateCost,
+  estimateEventCost,
+  type PricingWork,
+} from "./estimate-cost.js";
+import { chargeEvent, type EventCharge } from "./event-charge.js";
 
 /** What an operation cost, reported to the client in the response's `extensions.cost`. */
 export interface CostReport {
@@ -25,10 +31,15 @@ export interface Rejection {
   retryAfterSeconds?: number;
 }
 
-/** The admission's answer: the cost report, and a rejection when the operation must not run. */
+/**
+ * The admission's answer: the cost report, and a rejection when the operation must not run. An
+ * admitted subscription whose events read Stripe has `eventCost`: what each event delivered is
+ * charged (`chargeEvent`).
+ */
 export interface Admission {
   cost: CostReport;
   rejection?: Rejection;
+  eventCost?: number;
 }
 
 /** An operation about to run: its validated document, variables and viewer. */
@@ -39,6 +50,11 @@ export interface AdmissionRequest extends CostRequest {
 /** Decides, before execution, whether an operation may run. Shared by HTTP and WebSocket. */
 export interface CostAdmission {
   admit(request: AdmissionRequest): Promise<Admission>;
+  /**
+   * Charges one event of an admitted subscription its `eventCost` to the customer's budget
+   * (src/limits/event-charge.ts), before the event is resolved.
+   */
+  chargeEvent(customerId: string, eventCost: number): Promise<EventCharge>;
 }
 
 /**
@@ -48,7 +64,8 @@ export interface CostAdmission {
  * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
  * the operation is admitted uncharged and a warning logged: queries keep working. `pricingWork`,
  * when given, accumulates the work of every pricing (tests and benchmarks count it). An operation
- * without variables is priced once per parsed document (`pricedOncePerDocument`).
+ * without variables is priced once per parsed document (`pricedOncePerDocument`). A subscription
+ * is also priced per event (`estimateEventCost`); `chargeEvent` charges each event delivered.
  */
 export function createCostAdmission(options: {
   schema: GraphQLSchema;
@@ -59,7 +76,13 @@ export function createCostAdmission(options: {
 }): CostAdmission {
   const { schema, maxCost, budget, logger, pricingWork } = options;
   const price = pricedOncePerDocument((request, work) => estimateCost(schema, request, work));
+  const eventCostOf = (request: AdmissionRequest) => {
+    const operation = getOperationAST(request.document, request.operationName ?? undefined);
+    if (operation?.operation !== "subscription" || request.viewer === null) return 0;
+    return estimateEventCost(schema, request);
+  };
   return {
+    chargeEvent: (customerId, eventCost) => chargeEvent(budget, logger, customerId, eventCost),
     admit: async (request) => {
       const requested = price(request, pricingWork);
       if (requested > maxCost) {
@@ -78,14 +101,18 @@ export function createCostAdmission(options: {
         spend = await budget.spend(request.viewer.customerId, requested);
       } catch (error) {
         logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
-        return { cost: { requested } };
+        const eventCost = eventCostOf(request);
+        return eventCost > 0 ? { cost: { requested }, eventCost } : { cost: { requested } };
       }
       const cost = {
         requested,
         remaining: spend.remaining,
         resetAt: spend.resetAt.toISOString(),
       };
-      if (spend.allowed) return { cost };
+      if (spend.allowed) {
+        const eventCost = eventCostOf(request);
+        return eventCost > 0 ? { cost, eventCost } : { cost };
+      }
       return {
         cost,
         rejection: {

@@ -25,10 +25,16 @@
  *   one per id plus that one listing;
  * - `refresh: true` (`accounts`, `account`) reads Stripe now for this and every later read of
  *   the operation: the cold case, which the weights already price;
- * - a subscription costs its fields once, when subscribed: subscribing reads nothing, and each
- *   event pushes the account state the gateway read once per Stripe event (system work, in the
- *   limiter's reserved share), not per subscriber. Stripe-reading fields under the event
- *   (`account { transactions }`) are charged once, at subscribe.
+ * - a subscription is charged its whole cost once, when subscribed (subscribing reads nothing),
+ *   and then, on each event delivered to it, the cost of the fields of its selection that read
+ *   Stripe on every event (STRIPE_READS_PER_EVENT: `account { transactions owners }`, which the
+ *   read model does not hold), priced as a query prices them and multiplied by the items of the
+ *   lists above them (`estimateEventCost`). The rest of an event is free per event: the account
+ *   state it pushes was read once per Stripe event by the gateway (system work, in the limiter's
+ *   reserved share), not per subscriber, and an account's authorization and the authorization's
+ *   accounts come from the read model. An event the customer's budget cannot cover is delivered
+ *   with those fields null and RATE_LIMITED (`retryAfter` in the error's extensions), with no
+ *   Stripe call, and the subscription stays open (src/limits/event-charge.ts);
  *
  * `accounts` lists every account of the viewer, 100 per Stripe call: its weight prices one
  * call, so a customer with more than 100 accounts costs more calls than estimated.
@@ -74,3 +80,15 @@ export const ID_LOOKUP_COST = 2 * STRIPE_READ_COST;
 export const STRIPE_WRITE_COST = 50;
 /** The `@listSize(assumedSize:)` of a list of accounts that has no `first` (an authorization's accounts). */
 export const UNPAGED_LIST_ESTIMATE = 10;
+
+/**
+ * The fields (`Type.field`) whose resolvers read Stripe every time they run, because the read
+ * model does not hold what they return: under a subscription they are read on every event
+ * delivered, so `estimateEventCost` charges them per event. A field the read model answers
+ * (`Account.authorization`, `Authorization.accounts`) reads Stripe at most once when the read
+ * model is cold, and is priced at subscribe only.
+ */
+export const STRIPE_READS_PER_EVENT: ReadonlySet<string> = new Set([
+  "Account.transactions",
+  "Account.owners",
+]);

@@ -17,7 +17,7 @@ import {
 } from "graphql";
 import { clampFirst, MAX_PAGE } from "../data/paging.js";
 import { type CostDirectives, costDirectivesOf, type ListSize, ONE } from "./cost-directives.js";
-import { FIELD_COST } from "./cost-model.js";
+import { FIELD_COST, STRIPE_READS_PER_EVENT } from "./cost-model.js";
 
 /** The operation to price: a validated document and the request's raw variables. */
 export interface CostRequest {
@@ -51,6 +51,12 @@ type Walk = {
   fragmentCosts: Map<string, number>;
   /** Fragments being priced (validation forbids cycles; this keeps a bad document finite). */
   expanding: Set<string>;
+  /**
+   * Pricing only what each subscription event reads from Stripe (`estimateEventCost`): a field
+   * counts, with its whole selection, when it is one of STRIPE_READS_PER_EVENT; any other field
+   * counts only the per-event reads below it, as many times as it has items.
+   */
+  perEvent: boolean;
 };
 
 /**
@@ -67,9 +73,38 @@ export function estimateCost(
   work: PricingWork = { pricings: 0, visits: 0 },
 ): number {
   work.pricings += 1;
+  const started = startWalk(schema, request, work, false);
+  return started ? selectionSetCost(started.walk, started.rootType, started.selectionSet) : 0;
+}
+
+/**
+ * The cost one event of a subscription is charged when it is delivered (src/limits/cost-model.ts):
+ * the cost, with the same arithmetic as `estimateCost`, of the fields of its selection that read
+ * Stripe on every event because the read model does not answer them (STRIPE_READS_PER_EVENT), each
+ * multiplied by the items of the lists above it. 0 for a selection the event payload and the read
+ * model answer, and for any operation that is not a subscription.
+ */
+export function estimateEventCost(
+  schema: GraphQLSchema,
+  request: CostRequest,
+  work: PricingWork = { pricings: 0, visits: 0 },
+): number {
+  work.pricings += 1;
+  const started = startWalk(schema, request, work, true);
+  if (started?.operation !== "subscription") return 0;
+  return selectionSetCost(started.walk, started.rootType, started.selectionSet);
+}
+
+/** The walk over the request's operation, with its variables coerced; undefined when none runs. */
+function startWalk(
+  schema: GraphQLSchema,
+  request: CostRequest,
+  work: PricingWork,
+  perEvent: boolean,
+) {
   const operation = getOperationAST(request.document, request.operationName ?? undefined);
   const rootType = operation ? schema.getRootType(operation.operation) : undefined;
-  if (!operation || !rootType) return 0;
+  if (!operation || !rootType) return undefined;
   const coerced = getVariableValues(
     schema,
     operation.variableDefinitions ?? [],
@@ -89,8 +124,9 @@ export function estimateCost(
     variables: coerced.coerced ?? {},
     fragmentCosts: new Map(),
     expanding: new Set(),
+    perEvent,
   };
-  return selectionSetCost(walk, rootType, operation.selectionSet);
+  return { walk, rootType, selectionSet: operation.selectionSet, operation: operation.operation };
 }
 
 function selectionSetCost(
@@ -117,15 +153,17 @@ function selectionSetCost(
 
 /** The cost of the fragment named `name`, from its first pricing on; 0 when it is unknown. */
 function fragmentCost(walk: Walk, name: string): number {
-  const known = walk.fragmentCosts.get(name);
+  // A fragment's cost differs between the per-event reads and the whole: one entry for each.
+  const key = `${walk.perEvent ? "event" : "all"}:${name}`;
+  const known = walk.fragmentCosts.get(key);
   if (known !== undefined) return known;
   const fragment = walk.fragments.get(name);
   const type = fragment && walk.schema.getType(fragment.typeCondition.name.value);
-  if (!fragment || !isCompositeType(type) || walk.expanding.has(name)) return 0;
-  walk.expanding.add(name);
+  if (!fragment || !isCompositeType(type) || walk.expanding.has(key)) return 0;
+  walk.expanding.add(key);
   const cost = selectionSetCost(walk, type, fragment.selectionSet);
-  walk.expanding.delete(name);
-  walk.fragmentCosts.set(name, cost);
+  walk.expanding.delete(key);
+  walk.fragmentCosts.set(key, cost);
   return cost;
 }
 
@@ -136,8 +174,16 @@ function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode
     isObjectType(parentType) || isInterfaceType(parentType)
       ? parentType.getFields()[name]
       : undefined;
-  if (!definition) return FIELD_COST; // __typename
-  const declared = walk.costs.get(`${parentType.name}.${name}`);
+  const coordinate = `${parentType.name}.${name}`;
+  if (walk.perEvent && STRIPE_READS_PER_EVENT.has(coordinate)) {
+    // Read from Stripe on every event: the field and its whole selection, as a query prices them.
+    walk.perEvent = false;
+    const cost = fieldCost(walk, parentType, node);
+    walk.perEvent = true;
+    return cost;
+  }
+  if (!definition) return walk.perEvent ? 0 : FIELD_COST; // __typename
+  const declared = walk.costs.get(coordinate);
   const weight = declared?.weight ?? 0;
   const childType = getNamedType(definition.type);
   const children =
@@ -146,6 +192,8 @@ function fieldCost(walk: Walk, parentType: GraphQLCompositeType, node: FieldNode
       : 0;
   const size = declared?.size ?? ONE;
   const items = itemCount(walk, definition, node, size);
+  // Per event, a field the event or the read model answers costs only the reads below it.
+  if (walk.perEvent) return items * children;
   return size.kind === "perElement"
     ? FIELD_COST + weight + items * (weight + children)
     : FIELD_COST + weight + items * children;

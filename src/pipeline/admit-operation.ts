@@ -26,12 +26,13 @@ export interface AdmissionPolicy {
 }
 
 /**
- * Admission's answer. Admitted: the operation that runs and its cost report (when priced).
+ * Admission's answer. Admitted: the operation that runs, its cost report (when priced) and, for a
+ * subscription whose events read Stripe, what each event delivered is charged (`eventCost`).
  * Refused: the errors to answer with, an HTTP-style status (400, 429), the seconds until the
  * budget refills when rate limited, and the cost report when it was priced.
  */
 export type OperationAdmission =
-  | { admitted: true; operation: OperationDefinitionNode; cost?: CostReport }
+  | { admitted: true; operation: OperationDefinitionNode; cost?: CostReport; eventCost?: number }
   | {
       admitted: false;
       errors: GraphQLError[];
@@ -103,7 +104,12 @@ export async function admitOperation(
     viewer: trace.viewer,
   });
   const rejection = admission.rejection;
-  if (!rejection) return { admitted: true, operation, cost: admission.cost };
+  if (!rejection) {
+    const { eventCost } = admission;
+    return eventCost === undefined
+      ? { admitted: true, operation, cost: admission.cost }
+      : { admitted: true, operation, cost: admission.cost, eventCost };
+  }
   return refuse([refusal(rejection.code, rejection.message)], rejection.httpStatus, {
     retryAfterSeconds: rejection.retryAfterSeconds,
     cost: admission.cost,

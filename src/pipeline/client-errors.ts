@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import {
+  CostBudgetExhaustedError,
   DataError,
   IdempotencyConflictError,
   NotFoundError,
@@ -69,6 +70,7 @@ const DATA_ERRORS: [abstract new (...args: never[]) => DataError, ErrorCode, str
   [NotFoundError, "NOT_FOUND", null],
   [UnauthenticatedError, "UNAUTHENTICATED", null],
   [UpstreamRateLimitedError, "RATE_LIMITED", null],
+  [CostBudgetExhaustedError, "RATE_LIMITED", null],
   [UpstreamUnavailableError, "UPSTREAM_UNAVAILABLE", null],
   [UpstreamRejectedError, "UPSTREAM_ERROR", null],
   // A conflict that reaches the edge is on a key the gateway made (a caller's own key is a user

@@ -56,6 +56,8 @@ export interface OperationTrace {
   errors: unknown[];
   /** Its cost report, once priced. */
   cost: CostReport | undefined;
+  /** What each event of an admitted subscription is charged (its per-event Stripe reads); 0: none. */
+  eventCost: number;
   /** Its OpenTelemetry span (a no-op one when tracing is off), ended by `finish`. */
   readonly span: Span;
   /** The context its work runs in (the span's): Stripe calls and loader batches become its children. */
@@ -82,6 +84,7 @@ export function newTrace(
     context: undefined,
     errors: [],
     cost: undefined,
+    eventCost: 0,
     span,
     spanContext: context,
     finished: false,

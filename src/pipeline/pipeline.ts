@@ -18,6 +18,7 @@ import {
 import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
 import type { DocumentRules } from "./document-rules.js";
+import { chargeEachEvent } from "./event-admission.js";
 import { finishOperation } from "./finish.js";
 import {
   newTrace,
@@ -98,7 +99,10 @@ export interface OperationPipeline {
   ): Promise<OperationAdmission>;
   /** Records a refusal the transport made itself (a socket's operation cap); returns `error`. */
   refuse(trace: OperationTrace, error: GraphQLError): GraphQLError;
-  /** Stage 3: the operation's context, for the viewer authenticated in `trace`. */
+  /**
+   * Stage 3: the operation's context, for the viewer authenticated in `trace`; a subscription's
+   * context charges each event its Stripe reads before resolving it (`chargeEachEvent`).
+   */
   buildContext(trace: OperationTrace): GatewayContext;
   /** Stage 4 began: the operation passed every stage and runs. */
   executing(trace: OperationTrace): void;
@@ -158,6 +162,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     admit: async (trace, request, transport) => {
       const admitted = await admitOperation(trace, admission, request, transport);
       trace.cost = admitted.cost;
+      if (admitted.admitted) trace.eventCost = admitted.eventCost ?? 0;
       return admitted;
     },
     refuse: (trace, error) => {
@@ -166,6 +171,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     },
     buildContext: (trace) => {
       const context = options.contextFor(trace.viewer, trace.spanContext);
+      chargeEachEvent(context, options.costAdmission, trace.viewer?.customerId, trace.eventCost);
       trace.context = context;
       return context;
     },

@@ -10,6 +10,7 @@ import type { ReadModel } from "../read-model/read-model.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 import { createFcApi, type FcApiShared } from "../stripe/fc-api.js";
 import type { RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
+import { refusingFcApi } from "../stripe/refusing-fc-api.js";
 
 /** What every operation's context is built from. */
 export interface ContextFactoryOptions {
@@ -46,10 +47,10 @@ export function contextFactory(options: ContextFactoryOptions) {
       options.stripeShared,
       viewer?.customerId,
     );
-    const freshData = () =>
+    const freshData = (refusal?: Error) =>
       boundToOperation(
         createDataAccess({
-          fc,
+          fc: refusal === undefined ? fc : refusingFcApi(refusal),
           viewer,
           maxConcurrency: options.maxConcurrency,
           ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
@@ -66,8 +67,11 @@ export function contextFactory(options: ContextFactoryOptions) {
       accountEvents: options.accountEvents,
       data: freshData(),
       stripeCalls,
-      renewData: () => {
-        context.data = freshData();
+      renewData: (refusal) => {
+        context.data = freshData(refusal);
+      },
+      beginEvent: async () => {
+        context.renewData();
       },
     };
     return context;

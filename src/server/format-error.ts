@@ -1,12 +1,20 @@
 import type { GraphQLFormattedError } from "graphql";
-import { DataError } from "../data/errors.js";
+import { CostBudgetExhaustedError, DataError, UpstreamRateLimitedError } from "../data/errors.js";
 import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
 import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
+
+/** The whole seconds a rate-limited data error says to wait (`retryAfterSeconds`), if it says. */
+function retryAfterOf(thrown: unknown): number | undefined {
+  if (!(thrown instanceof UpstreamRateLimitedError || thrown instanceof CostBudgetExhaustedError))
+    return undefined;
+  return thrown.retryAfterSeconds;
+}
 
 /**
  * Masks every error that was not raised deliberately: its message becomes "Unexpected error."
  * with code INTERNAL_SERVER_ERROR, and no extension other than `code` survives (no stack traces,
- * no upstream details). Deliberate errors keep their message and code. `error` is the error as
+ * no upstream details), but `retryAfter` (whole seconds) on a RATE_LIMITED error that says when
+ * to retry. Deliberate errors keep their message and code. `error` is the error as
  * raised (Apollo's `formatError` passes it): the data layer's errors are translated by class,
  * anything else by `formatted`'s code; both by `toClientError`, whose ERROR_CODES are the allowlist.
  */
@@ -17,11 +25,12 @@ export function maskError(
   // The data layer's errors are known by class; any other error by the code it was formatted with.
   const thrown = originalErrorOf(error);
   const { code, message } = toClientError(thrown instanceof DataError ? thrown : formatted);
+  const retryAfter = code === "RATE_LIMITED" ? retryAfterOf(thrown) : undefined;
   return {
     message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code },
+    extensions: retryAfter === undefined ? { code } : { code, retryAfter },
   };
 }
 

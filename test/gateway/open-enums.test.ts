@@ -61,6 +61,7 @@ async function run(account: Record<string, unknown>) {
         stripeCalls: new Map(),
         accountEvents: inProcessBus(),
         renewData: () => {},
+        beginEvent: async () => {},
       },
     },
   );

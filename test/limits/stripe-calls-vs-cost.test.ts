@@ -1,7 +1,7 @@
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STRIPE_READ_COST } from "../../src/limits/cost-model.js";
-import { estimateCost } from "../../src/limits/estimate-cost.js";
+import { estimateCost, estimateEventCost } from "../../src/limits/estimate-cost.js";
 import { MISS_BUDGET } from "../../src/read-model/read-model.js";
 import { buildGatewaySchema } from "../../src/server/schema.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
@@ -9,6 +9,7 @@ import { type Feed, feed, liveClient, registered } from "../support/live.js";
 import {
   controlOf,
   createCustomer,
+  ROUTES,
   requestCounts,
   resetRequests,
   type SandboxCustomer,
@@ -143,12 +144,14 @@ describe("estimated cost against the Stripe calls made (worst case: cold read mo
   });
 });
 
-describe("subscriptions are priced per subscribe: an event costs no subscriber a Stripe call", () => {
+describe("subscriptions are priced per subscribe, and per event for the Stripe reads of each event", () => {
   let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
   afterAll(() => stack?.close());
 
   it("subscribing makes no Stripe call, and an event delivered to three subscribers is read once", async () => {
-    stack = await startStack();
     const customer = await createCustomer(stack, 1, 1);
     const accountId = customer.accounts[0] ?? "";
     const query = `subscription { accountStatusChanged { eventId type account { id status health { state } } } }`;
@@ -174,5 +177,31 @@ describe("subscriptions are priced per subscribe: an event costs no subscriber a
     expect(priceOf(query)).toBeLessThan(STRIPE_READ_COST);
     for (const live of feeds) live.stop();
     await Promise.all(clients.map((client) => client.dispose()));
+  });
+
+  it("an event whose selection reads Stripe (transactions, owners): per event, estimate >= Stripe calls", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const accountId = customer.accounts[0] ?? "";
+    const query = `subscription { accountDeactivated { eventId account { id
+      transactions(first: 3) { nodes { id } } owners { nodes { id } } } } }`;
+    const client = await liveClient(stack, customer.id);
+    const live = await registered(stack.gateway, customer.id, () => feed(client, query));
+    await resetRequests(stack);
+    await controlOf(stack).account(accountId, "deactivate");
+    await live.changes.until(
+      () => (live.events.length > 0 ? true : undefined),
+      "the event at the subscriber",
+    );
+    // The account's re-read for the event is the gateway's (system work); the rest is the subscriber's.
+    const { routes } = await requestCounts(stack);
+    const perEvent = Object.entries(routes)
+      .filter(([route]) => route !== "GET /v1/events" && route !== ROUTES.retrieveAccount)
+      .reduce((sum, [, count]) => sum + count, 0);
+    expect(perEvent, "the event's transactions and owners are read from Stripe").toBeGreaterThan(0);
+    expect(estimateEventCost(schema, { document: parse(query) })).toBeGreaterThanOrEqual(
+      perEvent * STRIPE_READ_COST,
+    );
+    live.stop();
+    await client.dispose();
   });
 });

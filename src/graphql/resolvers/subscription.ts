@@ -13,7 +13,8 @@ type StreamArgs = { accountId?: string | null };
 /**
  * One subscription field: the viewer's events (the bus is asked for the viewer's customer only),
  * of the given types, optionally of one account. Each event is resolved with fresh loaders, so
- * nothing an earlier event loaded is served stale.
+ * nothing an earlier event loaded is served stale, after its Stripe reads were charged
+ * (`context.beginEvent`).
  */
 function stream(types: readonly AccountLifecycleType[] | "ALL") {
   return {
@@ -26,8 +27,8 @@ function stream(types: readonly AccountLifecycleType[] | "ALL") {
           (accountId === null || accountId === undefined || event.account.id === accountId),
       );
     },
-    resolve: (event: AccountLifecycleMessage, _args: StreamArgs, context: GatewayContext) => {
-      context.renewData();
+    resolve: async (event: AccountLifecycleMessage, _args: StreamArgs, context: GatewayContext) => {
+      await context.beginEvent();
       return event;
     },
   };
