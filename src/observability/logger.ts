@@ -42,8 +42,8 @@ export const REDACTED_PATHS = [
 /**
  * Creates the process's one logger. `destination` lets tests capture every line; without it the
  * lines go to stdout through pino's asynchronous destination (sonic-boom: a request never waits
- * on a write; the lines are written soon after, in order), which `gracefulShutdown` flushes and
- * pino flushes synchronously on exit, so no line is lost on SIGTERM. `knownSecrets` (the
+ * on a write; the lines are written soon after, in order), which `gracefulShutdown` drains with
+ * `flushLogger` and pino flushes synchronously on exit, so no line is lost on SIGTERM. `knownSecrets` (the
  * configured Stripe key and webhook secrets) are blanked wherever they appear in a line, on top
  * of the redacted paths (compiled once, here) and the secret shapes the scrubber knows.
  */
@@ -53,20 +53,52 @@ export function createLogger(
   knownSecrets: readonly string[] = [],
 ): Logger {
   const scrub = secretScrubber(knownSecrets);
-  return pino(
+  const stdout = destination === undefined && level !== "silent" ? asyncStdout() : undefined;
+  const logger = pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       base: { service: "fc-gateway" },
       hooks: { streamWrite: scrub },
     },
-    destination ?? stdoutDestination(level),
+    // A silent logger (tests, benchmarks) keeps `process.stdout` and never writes.
+    destination ?? stdout ?? process.stdout,
   );
+  if (stdout !== undefined) ASYNC_DESTINATIONS.set(logger, stdout);
+  return logger;
 }
 
-/** Stdout, asynchronously; a silent logger (tests, benchmarks) keeps `process.stdout` and never writes. */
-function stdoutDestination(level: string): NodeJS.WritableStream | pino.DestinationStream {
-  return level === "silent" ? process.stdout : pino.destination({ dest: 1, sync: false });
+/** Stdout through sonic-boom, asynchronously (no minimum length: each line is written at once). */
+const asyncStdout = () => pino.destination({ dest: 1, sync: false });
+
+/** The asynchronous destination of each logger `createLogger` gave one. */
+const ASYNC_DESTINATIONS = new WeakMap<Logger, ReturnType<typeof asyncStdout>>();
+
+/** sonic-boom's write state: `_writing` while a write is in flight or waits out a full pipe. */
+type WriteState = { _writing?: boolean };
+
+/**
+ * Resolves once every line `logger` accepted has been written, or after `timeoutMs` (a reader
+ * that never reads must not hold the process forever), or at once when the destination failed.
+ * pino's own `flush(cb)` calls back at once for an asynchronous destination without a minimum
+ * length, even while lines wait in it for a full pipe to drain; this waits for sonic-boom's
+ * `drain`, which it emits when nothing is left to write.
+ */
+export function flushLogger(logger: Logger, timeoutMs: number): Promise<void> {
+  const stream = ASYNC_DESTINATIONS.get(logger);
+  if (stream === undefined) return new Promise((resolve) => logger.flush(() => resolve()));
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stream.off("drain", done);
+      stream.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    stream.on("drain", done);
+    stream.on("error", done);
+    if ((stream as unknown as WriteState)._writing !== true) done();
+  });
 }
 
 export type { Logger };

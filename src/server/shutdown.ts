@@ -1,4 +1,4 @@
-import type { Logger } from "../observability/logger.js";
+import { flushLogger, type Logger } from "../observability/logger.js";
 
 /** One thing to close on the way out, in the order given. */
 export interface ShutdownStep {
@@ -15,10 +15,8 @@ export interface ShutdownOptions {
   timeoutMs: number;
 }
 
-const flushLogs = (logger: Logger) =>
-  new Promise<void>((resolve) => {
-    logger.flush(() => resolve());
-  });
+/** How long the shutdown waits for the log lines still queued (behind a full pipe) to be written. */
+const LOG_FLUSH_TIMEOUT_MS = 10_000;
 
 /**
  * Closes `steps` in order, logging each, then flushes the logger. Resolves `{clean: true}` when
@@ -50,7 +48,7 @@ export async function gracefulShutdown(options: ShutdownOptions): Promise<{ clea
   const clean = outcome === true;
   if (outcome === "timeout") logger.error({ timeoutMs: options.timeoutMs }, "shutdown timed out");
   logger.info({ clean }, "shutdown complete");
-  await flushLogs(logger);
+  await flushLogger(logger, LOG_FLUSH_TIMEOUT_MS);
   return { clean };
 }
 
