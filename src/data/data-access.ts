@@ -201,8 +201,10 @@ export function createDataAccess({
   // The concurrency cap is made by the first Stripe call: an operation the read model answers
   // whole (a warm dashboard) never needs one.
   let limiter: LimitFunction | undefined;
-  const limit = (<Result>(call: () => PromiseLike<Result> | Result) =>
-    (limiter ??= pLimit(maxConcurrency))(call)) as LimitFunction;
+  const limit = (<Result>(call: () => PromiseLike<Result> | Result) => {
+    limiter ??= pLimit(maxConcurrency);
+    return limiter(call);
+  }) as LimitFunction;
   /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
   let refreshing = false;
   let oldestStale: number | undefined;

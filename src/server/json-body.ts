@@ -16,7 +16,7 @@ class BodyError extends Error {
 /** The content types read without body-parser: JSON in UTF-8 (the charset said or not). */
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 /** JSON whitespace before the first token. */
-const LEADING_WHITESPACE = /^[\x20\x09\x0a\x0d]*/;
+const LEADING_WHITESPACE = /^[ \t\n\r]*/;
 
 /** True when a request has a body (type-is's hasBody): a transfer-encoding or a content-length. */
 const hasBody = (request: IncomingMessage) =>

@@ -1,5 +1,5 @@
-import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import type { IncomingHttpHeaders } from "node:http";
+import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import { UpstreamRateLimitedError } from "../data/errors.js";
