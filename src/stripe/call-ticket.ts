@@ -31,23 +31,9 @@ export interface SentRequests {
 
 const tickets = new AsyncLocalStorage<CallTicket>();
 
-/** SDK calls being sent under a ticket right now. */
-let inFlight = 0;
-
-/**
- * Runs `send` (one SDK call) with `ticket` visible to the HTTP client it ends in. Once no call is
- * in flight the storage is disabled again: on Node 20 an enabled AsyncLocalStorage runs async
- * hooks on every promise the process makes, and an operation the read model answers makes no
- * Stripe call (the next call enables it again).
- */
-export async function sendWithTicket<T>(ticket: CallTicket, send: () => Promise<T>): Promise<T> {
-  inFlight += 1;
-  try {
-    return await tickets.run(ticket, send);
-  } finally {
-    inFlight -= 1;
-    if (inFlight === 0) tickets.disable();
-  }
+/** Runs `send` (one SDK call) with `ticket` visible to the HTTP client it ends in. */
+export function sendWithTicket<T>(ticket: CallTicket, send: () => Promise<T>): Promise<T> {
+  return tickets.run(ticket, send);
 }
 
 /** The ticket of the SDK call being sent, if it was sent through `sendWithTicket`. */

@@ -30,7 +30,7 @@ describe("call tickets", () => {
     expect(seen).toEqual(["short", "long"]);
   });
 
-  it("no ticket outside a call, before and after one (the storage is off between calls)", async () => {
+  it("no ticket outside a call, before and after one", async () => {
     expect(currentTicket()).toBeUndefined();
     await sendWithTicket(ticket("one"), async () => {
       await later();
