@@ -26,10 +26,11 @@ export function ownerOf(url: string, functionName: string): string {
     return parts[0]?.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] ?? url);
   }
   if (url.startsWith("node:")) return "node (internals)";
-  const src = url.indexOf("/src/");
+  // The gateway's own code, from src/ (tsx) or from dist/ (built): grouped by folder alike.
+  const src = Math.max(url.indexOf("/src/"), url.indexOf("/dist/"));
   if (src >= 0) {
     const parts = url.slice(src + 1).split("/");
-    return parts.length > 2 ? `${parts[0]}/${parts[1]}` : "src";
+    return parts.length > 2 ? `${parts[0]}/${parts[1]}` : (parts[0] ?? "src");
   }
   const bench = url.indexOf("/bench/");
   if (bench >= 0) return "bench";
@@ -90,7 +91,7 @@ export const EXPRESS_LAYER = new Set([
 const shortUrl = (url: string) => {
   const modules = url.lastIndexOf("node_modules/");
   if (modules >= 0) return url.slice(modules + "node_modules/".length);
-  const src = url.indexOf("/src/");
+  const src = Math.max(url.indexOf("/src/"), url.indexOf("/dist/"));
   if (src >= 0) return url.slice(src + 1);
   return url.replace(/^file:\/\//, "");
 };

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { fixed, table, times } from "../format.js";
 import { type LoadFigures, runLoad } from "../load.js";
 import { DASHBOARD_BODY, type GraphQLData } from "../query.js";
+import { builtTarget } from "./built-target.js";
 import { type CpuProfile, summariseProfile } from "./profile-summary.js";
 
 /** The body of the pipeline floor: the cheapest operation there is. */
@@ -38,6 +39,11 @@ export interface LeanOptions {
   profileTitle?: string;
   /** The load profiled: the warm dashboard (default) or the pipeline floor. */
   profileQuery?: "dashboard" | "floor";
+  /**
+   * Run both targets under plain node, the gateway from `npm run build`'s dist/ (BENCH_LEAN_BUILT=1;
+   * see built-target.ts); default: under tsx from src/, as `npm start`.
+   */
+  built?: boolean;
 }
 
 /** One query, gateway against baseline. */
@@ -66,6 +72,8 @@ export interface LeanComparison {
 
 /** What the section measured (`lean` in bench/results/latest.json). */
 export interface LeanResults {
+  /** How the targets ran: "tsx" (src/, as `npm start`) or "built" (plain node, dist/). */
+  runtime: "tsx" | "built";
   connections: number;
   durationSeconds: number;
   rounds: number;
@@ -108,11 +116,12 @@ async function startTarget(
   kind: "gateway" | "apollo",
   logFile: string,
   env: Record<string, string> = {},
+  built?: string,
 ): Promise<ChildTarget> {
   const out = openSync(logFile, "w");
-  const child = fork(TARGET, [kind], {
+  const child = fork(built ?? TARGET, [kind], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx"],
+    execArgv: built === undefined ? ["--import", "tsx"] : [],
     env: { ...process.env, ...env },
     stdio: ["ignore", out, "inherit", "ipc"],
   });
@@ -232,13 +241,19 @@ export async function runLeanSection(
   progress: (message: string) => void,
 ): Promise<LeanResults> {
   const logFile = join(tmpdir(), `bench-lean-gateway-${process.pid}.log`);
-  progress("lean: starting the gateway (logs, metrics, auth, limits on) and a bare Apollo");
-  const gateway = await startTarget("gateway", logFile);
+  const built = options.built ? await builtTarget(ROOT, TARGET) : undefined;
+  progress(
+    `lean: starting the gateway (logs, metrics, auth, limits on) and a bare Apollo, ${built ? "built, under plain node" : "under tsx"}`,
+  );
+  const gateway = await startTarget("gateway", logFile, {}, built);
   let baseline: ChildTarget | undefined;
   try {
-    baseline = await startTarget("apollo", `${logFile}.apollo`, {
-      BENCH_LEAN_ANSWER: JSON.stringify(gateway.answer ?? {}),
-    });
+    baseline = await startTarget(
+      "apollo",
+      `${logFile}.apollo`,
+      { BENCH_LEAN_ANSWER: JSON.stringify(gateway.answer ?? {}) },
+      built,
+    );
     const floor = await compare("{ __typename }", FLOOR_BODY, gateway, baseline, options, progress);
     const dashboard = await compare(
       "dashboard",
@@ -270,13 +285,14 @@ export async function runLeanSection(
       await mkdir(dirname(options.profileFile), { recursive: true });
       const heading = [
         options.profileTitle ?? "Gateway CPU profile under the warm dashboard load",
-        `(${options.connections} connections; regenerate: npm run bench:profile -- <label>)`,
+        `(${options.connections} connections, targets ${built ? "built (plain node, dist/)" : "under tsx (src/)"}; regenerate: npm run bench:profile -- <label>)`,
         `measured in the same run: pipeline floor ${times(floor.medianRatio)} of bare Apollo's throughput (median of rounds), ${times(floor.cpuRatio)} by CPU per answer; warm dashboard ${times(dashboard.medianRatio)}, ${times(dashboard.cpuRatio)} by CPU per answer`,
       ].join("\n");
       await writeFile(options.profileFile, summariseProfile(profile, heading));
       progress(`lean: profile summary written to ${options.profileFile}`);
     }
     return {
+      runtime: built ? "built" : "tsx",
       connections: options.connections,
       durationSeconds: options.durationSeconds,
       rounds: options.rounds,
@@ -316,7 +332,7 @@ export function formatLean(results: LeanResults): string {
     [comparison.query, "bare Apollo / gateway CPU", times(comparison.cpuRatio), "", "", ""],
   ]);
   return [
-    `Lean path: gateway (auth, limits, info logs, metrics on; warm read model) against a bare Apollo Server 5 standalone answering from memory, each in its own process; ${results.connections} connections, ${results.rounds} alternating rounds of ${results.durationSeconds} s`,
+    `Lean path: gateway (auth, limits, info logs, metrics on; warm read model) against a bare Apollo Server 5 standalone answering from memory, each in its own process (${results.runtime === "built" ? "built, plain node" : "tsx"}); ${results.connections} connections, ${results.rounds} alternating rounds of ${results.durationSeconds} s`,
     table(["query", "target", "req/s", "p50 ms", "p99 ms", "failed"], rows),
     ...[results.floor, results.dashboard].map(
       (comparison) =>
@@ -337,5 +353,5 @@ export function readLeanOptions(
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
     throw new Error(`BENCH_LEAN_ROUNDS must be a whole number from 1 to 20, got "${raw}"`);
   }
-  return { ...base, rounds };
+  return { ...base, rounds, built: env.BENCH_LEAN_BUILT === "1" };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import pLimit from "p-limit";
+import pLimit, { type LimitFunction } from "p-limit";
 import {
   createLoaders,
   type LoaderBatchListener,
@@ -198,7 +198,13 @@ export function createDataAccess({
   onForeignObject = () => {},
   readModel,
 }: DataAccessOptions): DataAccess {
-  const limit = pLimit(maxConcurrency);
+  // The concurrency cap is made by the first Stripe call: an operation the read model answers
+  // whole (a warm dashboard) never needs one.
+  let limiter: LimitFunction | undefined;
+  const limit = (<Result>(call: () => PromiseLike<Result> | Result) => {
+    limiter ??= pLimit(maxConcurrency);
+    return limiter(call);
+  }) as LimitFunction;
   /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
   let refreshing = false;
   let oldestStale: number | undefined;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
 
 /** The header a request id arrives in and is echoed back in. */
@@ -15,10 +16,18 @@ const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdMiddleware(): RequestHandler {
   return (request, response, next) => {
-    const offered = request.header(REQUEST_ID_HEADER);
-    const id = offered !== undefined && ACCEPTED_ID.test(offered) ? offered : randomUUID();
-    request.headers[REQUEST_ID_HEADER] = id;
-    response.setHeader(REQUEST_ID_HEADER, id);
+    assignRequestId(request, response);
     next();
   };
+}
+
+/**
+ * What requestIdMiddleware does, on a bare Node request: the caller's acceptable `x-request-id`
+ * or a fresh UUID, written to the request's headers and the response's.
+ */
+export function assignRequestId(request: IncomingMessage, response: ServerResponse): void {
+  const offered = request.headers[REQUEST_ID_HEADER];
+  const id = typeof offered === "string" && ACCEPTED_ID.test(offered) ? offered : randomUUID();
+  request.headers[REQUEST_ID_HEADER] = id;
+  response.setHeader(REQUEST_ID_HEADER, id);
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request, RequestHandler } from "express";
 import helmet from "helmet";
 
@@ -61,4 +62,36 @@ export function securityHeaders(options: {
       policy(request, response, next);
     });
   };
+}
+
+/**
+ * The headers securityHeaders sets on an API answer (every answer but a playground page), as a
+ * fixed list computed once by running the same helmet middlewares over a recorder: for a request
+ * path that sets them itself without running helmet on every request. Helmet's answer depends
+ * only on its options here (no per-request directive), so the list is what it would set.
+ */
+export function apiSecurityHeaderList(options: {
+  production: boolean;
+}): ReadonlyArray<readonly [string, string]> {
+  const recorded = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) => recorded.set(name.toLowerCase(), String(value)),
+    removeHeader: (name: string) => recorded.delete(name.toLowerCase()),
+    getHeader: (name: string) => recorded.get(name.toLowerCase()),
+  } as unknown as ServerResponse;
+  const request = { method: "POST", headers: {}, url: "/graphql" } as IncomingMessage;
+  const failed = (error?: unknown) => {
+    if (error) throw error;
+  };
+  helmet({
+    contentSecurityPolicy: false,
+    strictTransportSecurity: options.production,
+    xFrameOptions: { action: "deny" },
+  })(request, recorder, failed);
+  helmet.contentSecurityPolicy({ useDefaults: false, directives: API_POLICY })(
+    request,
+    recorder,
+    failed,
+  );
+  return [...recorded];
 }

@@ -1,5 +1,5 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
-import type { ExpressContextFunctionArgument } from "@as-integrations/express5";
 import { GraphQLError } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import { UpstreamRateLimitedError } from "../data/errors.js";
@@ -17,10 +17,22 @@ import { REQUEST_ID_HEADER } from "../server/request-id.js";
 /** HTTP answers each request once: it serves no subscriptions. */
 const HTTP: TransportAbilities = { name: "HTTP", subscriptions: false };
 
+/**
+ * An HTTP request as the context function reads it, whatever server received it: its method,
+ * headers (Node's, lower-case names), parsed JSON body (undefined without one) and query string.
+ */
+export interface HttpRequestShape {
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  /** The URL's query string, `?` included or empty. */
+  search: string;
+}
+
 /** The HTTP adapter: Apollo's context function and the plugin that runs the pipeline's stages. */
 export interface HttpTransport {
-  /** For `expressMiddleware`: authenticates, then builds the context. */
-  context(argument: ExpressContextFunctionArgument): Promise<GatewayContext>;
+  /** For Apollo's `executeHTTPGraphQLRequest`: authenticates, then builds the context. */
+  context(argument: { req: HttpRequestShape }): Promise<GatewayContext>;
   /** For `createApolloServer`: admission, execution, masking of refusals, the log line and metrics. */
   plugin: ApolloServerPlugin<GatewayContext>;
 }
@@ -49,15 +61,16 @@ function decodedParameter(value: unknown): unknown {
  * GET's parameters (`extensions` decoded). Null for a body that is not one JSON object (a batch,
  * text): Apollo refuses those itself, before parsing anything.
  */
-function operationRequestOf(req: ExpressContextFunctionArgument["req"]): OperationRequest | null {
+function operationRequestOf(req: HttpRequestShape): OperationRequest | null {
   if (req.method === "GET") {
-    const { query, operationName, variables, documentId, extensions } = req.query;
+    const parameters = new URLSearchParams(req.search);
+    const parameter = (name: string) => parameters.get(name) ?? undefined;
     return {
-      query,
-      operationName,
-      variables,
-      documentId,
-      extensions: decodedParameter(extensions),
+      query: parameter("query"),
+      operationName: parameter("operationName"),
+      variables: parameter("variables"),
+      documentId: parameter("documentId"),
+      extensions: decodedParameter(parameter("extensions")),
     };
   }
   const body: unknown = req.body;
@@ -88,12 +101,18 @@ function retryAfterOf(errors: readonly unknown[]): number | undefined {
   return longest;
 }
 
+/** A header's value (the first, if repeated), as Express's `req.header` gives it. */
+function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /** A pipeline refusal as Apollo answers it: the error with its HTTP status. */
 const withStatus = (error: GraphQLError, status: number) =>
   new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 
 /**
- * Maps GraphQL over HTTP (Apollo Server behind Express) onto the pipeline. Apollo builds the
+ * Maps GraphQL over HTTP (Apollo Server's `executeHTTPGraphQLRequest`) onto the pipeline. Apollo builds the
  * context before it parses, so the context function runs stage 0 (the trusted document a POST
  * body's or GET's `documentId` or `extensions.persistedQuery` names; an ad-hoc document refused
  * when only trusted ones run), stage 1 (and stage 3): a refused request or caller is answered
@@ -118,8 +137,8 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
       const sent = operationRequestOf(req);
       // The operation span continues the http instrumentation's server span (tracing on), else the
       // request's own `traceparent`.
-      const trace = pipeline.start("http", req.header(REQUEST_ID_HEADER) ?? null, {
-        request: sent ?? req.body,
+      const trace = pipeline.start("http", headerOf(req.headers, REQUEST_ID_HEADER) ?? null, {
+        request: sent ?? (req.body as OperationRequest | undefined),
         parent: { carriers: [req.headers], inheritActive: true },
       });
       // Stage 0 before Apollo parses anything: the trusted document the request names, or a refusal.
@@ -133,8 +152,8 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
       const auth = await pipeline.authenticate(
         trace,
         {
-          authorization: req.header("authorization"),
-          actAsCustomer: req.header(ACT_AS_CUSTOMER_HEADER),
+          authorization: headerOf(req.headers, "authorization"),
+          actAsCustomer: headerOf(req.headers, ACT_AS_CUSTOMER_HEADER),
         },
         request ?? undefined,
       );

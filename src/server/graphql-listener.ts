@@ -1,0 +1,89 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import type { Logger } from "../observability/logger.js";
+import type { GraphqlHttpAnswer } from "../transports/apollo-node-http.js";
+import type { ErrorAnswer } from "./error-answers.js";
+import { describeBodyError } from "./error-answers.js";
+import { assignRequestId } from "./request-id.js";
+
+/** The path the lean route serves. */
+const GRAPHQL_PATH = "/graphql";
+
+/**
+ * Whether the lean route answers `request`: `/graphql` exactly (any query string), any method but
+ * a GET a browser sends (`text/html` accepted: Apollo's landing page, with its own
+ * Content-Security-Policy) and any request accepting `multipart/mixed` (the multipart
+ * subscription adapter's). Everything else goes to the Express app.
+ */
+export function isLeanGraphqlRequest(request: IncomingMessage): boolean {
+  const url = request.url ?? "";
+  const queryAt = url.indexOf("?");
+  if ((queryAt === -1 ? url : url.slice(0, queryAt)) !== GRAPHQL_PATH) return false;
+  const accept = request.headers.accept;
+  if (accept === undefined) return true;
+  if (/multipart\/mixed/i.test(accept)) return false;
+  return request.method !== "GET" || !/text\/html/i.test(accept);
+}
+
+/** Writes `body` as JSON with `status` (the answer `res.status().json()` gave). */
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader("content-type", "application/json; charset=utf-8");
+  response.setHeader("content-length", Buffer.byteLength(text));
+  response.end(text);
+}
+
+/** What the lean route is built from. */
+export interface LeanGraphqlOptions {
+  /** Every other request (and the landing page, multipart, SSE): the Express app. */
+  app: RequestListener;
+  /** Apollo over the bare request (apolloNodeHttp). */
+  answer: GraphqlHttpAnswer;
+  /** Reads the JSON body (jsonBodyReader). */
+  readBody: (request: IncomingMessage, response: ServerResponse) => Promise<unknown>;
+  /** The security headers of every API answer (apiSecurityHeaderList). */
+  securityHeaders: ReadonlyArray<readonly [string, string]>;
+  logger: Logger;
+}
+
+/**
+ * The HTTP server's request listener: GraphQL requests on `/graphql` (isLeanGraphqlRequest) are
+ * answered without Express's router and middleware chain, with what that chain gave them: the
+ * request id (requestIdMiddleware), the API security headers (securityHeaders), the JSON body read
+ * with the same limit and encodings (jsonBodyReader), a body failure answered as bodyErrorHandler
+ * did (`{errors: [{message, extensions: {code: "BAD_REQUEST"}}]}` with 413/415/400), and any
+ * other failure as finalErrorHandler did (500 `INTERNAL_SERVER_ERROR`, logged). Apollo does the
+ * rest (CSRF prevention, methods: a context refusal answers 405). Everything else is `app`'s.
+ */
+export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListener {
+  const { app, answer, readBody, securityHeaders, logger } = options;
+  const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    const bodyError = describeBodyError(error);
+    if (bodyError !== undefined) {
+      sendJson(response, bodyError.status, {
+        errors: [{ message: bodyError.message, extensions: { code: "BAD_REQUEST" } }],
+      });
+      return;
+    }
+    logger.error({ err: error, method: request.method, path: GRAPHQL_PATH }, "unhandled error");
+    const body: ErrorAnswer = {
+      error: { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." },
+    };
+    sendJson(response, 500, body);
+  };
+  return (request, response) => {
+    if (!isLeanGraphqlRequest(request)) {
+      app(request, response);
+      return;
+    }
+    assignRequestId(request, response);
+    for (const [name, value] of securityHeaders) response.setHeader(name, value);
+    readBody(request, response)
+      .then((body) => answer(request, response, body))
+      .catch((error: unknown) => fail(request, response, error));
+  };
+}
