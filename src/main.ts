@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, process.stdout, knownSecretsOf(config));
+  // No destination given: stdout through the asynchronous destination, drained by the shutdown.
+  const logger = createLogger(config.logLevel, undefined, knownSecretsOf(config));
   let tracing: Tracing | undefined;
   if (config.tracing.enabled) {
     const { startTracing } = await import("./observability/tracing.js");
