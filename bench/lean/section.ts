@@ -41,7 +41,8 @@ export interface LeanOptions {
   profileQuery?: "dashboard" | "floor";
   /**
    * Run both targets under plain node, the gateway from `npm run build`'s dist/ (BENCH_LEAN_BUILT=1;
-   * see built-target.ts); default: under tsx from src/, as `npm start`.
+   * see built-target.ts), as production runs it (`npm run bench` builds first); BENCH_LEAN_BUILT=0:
+   * under tsx from src/, as `npm start`.
    */
   built?: boolean;
 }
@@ -338,6 +339,17 @@ export function formatLean(results: LeanResults): string {
       (comparison) =>
         `${comparison.query}: gateway / bare Apollo by round ${comparison.roundRatios.map((value) => value.toFixed(2)).join(", ")}`,
     ),
+    ...[results.floor, results.dashboard].flatMap((comparison) => {
+      const failed = [...comparison.gateway, ...comparison.baseline].reduce(
+        (sum, run) => sum + run.non2xx + run.graphqlErrors + run.errors,
+        0,
+      );
+      return failed === 0
+        ? []
+        : [
+            `WARNING ${comparison.query}: ${failed} failed answers; its ratios compare refusals, not work`,
+          ];
+    }),
     `Pipeline floor ({ __typename } with a token): ${times(results.floor.medianRatio)} of bare Apollo's throughput (median of the rounds), ${times(results.floor.cpuRatio)} by CPU per answer`,
     `Warm dashboard (10 accounts): ${times(results.dashboard.medianRatio)} of bare Apollo's throughput (median of the rounds), ${times(results.dashboard.cpuRatio)} by CPU per answer`,
   ].join("\n");
@@ -353,5 +365,5 @@ export function readLeanOptions(
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
     throw new Error(`BENCH_LEAN_ROUNDS must be a whole number from 1 to 20, got "${raw}"`);
   }
-  return { ...base, rounds, built: env.BENCH_LEAN_BUILT === "1" };
+  return { ...base, rounds, built: env.BENCH_LEAN_BUILT !== "0" };
 }

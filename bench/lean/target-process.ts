@@ -45,7 +45,8 @@ async function startGatewayTarget(): Promise<Target> {
     LOG_LEVEL: "info",
     // The local sandbox has no quota; the budget is lifted so the run measures work, not refusals.
     STRIPE_RATE_LIMIT_PER_SECOND: "10000",
-    RATE_LIMIT_COST_PER_MINUTE: "100000000",
+    // A built gateway answers ~1,700 dashboards (cost ~2,500 each) a second: 100M a minute ran out.
+    RATE_LIMIT_COST_PER_MINUTE: "1000000000000",
   });
   const logger = createLogger(config.logLevel, undefined, knownSecretsOf(config));
   const sandbox = await startSandbox({ port: 0 });

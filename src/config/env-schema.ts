@@ -87,7 +87,7 @@ export const envSchema = z.object({
   TRUSTED_DOCUMENTS: optionalString,
   /** Outside production, documents sent as text run beside the manifest's (GraphiQL). */
   TRUSTED_DOCUMENTS_ALLOW_ADHOC: optionalString.pipe(z.stringbool().optional()),
-  RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(100_000_000).default(100_000),
+  RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(1_000_000_000_000).default(100_000),
   METRICS_TOKEN: optionalString.pipe(
     z
       .string()
