@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { controlOf, ROUTES, requestCounts, resetRequests } from "../support/sandbox-control.js";
-import { deliverSigned } from "../support/webhook.js";
+import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 const DASHBOARD = "{ accounts(first: 100) { nodes { id status authorization { id } } } }";
 
@@ -39,23 +39,15 @@ describe("with Redis unreachable, the read model degrades to Stripe, never to wr
   it("webhooks answer 5xx so Stripe redelivers", async () => {
     const customer = await controlOf(stack).createCustomer({ accounts: 1, authorizations: 1 });
     const [accountId] = customer.accounts as [string];
-    const account = await (
+    const account = (await (
       await fetch(`${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`, {
         headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
       })
-    ).json();
+    ).json()) as Record<string, unknown>;
     const answer = await deliverSigned(
       stack,
-      JSON.stringify({
+      accountEvent("financial_connections.account.refreshed_balance", account, {
         id: `evt_redisdown${accountId}`,
-        object: "event",
-        api_version: "2026-07-29.preview",
-        created: Math.floor(Date.now() / 1000),
-        data: { object: account },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type: "financial_connections.account.refreshed_balance",
       }),
     );
     expect(answer.status).toBeGreaterThanOrEqual(500);

@@ -9,7 +9,7 @@ import {
   resetRequests,
 } from "../support/sandbox-control.js";
 import { waitFor } from "../support/wait.js";
-import { deliverSigned } from "../support/webhook.js";
+import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 const DASHBOARD = "{ accounts(first: 100) { nodes { id status authorization { id } } } }";
 interface Dashboard {
@@ -96,16 +96,8 @@ describe("webhooks keep the read model current", () => {
     const [accountId] = customer.accounts as [string];
     const partial = { id: accountId, object: "financial_connections.account" };
     const event = (index: number) =>
-      JSON.stringify({
+      accountEvent("financial_connections.account.refreshed_balance", partial, {
         id: `evt_coalesce${accountId}${index}`,
-        object: "event",
-        api_version: "2026-07-29.preview",
-        created: Math.floor(Date.now() / 1000),
-        data: { object: partial },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type: "financial_connections.account.refreshed_balance",
       });
     // The first re-read is held by the sandbox; nine more events arrive meanwhile.
     await controlOf(stack).fault({ count: 1, delay_ms: 2_000, route: ROUTES.retrieveAccount });
