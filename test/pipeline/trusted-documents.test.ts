@@ -25,9 +25,8 @@ import {
   multipartRequest,
   sseFeed,
 } from "../support/http-subscriptions.js";
-import { type Feed, liveClient, registered, waitForSubscribers } from "../support/live.js";
+import { feedPayload, liveClient, registered, waitForSubscribers } from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
-import { Changes } from "../support/wait.js";
 
 const MANIFEST_PATH = fileURLToPath(
   new URL("../../examples/gql/persisted-documents.json", import.meta.url),
@@ -115,24 +114,7 @@ function overSocket(client: Client, payload: object): Promise<Answer> {
 }
 
 /** Subscribes over graphql-ws with `payload` (an empty `query` beside it) and records what arrives. */
-function feedOf(client: Client, payload: object): Feed<Record<string, unknown>> {
-  const events: Record<string, unknown>[] = [];
-  const errors: unknown[] = [];
-  const changes = new Changes();
-  const stop = client.subscribe({ query: "", ...payload } as { query: string }, {
-    next: (result) => {
-      if (result.errors) errors.push(...result.errors);
-      if (result.data) events.push(result.data);
-      changes.notify();
-    },
-    error: (error) => {
-      errors.push(error);
-      changes.notify();
-    },
-    complete: () => {},
-  });
-  return { events, errors, stop, changes };
-}
+const feedOf = (client: Client, payload: object) => feedPayload(client, { query: "", ...payload });
 
 /** The account ids an AccountHealth answer lists, sorted. */
 const accountIdsOf = (answer: Answer) =>

@@ -36,24 +36,32 @@ export function feed<T = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Feed<T> {
+  return feedPayload<T>(client, { query, variables });
+}
+
+/**
+ * `feed` with the whole subscribe `payload` given (a trusted document's id beside an empty
+ * `query`, say): records every result's `data` (and errors) until `stop`.
+ */
+export function feedPayload<T = Record<string, unknown>>(
+  client: Client,
+  payload: { query: string } & Record<string, unknown>,
+): Feed<T> {
   const events: T[] = [];
   const errors: unknown[] = [];
   const changes = new Changes();
-  const stop = client.subscribe<T>(
-    { query, variables },
-    {
-      next: (result) => {
-        if (result.errors) errors.push(...result.errors);
-        if (result.data) events.push(result.data as T);
-        changes.notify();
-      },
-      error: (error) => {
-        errors.push(error);
-        changes.notify();
-      },
-      complete: () => {},
+  const stop = client.subscribe<T>(payload, {
+    next: (result) => {
+      if (result.errors) errors.push(...result.errors);
+      if (result.data) events.push(result.data as T);
+      changes.notify();
     },
-  );
+    error: (error) => {
+      errors.push(error);
+      changes.notify();
+    },
+    complete: () => {},
+  });
   return { events, errors, stop, changes };
 }
 
