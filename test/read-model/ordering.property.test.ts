@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inMemoryReadModelStore } from "../../src/read-model/memory-store.js";
-import { redisReadModelStore } from "../../src/read-model/redis-store.js";
 import type { ReadModelStore, StoredKind, StoredObjects } from "../../src/read-model/store.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
-import { coldCustomer } from "../support/read-model.js";
-import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
+import { coldCustomer, storesUnderTest } from "../support/read-model.js";
+import { redisAvailableFor } from "../support/redis.js";
 import { controlOf } from "../support/sandbox-control.js";
 import { deliverSigned } from "../support/webhook.js";
 
@@ -129,10 +127,7 @@ function lastWriteWins(store: ReadModelStore): ReadModelStore {
   };
 }
 
-const stores: [string, () => Promise<ReadModelStore>, boolean][] = [
-  ["in memory", async () => inMemoryReadModelStore(), false],
-  ["in Redis", () => redisReadModelStore(REDIS_URL, `test-${randomUUID()}`), !redisReachable],
-];
+const stores = storesUnderTest(redisReachable);
 
 describe.each(stores)("property: the store %s keeps the newest state", (_name, open, skip) => {
   let store: ReadModelStore;

@@ -1,10 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inMemoryReadModelStore } from "../../src/read-model/memory-store.js";
-import { redisReadModelStore } from "../../src/read-model/redis-store.js";
 import type { ReadModelStore } from "../../src/read-model/store.js";
 import type { StripeAccount } from "../../src/stripe/wire-types.js";
-import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
+import { storesUnderTest } from "../support/read-model.js";
+import { redisAvailableFor } from "../support/redis.js";
 
 const reachable = await redisAvailableFor("the Redis read-model store tests");
 
@@ -18,10 +16,7 @@ const account = (id: string, customer: string, status = "active") =>
     account_holder: { type: "customer", customer },
   }) as unknown as StripeAccount;
 
-const stores: [string, () => Promise<ReadModelStore>, boolean][] = [
-  ["in memory", async () => inMemoryReadModelStore(), false],
-  ["in Redis", () => redisReadModelStore(REDIS_URL, `test-${randomUUID()}`), !reachable],
-];
+const stores = storesUnderTest(reachable);
 
 describe.each(stores)("the read-model store %s", (_name, open, skip) => {
   let store: ReadModelStore;

@@ -1,4 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { inMemoryReadModelStore } from "../../src/read-model/memory-store.js";
+import { redisReadModelStore } from "../../src/read-model/redis-store.js";
+import type { ReadModelStore } from "../../src/read-model/store.js";
 import type { TestStack } from "./gateway.js";
+import { REDIS_URL } from "./redis.js";
 import { controlOf, type SandboxCustomer } from "./sandbox-control.js";
 
 /**
@@ -15,4 +20,17 @@ export async function coldCustomer(
   for (const eventId of customer.events ?? []) await controlOf(stack).acknowledged(eventId);
   await stack.gateway.readModel.store.clear();
   return customer;
+}
+
+/**
+ * The store implementations a store test runs against, for `describe.each`: its name, how to open
+ * a fresh one (Redis under a prefix of its own), and whether to skip it (Redis not reachable).
+ */
+export function storesUnderTest(
+  redisReachable: boolean,
+): [string, () => Promise<ReadModelStore>, boolean][] {
+  return [
+    ["in memory", async () => inMemoryReadModelStore(), false],
+    ["in Redis", () => redisReadModelStore(REDIS_URL, `test-${randomUUID()}`), !redisReachable],
+  ];
 }
