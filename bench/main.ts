@@ -18,6 +18,7 @@ import { isDeepStrictEqual } from "node:util";
 import { startBaselineServer } from "./baseline/server.js";
 import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
+import { hostileOnly } from "./hostile/main.js";
 import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
 import { readLiveOptions } from "./live/options.js";
 import { runLiveSection } from "./live/section.js";
@@ -211,6 +212,8 @@ async function main(): Promise<void> {
     const production = await runProductionSection(readProductionOptions(), progress);
     await writeFile(PRODUCTION_RESULTS, `${JSON.stringify(production, null, 2)}\n`);
     process.stdout.write(`\n${formatProduction(production)}\n`);
+    // Hostile load (issue 20): the built gateway under each flood of the second review.
+    await hostileOnly(progress);
     progress(`figures written to ${options.resultsFile}`);
   } finally {
     await stack.close();
@@ -218,4 +221,5 @@ async function main(): Promise<void> {
 }
 
 if (process.env.BENCH_ONLY === "lean") await leanOnly();
+else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
 else await main();
