@@ -247,22 +247,23 @@ export function createDataAccess({
         return session;
       },
     },
-    ...fenced(storesFor(
-      readModel,
-      viewer,
-      () => refreshing,
-      async () => {
-        const accounts = await access.viewerAccounts();
-        return new Set(
-          accounts.flatMap((account) =>
-            typeof account.authorization === "string"
-              ? [account.id, account.authorization]
-              : [account.id],
-          ),
-        );
-      },
-      (checkedAt) => noteStale(checkedAt),
-    ),
+    ...fenced(
+      storesFor(
+        readModel,
+        viewer,
+        () => refreshing,
+        async () => {
+          const accounts = await access.viewerAccounts();
+          return new Set(
+            accounts.flatMap((account) =>
+              typeof account.authorization === "string"
+                ? [account.id, account.authorization]
+                : [account.id],
+            ),
+          );
+        },
+        (checkedAt) => noteStale(checkedAt),
+      ),
     ),
   });
   let allAccounts: Promise<StripeAccount[]> | undefined;

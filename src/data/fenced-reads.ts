@@ -50,7 +50,8 @@ export function fencedStores(stores: LoaderStores, options: FencedReadsOptions):
           const obtained = options.obtainedAccount(id) as StoredObjects[K] | undefined;
           if (obtained !== undefined && checkedAt(obtained) >= checkedAt(answer)) answer = obtained;
         }
-        if (await fences.behind(kind, answer, checkedAt(answer))) answer = await fetchAndStore(fetch);
+        if (await fences.behind(kind, answer, checkedAt(answer)))
+          answer = await fetchAndStore(fetch);
         return answer;
       },
     };

@@ -23,7 +23,11 @@ export interface OperationFences {
     object: StoredObjects[K],
     checkedAt: number,
   ): Promise<boolean>;
-  behind<K extends StoredKind>(kind: K, object: StoredObjects[K], checkedAt: number): Promise<boolean>;
+  behind<K extends StoredKind>(
+    kind: K,
+    object: StoredObjects[K],
+    checkedAt: number,
+  ): Promise<boolean>;
   settled(): Promise<void>;
   /** Registers a relink session read of this operation (see `settled`). */
   sessionRead(read: Promise<unknown>): void;
@@ -120,7 +124,10 @@ export function operationFences({
         accountsAfter: 0,
       };
       if (!current.openSessions.includes(sessionId))
-        fences.set(authorizationId, { ...current, openSessions: [...current.openSessions, sessionId] });
+        fences.set(authorizationId, {
+          ...current,
+          openSessions: [...current.openSessions, sessionId],
+        });
       await store.open(customerId, authorizationId, sessionId);
     },
     finished: async (session, checkedAt) => {
@@ -141,7 +148,11 @@ export function operationFences({
           raise(
             authorizationId,
             succeeded
-              ? { closedSession: session.id, authorizationAfter: checkedAt, accountsAfter: checkedAt }
+              ? {
+                  closedSession: session.id,
+                  authorizationAfter: checkedAt,
+                  accountsAfter: checkedAt,
+                }
               : { closedSession: session.id },
           ),
         ),

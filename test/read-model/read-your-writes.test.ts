@@ -28,7 +28,9 @@ import {
 
 const DASHBOARD = "{ accounts(first: 100) { nodes { id status authorization { id status } } } }";
 interface DashboardData {
-  accounts: { nodes: { id: string; status: string; authorization: { id: string; status: string } | null }[] };
+  accounts: {
+    nodes: { id: string; status: string; authorization: { id: string; status: string } | null }[];
+  };
 }
 
 let stack: TestStack;
@@ -111,7 +113,11 @@ const stores: [string, Record<string, string>, boolean][] = [
 ];
 
 describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
-  const env = { RATE_LIMIT_COST_PER_MINUTE: "10000000", EVENT_SWEEP_INTERVAL_S: "3600", ...storeEnv };
+  const env = {
+    RATE_LIMIT_COST_PER_MINUTE: "10000000",
+    EVENT_SWEEP_INTERVAL_S: "3600",
+    ...storeEnv,
+  };
   beforeAll(async () => {
     if (!skip) stack = await startStack({ env });
   });
@@ -159,11 +165,15 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
       const customer = await brokenCustomer(1);
       const target = customer.accounts[0] ?? "";
       // Another instance without a shared store created it: this gateway never saw it open.
-      const session = (await stack.gateway.stripe.rawRequest("POST", "/v1/financial_connections/sessions", {
-        account_holder: { type: "customer", customer: customer.id },
-        permissions: ["balances"],
-        relink_options: { authorization: customer.authorizations[0], account: target },
-      })) as unknown as { id: string };
+      const session = (await stack.gateway.stripe.rawRequest(
+        "POST",
+        "/v1/financial_connections/sessions",
+        {
+          account_holder: { type: "customer", customer: customer.id },
+          permissions: ["balances"],
+          relink_options: { authorization: customer.authorizations[0], account: target },
+        },
+      )) as unknown as { id: string };
       await controlOf(stack).completeSession(session.id, "relinked");
 
       const answer = await ask<OneOperation>(
@@ -290,7 +300,9 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
       expect(answer?.disconnectAccount.userErrors.map((error) => error.code)).toEqual([
         "ALREADY_DISCONNECTED",
       ]);
-      expect(calls.routes["POST /v1/financial_connections/accounts/{account}/disconnect"]).toBeUndefined();
+      expect(
+        calls.routes["POST /v1/financial_connections/accounts/{account}/disconnect"],
+      ).toBeUndefined();
     },
   );
 
