@@ -90,8 +90,9 @@ export function brokenPrecondition(
 }
 
 /**
- * Runs an account action on one of the viewer's accounts: a missing or foreign account
- * (NotFoundError) and broken preconditions become user errors and nothing reaches Stripe;
+ * Runs an account action on one of the viewer's accounts, read from Stripe (not the read model):
+ * a missing or foreign account (NotFoundError) and broken preconditions become user errors and
+ * no action reaches Stripe;
  * otherwise the action runs and the updated account is returned. Any failure of the action itself
  * rejects with the data layer's error (a top-level coded error at the edge), even a
  * `resource_missing`: the account was just read, so that is Stripe's answer to the action.
@@ -103,7 +104,9 @@ export async function runAccountAction(
 ): Promise<AccountActionResult> {
   let account: StripeAccount;
   try {
-    account = await data.account(accountId);
+    // Preconditions are checked against Stripe's state, never a possibly stale copy; the
+    // operation's later reads (the payload's authorization) ask Stripe too.
+    account = await data.account(accountId, { refresh: true });
   } catch (error) {
     if (error instanceof NotFoundError) {
       return failure("NOT_FOUND", "accountId", `No account ${accountId} among the viewer's.`);

@@ -24,7 +24,9 @@ import type {
   StripeTransaction,
 } from "../stripe/wire-types.js";
 import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
+import { fencedStores, listMayServe } from "./fenced-reads.js";
 import { isHeldByCustomer } from "./ownership.js";
+import { type OperationFences, operationFences } from "./read-your-writes.js";
 import { fromStripeFailure } from "./upstream-failure.js";
 import type { Viewer } from "./viewer.js";
 
@@ -211,32 +213,57 @@ export function createDataAccess({
   const noteStale = (checkedAt: number) => {
     oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
   };
+  // Read-your-writes (see read-your-writes.ts): the viewer's relinks and actions fence the
+  // read model's copies of what they changed until it caught up.
+  const startedAt = readModel?.now() ?? Date.now();
+  const fences: OperationFences | undefined =
+    readModel === undefined || viewer === null
+      ? undefined
+      : operationFences({
+          store: readModel.fences,
+          customerId: viewer.customerId,
+          readSession: (id) => access.session(id),
+        });
+  const fenced = (stores: LoaderStores): LoaderStores =>
+    fences === undefined || readModel === undefined || viewer === null
+      ? stores
+      : fencedStores(stores, {
+          readModel,
+          customerId: viewer.customerId,
+          fences,
+          startedAt,
+          obtainedAccount: (id) => obtained.get(id),
+        });
   const loaders = createLoaders(fc, limit, onLoaderBatch, {
     /** A session's read writes through the accounts a finished session carries. */
     session: {
       read: async (_id, fetch) => {
         const checkedAt = readModel?.now() ?? Date.now();
         const session = await fetch();
-        if (viewer !== null && isHeldByCustomer(session, viewer.customerId))
+        if (viewer !== null && isHeldByCustomer(session, viewer.customerId)) {
           await takeSessionAccounts(session, checkedAt);
+          await fences?.finished(session, checkedAt);
+        }
         return session;
       },
     },
-    ...storesFor(
-      readModel,
-      viewer,
-      () => refreshing,
-      async () => {
-        const accounts = await access.viewerAccounts();
-        return new Set(
-          accounts.flatMap((account) =>
-            typeof account.authorization === "string"
-              ? [account.id, account.authorization]
-              : [account.id],
-          ),
-        );
-      },
-      (checkedAt) => noteStale(checkedAt),
+    ...fenced(
+      storesFor(
+        readModel,
+        viewer,
+        () => refreshing,
+        async () => {
+          const accounts = await access.viewerAccounts();
+          return new Set(
+            accounts.flatMap((account) =>
+              typeof account.authorization === "string"
+                ? [account.id, account.authorization]
+                : [account.id],
+            ),
+          );
+        },
+        (checkedAt) => noteStale(checkedAt),
+      ),
     ),
   });
   let allAccounts: Promise<StripeAccount[]> | undefined;
@@ -272,6 +299,20 @@ export function createDataAccess({
     }
   };
   const currentAuthorizations = new Map<string, Promise<StripeAuthorization>>();
+  let relisted: Promise<StripeAccount[]> | undefined;
+  /** The list, or (once per operation) Stripe's when the fences do not allow it (read-your-writes). */
+  const fencedList = async (accounts: StripeAccount[]): Promise<StripeAccount[]> => {
+    if (fences === undefined || readModel === undefined) return accounts;
+    if (await listMayServe(accounts, { readModel, fences, startedAt })) return accounts;
+    const { customerId } = requireViewer();
+    relisted ??= readModel
+      .accounts(customerId, () => listAll(customerId), true)
+      .then((fresh) => {
+        for (const account of fresh) loaders.account.clear(account.id).prime(account.id, account);
+        return fresh;
+      });
+    return relisted;
+  };
 
   const requireViewer = (): Viewer => {
     if (viewer === null) throw new UnauthenticatedError();
@@ -376,7 +417,11 @@ export function createDataAccess({
       }
       return current;
     },
-    session: (id) => owned("session", id, (key) => loaders.session.load(key)),
+    session: (id) => {
+      const read = owned("session", id, (key) => loaders.session.load(key));
+      fences?.sessionRead(read);
+      return read;
+    },
     adopt: async (account) => {
       const adopted = await owned("account", account.id, async () => account);
       loaders.account.clear(account.id).prime(account.id, adopted);
@@ -402,7 +447,7 @@ export function createDataAccess({
                 }
                 return accounts;
               });
-      return allAccounts.then(withObtained);
+      return allAccounts.then(async (accounts) => withObtained(await fencedList(accounts)));
     },
     transactions: async (account, page) => {
       await owned("account", account.id, async () => account);
@@ -426,11 +471,19 @@ export function createDataAccess({
         throw fromStripeFailure(error, "authorization", params.relinkAuthorization);
       });
       loaders.session.prime(created.session.id, created.session);
+      await fences?.opened(created.session.id, params.relinkAuthorization);
       return created;
     },
     refreshAccount: (account, features) =>
       act(account, (id, key) => fc.refreshAccount(id, features, key)),
-    disconnectAccount: (account) => act(account, (id, key) => fc.disconnectAccount(id, key)),
+    disconnectAccount: async (account) => {
+      const updated = await act(account, (id, key) => fc.disconnectAccount(id, key));
+      // Disconnecting an authorization's last account disconnects the authorization, and no
+      // event says so: it is read anew (and stored), so this answer and later ones show it.
+      if (typeof updated.authorization === "string")
+        await access.currentAuthorization(updated.authorization).catch(() => {});
+      return updated;
+    },
     subscribeTransactions: (account) =>
       act(account, (id, key) => fc.subscribeTransactions(id, key)),
     unsubscribeTransactions: (account) =>

@@ -1,5 +1,6 @@
 import type { DataAccess } from "../data/data-access.js";
 import type { Viewer } from "../data/viewer.js";
+import type { CostReport } from "../limits/cost-admission.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 
@@ -28,4 +29,9 @@ export interface GatewayContext {
    * them with RATE_LIMITED. Without a charge to make it only renews `data`.
    */
   beginEvent(): Promise<void>;
+  /**
+   * What the subscription event being resolved was charged (set by `beginEvent` when the
+   * operation is priced): its `extensions.cost`, in place of the subscribe-time report.
+   */
+  eventCost?: CostReport;
 }

@@ -1,4 +1,5 @@
 import type { GatewayContext } from "../graphql/context.js";
+import type { CostReport } from "../limits/cost-admission.js";
 
 /** What an answer says when it served a read-model copy older than READ_MODEL_MAX_AGE_S. */
 export interface ReadModelNotice {
@@ -7,20 +8,30 @@ export interface ReadModelNotice {
   oldestCheckedAt: string;
 }
 
-/** The notices an answer carries in `extensions` besides its cost. */
+/** The notices an answer carries in `extensions` besides its operation's cost report. */
 export interface AnswerNotices {
   readModel?: ReadModelNotice;
+  /**
+   * For a subscription event, what that event was charged: it replaces the subscribe-time cost
+   * report (transports spread the notices after it).
+   */
+  cost?: CostReport;
 }
 
 /**
  * The notices for the answer the operation's current data access produced (for a subscription,
  * the data access of the event just resolved): `readModel` when it served a copy older than the
- * max age (never a silently stale answer), else nothing. Every transport adds these to each
- * result's `extensions`.
+ * max age (never a silently stale answer), and `cost` when the result is a subscription event
+ * (its own charge). Every transport adds these to each result's `extensions`, after the
+ * operation's cost report.
  */
 export function answerNotices(context: GatewayContext | undefined): AnswerNotices {
   const stale = context?.data.oldestStaleServed();
-  return stale === undefined
-    ? {}
-    : { readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() } };
+  const eventCost = context?.eventCost;
+  return {
+    ...(stale === undefined
+      ? {}
+      : { readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() } }),
+    ...(eventCost === undefined ? {} : { cost: eventCost }),
+  };
 }

@@ -7,8 +7,9 @@ import type { CostAdmission } from "../limits/cost-admission.js";
  * event's Stripe reads (`eventCost`, from admission) are spent from `customerId`'s cost budget,
  * and the event's data is renewed. When the budget cannot cover them, the renewed data refuses
  * every Stripe call with CostBudgetExhaustedError (RATE_LIMITED, `retryAfter`): the event is
- * still delivered, those fields null with the error, and the subscription stays open. With no
- * `eventCost` the context is left as built (each event only renews its data).
+ * still delivered, those fields null with the error, and the subscription stays open. Each
+ * event's own charge is `context.eventCost` (its `extensions.cost`; `requested: 0` for an event
+ * without Stripe reads). Without cost admission or a customer the context is left as built.
  */
 export function chargeEachEvent(
   context: GatewayContext,
@@ -16,9 +17,13 @@ export function chargeEachEvent(
   customerId: string | undefined,
   eventCost: number,
 ): void {
-  if (costAdmission === undefined || customerId === undefined || eventCost <= 0) return;
+  if (costAdmission === undefined || customerId === undefined) return;
   context.beginEvent = async () => {
-    const charged = await costAdmission.chargeEvent(customerId, eventCost);
+    const charged =
+      eventCost > 0
+        ? await costAdmission.chargeEvent(customerId, eventCost)
+        : ({ allowed: true, cost: { requested: 0 } } as const);
+    context.eventCost = charged.cost;
     context.renewData(
       charged.allowed
         ? undefined

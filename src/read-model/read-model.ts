@@ -2,6 +2,7 @@ import { context, trace } from "@opentelemetry/api";
 import { ATTR, inSpan } from "../observability/spans.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import { markChecked } from "./checked-at.js";
+import { type FenceStore, inMemoryFenceStore } from "./fences.js";
 import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
 
 /** What a read of the read model found: served from it ("hit"), not there ("miss"), or unreadable. */
@@ -28,6 +29,12 @@ export interface ReadModelListener {
  */
 export interface ReadModel {
   readonly store: ReadModelStore;
+  /**
+   * The customers' read-your-writes fences (see fences.ts and data/read-your-writes.ts). A fence
+   * store that cannot be reached is reported and answers no fences (writes to it are skipped):
+   * reads then keep to the read model's bounded staleness.
+   */
+  readonly fences: FenceStore;
   /** Age after which a stored object is served but revalidated (milliseconds). */
   readonly maxAgeMs: number;
   /** The stored object, or undefined when it is not stored or the store is unreachable. */
@@ -86,6 +93,8 @@ export interface ReadModel {
 export interface ReadModelOptions {
   store: ReadModelStore;
   maxAgeMs: number;
+  /** Where fences live (Redis with REDIS_URL); in memory when not given. */
+  fences?: FenceStore;
   listener?: ReadModelListener;
   now?: () => number;
 }
@@ -103,6 +112,7 @@ const newestFirst = (accounts: StripeAccount[]) =>
 export function createReadModel({
   store,
   maxAgeMs,
+  fences = inMemoryFenceStore(),
   listener = {},
   now = Date.now,
 }: ReadModelOptions): ReadModel {
@@ -143,6 +153,18 @@ export function createReadModel({
     now() - checkedAt > maxAgeMs ? "stale" : "hit";
   return {
     store,
+    fences: {
+      fences: (customerId) =>
+        fences.fences(customerId).catch((error: unknown) => {
+          reported(error);
+          return new Map();
+        }),
+      open: (customerId, authorizationId, sessionId) =>
+        fences.open(customerId, authorizationId, sessionId).catch(reported),
+      raise: (customerId, authorizationId, raise) =>
+        fences.raise(customerId, authorizationId, raise).catch(reported),
+      close: () => fences.close(),
+    },
     maxAgeMs,
     now,
     once,

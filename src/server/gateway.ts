@@ -20,6 +20,7 @@ import { redisBus } from "../pubsub/redis-bus.js";
 import { type EventSweep, startEventSweep } from "../read-model/event-sweep.js";
 import { inMemoryReadModelStore } from "../read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../read-model/read-model.js";
+import { redisFenceStore } from "../read-model/redis-fences.js";
 import { redisReadModelStore } from "../read-model/redis-store.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
@@ -144,6 +145,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     store: config.redisUrl
       ? await redisReadModelStore(config.redisUrl, config.redisKeyPrefix)
       : inMemoryReadModelStore(),
+    ...(config.redisUrl
+      ? { fences: await redisFenceStore(config.redisUrl, config.redisKeyPrefix) }
+      : {}),
     maxAgeMs: config.readModel.maxAgeMs,
     listener: {
       lookup: (kind, outcome) => metrics.readModelLookups.inc({ kind, outcome }),
@@ -316,6 +320,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         await protection.close();
         await relinkKeys.close();
         await readModel.store.close();
+        await readModel.fences.close();
         await stripeShared.close();
         await metricsEndpoint.close();
       })();

@@ -235,3 +235,127 @@ describe("an event the budget cannot cover", () => {
     body.cancel();
   });
 });
+
+/** One subscription's results as the client received them, `extensions` included. */
+interface ResultLog {
+  results: { data?: unknown; extensions?: { cost?: Record<string, unknown> } }[];
+  changes: Changes;
+  stop(): void;
+}
+
+describe("each subscription event carries its own charge in extensions.cost", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { RATE_LIMIT_COST_PER_MINUTE: "100000" } });
+  });
+  afterAll(() => stack?.close());
+
+  const record = (): ResultLog & { push(result: unknown): void } => {
+    const log = { results: [] as ResultLog["results"], changes: new Changes(), stop() {} };
+    return {
+      ...log,
+      push: (result: unknown) => {
+        log.results.push(result as ResultLog["results"][number]);
+        log.changes.notify();
+      },
+    };
+  };
+  const transports: Record<string, (customerId: string, query: string) => Promise<ResultLog>> = {
+    "graphql-ws": async (customerId, query) => {
+      const client = await liveClient(stack, customerId);
+      const log = record();
+      const stop = client.subscribe(
+        { query },
+        { next: log.push, error: log.push, complete: () => {} },
+      );
+      return {
+        ...log,
+        stop: () => {
+          stop();
+          void client.dispose();
+        },
+      };
+    },
+    "graphql-sse": async (customerId, query) => {
+      const { createClient } = await import("graphql-sse");
+      const client = createClient({
+        url: `${stack.gateway.url}/graphql/stream`,
+        singleConnection: false,
+        headers: { authorization: `Bearer ${await tokenFor(stack, customerId)}` },
+        retryAttempts: 0,
+      });
+      const log = record();
+      const stop = client.subscribe(
+        { query },
+        { next: log.push, error: log.push, complete: () => {} },
+      );
+      return {
+        ...log,
+        stop: () => {
+          stop();
+          client.dispose();
+        },
+      };
+    },
+    multipart: async (customerId, query) => {
+      const response = await multipartRequest(stack, await tokenFor(stack, customerId), query);
+      const body = bodyText(response);
+      const log = record();
+      let parsed = 0;
+      body.changes.watch(() => {
+        const parts = body.text.split("--graphql").slice(1, -1);
+        for (; parsed < parts.length; parsed += 1) {
+          const json = (parts[parsed] ?? "").split("\r\n\r\n")[1]?.trim();
+          const part = json ? (JSON.parse(json) as { payload?: unknown }) : {};
+          if (part.payload) log.push(part.payload);
+        }
+      });
+      return { ...log, stop: body.cancel };
+    },
+  };
+
+  it.each(Object.keys(transports))(
+    "over %s: an event with Stripe reads reports what it was charged and what is left after it; one without reports 0",
+    async (transport) => {
+      const open = transports[transport] as (
+        customerId: string,
+        query: string,
+      ) => Promise<ResultLog>;
+      const customer = await createCustomer(stack, 1, 1);
+      const accountId = customer.accounts[0] ?? "";
+      let charged: ResultLog | undefined;
+      let free: ResultLog | undefined;
+      const before = fanoutSize(stack, customer.id);
+      charged = await open(customer.id, STRIPE_PER_EVENT);
+      free = await open(customer.id, READ_MODEL_ONLY);
+      await waitForSubscribers(stack.gateway, customer.id, before + 2);
+
+      const perEvent = eventCostOf(STRIPE_PER_EVENT);
+      expect(perEvent).not.toBe(priceOf(STRIPE_PER_EVENT));
+      for (const [index, action] of (["deactivate", "reactivate"] as const).entries()) {
+        await controlOf(stack).account(accountId, action);
+        for (const log of [charged, free])
+          await log.changes.until(
+            () => (log.results.length > index ? true : undefined),
+            `${transport} event ${index + 1}`,
+          );
+      }
+      const costs = charged.results.map((result) => result.extensions?.cost);
+      expect(costs.map((cost) => cost?.requested)).toEqual([perEvent, perEvent]);
+      const [first, second] = costs as [
+        { remaining: number },
+        { remaining: number; resetAt: unknown },
+      ];
+      // Nothing else spends this customer's budget between the two events but the other events (0).
+      expect(first.remaining - second.remaining).toBe(perEvent);
+      expect(typeof second.resetAt).toBe("string");
+      expect(free.results.map((result) => result.extensions?.cost?.requested)).toEqual([0, 0]);
+      charged.stop();
+      free.stop();
+    },
+  );
+});
+
+/** Subscriptions of `customerId` registered on the stack's bus now. */
+const fanoutSize = (stack: TestStack, customerId: string) =>
+  stack.gateway.accountEvents.fanout.subscribersOf(customerId);

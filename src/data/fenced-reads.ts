@@ -1,0 +1,88 @@
+import type { LoaderStores, ReadThrough } from "../loaders/create-loaders.js";
+import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
+import type { ReadModel } from "../read-model/read-model.js";
+import type { StoredKind, StoredObjects } from "../read-model/store.js";
+import type { StripeAccount } from "../stripe/wire-types.js";
+import { isHeldByCustomer } from "./ownership.js";
+import type { OperationFences } from "./read-your-writes.js";
+
+/** What the fenced reads of one operation need. */
+export interface FencedReadsOptions {
+  readModel: ReadModel;
+  customerId: string;
+  fences: OperationFences;
+  /** When the operation began (the read model's clock): a copy read since honours every earlier write. */
+  startedAt: number;
+  /** A newer state of an account this operation obtained elsewhere (a relink session's), if any. */
+  obtainedAccount(id: string): StripeAccount | undefined;
+}
+
+/**
+ * Read-your-writes over the operation's read-through stores (the read model's): an answer the
+ * fences do not allow (a copy from before the operation of an object a relink or an action of
+ * the viewer's changed) is replaced by a Stripe read, stored as any other. Every answer waits for
+ * the operation's relink session reads first, and a newer state one of them carried wins. Each
+ * loader caches the result, so an object is read from Stripe at most once per operation.
+ */
+export function fencedStores(stores: LoaderStores, options: FencedReadsOptions): LoaderStores {
+  const { readModel, customerId, fences, startedAt } = options;
+  const fenced = <K extends StoredKind>(
+    kind: K,
+    store: ReadThrough<StoredObjects[K]> | undefined,
+  ): ReadThrough<StoredObjects[K]> | undefined => {
+    if (store === undefined) return undefined;
+    const fetchAndStore = async (fetch: () => Promise<StoredObjects[K]>) => {
+      const checkedAt = readModel.now();
+      const object = await fetch();
+      if (isHeldByCustomer(object, customerId))
+        await readModel.put(kind, customerId, object, checkedAt);
+      return markChecked(object, checkedAt);
+    };
+    const checkedAt = (object: object) => checkedAtOfObject(object, readModel.now());
+    return {
+      read: async (id, fetch) => {
+        let answer = await store.read(id, fetch);
+        const from = checkedAt(answer);
+        if (from < startedAt && !(await fences.mayServe(kind, answer, from)))
+          answer = await fetchAndStore(fetch);
+        await fences.settled();
+        if (kind === "account") {
+          const obtained = options.obtainedAccount(id) as StoredObjects[K] | undefined;
+          if (obtained !== undefined && checkedAt(obtained) >= checkedAt(answer)) answer = obtained;
+        }
+        if (await fences.behind(kind, answer, checkedAt(answer)))
+          answer = await fetchAndStore(fetch);
+        return answer;
+      },
+    };
+  };
+  const account = fenced("account", stores.account);
+  const authorization = fenced("authorization", stores.authorization);
+  return {
+    ...stores,
+    ...(account === undefined ? {} : { account }),
+    ...(authorization === undefined ? {} : { authorization }),
+  };
+}
+
+/**
+ * Whether a list of the customer's accounts (the read model's) may answer as it is: false when
+ * any account in it is a copy from before the operation that the fences do not allow, or is
+ * behind a fence raised meanwhile; the caller then lists from Stripe. Waits for the operation's
+ * relink session reads first.
+ */
+export async function listMayServe(
+  accounts: StripeAccount[],
+  options: Pick<FencedReadsOptions, "readModel" | "fences" | "startedAt">,
+): Promise<boolean> {
+  const { readModel, fences, startedAt } = options;
+  const now = readModel.now();
+  for (const account of accounts) {
+    const from = checkedAtOfObject(account, now);
+    if (from < startedAt && !(await fences.mayServe("account", account, from))) return false;
+  }
+  await fences.settled();
+  for (const account of accounts)
+    if (await fences.behind("account", account, checkedAtOfObject(account, now))) return false;
+  return true;
+}
