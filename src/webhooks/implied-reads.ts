@@ -18,7 +18,11 @@ export interface Reread<T> {
  */
 export interface ImpliedReads {
   /** The object as Stripe has it now, read after `since` (shared as the coalescer shares). */
-  reread<K extends StoredKind>(kind: K, id: string, since: Moment): Promise<Reread<StoredObjects[K]>>;
+  reread<K extends StoredKind>(
+    kind: K,
+    id: string,
+    since: Moment,
+  ): Promise<Reread<StoredObjects[K]>>;
   /**
    * After an account's lifecycle event (its re-read state given): a deactivation,
    * reactivation or disconnection changes its authorization's status too (Stripe sends no
@@ -119,9 +123,7 @@ export function createImpliedReads(deps: ImpliedReadsDeps): ImpliedReads {
           ...accounts.map((account) => idOf(account?.authorization)),
         ].flatMap((id) => id ?? []),
       );
-      await Promise.all(
-        [...authorizationIds].map((id) => refresh("authorization", id, since)),
-      );
+      await Promise.all([...authorizationIds].map((id) => refresh("authorization", id, since)));
       return accountIds.length + authorizationIds.size;
     },
   };
