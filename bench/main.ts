@@ -2,7 +2,8 @@
  * `npm run bench`: the gateway's cost for the dashboard query, in Stripe calls (against a naive
  * one-call-per-field resolver set) and in latency and throughput (against a bare Apollo Server
  * answering from memory); warm dashboard throughput with the read model at Stripe's test-mode
- * limit, against the same dashboard passing through to Stripe and the bare baseline; the lean
+ * limit, against the same dashboard passing through to Stripe and the bare baseline; Stripe calls
+ * per lifecycle event (warm and cold, 20 subscribers; BENCH_ONLY=event-calls alone); the lean
  * path (the pipeline floor and the warm dashboard against a bare Apollo standalone, each in its
  * own process; alone with BENCH_ONLY=lean, figures in bench/results/lean.json); then its live
  * events, webhook-to-subscriber latency (against a bare
@@ -33,6 +34,7 @@ import {
   runProductionSection,
 } from "./production/section.js";
 import { DASHBOARD_BODY, DASHBOARD_QUERY, type GraphQLData } from "./query.js";
+import { runEventCallsSection } from "./read-model/event-calls.js";
 import { runReadModelSection } from "./read-model/section.js";
 import {
   type BenchResults,
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     const load: LoadComparison[] = [];
     for (const customer of calls.customers) load.push(await compareUnderLoad(stack, customer));
     const readModel = await runReadModelSection(options, progress);
+    const eventCalls = await runEventCallsSection(progress);
     const lean: LeanResults = await runLeanSection(readLeanOptions(options), progress);
     const live = await runLiveSection(
       stack.sandbox.url,
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
     );
     const cpu = cpus();
     const results: BenchResults = {
-      version: 4,
+      version: 5,
       startedAt,
       environment: {
         node: process.version,
@@ -202,6 +205,7 @@ async function main(): Promise<void> {
       stripeCalls: calls.rows,
       load,
       readModel,
+      eventCalls,
       lean,
       live,
       pricing,
@@ -222,4 +226,5 @@ async function main(): Promise<void> {
 
 if (process.env.BENCH_ONLY === "lean") await leanOnly();
 else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
+else if (process.env.BENCH_ONLY === "event-calls") await import("./read-model/event-calls-main.js");
 else await main();

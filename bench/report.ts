@@ -7,6 +7,7 @@ import type { LiveResults } from "./live/section.js";
 import type { LoadFigures } from "./load.js";
 import type { CustomerShape } from "./options.js";
 import { formatPricingReport, type PricingResults } from "./pricing/section.js";
+import { type EventCallsResults, formatEventCallsReport } from "./read-model/event-calls.js";
 import { formatReadModelReport, type ReadModelResults } from "./read-model/section.js";
 import type { RequestCounts } from "./sandbox-control.js";
 
@@ -36,16 +37,18 @@ export interface LoadComparison {
  * pricing of an adversarial fragment fan-out against the dashboard's), version 4 `readModel` (warm
  * dashboard throughput at Stripe's test-mode limit, against pass-through reads and the bare
  * baseline) and `lean` (the pipeline floor and the warm dashboard against a bare Apollo
- * standalone); the rest is as in version 1.
+ * standalone), version 5 `eventCalls` (Stripe calls per lifecycle event, warm and cold, with
+ * 20 subscribers); the rest is as in version 1.
  */
 export interface BenchResults {
-  version: 4;
+  version: 5;
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string };
   settings: { connections: number; durationSeconds: number; warmupSeconds: number; query: string };
   stripeCalls: CallsComparison[];
   load: LoadComparison[];
   readModel: ReadModelResults;
+  eventCalls: EventCallsResults;
   lean: LeanResults;
   live: LiveResults;
   pricing: PricingResults;
@@ -115,6 +118,8 @@ export function formatReport(results: BenchResults): string {
     perQuery,
     "",
     formatReadModelReport(results.readModel),
+    "",
+    formatEventCallsReport(results.eventCalls),
     "",
     formatLean(results.lean),
     "",

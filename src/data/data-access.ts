@@ -171,21 +171,25 @@ function storesFor(
       // customer has used up its misses of the minute (ids that do not exist cost Stripe little).
       // A remembered miss is not the customer's; past the budget, only ids of the customer's
       // account set (its accounts and their authorizations, loaded at most once) are looked up.
-      const lookUp = await readModel.mayLookUp(customerId, id);
-      try {
-        if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
-          throw new NotFoundError(kind, id);
-        // Concurrent operations of this customer asking for one id share one Stripe read.
-        const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
-          if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
-            await readModel.noteMiss(customerId, id);
-          throw error;
-        });
-        if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
-        return object;
-      } finally {
-        if (lookUp === "ok") readModel.lookUpEnded(customerId);
-      }
+      // Concurrent reads of one id the read model lacks (the resolutions of one subscription
+      // event, say) share one lookup: one budget check and one Stripe read, whoever asks.
+      return readModel.once(`lookup:${key}`, async () => {
+        const lookUp = await readModel.mayLookUp(customerId, id);
+        try {
+          if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
+            throw new NotFoundError(kind, id);
+          // Concurrent operations of this customer asking for one id share one Stripe read.
+          const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
+            if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
+              await readModel.noteMiss(customerId, id);
+            throw error;
+          });
+          if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
+          return object;
+        } finally {
+          if (lookUp === "ok") readModel.lookUpEnded(customerId);
+        }
+      });
     },
   });
   return { account: kindStore("account"), authorization: kindStore("authorization") };

@@ -3,11 +3,12 @@ import type { SystemReader } from "../data/system-reader.js";
 import type { Logger } from "../observability/logger.js";
 import type { AccountLifecycleType } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
-import { createCoalescer } from "../read-model/coalesce.js";
+import { createCoalescer, type Moment } from "../read-model/coalesce.js";
 import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/store.js";
 import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
-import type { StripeAccount, StripeAuthorization } from "../stripe/wire-types.js";
+import type { StripeAccount, StripeSession } from "../stripe/wire-types.js";
 import type { EventDedupe } from "./event-dedupe.js";
+import { createImpliedReads, holderOf } from "./implied-reads.js";
 
 /** What became of an event that was accepted. */
 export type AcceptedOutcome =
@@ -33,6 +34,8 @@ const LIFECYCLE: Record<string, AccountLifecycleType> = {
 /** Prefixes of the event types that change what the read model holds. */
 const ACCOUNT_EVENT_PREFIX = "financial_connections.account.";
 const AUTHORIZATION_EVENT_PREFIX = "financial_connections.authorization.";
+/** The session event whose accounts and authorization are re-read (a relink changed them). */
+const SESSION_UPDATED = "financial_connections.session.updated";
 
 /** True when the account's current state still says what the event says (else the event is stale). */
 function stillTrue(type: AccountLifecycleType, account: StripeAccount): boolean {
@@ -51,12 +54,6 @@ function stillTrue(type: AccountLifecycleType, account: StripeAccount): boolean 
 const objectIdOf = (event: Stripe.Event): string | undefined => {
   const object = event.data.object as { id?: unknown };
   return typeof object.id === "string" ? object.id : undefined;
-};
-
-const holderOf = (object: StripeAccount | StripeAuthorization): string | undefined => {
-  const customer = object.account_holder?.customer;
-  const id = typeof customer === "string" ? customer : customer?.id;
-  return typeof id === "string" ? id : undefined;
 };
 
 /** Fields a payload must carry to be stored as the object's state (else it is re-read). */
@@ -94,9 +91,14 @@ export interface AccountEventIntakeDeps {
  * stored `checkedAt`); when unsure (same second, partial payload) and for lifecycle events, which
  * publish, the object is re-read (concurrent events about one object share a re-read that started
  * after they arrived);
- * `account.created` adds the account to its customer's set. Lifecycle events of accounts then
- * publish the current state to the holder's subscribers, unless that state contradicts the event
- * (a late delivery: outcome "stale"). An object Stripe no longer has is acknowledged (outcome
+ * `account.created` adds the account to its customer's set. A deactivation, reactivation or
+ * disconnection also re-reads and stores the account's authorization (Stripe sends no event for
+ * it), and a reactivation the siblings on that authorization the read model holds;
+ * `session.updated` re-reads and stores the accounts the session reports and their
+ * authorizations (see implied-reads.ts). Events that arrive together share one re-read per
+ * object. Only then do lifecycle events of accounts publish the current state to the holder's
+ * subscribers (who find those objects stored), unless that state contradicts the event (a late
+ * delivery: outcome "stale"); so once an event is acknowledged, what it touched is stored. An object Stripe no longer has is acknowledged (outcome
  * "missing": Stripe would otherwise retry it for days). Other event types are acknowledged and
  * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
  * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
@@ -105,18 +107,24 @@ export function createAccountEventIntake(
   deps: AccountEventIntakeDeps,
 ): (event: Stripe.Event) => Promise<IntakeOutcome> {
   const now = deps.now ?? Date.now;
-  const coalesce = createCoalescer();
+  const coalescer = createCoalescer();
+  const implied = createImpliedReads({
+    coalescer,
+    reader: deps.reader,
+    store: deps.store,
+    now,
+  });
 
   /**
    * The event's object with the time it is known to be Stripe's state from, when the payload can
    * be trusted to be current (complete, and strictly newer than what the store holds); else the
-   * object re-read from Stripe now (null: Stripe no longer has it).
+   * object re-read from Stripe after the event arrived (`since`; null: Stripe no longer has it).
    */
   const currentState = async <K extends StoredKind>(
     kind: K,
     event: Stripe.Event,
     objectId: string,
-    reread: () => Promise<StoredObjects[K] | null>,
+    since: Moment,
   ): Promise<{ object: StoredObjects[K] | null; checkedAt: number }> => {
     const payload = event.data.object as Partial<StoredObjects[K]>;
     const holder = completeHolderOf(kind, payload);
@@ -133,19 +141,15 @@ export function createAccountEventIntake(
       if (stored.checkedAt >= from + 1000)
         return { object: stored.object, checkedAt: stored.checkedAt };
     }
-    return coalesce(`${kind}:${objectId}`, async () => {
-      const checkedAt = now();
-      return { object: await reread(), checkedAt };
-    });
+    return implied.reread(kind, objectId, since);
   };
 
   const handleAccount = async (
     event: Stripe.Event,
     accountId: string,
+    since: Moment,
   ): Promise<AcceptedOutcome> => {
-    const { object: account, checkedAt } = await currentState("account", event, accountId, () =>
-      deps.reader.account(accountId),
-    );
+    const { object: account, checkedAt } = await currentState("account", event, accountId, since);
     if (account === null) return "missing";
     const customerId = holderOf(account);
     if (customerId === undefined) return "ignored";
@@ -154,6 +158,7 @@ export function createAccountEventIntake(
       await deps.store.addToSet(customerId, account.id);
     const type = LIFECYCLE[event.type];
     if (type === undefined) return "stored";
+    await implied.afterLifecycle(type, account, customerId, since);
     if (!stillTrue(type, account)) return "stale";
     await deps.bus.publish({
       eventId: event.id,
@@ -168,12 +173,13 @@ export function createAccountEventIntake(
   const handleAuthorization = async (
     event: Stripe.Event,
     authorizationId: string,
+    since: Moment,
   ): Promise<AcceptedOutcome> => {
     const { object: authorization, checkedAt } = await currentState(
       "authorization",
       event,
       authorizationId,
-      () => deps.reader.authorization(authorizationId),
+      since,
     );
     if (authorization === null) return "missing";
     const customerId = holderOf(authorization);
@@ -182,25 +188,35 @@ export function createAccountEventIntake(
     return "stored";
   };
 
+  const handleSession = async (event: Stripe.Event, since: Moment): Promise<AcceptedOutcome> =>
+    (await implied.afterSession(event.data.object as unknown as Partial<StripeSession>, since)) > 0
+      ? "stored"
+      : "ignored";
+
   return async (event) => {
+    // Reads that start from here on see whatever change the event reports.
+    const since = coalescer.arrived();
     const objectId = objectIdOf(event);
     const isAccount = event.type.startsWith(ACCOUNT_EVENT_PREFIX);
     const isAuthorization = event.type.startsWith(AUTHORIZATION_EVENT_PREFIX);
-    if (objectId === undefined || !(isAccount || isAuthorization))
+    const isSession = (event.type as string) === SESSION_UPDATED;
+    if (objectId === undefined || !(isAccount || isAuthorization || isSession))
       return { status: 200, outcome: "ignored" };
     const claim = await deps.dedupe.claim(event.id);
     if (claim === "done") return { status: 200, outcome: "duplicate" };
     if (claim === "in_progress") return { status: 409, outcome: "in_progress" };
     try {
       const outcome = isAccount
-        ? await handleAccount(event, objectId)
-        : await handleAuthorization(event, objectId);
+        ? await handleAccount(event, objectId, since)
+        : isAuthorization
+          ? await handleAuthorization(event, objectId, since)
+          : await handleSession(event, since);
       await deps.dedupe.complete(event.id);
       deps.logger.info(
         {
           eventId: event.id,
           type: event.type,
-          [isAccount ? "accountId" : "authorizationId"]: objectId,
+          [isAccount ? "accountId" : isAuthorization ? "authorizationId" : "sessionId"]: objectId,
           outcome,
         },
         outcome === "missing"

@@ -1,9 +1,12 @@
+import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
-import { feed, liveClient, waitForSubscribers } from "../support/live.js";
+import { type Feed, feed, liveClient, waitForSubscribers } from "../support/live.js";
 import { coldCustomer } from "../support/read-model.js";
 import { controlOf, ROUTES, requestCounts, resetRequests } from "../support/sandbox-control.js";
 import { eventually } from "../support/wait.js";
+import { deliverSigned } from "../support/webhook.js";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -14,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 describe("subscriptions publish what the read model holds", () => {
-  it("20 subscriptions on one socket cost one Stripe call for one event (the intake's re-read)", async () => {
+  it("20 subscriptions on one socket, warm: one event costs the intake's re-reads (the account, its authorization)", async () => {
     const customer = await coldCustomer(stack, 1, 1);
     const [accountId] = customer.accounts as [string];
     const warm = await graphql(
@@ -50,7 +53,93 @@ describe("subscriptions publish what the read model holds", () => {
     }
     const counts = await requestCounts(stack);
     expect(counts.routes[ROUTES.retrieveAccount]).toBe(1);
-    expect(counts.total).toBe(1);
+    // A deactivation can take the authorization down: Stripe sends no event for it, it is re-read.
+    expect(counts.routes[ROUTES.retrieveAuthorization]).toBe(1);
+    expect(counts.total).toBe(2);
+    await client.dispose();
+  });
+
+  it("20 subscriptions on one socket, cold: a deactivation costs the account re-read and one read of its authorization", async () => {
+    const customer = await coldCustomer(stack, 1, 1);
+    const [accountId] = customer.accounts as [string];
+    const { client, feeds } = await twentySubscribers(customer.id, "accountDeactivated");
+    await resetRequests(stack);
+
+    await controlOf(stack).account(accountId, "deactivate");
+    await eventually(
+      () => feeds.every((live) => live.events.length === 1 || live.errors.length > 0),
+      5_000,
+      "every subscription's event",
+    );
+
+    expectAuthorizationsOf(feeds, "accountDeactivated", customer.authorizations[0] ?? "");
+    const counts = await requestCounts(stack);
+    expect(counts.routes[ROUTES.retrieveAccount]).toBe(1);
+    expect(counts.routes[ROUTES.retrieveAuthorization]).toBe(1);
+    expect(counts.total).toBe(2);
+    await client.dispose();
+  });
+
+  it("20 subscriptions on one socket, cold: concurrent resolutions of one event share one read of the authorization they select", async () => {
+    // An upcoming deactivation does not re-read the authorization in the intake (its own events
+    // do that; they are not delivered here): the 20 resolutions are the ones reading it.
+    const customer = await coldCustomer(stack, 1, 1);
+    const [accountId] = customer.accounts as [string];
+    const { client, feeds } = await twentySubscribers(customer.id, "accountDeactivationUpcoming");
+    await controlOf(stack).setWebhookMode("drop");
+    const { events } = await controlOf(stack).account(accountId, "upcoming_deactivation");
+    await controlOf(stack).setWebhookMode("deliver");
+    const accountEvent = await eventJson(events[0] ?? "");
+    await resetRequests(stack);
+
+    const answer = await deliverSigned(stack, accountEvent);
+    expect(answer.status).toBe(200);
+    await eventually(
+      () => feeds.every((live) => live.events.length === 1 || live.errors.length > 0),
+      5_000,
+      "every subscription's event",
+    );
+
+    expectAuthorizationsOf(feeds, "accountDeactivationUpcoming", customer.authorizations[0] ?? "");
+    const counts = await requestCounts(stack);
+    // The intake's re-read of the account, and one read of the one object the subscribers select.
+    expect(counts.routes[ROUTES.retrieveAccount]).toBe(1);
+    expect(counts.routes[ROUTES.retrieveAuthorization]).toBe(1);
+    expect(counts.total).toBe(2);
     await client.dispose();
   });
 });
+
+type LifecycleField = "accountDeactivated" | "accountDeactivationUpcoming";
+type Selected = Record<string, { account: { authorization: { id: string; status: string } } }>;
+
+/** 20 subscriptions of `field` on one socket, each selecting the account's authorization. */
+async function twentySubscribers(
+  customerId: string,
+  field: LifecycleField,
+): Promise<{ client: Client; feeds: Feed<Selected>[] }> {
+  const client = await liveClient(stack, customerId);
+  const feeds = Array.from({ length: 20 }, () =>
+    feed<Selected>(client, `subscription { ${field} { account { authorization { id status } } } }`),
+  );
+  await waitForSubscribers(stack.gateway, customerId, 20);
+  return { client, feeds };
+}
+
+/** Asserts that every feed received one event, without errors, naming the authorization. */
+function expectAuthorizationsOf(feeds: Feed<Selected>[], field: LifecycleField, id: string) {
+  for (const live of feeds) {
+    expect(live.errors).toEqual([]);
+    expect(live.events[0]?.[field]?.account.authorization.id).toBe(id);
+    live.stop();
+  }
+}
+
+/** The event the sandbox recorded with this id, as Stripe sends it (from `GET /v1/events/{id}`). */
+async function eventJson(eventId: string): Promise<string> {
+  const response = await fetch(`${stack.sandbox.url}/v1/events/${eventId}`, {
+    headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
+  });
+  expect(response.status).toBe(200);
+  return response.text();
+}

@@ -121,6 +121,38 @@ describe("lifecycle events", () => {
     expect(read.status).toBe("active");
   });
 
+  it("reactivating one account of failed credentials reactivates the authorization and every account they took down", async () => {
+    // Stripe: the authorization "describes the overall status of the data connection for all
+    // accounts on the authorization"; an active one has no account down for its credentials.
+    const c = await customerWith(3, 1);
+    const [closed = "", target = "", sibling = ""] = c.accounts;
+    await h().control.account(closed, "deactivate", { cause: "account_closed", action: "none" });
+    await h().control.account(target, "deactivate", {
+      cause: "access_expired",
+      action: "relink_required",
+    });
+
+    const answer = await h().control.account(target, "reactivate");
+
+    const events = await verifiedEvents(h(), answer.events);
+    expect(events.map((e) => e.type)).toEqual([
+      ACCOUNT_EVENT_TYPES.reactivated,
+      ACCOUNT_EVENT_TYPES.reactivated,
+    ]);
+    expect(new Set(events.map((e) => pick(objectOf(e), "id")))).toEqual(new Set([target, sibling]));
+    for (const id of [target, sibling])
+      expect((await h().stripe.financialConnections.accounts.retrieve(id)).status).toBe("active");
+    const stillClosed = await h().stripe.financialConnections.accounts.retrieve(closed);
+    expect(stillClosed.status).toBe("inactive");
+    expect(pick(stillClosed, "status_details", "inactive", "cause")).toBe("account_closed");
+    const authorization = await rawRequest(
+      h().stripe,
+      "GET",
+      `/v1/financial_connections/authorizations/${c.authorizations[0]}`,
+    );
+    expect(pick(authorization, "status")).toBe("active");
+  });
+
   it("disconnect sends disconnected with a disconnected account", async () => {
     const c = await customerWith(1, 1);
     const id = c.accounts[0] ?? "";

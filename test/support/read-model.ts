@@ -34,3 +34,17 @@ export function storesUnderTest(
     ["in Redis", () => redisReadModelStore(REDIS_URL, `test-${randomUUID()}`), !redisReachable],
   ];
 }
+
+/**
+ * The read models a gateway test runs against, for `describe.each`: its name, the environment
+ * that selects it (Redis under a key prefix of its own; nothing for the in-memory one), and
+ * whether to skip it (Redis not reachable). The gateway-level twin of `storesUnderTest`.
+ */
+export function readModelsUnderTest(
+  redisReachable: boolean,
+): [string, Record<string, string>, boolean][] {
+  return [
+    ["in memory", {}, false],
+    ["in Redis", { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}` }, !redisReachable],
+  ];
+}

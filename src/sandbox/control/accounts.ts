@@ -52,7 +52,11 @@ export const deactivate: AccountControl = (context, accountId, rawBody) => {
   return answer(context, account, () => deactivateAccount(context.store, account, cause, action));
 };
 
-/** POST /_sandbox/accounts/{id}/reactivate: the account and its authorization active again. */
+/**
+ * POST /_sandbox/accounts/{id}/reactivate: the account and its authorization active again, with
+ * every sibling its authorization's failed credentials took down. One `reactivated` event per
+ * account. 400 when not inactive.
+ */
 export const reactivate: AccountControl = (context, accountId, rawBody) => {
   onlyFields(asObject(rawBody), []);
   const account = findAccount(context, accountId);

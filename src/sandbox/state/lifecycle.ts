@@ -59,8 +59,11 @@ export function deactivateAccount(
 }
 
 /**
- * Makes an inactive account active again, with its authorization (sibling accounts keep their
- * state). Throws TransitionError when the account is not inactive.
+ * Makes an inactive account active again, with its authorization. The authorization describes
+ * the connection of all its accounts (Stripe's guide), so once it is active again every sibling
+ * that its failed credentials took down (inactive for an authorization-level cause) is active
+ * again too, with a reactivated event each; siblings inactive for a cause of their own (closed,
+ * unavailable) keep their state. Throws TransitionError when the account is not inactive.
  */
 export function reactivateAccount(store: Store, account: AccountRecord): AccountChange[] {
   if (account.status !== "inactive") {
@@ -75,7 +78,18 @@ export function reactivateAccount(store: Store, account: AccountRecord): Account
     authorization.inactiveAction = null;
     authorization.activeDetails = null;
   }
-  return [restore(account)];
+  const siblings = (authorization?.accountIds ?? []).flatMap((id) => {
+    const sibling = store.accounts.get(id);
+    const cause = sibling?.inactiveDetails?.cause;
+    const downWithIt =
+      sibling !== undefined &&
+      sibling !== account &&
+      sibling.status === "inactive" &&
+      cause !== undefined &&
+      AUTHORIZATION_LEVEL_CAUSES.includes(cause);
+    return downWithIt ? [sibling] : [];
+  });
+  return [restore(account), ...siblings.map(restore)];
 }
 
 /** Makes one account active and healthy; the change to report for it. */
