@@ -23,6 +23,7 @@ import type {
   StripeSession,
   StripeTransaction,
 } from "../stripe/wire-types.js";
+import { answerFor } from "./answer-identity.js";
 import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
 import { isHeldByCustomer } from "./ownership.js";
 import { fromStripeFailure } from "./upstream-failure.js";
@@ -325,16 +326,20 @@ export function createDataAccess({
       startingAfter = last.id;
     }
   };
-  /** Runs one account action with a fresh idempotency key and caches the account it returns. */
+  /**
+   * Runs one account action with a fresh idempotency key and caches the account it returns; an
+   * answer about another account than the one acted on is refused (UpstreamRejectedError).
+   */
   const act = async (
     account: StripeAccount,
     action: (accountId: string, idempotencyKey: string) => Promise<StripeAccount>,
   ): Promise<StripeAccount> => {
     await owned("account", account.id, async () => account);
     const checkedAt = Date.now();
-    const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
+    const answer = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
       throw fromStripeFailure(error, "account", account.id);
     });
+    const updated = answerFor(answer, account.id);
     await writeThrough(markChecked(updated, checkedAt), checkedAt);
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
