@@ -8,6 +8,8 @@ import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/st
 import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
 import type { StripeAccount, StripeAuthorization } from "../stripe/wire-types.js";
 import type { EventDedupe } from "./event-dedupe.js";
+import { eventTimeMs } from "./event-time.js";
+import { isPlausibleObjectId, isRefusedReread } from "./refused-reread.js";
 
 /** What became of an event that was accepted. */
 export type AcceptedOutcome =
@@ -16,7 +18,8 @@ export type AcceptedOutcome =
   | "duplicate"
   | "ignored"
   | "stale"
-  | "missing";
+  | "missing"
+  | "refused";
 
 /** What became of one event, and the HTTP status that tells Stripe. */
 export type IntakeOutcome =
@@ -85,19 +88,25 @@ export interface AccountEventIntakeDeps {
   now?: () => number;
 }
 
+/** Stripe refused to re-read the event's object (a bad request): the event cannot be applied. */
+class RefusedReread extends Error {}
+
 /**
  * Handles one verified Stripe event (from a webhook or the catch-up sweep), once per event id.
  * Every `financial_connections.account.*` and `financial_connections.authorization.*` event
  * stores its object's current state under its holder in the read model (newer wins: a late
  * delivery never overwrites a newer state). The payload is that state when it is complete and
  * strictly newer than the stored one (compared by Stripe's `created`, in seconds, against the
- * stored `checkedAt`); when unsure (same second, partial payload) and for lifecycle events, which
+ * stored `checkedAt`; a `created` later than the gateway's clock plus EVENT_CLOCK_SKEW_MS, or not
+ * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts); when unsure (same second, partial payload) and for lifecycle events, which
  * publish, the object is re-read (concurrent events about one object share a re-read that started
  * after they arrived);
  * `account.created` adds the account to its customer's set. Lifecycle events of accounts then
  * publish the current state to the holder's subscribers, unless that state contradicts the event
  * (a late delivery: outcome "stale"). An object Stripe no longer has is acknowledged (outcome
- * "missing": Stripe would otherwise retry it for days). Other event types are acknowledged and
+ * "missing": Stripe would otherwise retry it for days), and so is one whose re-read Stripe refuses
+ * as a bad request, or whose object id cannot be a Stripe id (outcome "refused", logged, nothing
+ * applied). Other event types are acknowledged and
  * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
  * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
  */
@@ -116,13 +125,14 @@ export function createAccountEventIntake(
     kind: K,
     event: Stripe.Event,
     objectId: string,
+    receivedAt: number,
     reread: () => Promise<StoredObjects[K] | null>,
   ): Promise<{ object: StoredObjects[K] | null; checkedAt: number }> => {
     const payload = event.data.object as Partial<StoredObjects[K]>;
     const holder = completeHolderOf(kind, payload);
     if (holder !== undefined && !LIFECYCLE[event.type]) {
       // `created` is in whole seconds: the payload is Stripe's state at some moment of that second.
-      const from = event.created * 1000;
+      const from = eventTimeMs(event.created, receivedAt);
       const stored = await deps.store.get(kind, holder, objectId);
       if (stored === undefined || stored.checkedAt < from)
         return { object: payload as StoredObjects[K], checkedAt: from };
@@ -135,16 +145,24 @@ export function createAccountEventIntake(
     }
     return coalesce(`${kind}:${objectId}`, async () => {
       const checkedAt = now();
-      return { object: await reread(), checkedAt };
+      const object = await reread().catch((error: unknown) => {
+        throw isRefusedReread(error) ? new RefusedReread("re-read refused", { cause: error }) : error;
+      });
+      return { object, checkedAt };
     });
   };
 
   const handleAccount = async (
     event: Stripe.Event,
     accountId: string,
+    receivedAt: number,
   ): Promise<AcceptedOutcome> => {
-    const { object: account, checkedAt } = await currentState("account", event, accountId, () =>
-      deps.reader.account(accountId),
+    const { object: account, checkedAt } = await currentState(
+      "account",
+      event,
+      accountId,
+      receivedAt,
+      () => deps.reader.account(accountId),
     );
     if (account === null) return "missing";
     const customerId = holderOf(account);
@@ -158,7 +176,7 @@ export function createAccountEventIntake(
     await deps.bus.publish({
       eventId: event.id,
       type,
-      occurredAt: event.created,
+      occurredAt: Math.floor(eventTimeMs(event.created, receivedAt) / 1000),
       customerId,
       account,
     });
@@ -168,11 +186,13 @@ export function createAccountEventIntake(
   const handleAuthorization = async (
     event: Stripe.Event,
     authorizationId: string,
+    receivedAt: number,
   ): Promise<AcceptedOutcome> => {
     const { object: authorization, checkedAt } = await currentState(
       "authorization",
       event,
       authorizationId,
+      receivedAt,
       () => deps.reader.authorization(authorizationId),
     );
     if (authorization === null) return "missing";
@@ -183,18 +203,30 @@ export function createAccountEventIntake(
   };
 
   return async (event) => {
+    const receivedAt = now();
     const objectId = objectIdOf(event);
     const isAccount = event.type.startsWith(ACCOUNT_EVENT_PREFIX);
     const isAuthorization = event.type.startsWith(AUTHORIZATION_EVENT_PREFIX);
     if (objectId === undefined || !(isAccount || isAuthorization))
       return { status: 200, outcome: "ignored" };
+    if (!isPlausibleObjectId(objectId)) {
+      deps.logger.info(
+        { eventId: event.id, type: event.type, idLength: objectId.length, outcome: "refused" },
+        "webhook event ignored: its object id cannot name a Stripe object",
+      );
+      return { status: 200, outcome: "refused" };
+    }
     const claim = await deps.dedupe.claim(event.id);
     if (claim === "done") return { status: 200, outcome: "duplicate" };
     if (claim === "in_progress") return { status: 409, outcome: "in_progress" };
     try {
-      const outcome = isAccount
-        ? await handleAccount(event, objectId)
-        : await handleAuthorization(event, objectId);
+      const handled = isAccount
+        ? handleAccount(event, objectId, receivedAt)
+        : handleAuthorization(event, objectId, receivedAt);
+      const outcome = await handled.catch((error: unknown) => {
+        if (error instanceof RefusedReread) return "refused" as const;
+        throw error;
+      });
       await deps.dedupe.complete(event.id);
       deps.logger.info(
         {
@@ -205,7 +237,9 @@ export function createAccountEventIntake(
         },
         outcome === "missing"
           ? "webhook event ignored: Stripe no longer has the object"
-          : "webhook event handled",
+          : outcome === "refused"
+            ? "webhook event ignored: Stripe refused to re-read the object"
+            : "webhook event handled",
       );
       return { status: 200, outcome };
     } catch (error) {
