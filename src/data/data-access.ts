@@ -150,11 +150,13 @@ function storesFor(
   const kindStore = <K extends "account" | "authorization">(kind: K) => ({
     read: async (id: string, fetch: () => Promise<StoredObjects[K]>) => {
       const key = `${kind}:${customerId}:${id}`;
+      // A `refresh: true` read stores Stripe's answer in place of whatever is stored.
+      const replace = refreshing();
       const fetchAndStore = async () => {
         const checkedAt = readModel.now();
         const object = await fetch();
         if (isHeldByCustomer(object, customerId))
-          await readModel.put(kind, customerId, object, checkedAt);
+          await readModel.put(kind, customerId, object, checkedAt, replace);
         return markChecked(object, checkedAt);
       };
       if (refreshing()) return fetchAndStore();
