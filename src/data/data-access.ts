@@ -25,7 +25,9 @@ import type {
 } from "../stripe/wire-types.js";
 import { answerFor } from "./answer-identity.js";
 import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
+import { lookUpWithinMissBudget } from "./miss-budget.js";
 import { isHeldByCustomer } from "./ownership.js";
+import { createRefreshMode, type RefreshBudget } from "./refresh-budget.js";
 import { fromStripeFailure } from "./upstream-failure.js";
 import type { Viewer } from "./viewer.js";
 
@@ -50,7 +52,9 @@ export interface DataAccess {
   oldestStaleServed(): number | undefined;
   /**
    * One of the viewer's accounts. With `refresh`, this and every later read of the operation asks
-   * Stripe (not the read model) and stores the answer.
+   * Stripe (not the read model) and stores the answer, once the customer's refresh budget allowed
+   * it (else LookupBudgetExhaustedError). Ids the read model does not know are looked up within the
+   * customer's miss budget, with `refresh` or without (see data/miss-budget.ts).
    */
   account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
@@ -61,7 +65,8 @@ export interface DataAccess {
    */
   currentAuthorization(id: string): Promise<StripeAuthorization>;
   /**
-   * One of the viewer's relink sessions, read from Stripe. The accounts a finished session
+   * One of the viewer's relink sessions, read from Stripe within the customer's miss budget
+   * (sessions are not stored: each read counts as a lookup of an unknown id). The accounts a finished session
    * carries are Stripe's state of them as of that read: they are written through to the read
    * model (newer wins; a new one joins the customer's account set) and served by this
    * operation's later reads, so a relink outcome is visible without waiting for its webhooks.
@@ -106,7 +111,10 @@ export interface DataAccess {
 
 /** How a read may be served. */
 export interface ReadOptions {
-  /** Ask Stripe now (and store the answer), not the read model; so do the operation's later reads. */
+  /**
+   * Ask Stripe now (and store the answer), not the read model; so do the operation's later reads.
+   * Spends one of the customer's refreshes (RATE_LIMIT_REFRESHES_PER_MINUTE) per operation.
+   */
   refresh?: boolean;
 }
 
@@ -129,6 +137,8 @@ export interface DataAccessOptions {
    * customer). Without it every read goes to Stripe.
    */
   readModel?: ReadModel;
+  /** Each customer's `refresh: true` reads per minute; without it refreshing is not budgeted. */
+  refreshBudget?: RefreshBudget;
 }
 
 /** Told the kind and id of an object left out of a list answer because it is not the viewer's. */
@@ -159,8 +169,13 @@ function storesFor(
           await readModel.put(kind, customerId, object, checkedAt, replace);
         return markChecked(object, checkedAt);
       };
-      if (refreshing()) return fetchAndStore();
-      const stored = await readModel.get(kind, customerId, id);
+      if (refreshing()) {
+        // Refreshed only when stored (known): an id the read model does not know is looked up
+        // within the miss budget below, refreshing or not.
+        const known = await readModel.store.get(kind, customerId, id).catch(() => undefined);
+        if (known !== undefined) return fetchAndStore();
+      }
+      const stored = refreshing() ? undefined : await readModel.get(kind, customerId, id);
       if (stored !== undefined) {
         if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
           onStale(stored.checkedAt);
@@ -168,25 +183,17 @@ function storesFor(
         }
         return stored.object;
       }
-      // An id not in the read model may be new: ask Stripe, unless it is a remembered miss or the
-      // customer has used up its misses of the minute (ids that do not exist cost Stripe little).
-      // A remembered miss is not the customer's; past the budget, only ids of the customer's
-      // account set (its accounts and their authorizations, loaded at most once) are looked up.
-      const lookUp = await readModel.mayLookUp(customerId, id);
-      try {
-        if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
-          throw new NotFoundError(kind, id);
-        // Concurrent operations of this customer asking for one id share one Stripe read.
-        const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
-          if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
-            await readModel.noteMiss(customerId, id);
-          throw error;
-        });
-        if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
-        return object;
-      } finally {
-        if (lookUp === "ok") readModel.lookUpEnded(customerId);
-      }
+      // An id not in the read model may be new: ask Stripe within the customer's miss budget.
+      // Past the budget, only ids of the customer's account set (its accounts and their
+      // authorizations, loaded at most once) are looked up. Concurrent operations of this
+      // customer asking for one id share one Stripe read (a refresh reads on its own).
+      return lookUpWithinMissBudget(readModel, {
+        kind,
+        id,
+        customerId,
+        fetch: replace ? fetchAndStore : () => readModel.once(key, fetchAndStore),
+        knownIds,
+      });
     },
   });
   return { account: kindStore("account"), authorization: kindStore("authorization") };
@@ -200,6 +207,7 @@ export function createDataAccess({
   onLoaderBatch,
   onForeignObject = () => {},
   readModel,
+  refreshBudget,
 }: DataAccessOptions): DataAccess {
   // The concurrency cap is made by the first Stripe call: an operation the read model answers
   // whole (a warm dashboard) never needs one.
@@ -208,8 +216,8 @@ export function createDataAccess({
     limiter ??= pLimit(maxConcurrency);
     return limiter(call);
   }) as LimitFunction;
-  /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
-  let refreshing = false;
+  /** Turned on by a `refresh` read: from then on this operation reads Stripe, not the read model. */
+  const refresh = createRefreshMode(refreshBudget, () => requireViewer().customerId);
   let oldestStale: number | undefined;
   const noteStale = (checkedAt: number) => {
     oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
@@ -217,9 +225,18 @@ export function createDataAccess({
   const loaders = createLoaders(fc, limit, onLoaderBatch, {
     /** A session's read writes through the accounts a finished session carries. */
     session: {
-      read: async (_id, fetch) => {
+      read: async (id, fetch) => {
         const checkedAt = readModel?.now() ?? Date.now();
-        const session = await fetch();
+        // Sessions are not stored: every read is a lookup of an id unknown to the read model.
+        const session =
+          readModel === undefined || viewer === null
+            ? await fetch()
+            : await lookUpWithinMissBudget(readModel, {
+                kind: "session",
+                id,
+                customerId: viewer.customerId,
+                fetch,
+              });
         if (viewer !== null && isHeldByCustomer(session, viewer.customerId))
           await takeSessionAccounts(session, checkedAt);
         return session;
@@ -228,7 +245,7 @@ export function createDataAccess({
     ...storesFor(
       readModel,
       viewer,
-      () => refreshing,
+      () => refresh.isOn(),
       async () => {
         const accounts = await access.viewerAccounts();
         return new Set(
@@ -354,9 +371,8 @@ export function createDataAccess({
   const access: DataAccess = {
     viewer: requireViewer,
     oldestStaleServed: () => oldestStale,
-    account: (id, options = {}) => {
-      if (options.refresh && !refreshing) {
-        refreshing = true;
+    account: async (id, options = {}) => {
+      if (options.refresh && (await refresh.begin())) {
         loaders.account.clear(id);
         loaders.authorization.clearAll();
       }
@@ -389,17 +405,14 @@ export function createDataAccess({
       loaders.account.clear(account.id).prime(account.id, adopted);
       return adopted;
     },
-    viewerAccounts: (options = {}) => {
+    viewerAccounts: async (options = {}) => {
       const { customerId } = requireViewer();
-      if (options.refresh && !refreshing) {
-        refreshing = true;
-        allAccounts = undefined;
-      }
+      if (options.refresh && (await refresh.begin())) allAccounts = undefined;
       allAccounts ??=
         readModel === undefined
           ? listAll(customerId)
           : readModel
-              .accounts(customerId, () => listAll(customerId), refreshing)
+              .accounts(customerId, () => listAll(customerId), refresh.isOn())
               .then((accounts) => {
                 const now = readModel.now();
                 for (const account of accounts) {
