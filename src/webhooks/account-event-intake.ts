@@ -146,7 +146,9 @@ export function createAccountEventIntake(
     return coalesce(`${kind}:${objectId}`, async () => {
       const checkedAt = now();
       const object = await reread().catch((error: unknown) => {
-        throw isRefusedReread(error) ? new RefusedReread("re-read refused", { cause: error }) : error;
+        throw isRefusedReread(error)
+          ? new RefusedReread("re-read refused", { cause: error })
+          : error;
       });
       return { object, checkedAt };
     });

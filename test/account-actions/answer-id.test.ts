@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
-import { createCustomer } from "../support/sandbox-control.js";
 import { type RecordingProxy, startRecordingProxy } from "../support/recording-proxy.js";
+import { createCustomer } from "../support/sandbox-control.js";
 
 /*
  * Issue 20, LOW: an account action's answer is an account with the id the action named. Stripe
@@ -38,33 +38,36 @@ describe("an account action answered with another account's id", () => {
   it.each([
     ["disconnectAccount", "AccountActionInput", {}],
     ["refreshAccount", "RefreshAccountInput", { features: ["BALANCE"] }],
-  ])("%s: the operation gets UPSTREAM_ERROR, and the answer is neither stored nor served", async (name, inputType, extra) => {
-    const customer = await createCustomer(stack, 1, 1);
-    const [accountId] = customer.accounts as [string];
-    const before = await graphql<{ account: { id: string; status: string } }>(
-      stack,
-      "query($id: ID!) { account(id: $id) { id status } }",
-      { id: accountId },
-      customer.id,
-    );
-    expect(before.data?.account).toEqual({ id: accountId, status: "ACTIVE" });
-    const answered = proxy.exchanges.length;
+  ])(
+    "%s: the operation gets UPSTREAM_ERROR, and the answer is neither stored nor served",
+    async (name, inputType, extra) => {
+      const customer = await createCustomer(stack, 1, 1);
+      const [accountId] = customer.accounts as [string];
+      const before = await graphql<{ account: { id: string; status: string } }>(
+        stack,
+        "query($id: ID!) { account(id: $id) { id status } }",
+        { id: accountId },
+        customer.id,
+      );
+      expect(before.data?.account).toEqual({ id: accountId, status: "ACTIVE" });
+      const answered = proxy.exchanges.length;
 
-    const answer = await graphql(
-      stack,
-      `mutation($input: ${inputType}!) { ${name}(input: $input) { account { id status } userErrors { code } } }`,
-      { input: { accountId, ...extra } },
-      customer.id,
-    );
-    // The action reached the stand-in, which answered with another id.
-    expect(
-      proxy.exchanges.slice(answered).some((exchange) => ACTION_PATH.test(exchange.path)),
-    ).toBe(true);
-    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(["UPSTREAM_ERROR"]);
-    expect(answer.data?.[name] ?? null).toBeNull();
+      const answer = await graphql(
+        stack,
+        `mutation($input: ${inputType}!) { ${name}(input: $input) { account { id status } userErrors { code } } }`,
+        { input: { accountId, ...extra } },
+        customer.id,
+      );
+      // The action reached the stand-in, which answered with another id.
+      expect(
+        proxy.exchanges.slice(answered).some((exchange) => ACTION_PATH.test(exchange.path)),
+      ).toBe(true);
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(["UPSTREAM_ERROR"]);
+      expect(answer.data?.[name] ?? null).toBeNull();
 
-    const store = stack.gateway.readModel.store;
-    expect(await store.get("account", customer.id, WRONG_ID)).toBeUndefined();
-    expect((await store.get("account", customer.id, accountId))?.object.id).toBe(accountId);
-  });
+      const store = stack.gateway.readModel.store;
+      expect(await store.get("account", customer.id, WRONG_ID)).toBeUndefined();
+      expect((await store.get("account", customer.id, accountId))?.object.id).toBe(accountId);
+    },
+  );
 });

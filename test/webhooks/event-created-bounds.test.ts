@@ -34,9 +34,12 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The account as Stripe shows it now (the sandbox's `GET /v1/...`), as a webhook payload carries it. */
 async function stripeAccount(accountId: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`, {
-    headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
-  });
+  const response = await fetch(
+    `${stack.sandbox.url}/v1/financial_connections/accounts/${accountId}`,
+    {
+      headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
+    },
+  );
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -69,49 +72,55 @@ describe("an event's `created` cannot pin the stored object", () => {
   it.each([
     ["10 years ahead", () => nowSeconds() + TEN_YEARS_S],
     ["1e300", () => 1e300],
-  ])("created %s: a later genuine deactivation shows, and the customer's accounts answer", async (_name, created) => {
-    const customer = await createCustomer(stack, 2, 1);
-    const [accountId] = customer.accounts as [string];
-    const before = Date.now();
-    await deliverPayload(await stripeAccount(accountId), created());
+  ])(
+    "created %s: a later genuine deactivation shows, and the customer's accounts answer",
+    async (_name, created) => {
+      const customer = await createCustomer(stack, 2, 1);
+      const [accountId] = customer.accounts as [string];
+      const before = Date.now();
+      await deliverPayload(await stripeAccount(accountId), created());
 
-    const stored = await readAccount(customer.id, accountId);
-    expect(stored.errors).toBeUndefined();
-    // Dated no later than the gateway's clock allows.
-    const checkedAt = Date.parse(stored.data?.account?.checkedAt ?? "");
-    expect(checkedAt).toBeGreaterThanOrEqual(before - 1000);
-    expect(checkedAt).toBeLessThanOrEqual(Date.now() + EVENT_CLOCK_SKEW_MS);
+      const stored = await readAccount(customer.id, accountId);
+      expect(stored.errors).toBeUndefined();
+      // Dated no later than the gateway's clock allows.
+      const checkedAt = Date.parse(stored.data?.account?.checkedAt ?? "");
+      expect(checkedAt).toBeGreaterThanOrEqual(before - 1000);
+      expect(checkedAt).toBeLessThanOrEqual(Date.now() + EVENT_CLOCK_SKEW_MS);
 
-    const { events } = await controlOf(stack).account(accountId, "deactivate");
-    for (const eventId of events) await controlOf(stack).acknowledged(eventId);
-    const after = await readAccount(customer.id, accountId);
-    expect(after.data?.account?.status).toBe("INACTIVE");
+      const { events } = await controlOf(stack).account(accountId, "deactivate");
+      for (const eventId of events) await controlOf(stack).acknowledged(eventId);
+      const after = await readAccount(customer.id, accountId);
+      expect(after.data?.account?.status).toBe("INACTIVE");
 
-    const list = await graphql<{ accounts: { nodes: { id: string }[] } | null }>(
-      stack,
-      "{ accounts(first: 10) { nodes { id checkedAt } } }",
-      {},
-      customer.id,
-    );
-    expect(list.errors).toBeUndefined();
-    expect(list.data?.accounts?.nodes).toHaveLength(2);
-  });
+      const list = await graphql<{ accounts: { nodes: { id: string }[] } | null }>(
+        stack,
+        "{ accounts(first: 10) { nodes { id checkedAt } } }",
+        {},
+        customer.id,
+      );
+      expect(list.errors).toBeUndefined();
+      expect(list.data?.accounts?.nodes).toHaveLength(2);
+    },
+  );
 
   it.each([
     ["NaN", "NaN"],
     ["null", null],
     ["Infinity", "Infinity"],
-  ])("created %s: the object is stored as received now, with a valid checkedAt", async (_name, created) => {
-    const customer = await coldCustomer(stack, 1, 1);
-    const [accountId] = customer.accounts as [string];
-    const before = Date.now();
-    await deliverPayload(await stripeAccount(accountId), created);
-    const answer = await readAccount(customer.id, accountId);
-    expect(answer.errors).toBeUndefined();
-    const checkedAt = Date.parse(answer.data?.account?.checkedAt ?? "");
-    expect(checkedAt).toBeGreaterThanOrEqual(before - 1000);
-    expect(checkedAt).toBeLessThanOrEqual(Date.now());
-  });
+  ])(
+    "created %s: the object is stored as received now, with a valid checkedAt",
+    async (_name, created) => {
+      const customer = await coldCustomer(stack, 1, 1);
+      const [accountId] = customer.accounts as [string];
+      const before = Date.now();
+      await deliverPayload(await stripeAccount(accountId), created);
+      const answer = await readAccount(customer.id, accountId);
+      expect(answer.errors).toBeUndefined();
+      const checkedAt = Date.parse(answer.data?.account?.checkedAt ?? "");
+      expect(checkedAt).toBeGreaterThanOrEqual(before - 1000);
+      expect(checkedAt).toBeLessThanOrEqual(Date.now());
+    },
+  );
 
   it("refresh: true replaces a stored state dated ahead of the gateway's clock (within the skew) with Stripe's answer", async () => {
     const customer = await createCustomer(stack, 1, 1);
@@ -157,7 +166,10 @@ describe("an event whose re-read Stripe refuses with 400", () => {
     await resetRequests(stack);
     const answer = await deliverSigned(
       stack,
-      accountEvent(ACCOUNT_EVENT_TYPES.deactivated, { id, object: "financial_connections.account" }),
+      accountEvent(ACCOUNT_EVENT_TYPES.deactivated, {
+        id,
+        object: "financial_connections.account",
+      }),
     );
     expect(answer.status).toBe(200);
     expect(answer.body.outcome).toBe("refused");
