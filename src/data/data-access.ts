@@ -66,8 +66,8 @@ export interface DataAccess {
   currentAuthorization(id: string): Promise<StripeAuthorization>;
   /**
    * One of the viewer's relink sessions, read from Stripe within the customer's miss budget
-   * (sessions are not stored: each read counts as a lookup of an unknown id). The accounts a finished session
-   * carries are Stripe's state of them as of that read: they are written through to the read
+   * (sessions are not stored: each read counts as a lookup of an unknown id). The accounts a
+   * finished session carries are Stripe's state of them as of that read: they are written through to the read
    * model (newer wins; a new one joins the customer's account set) and served by this
    * operation's later reads, so a relink outcome is visible without waiting for its webhooks.
    */
@@ -169,13 +169,13 @@ function storesFor(
           await readModel.put(kind, customerId, object, checkedAt, replace);
         return markChecked(object, checkedAt);
       };
-      if (refreshing()) {
+      if (replace) {
         // Refreshed only when stored (known): an id the read model does not know is looked up
         // within the miss budget below, refreshing or not.
         const known = await readModel.store.get(kind, customerId, id).catch(() => undefined);
         if (known !== undefined) return fetchAndStore();
       }
-      const stored = refreshing() ? undefined : await readModel.get(kind, customerId, id);
+      const stored = replace ? undefined : await readModel.get(kind, customerId, id);
       if (stored !== undefined) {
         if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
           onStale(stored.checkedAt);

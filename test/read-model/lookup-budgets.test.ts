@@ -1,10 +1,23 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MISS_BUDGET } from "../../src/read-model/read-model.js";
-import { graphql, startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import {
+  graphql,
+  startAnotherGateway,
+  startStack,
+  type TestStack,
+  tokenFor,
+} from "../support/gateway.js";
 import { sseFeed } from "../support/http-subscriptions.js";
 import { liveClient } from "../support/live.js";
 import { coldCustomer } from "../support/read-model.js";
-import { requestCounts, resetRequests, type SandboxCustomer } from "../support/sandbox-control.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
+import {
+  createCustomer,
+  requestCounts,
+  resetRequests,
+  type SandboxCustomer,
+} from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
 /*
@@ -176,5 +189,43 @@ describe("refresh: true spends a per-customer refresh budget (RATE_LIMIT_REFRESH
     // Without refresh, the read model answers (it holds what the refreshes read).
     const plain = await run("http", customer.id, `{ account(id: "${own}") { id } }`);
     expect(plain).toEqual({ data: { account: { id: own } }, errors: [] });
+  });
+});
+
+const redisUp = await redisAvailableFor("the shared refresh budget test");
+
+describe.skipIf(!redisUp)("the refresh budget with REDIS_URL", () => {
+  it("is shared by every instance: refreshes on one instance spend the budget of the other", async () => {
+    const env = {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}`,
+      RATE_LIMIT_COST_PER_MINUTE: "10000000",
+      RATE_LIMIT_REFRESHES_PER_MINUTE: "2",
+    };
+    const shared = await startStack({ env });
+    const other = await startAnotherGateway(shared, env);
+    try {
+      const customer = await createCustomer(shared, 1, 1);
+      const query = `{ account(id: "${customer.accounts[0]}", refresh: true) { id } }`;
+      const post = async (url: string) => {
+        const response = await fetch(`${url}/graphql`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${await tokenFor(shared, customer.id)}`,
+          },
+          body: JSON.stringify({ query }),
+        });
+        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        return (body.errors ?? []).map((error) => error.extensions?.code);
+      };
+      expect(await post(shared.gateway.url)).toEqual([]);
+      expect(await post(other.url)).toEqual([]);
+      expect(await post(shared.gateway.url)).toEqual(["RATE_LIMITED"]);
+      expect(await post(other.url)).toEqual(["RATE_LIMITED"]);
+    } finally {
+      await other.close();
+      await shared.close();
+    }
   });
 });
