@@ -30,6 +30,8 @@ export const benchConfig = (): GatewayConfig =>
     // The local sandbox has no quota: a limiter at Stripe's 25/s would measure the limiter.
     STRIPE_RATE_LIMIT_PER_SECOND: "10000",
     RATE_LIMIT_COST_PER_MINUTE: "100000000",
+    // The bench reads Stripe with refresh: true on purpose: the refresh budget must not refuse it.
+    RATE_LIMIT_REFRESHES_PER_MINUTE: "1000000",
   });
 
 /**

@@ -106,7 +106,7 @@ export async function runAccountAction(
   try {
     // Preconditions are checked against Stripe's state, never a possibly stale copy; the
     // operation's later reads (the payload's authorization) ask Stripe too.
-    account = await data.account(accountId, { refresh: true });
+    account = await data.account(accountId, { refresh: true, forAction: true });
   } catch (error) {
     if (error instanceof NotFoundError) {
       return failure("NOT_FOUND", "accountId", `No account ${accountId} among the viewer's.`);

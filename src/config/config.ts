@@ -39,6 +39,8 @@ export interface GatewayConfig {
     maxAgeMs: number;
     /** Interval (ms) between two catch-up sweeps of Stripe's Events API. */
     sweepIntervalMs: number;
+    /** Operations reading with `refresh: true` each customer may run per minute. */
+    refreshesPerMinute: number;
   };
   websocket: {
     /** Browser origins allowed to open a WebSocket; empty means localhost only (development). */
@@ -166,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     readModel: {
       maxAgeMs: env.READ_MODEL_MAX_AGE_S * 1000,
       sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_S * 1000,
+      refreshesPerMinute: env.RATE_LIMIT_REFRESHES_PER_MINUTE,
     },
     websocket: {
       allowedOrigins: env.ALLOWED_ORIGINS,

@@ -63,6 +63,8 @@ export const envSchema = z.object({
     .default("fc-gateway"),
   /** Seconds after which a read-model object is served but revalidated from Stripe in the background. */
   READ_MODEL_MAX_AGE_S: positiveInt.max(86_400).default(300),
+  /** Operations reading with `refresh: true` each customer may run per minute (src/data/refresh-budget.ts). */
+  RATE_LIMIT_REFRESHES_PER_MINUTE: positiveInt.max(1_000_000).default(30),
   /** Seconds between two catch-up sweeps of Stripe's Events API. */
   EVENT_SWEEP_INTERVAL_S: positiveInt.max(86_400).default(60),
   AUTH_JWT_SECRET: optionalString,

@@ -23,10 +23,13 @@ import type {
   StripeSession,
   StripeTransaction,
 } from "../stripe/wire-types.js";
+import { answerFor } from "./answer-identity.js";
 import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
 import { fencedStores, listMayServe } from "./fenced-reads.js";
+import { lookUpWithinMissBudget } from "./miss-budget.js";
 import { isHeldByCustomer } from "./ownership.js";
 import { type OperationFences, operationFences } from "./read-your-writes.js";
+import { createRefreshMode, type RefreshBudget } from "./refresh-budget.js";
 import { fromStripeFailure } from "./upstream-failure.js";
 import type { Viewer } from "./viewer.js";
 
@@ -51,7 +54,9 @@ export interface DataAccess {
   oldestStaleServed(): number | undefined;
   /**
    * One of the viewer's accounts. With `refresh`, this and every later read of the operation asks
-   * Stripe (not the read model) and stores the answer.
+   * Stripe (not the read model) and stores the answer, once the customer's refresh budget allowed
+   * it (else LookupBudgetExhaustedError). Ids the read model does not know are looked up within the
+   * customer's miss budget, with `refresh` or without (see data/miss-budget.ts).
    */
   account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
@@ -62,8 +67,9 @@ export interface DataAccess {
    */
   currentAuthorization(id: string): Promise<StripeAuthorization>;
   /**
-   * One of the viewer's relink sessions, read from Stripe. The accounts a finished session
-   * carries are Stripe's state of them as of that read: they are written through to the read
+   * One of the viewer's relink sessions, read from Stripe within the customer's miss budget
+   * (sessions are not stored: each read counts as a lookup of an unknown id). The accounts a
+   * finished session carries are Stripe's state of them as of that read: they are written through to the read
    * model (newer wins; a new one joins the customer's account set) and served by this
    * operation's later reads, so a relink outcome is visible without waiting for its webhooks.
    */
@@ -107,8 +113,16 @@ export interface DataAccess {
 
 /** How a read may be served. */
 export interface ReadOptions {
-  /** Ask Stripe now (and store the answer), not the read model; so do the operation's later reads. */
+  /**
+   * Ask Stripe now (and store the answer), not the read model; so do the operation's later reads.
+   * Spends one of the customer's refreshes (RATE_LIMIT_REFRESHES_PER_MINUTE) per operation.
+   */
   refresh?: boolean;
+  /**
+   * The read is an account action's precondition check: it refreshes without spending the
+   * refresh budget, since the mutation's own cost (GRAPHQL_MAX_COST, the cost budget) prices it.
+   */
+  forAction?: boolean;
 }
 
 /** What one operation's data access is built from. */
@@ -130,6 +144,8 @@ export interface DataAccessOptions {
    * customer). Without it every read goes to Stripe.
    */
   readModel?: ReadModel;
+  /** Each customer's `refresh: true` reads per minute; without it refreshing is not budgeted. */
+  refreshBudget?: RefreshBudget;
 }
 
 /** Told the kind and id of an object left out of a list answer because it is not the viewer's. */
@@ -151,15 +167,22 @@ function storesFor(
   const kindStore = <K extends "account" | "authorization">(kind: K) => ({
     read: async (id: string, fetch: () => Promise<StoredObjects[K]>) => {
       const key = `${kind}:${customerId}:${id}`;
+      // A `refresh: true` read stores Stripe's answer in place of whatever is stored.
+      const replace = refreshing();
       const fetchAndStore = async () => {
         const checkedAt = readModel.now();
         const object = await fetch();
         if (isHeldByCustomer(object, customerId))
-          await readModel.put(kind, customerId, object, checkedAt);
+          await readModel.put(kind, customerId, object, checkedAt, replace);
         return markChecked(object, checkedAt);
       };
-      if (refreshing()) return fetchAndStore();
-      const stored = await readModel.get(kind, customerId, id);
+      if (replace) {
+        // Refreshed only when stored (known): an id the read model does not know is looked up
+        // within the miss budget below, refreshing or not.
+        const known = await readModel.store.get(kind, customerId, id).catch(() => undefined);
+        if (known !== undefined) return fetchAndStore();
+      }
+      const stored = replace ? undefined : await readModel.get(kind, customerId, id);
       if (stored !== undefined) {
         if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
           onStale(stored.checkedAt);
@@ -167,29 +190,20 @@ function storesFor(
         }
         return stored.object;
       }
-      // An id not in the read model may be new: ask Stripe, unless it is a remembered miss or the
-      // customer has used up its misses of the minute (ids that do not exist cost Stripe little).
-      // A remembered miss is not the customer's; past the budget, only ids of the customer's
-      // account set (its accounts and their authorizations, loaded at most once) are looked up.
-      // Concurrent reads of one id the read model lacks (the resolutions of one subscription
-      // event, say) share one lookup: one budget check and one Stripe read, whoever asks.
-      return readModel.once(`lookup:${key}`, async () => {
-        const lookUp = await readModel.mayLookUp(customerId, id);
-        try {
-          if (lookUp === "remembered" || (lookUp === "over-budget" && !(await knownIds()).has(id)))
-            throw new NotFoundError(kind, id);
-          // Concurrent operations of this customer asking for one id share one Stripe read.
-          const object = await readModel.once(key, fetchAndStore).catch(async (error: unknown) => {
-            if (fromStripeFailure(error, kind, id) instanceof NotFoundError)
-              await readModel.noteMiss(customerId, id);
-            throw error;
-          });
-          if (!isHeldByCustomer(object, customerId)) await readModel.noteMiss(customerId, id);
-          return object;
-        } finally {
-          if (lookUp === "ok") readModel.lookUpEnded(customerId);
-        }
-      });
+      // An id not in the read model may be new: ask Stripe within the customer's miss budget.
+      // Past the budget, only ids of the customer's account set (its accounts and their
+      // authorizations, loaded at most once) are looked up. Concurrent reads of one id the read
+      // model lacks (the resolutions of one subscription event, say) share one lookup: one
+      // budget check and one Stripe read, whoever asks (a refresh reads on its own).
+      const lookUp = () =>
+        lookUpWithinMissBudget(readModel, {
+          kind,
+          id,
+          customerId,
+          fetch: replace ? fetchAndStore : () => readModel.once(key, fetchAndStore),
+          knownIds,
+        });
+      return replace ? lookUp() : readModel.once(`lookup:${key}`, lookUp);
     },
   });
   return { account: kindStore("account"), authorization: kindStore("authorization") };
@@ -203,6 +217,7 @@ export function createDataAccess({
   onLoaderBatch,
   onForeignObject = () => {},
   readModel,
+  refreshBudget,
 }: DataAccessOptions): DataAccess {
   // The concurrency cap is made by the first Stripe call: an operation the read model answers
   // whole (a warm dashboard) never needs one.
@@ -211,8 +226,8 @@ export function createDataAccess({
     limiter ??= pLimit(maxConcurrency);
     return limiter(call);
   }) as LimitFunction;
-  /** Set by a `refresh` read: from then on this operation reads Stripe, not the read model. */
-  let refreshing = false;
+  /** Turned on by a `refresh` read: from then on this operation reads Stripe, not the read model. */
+  const refresh = createRefreshMode(refreshBudget, () => requireViewer().customerId);
   let oldestStale: number | undefined;
   const noteStale = (checkedAt: number) => {
     oldestStale = Math.min(oldestStale ?? checkedAt, checkedAt);
@@ -241,9 +256,18 @@ export function createDataAccess({
   const loaders = createLoaders(fc, limit, onLoaderBatch, {
     /** A session's read writes through the accounts a finished session carries. */
     session: {
-      read: async (_id, fetch) => {
+      read: async (id, fetch) => {
         const checkedAt = readModel?.now() ?? Date.now();
-        const session = await fetch();
+        // Sessions are not stored: every read is a lookup of an id unknown to the read model.
+        const session =
+          readModel === undefined || viewer === null
+            ? await fetch()
+            : await lookUpWithinMissBudget(readModel, {
+                kind: "session",
+                id,
+                customerId: viewer.customerId,
+                fetch,
+              });
         if (viewer !== null && isHeldByCustomer(session, viewer.customerId)) {
           await takeSessionAccounts(session, checkedAt);
           await fences?.finished(session, checkedAt);
@@ -255,7 +279,7 @@ export function createDataAccess({
       storesFor(
         readModel,
         viewer,
-        () => refreshing,
+        () => refresh.isOn(),
         async () => {
           const accounts = await access.viewerAccounts();
           return new Set(
@@ -370,16 +394,20 @@ export function createDataAccess({
       startingAfter = last.id;
     }
   };
-  /** Runs one account action with a fresh idempotency key and caches the account it returns. */
+  /**
+   * Runs one account action with a fresh idempotency key and caches the account it returns; an
+   * answer about another account than the one acted on is refused (UpstreamRejectedError).
+   */
   const act = async (
     account: StripeAccount,
     action: (accountId: string, idempotencyKey: string) => Promise<StripeAccount>,
   ): Promise<StripeAccount> => {
     await owned("account", account.id, async () => account);
     const checkedAt = Date.now();
-    const updated = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
+    const answer = await limit(() => action(account.id, randomUUID())).catch((error: unknown) => {
       throw fromStripeFailure(error, "account", account.id);
     });
+    const updated = answerFor(answer, account.id);
     await writeThrough(markChecked(updated, checkedAt), checkedAt);
     loaders.account.clear(account.id).prime(account.id, updated);
     return updated;
@@ -392,9 +420,8 @@ export function createDataAccess({
   const access: DataAccess = {
     viewer: requireViewer,
     oldestStaleServed: () => oldestStale,
-    account: (id, options = {}) => {
-      if (options.refresh && !refreshing) {
-        refreshing = true;
+    account: async (id, options = {}) => {
+      if (options.refresh && (await refresh.begin({ spend: options.forAction !== true }))) {
         loaders.account.clear(id);
         loaders.authorization.clearAll();
       }
@@ -431,17 +458,14 @@ export function createDataAccess({
       loaders.account.clear(account.id).prime(account.id, adopted);
       return adopted;
     },
-    viewerAccounts: (options = {}) => {
+    viewerAccounts: async (options = {}) => {
       const { customerId } = requireViewer();
-      if (options.refresh && !refreshing) {
-        refreshing = true;
-        allAccounts = undefined;
-      }
+      if (options.refresh && (await refresh.begin())) allAccounts = undefined;
       allAccounts ??=
         readModel === undefined
           ? listAll(customerId)
           : readModel
-              .accounts(customerId, () => listAll(customerId), refreshing)
+              .accounts(customerId, () => listAll(customerId), refresh.isOn())
               .then((accounts) => {
                 const now = readModel.now();
                 for (const account of accounts) {

@@ -57,6 +57,19 @@ export class UpstreamRateLimitedError extends DataError {
 }
 
 /**
+ * A per-customer budget of Stripe lookups is spent (src/data/miss-budget.ts: ids the read model
+ * does not know; src/data/refresh-budget.ts: `refresh: true`): the lookup is refused before any
+ * Stripe call, and `retryAfterSeconds` says when to retry. RATE_LIMITED at the edge, with
+ * `retryAfter` (and `Retry-After` over HTTP), as the Stripe budget's own refusals.
+ */
+export class LookupBudgetExhaustedError extends UpstreamRateLimitedError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(undefined, retryAfterSeconds);
+    this.message = message;
+  }
+}
+
+/**
  * The customer's cost budget cannot cover the Stripe reads of a subscription event
  * (src/limits/event-charge.ts): the read is refused before any Stripe call, and
  * `retryAfterSeconds` says when the budget is full again.

@@ -18,13 +18,19 @@
  * unknown to it, `refresh: true` given. The read model (src/read-model) answers most reads with
  * no Stripe call at all, but an estimate made before execution cannot know which ids it holds,
  * so it prices what an id can cause:
- * - an id the read model does not hold is looked up in Stripe (one call); once the customer has
- *   spent its unknown-id budget of the minute (MISS_BUDGET), ids are first checked against the
- *   viewer's account set, which is listed at most once per operation (one call for up to 100
- *   accounts). A lookup by id is therefore two calls at worst (ID_LOOKUP_COST), and `nodes(ids)`
- *   one per id plus that one listing;
+ * - an id the read model does not hold (an account, an authorization or a relink session, which
+ *   is never held) is looked up in Stripe (one call) within the customer's miss budget
+ *   (src/data/miss-budget.ts: MISS_BUDGET misses and lookups in flight per customer and minute);
+ *   past it, ids are first checked against the viewer's account set, which is listed at most once
+ *   per operation (one call for up to 100 accounts), and any other id answers RATE_LIMITED with
+ *   no call. A lookup by id is therefore two calls at worst (ID_LOOKUP_COST), and `nodes(ids)`
+ *   one per id plus that one listing: the prices cover what the budget lets through, and no
+ *   request makes more (test/limits/stripe-calls-vs-cost.test.ts);
  * - `refresh: true` (`accounts`, `account`) reads Stripe now for this and every later read of
- *   the operation: the cold case, which the weights already price;
+ *   the operation: the cold case, which the weights already price. It spends one of the
+ *   customer's refreshes of the minute (RATE_LIMIT_REFRESHES_PER_MINUTE, src/data/refresh-budget.ts;
+ *   past it, RATE_LIMITED with no call), and ids the read model does not hold stay within the
+ *   miss budget while refreshing;
  * - a subscription is charged its whole cost once, when subscribed (subscribing reads nothing),
  *   and then, on each event delivered to it, the cost of the fields of its selection that read
  *   Stripe on every event (STRIPE_READS_PER_EVENT: `account { transactions owners }`, which the

@@ -38,17 +38,17 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     const entry = objects.get(key);
     return entry && { object: entry.object as T, checkedAt: entry.checkedAt };
   };
-  const write = (key: string, object: unknown, checkedAt: number): boolean => {
+  const write = (key: string, object: unknown, checkedAt: number, replace = false): boolean => {
     const current = objects.get(key);
-    if (current !== undefined && current.checkedAt > checkedAt) return false;
+    if (!replace && current !== undefined && current.checkedAt > checkedAt) return false;
     objects.set(key, { object: deepFreeze(JSON.parse(JSON.stringify(object))), checkedAt });
     return true;
   };
   return {
     get: async <K extends StoredKind>(kind: K, customerId: string, id: string) =>
       read<StoredObjects[K]>(keyOf(kind, customerId, id)),
-    put: async (kind, customerId, object, checkedAt) =>
-      write(keyOf(kind, customerId, object.id), object, checkedAt),
+    put: async (kind, customerId, object, checkedAt, replace) =>
+      write(keyOf(kind, customerId, object.id), object, checkedAt, replace),
     accounts: async (customerId) => {
       const ids = sets.get(customerId);
       if (ids === undefined) return undefined;
@@ -60,9 +60,9 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
       }
       return accounts;
     },
-    putAccounts: async (customerId, accounts, checkedAt) => {
+    putAccounts: async (customerId, accounts, checkedAt, replace) => {
       for (const account of accounts)
-        write(keyOf("account", customerId, account.id), account, checkedAt);
+        write(keyOf("account", customerId, account.id), account, checkedAt, replace);
       sets.set(customerId, new Set(accounts.map((account) => account.id)));
     },
     addToSet: async (customerId, accountId) => {

@@ -43,12 +43,16 @@ export interface ReadModel {
     customerId: string,
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
-  /** Stores an object of `customerId` read at `checkedAt` (newer wins; failures are reported only). */
+  /**
+   * Stores an object of `customerId` read at `checkedAt` (newer wins; with `replace`, whatever is
+   * stored: a `refresh: true` read; failures are reported only).
+   */
   put<K extends StoredKind>(
     kind: K,
     customerId: string,
     object: StoredObjects[K],
     checkedAt: number,
+    replace?: boolean,
   ): Promise<void>;
   /**
    * Adds a newly linked account to the customer's set when the set is loaded (store it with
@@ -59,7 +63,7 @@ export interface ReadModel {
    * The customer's accounts, newest first: from the store when a full list is stored, else from
    * `load` (one load per customer at a time on this instance), which is then stored. A stored set
    * whose oldest object is older than `maxAgeMs` is served and loaded again in the background.
-   * With `refresh`, always loaded (and stored). Each account is marked with its `checkedAt`.
+   * With `refresh`, always loaded, and stored in place of whatever is stored. Each account is marked with its `checkedAt`.
    */
   accounts(
     customerId: string,
@@ -177,8 +181,8 @@ export function createReadModel({
         if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
         return stored;
       }),
-    put: async (kind, customerId, object, checkedAt) => {
-      await store.put(kind, customerId, object, checkedAt).catch(reported);
+    put: async (kind, customerId, object, checkedAt, replace) => {
+      await store.put(kind, customerId, object, checkedAt, replace).catch(reported);
     },
     addToSet: async (customerId, accountId) => {
       await store.addToSet(customerId, accountId).catch(reported);
@@ -206,7 +210,7 @@ export function createReadModel({
         const loadAndStore = async () => {
           const checkedAt = now();
           const accounts = await load();
-          await store.putAccounts(customerId, accounts, checkedAt).catch(reported);
+          await store.putAccounts(customerId, accounts, checkedAt, refresh).catch(reported);
           return accounts.map((account) => markChecked(account, checkedAt));
         };
         if (refresh) {

@@ -6,10 +6,13 @@ import type { ReadModelStore, Stored, StoredKind } from "./store.js";
 /** How long a stored object (or set) stays without being written again: a week. */
 export const READ_MODEL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Newer wins: writes unless the stored `checkedAt` is later. KEYS[1]; ARGV checkedAt, json, ttl. */
+/**
+ * Newer wins: writes unless the stored `checkedAt` is later (ARGV[4] '1': writes whatever is
+ * stored). KEYS[1]; ARGV checkedAt, json, ttl, replace.
+ */
 const PUT_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], 'checkedAt')
-if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
+if ARGV[4] ~= '1' and current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'checkedAt', ARGV[1], 'json', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
@@ -57,7 +60,7 @@ export async function redisReadModelStore(url: string, prefix: string): Promise<
     hash?.json === undefined || hash.checkedAt === undefined
       ? undefined
       : { object: JSON.parse(hash.json) as T, checkedAt: Number(hash.checkedAt) };
-  const put = async (key: string, object: unknown, checkedAt: number) =>
+  const put = async (key: string, object: unknown, checkedAt: number, replace = false) =>
     (await redis.eval(
       PUT_SCRIPT,
       1,
@@ -65,13 +68,14 @@ export async function redisReadModelStore(url: string, prefix: string): Promise<
       String(checkedAt),
       JSON.stringify(object),
       String(READ_MODEL_TTL_MS),
+      replace ? "1" : "0",
     )) === 1;
 
   return {
     get: async (kind, customerId, id) =>
       parse(await redis.hgetall(objectKey(kind, customerId, id))),
-    put: (kind, customerId, object, checkedAt) =>
-      put(objectKey(kind, customerId, object.id), object, checkedAt),
+    put: (kind, customerId, object, checkedAt, replace) =>
+      put(objectKey(kind, customerId, object.id), object, checkedAt, replace),
     accounts: async (customerId) => {
       const [loaded, ids] = await Promise.all([
         redis.exists(loadedKey(customerId)),
@@ -90,9 +94,9 @@ export async function redisReadModelStore(url: string, prefix: string): Promise<
       }
       return accounts;
     },
-    putAccounts: async (customerId, accounts, checkedAt) => {
+    putAccounts: async (customerId, accounts, checkedAt, replace) => {
       for (const account of accounts)
-        await put(objectKey("account", customerId, account.id), account, checkedAt);
+        await put(objectKey("account", customerId, account.id), account, checkedAt, replace);
       const transaction = redis.multi().del(setKey(customerId));
       if (accounts.length > 0)
         transaction

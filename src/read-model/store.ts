@@ -34,12 +34,16 @@ export interface ReadModelStore {
     customerId: string,
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
-  /** Stores the object unless a newer state is stored; resolves true when it was written. */
+  /**
+   * Stores the object unless a newer state is stored (with `replace`, whatever is stored: Stripe's
+   * answer to a `refresh: true` read); resolves true when it was written.
+   */
   put<K extends StoredKind>(
     kind: K,
     customerId: string,
     object: StoredObjects[K],
     checkedAt: number,
+    replace?: boolean,
   ): Promise<boolean>;
   /**
    * The customer's accounts when a full list was loaded (in the list's order, added ones after or
@@ -47,8 +51,16 @@ export interface ReadModelStore {
    * An id of the set whose object is missing makes the set unusable (undefined: load again).
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;
-  /** Records a full list of the customer's accounts: the set, and each account (newer wins). */
-  putAccounts(customerId: string, accounts: StripeAccount[], checkedAt: number): Promise<void>;
+  /**
+   * Records a full list of the customer's accounts: the set, and each account (newer wins; with
+   * `replace`, as `put` with it).
+   */
+  putAccounts(
+    customerId: string,
+    accounts: StripeAccount[],
+    checkedAt: number,
+    replace?: boolean,
+  ): Promise<void>;
   /** Adds one account id to the customer's set when the set is loaded (a newly linked account). */
   addToSet(customerId: string, accountId: string): Promise<void>;
   /**

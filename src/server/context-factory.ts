@@ -1,6 +1,7 @@
 import type { Context } from "@opentelemetry/api";
 import type Stripe from "stripe";
 import { createDataAccess, type ForeignObjectListener } from "../data/data-access.js";
+import type { RefreshBudget } from "../data/refresh-budget.js";
 import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { LoaderBatchListener } from "../loaders/create-loaders.js";
@@ -27,6 +28,8 @@ export interface ContextFactoryOptions {
   onForeignObject?: ForeignObjectListener;
   /** The process's read model, shared by every operation (see data/data-access.ts). */
   readModel?: ReadModel;
+  /** Each customer's `refresh: true` budget, shared by every operation. */
+  refreshBudget?: RefreshBudget;
 }
 
 /**
@@ -58,6 +61,7 @@ export function contextFactory(options: ContextFactoryOptions) {
             ? {}
             : { onForeignObject: options.onForeignObject }),
           ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
+          ...(options.refreshBudget === undefined ? {} : { refreshBudget: options.refreshBudget }),
         }),
         spanContext,
       );

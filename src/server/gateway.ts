@@ -6,6 +6,7 @@ import express, { type RequestHandler } from "express";
 import type Stripe from "stripe";
 import { createTokenVerifier } from "../auth/token-verifier.js";
 import type { GatewayConfig } from "../config/config.js";
+import { createRefreshBudget } from "../data/refresh-budget.js";
 import { createSystemReader } from "../data/system-reader.js";
 import type { PricingWork } from "../limits/estimate-cost.js";
 import type { Logger } from "../observability/logger.js";
@@ -156,6 +157,12 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         logger.warn({ err: error }, "read model unreachable: read from Stripe"),
     },
   });
+  const refreshBudget = await createRefreshBudget({
+    perMinute: config.readModel.refreshesPerMinute,
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
+    logger,
+  });
   const protection = await createQueryProtection({
     config,
     schema,
@@ -173,6 +180,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     accountEvents,
     stripeShared,
     readModel,
+    refreshBudget,
     onLoaderBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
@@ -318,6 +326,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         await accountEvents.close();
         await dedupe.close();
         await protection.close();
+        await refreshBudget.close();
         await relinkKeys.close();
         await readModel.store.close();
         await readModel.fences.close();

@@ -8,7 +8,9 @@ import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/st
 import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
 import type { StripeAccount, StripeSession } from "../stripe/wire-types.js";
 import type { EventDedupe } from "./event-dedupe.js";
+import { eventTimeMs } from "./event-time.js";
 import { createImpliedReads, holderOf } from "./implied-reads.js";
+import { isPlausibleObjectId, isRefusedReread } from "./refused-reread.js";
 
 /** What became of an event that was accepted. */
 export type AcceptedOutcome =
@@ -17,7 +19,8 @@ export type AcceptedOutcome =
   | "duplicate"
   | "ignored"
   | "stale"
-  | "missing";
+  | "missing"
+  | "refused";
 
 /** What became of one event, and the HTTP status that tells Stripe. */
 export type IntakeOutcome =
@@ -82,13 +85,17 @@ export interface AccountEventIntakeDeps {
   now?: () => number;
 }
 
+/** Stripe refused to re-read the event's object (a bad request): the event cannot be applied. */
+class RefusedReread extends Error {}
+
 /**
  * Handles one verified Stripe event (from a webhook or the catch-up sweep), once per event id.
  * Every `financial_connections.account.*` and `financial_connections.authorization.*` event
  * stores its object's current state under its holder in the read model (newer wins: a late
  * delivery never overwrites a newer state). The payload is that state when it is complete and
  * strictly newer than the stored one (compared by Stripe's `created`, in seconds, against the
- * stored `checkedAt`); when unsure (same second, partial payload) and for lifecycle events, which
+ * stored `checkedAt`; a `created` later than the gateway's clock plus EVENT_CLOCK_SKEW_MS, or not
+ * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts); when unsure (same second, partial payload) and for lifecycle events, which
  * publish, the object is re-read (concurrent events about one object share a re-read that started
  * after they arrived);
  * `account.created` adds the account to its customer's set. A deactivation, reactivation or
@@ -98,8 +105,11 @@ export interface AccountEventIntakeDeps {
  * authorizations (see implied-reads.ts). Events that arrive together share one re-read per
  * object. Only then do lifecycle events of accounts publish the current state to the holder's
  * subscribers (who find those objects stored), unless that state contradicts the event (a late
- * delivery: outcome "stale"); so once an event is acknowledged, what it touched is stored. An object Stripe no longer has is acknowledged (outcome
- * "missing": Stripe would otherwise retry it for days). Other event types are acknowledged and
+ * delivery: outcome "stale"); so once an event is acknowledged, what it touched is stored. An
+ * object Stripe no longer has is acknowledged (outcome "missing": Stripe would otherwise retry it
+ * for days), and so is one whose re-read Stripe refuses as a bad request, or whose object id
+ * cannot be a Stripe id (outcome "refused", logged, nothing applied). Other event types are
+ * acknowledged and
  * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
  * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
  */
@@ -125,12 +135,13 @@ export function createAccountEventIntake(
     event: Stripe.Event,
     objectId: string,
     since: Moment,
+    receivedAt: number,
   ): Promise<{ object: StoredObjects[K] | null; checkedAt: number }> => {
     const payload = event.data.object as Partial<StoredObjects[K]>;
     const holder = completeHolderOf(kind, payload);
     if (holder !== undefined && !LIFECYCLE[event.type]) {
       // `created` is in whole seconds: the payload is Stripe's state at some moment of that second.
-      const from = event.created * 1000;
+      const from = eventTimeMs(event.created, receivedAt);
       const stored = await deps.store.get(kind, holder, objectId);
       if (stored === undefined || stored.checkedAt < from)
         return { object: payload as StoredObjects[K], checkedAt: from };
@@ -141,15 +152,24 @@ export function createAccountEventIntake(
       if (stored.checkedAt >= from + 1000)
         return { object: stored.object, checkedAt: stored.checkedAt };
     }
-    return implied.reread(kind, objectId, since);
+    return implied.reread(kind, objectId, since).catch((error: unknown) => {
+      throw isRefusedReread(error) ? new RefusedReread("re-read refused", { cause: error }) : error;
+    });
   };
 
   const handleAccount = async (
     event: Stripe.Event,
     accountId: string,
     since: Moment,
+    receivedAt: number,
   ): Promise<AcceptedOutcome> => {
-    const { object: account, checkedAt } = await currentState("account", event, accountId, since);
+    const { object: account, checkedAt } = await currentState(
+      "account",
+      event,
+      accountId,
+      since,
+      receivedAt,
+    );
     if (account === null) return "missing";
     const customerId = holderOf(account);
     if (customerId === undefined) return "ignored";
@@ -163,7 +183,7 @@ export function createAccountEventIntake(
     await deps.bus.publish({
       eventId: event.id,
       type,
-      occurredAt: event.created,
+      occurredAt: Math.floor(eventTimeMs(event.created, receivedAt) / 1000),
       customerId,
       account,
     });
@@ -174,12 +194,14 @@ export function createAccountEventIntake(
     event: Stripe.Event,
     authorizationId: string,
     since: Moment,
+    receivedAt: number,
   ): Promise<AcceptedOutcome> => {
     const { object: authorization, checkedAt } = await currentState(
       "authorization",
       event,
       authorizationId,
       since,
+      receivedAt,
     );
     if (authorization === null) return "missing";
     const customerId = holderOf(authorization);
@@ -196,21 +218,33 @@ export function createAccountEventIntake(
   return async (event) => {
     // Reads that start from here on see whatever change the event reports.
     const since = coalescer.arrived();
+    const receivedAt = now();
     const objectId = objectIdOf(event);
     const isAccount = event.type.startsWith(ACCOUNT_EVENT_PREFIX);
     const isAuthorization = event.type.startsWith(AUTHORIZATION_EVENT_PREFIX);
     const isSession = (event.type as string) === SESSION_UPDATED;
     if (objectId === undefined || !(isAccount || isAuthorization || isSession))
       return { status: 200, outcome: "ignored" };
+    if (!isPlausibleObjectId(objectId)) {
+      deps.logger.info(
+        { eventId: event.id, type: event.type, idLength: objectId.length, outcome: "refused" },
+        "webhook event ignored: its object id cannot name a Stripe object",
+      );
+      return { status: 200, outcome: "refused" };
+    }
     const claim = await deps.dedupe.claim(event.id);
     if (claim === "done") return { status: 200, outcome: "duplicate" };
     if (claim === "in_progress") return { status: 409, outcome: "in_progress" };
     try {
-      const outcome = isAccount
-        ? await handleAccount(event, objectId, since)
+      const handled = isAccount
+        ? handleAccount(event, objectId, since, receivedAt)
         : isAuthorization
-          ? await handleAuthorization(event, objectId, since)
-          : await handleSession(event, since);
+          ? handleAuthorization(event, objectId, since, receivedAt)
+          : handleSession(event, since);
+      const outcome = await handled.catch((error: unknown) => {
+        if (error instanceof RefusedReread) return "refused" as const;
+        throw error;
+      });
       await deps.dedupe.complete(event.id);
       deps.logger.info(
         {
@@ -221,7 +255,9 @@ export function createAccountEventIntake(
         },
         outcome === "missing"
           ? "webhook event ignored: Stripe no longer has the object"
-          : "webhook event handled",
+          : outcome === "refused"
+            ? "webhook event ignored: Stripe refused to re-read the object"
+            : "webhook event handled",
       );
       return { status: 200, outcome };
     } catch (error) {

@@ -73,6 +73,17 @@ const ROWS: Row[] = [
     name: `nodes(ids) of ${count} unknown ids`,
     query: () => `{ nodes(ids: [${unknownIds(count, "fca_unknownN")}]) { id } }`,
   })),
+  // Issue 20: the miss budget covers every id kind and refresh: true (within the budget, the
+  // worst case is still one read per id, and the listing unknown ids are checked against).
+  {
+    name: "nodes(ids) of 30 unknown relink session ids",
+    query: () => `{ nodes(ids: [${unknownIds(30, "fcsess_unknownN")}]) { id } }`,
+  },
+  {
+    name: "account(id, refresh: true) beside nodes(ids) of 30 unknown ids",
+    query: (c) => `{ account(id: "${c.accounts[0]}", refresh: true) { id }
+      nodes(ids: [${unknownIds(30, "fca_unknownR")}]) { id } }`,
+  },
   {
     name: "accounts(refresh: true) with authorizations and transactions",
     accounts: 4,

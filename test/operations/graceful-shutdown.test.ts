@@ -25,7 +25,11 @@ let stack: TestStack;
 const sink = new LogSink();
 beforeAll(async () => {
   stack = await startStack({
-    env: { RATE_LIMIT_COST_PER_MINUTE: "100000000", STRIPE_RATE_LIMIT_PER_SECOND: "10000" },
+    env: {
+      RATE_LIMIT_COST_PER_MINUTE: "100000000",
+      RATE_LIMIT_REFRESHES_PER_MINUTE: "1000000",
+      STRIPE_RATE_LIMIT_PER_SECOND: "10000",
+    },
   });
 });
 afterAll(() => stack.sandbox.close());

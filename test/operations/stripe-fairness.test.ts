@@ -94,6 +94,8 @@ beforeAll(async () => {
       STRIPE_QUEUE_MAX_PER_CUSTOMER: String(MAX_QUEUE),
       STRIPE_QUEUE_MAX_WAIT_MS: String(MAX_WAIT_MS),
       RATE_LIMIT_COST_PER_MINUTE: "100000000",
+      // The flood reads Stripe with refresh: true: its limiter, not the refresh budget, is under test.
+      RATE_LIMIT_REFRESHES_PER_MINUTE: "1000000",
       GRAPHQL_MAX_COST: "100000",
     },
     upstream: async (sandboxUrl) => {

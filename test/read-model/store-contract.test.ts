@@ -41,6 +41,21 @@ describe.each(stores)("the read-model store %s", (_name, open, skip) => {
     expect((await store.get("account", "cus_a", "fca_1"))?.checkedAt).toBe(2_000);
   });
 
+  it.skipIf(skip)("replaces whatever is stored when told to (a refresh: true read)", async () => {
+    await store.put("account", "cus_r", account("fca_r", "cus_r", "inactive"), 9_000);
+    expect(await store.put("account", "cus_r", account("fca_r", "cus_r"), 1_000, true)).toBe(true);
+    expect(await store.get("account", "cus_r", "fca_r")).toMatchObject({
+      object: { status: "active" },
+      checkedAt: 1_000,
+    });
+    await store.put("account", "cus_r", account("fca_r", "cus_r", "inactive"), 9_000);
+    await store.putAccounts("cus_r", [account("fca_r", "cus_r", "disconnected")], 2_000, true);
+    expect(await store.get("account", "cus_r", "fca_r")).toMatchObject({
+      object: { status: "disconnected" },
+      checkedAt: 2_000,
+    });
+  });
+
   it.skipIf(skip)(
     "never lets a reader change what another reads (nor the writer, after)",
     async () => {
