@@ -192,6 +192,37 @@ describe("refresh: true spends a per-customer refresh budget (RATE_LIMIT_REFRESH
   });
 });
 
+describe("account actions and the refresh budget", () => {
+  it(`an action's precondition read asks Stripe without spending a refresh: ${REFRESHES_PER_MINUTE + 1} actions, then ${REFRESHES_PER_MINUTE} refreshes still answer`, async () => {
+    const customer = await coldCustomer(stack, 2, 1);
+    const own = customer.accounts[0] ?? "";
+    const action = `mutation { refreshAccount(input: { accountId: "${own}", features: [BALANCE] }) { account { id } userErrors { code } } }`;
+    for (let count = 0; count <= REFRESHES_PER_MINUTE; count += 1) {
+      await resetRequests(stack);
+      const answer = await run("http", customer.id, action);
+      expect(answer.errors).toEqual([]);
+      expect(answer.data).toEqual({ refreshAccount: { account: { id: own }, userErrors: [] } });
+      // The precondition read and the action itself both reached Stripe.
+      const calls = await stripeCalls();
+      expect(calls["GET /v1/financial_connections/accounts/{account}"]).toBeGreaterThanOrEqual(1);
+    }
+    for (let count = 0; count < REFRESHES_PER_MINUTE; count += 1) {
+      const refreshed = await run(
+        "http",
+        customer.id,
+        `{ account(id: "${own}", refresh: true) { id } }`,
+      );
+      expect(refreshed.errors).toEqual([]);
+    }
+    const refused = await run(
+      "http",
+      customer.id,
+      `{ account(id: "${own}", refresh: true) { id } }`,
+    );
+    expect(refused.errors.map((error) => error.code)).toEqual(["RATE_LIMITED"]);
+  });
+});
+
 const redisUp = await redisAvailableFor("the shared refresh budget test");
 
 describe.skipIf(!redisUp)("the refresh budget with REDIS_URL", () => {
