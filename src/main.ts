@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   });
   sandbox?.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
   await printStartupBanner({
+    environment: config.env,
     gatewayUrl: gateway.url,
     sandboxUrl: sandbox?.url,
     auth: config.auth,

@@ -3,6 +3,8 @@ import { signToken } from "./auth/sign-token.js";
 
 /** What the banner tells the developer who just ran `npm start`. */
 export interface BannerInput {
+  /** NODE_ENV as parsed (config.env): anything but `production` runs the development posture. */
+  environment: "development" | "production" | "test";
   gatewayUrl: string;
   /** Set in embedded-sandbox mode. */
   sandboxUrl: string | undefined;
@@ -30,14 +32,31 @@ async function seededCustomers(sandboxUrl: string): Promise<SeededCustomer[]> {
 }
 
 /**
- * Prints where everything is. In embedded-sandbox mode also a dev token per seeded customer
- * (the dev secret is public, and these tokens only open the sandbox's made-up data), the dev
- * webhook secret, and one curl line that makes the sandbox deactivate an account.
+ * The mode line: production, or development said plainly with what it means, so that a start
+ * meant for production (`npm run start:prod`, `node dist/main.js`) without NODE_ENV=production
+ * shows at once that it is not one.
  */
-export async function printStartupBanner(input: BannerInput): Promise<void> {
+function modeLines(environment: BannerInput["environment"]): string[] {
+  if (environment === "production")
+    return ["  Mode                        production (NODE_ENV=production)"];
+  return [
+    `  Mode                        DEVELOPMENT (NODE_ENV=${environment}, not production):`,
+    "                              playgrounds and introspection on, any localhost origin allowed,",
+    "                              development secrets accepted; set NODE_ENV=production for production",
+  ];
+}
+
+/**
+ * The banner's text: the mode (modeLines), then where everything is. In embedded-sandbox mode
+ * also a dev token per seeded customer (the dev secret is public, and these tokens only open the
+ * sandbox's made-up data), the dev webhook secret, and one curl line that makes the sandbox
+ * deactivate an account.
+ */
+export async function startupBannerText(input: BannerInput): Promise<string> {
   const { gatewayUrl, sandboxUrl } = input;
   const lines = [
     "",
+    ...modeLines(input.environment),
     `  GraphQL (HTTP + WebSocket)  ${gatewayUrl}/graphql`,
     `  Stripe webhooks             ${gatewayUrl}/webhooks/stripe`,
   ];
@@ -74,5 +93,10 @@ export async function printStartupBanner(input: BannerInput): Promise<void> {
       );
     }
   }
-  process.stdout.write(`${lines.join("\n")}\n\n`);
+  return `${lines.join("\n")}\n\n`;
+}
+
+/** Prints startupBannerText on stdout. */
+export async function printStartupBanner(input: BannerInput): Promise<void> {
+  process.stdout.write(await startupBannerText(input));
 }

@@ -3,6 +3,7 @@ import { type MetricsSettings, resolveMetricsSettings } from "../observability/m
 import { resolveTracingSettings, type TracingSettings } from "../observability/tracing-settings.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
+import { type AllowedOrigins, resolveAllowedOrigins } from "./allowed-origins.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
 import { resolveTrustedDocuments, type TrustedDocumentsSettings } from "./trusted-documents.js";
@@ -42,9 +43,13 @@ export interface GatewayConfig {
     /** Operations reading with `refresh: true` each customer may run per minute. */
     refreshesPerMinute: number;
   };
+  /**
+   * Browser origins allowed to call the gateway (ALLOWED_ORIGINS): HTTP CORS on the GraphQL routes
+   * and the WebSocket Origin check share it. No list: loopback origins in development, none in
+   * production.
+   */
+  allowedOrigins: AllowedOrigins;
   websocket: {
-    /** Browser origins allowed to open a WebSocket; empty means localhost only (development). */
-    allowedOrigins: string[];
     maxSubscriptionsPerSocket: number;
     maxSocketsPerCustomer: number;
   };
@@ -145,6 +150,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       `Invalid configuration:\n  ${trustedDocuments.variable}: ${trustedDocuments.message}`,
     );
   }
+  const allowedOrigins = resolveAllowedOrigins(env.ALLOWED_ORIGINS, env.NODE_ENV === "production");
+  if ("variable" in allowedOrigins) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${allowedOrigins.variable}: ${allowedOrigins.message}`,
+    );
+  }
   return {
     env: env.NODE_ENV,
     production: env.NODE_ENV === "production",
@@ -170,8 +181,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       sweepIntervalMs: env.EVENT_SWEEP_INTERVAL_S * 1000,
       refreshesPerMinute: env.RATE_LIMIT_REFRESHES_PER_MINUTE,
     },
+    allowedOrigins,
     websocket: {
-      allowedOrigins: env.ALLOWED_ORIGINS,
       maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSocketsPerCustomer: env.WS_MAX_SOCKETS_PER_CUSTOMER,
     },

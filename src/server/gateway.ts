@@ -40,6 +40,7 @@ import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
+import { crossOriginGate } from "./cross-origin.js";
 import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
@@ -288,15 +289,23 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   app.use(notFoundHandler(), finalErrorHandler(logger));
   // GraphQL requests on /graphql skip Express (its router and middleware chain were a fifth of
   // the gateway's time per `{ __typename }`); the landing page, multipart and the rest are app's.
+  // CORS from config.allowedOrigins in front of every GraphQL route, lean or Express's.
+  const withCors = crossOriginGate({
+    allowedOrigins: config.allowedOrigins,
+    securityHeaders: apiSecurityHeaderList({ production: config.production }),
+    logger,
+  });
   httpServer.on(
     "request",
-    leanGraphqlListener({
-      app,
-      answer: answerGraphql,
-      readBody: jsonBodyReader(GRAPHQL_BODY_LIMIT),
-      securityHeaders: apiSecurityHeaderList({ production: config.production }),
-      logger,
-    }),
+    withCors(
+      leanGraphqlListener({
+        app,
+        answer: answerGraphql,
+        readBody: jsonBodyReader(GRAPHQL_BODY_LIMIT),
+        securityHeaders: apiSecurityHeaderList({ production: config.production }),
+        logger,
+      }),
+    ),
   );
 
   await new Promise<void>((resolve, reject) => {

@@ -49,12 +49,11 @@ export interface WsServerHandle {
  */
 export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
   const { config, logger } = options;
-  const limits = config.websocket;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: WS_MAX_PAYLOAD_BYTES,
     verifyClient: (info, done) => {
-      const allowed = originAllowed(info.origin, limits.allowedOrigins, config.production);
+      const allowed = originAllowed(info.origin, config.allowedOrigins);
       if (!allowed) logger.warn({ origin: boundedText(info.origin) }, "websocket origin refused");
       done(allowed, 403, ORIGIN_REFUSED, { "Content-Type": "application/json" });
     },

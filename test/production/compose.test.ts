@@ -82,7 +82,7 @@ describe("compose.yaml", () => {
     });
     const config = loadConfig(asked);
     expect(config.graphql.landingPage).toBe(true);
-    expect(config.websocket.allowedOrigins).toEqual(["http://localhost:4000"]);
+    expect(config.allowedOrigins.listed).toEqual(["http://localhost:4000"]);
   });
 
   it("refuses to start without the secrets (no default secret in the file)", () => {

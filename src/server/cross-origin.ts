@@ -1,0 +1,118 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import cors from "cors";
+import { type AllowedOrigins, isAllowedOrigin } from "../config/allowed-origins.js";
+import { boundedText } from "../observability/bounded-text.js";
+import type { Logger } from "../observability/logger.js";
+import { assignRequestId, REQUEST_ID_HEADER } from "./request-id.js";
+
+/**
+ * Request headers a browser client may send cross-origin: the token, the body's type, what
+ * Apollo's CSRF prevention asks for (`apollo-require-preflight`, `x-apollo-operation-name`), Apollo
+ * Client's own (`Accept` of multipart subscriptions and @defer, client awareness), W3C trace
+ * context, and the caller's request id. graphql-sse (distinct connections) and graphql-ws need no
+ * other (the socket's token travels in `connectionParams`).
+ */
+export const CORS_ALLOWED_HEADERS: readonly string[] = [
+  "Authorization",
+  "Content-Type",
+  "Accept",
+  "apollo-require-preflight",
+  "x-apollo-operation-name",
+  "apollographql-client-name",
+  "apollographql-client-version",
+  "traceparent",
+  "tracestate",
+  REQUEST_ID_HEADER,
+];
+
+/** The methods the GraphQL routes serve: GET (queries, SSE) and POST. */
+export const CORS_METHODS: readonly string[] = ["GET", "POST"];
+
+/** Response headers a browser client may read beyond the safelisted ones. */
+export const CORS_EXPOSED_HEADERS: readonly string[] = ["Retry-After", REQUEST_ID_HEADER];
+
+/** How long a browser may cache a preflight's answer, in seconds (Chromium's ceiling). */
+export const CORS_MAX_AGE_S = 7200;
+
+/** The answer to a browser page whose origin is not allowed (GraphQL's error shape). */
+const ORIGIN_REFUSED = JSON.stringify({
+  errors: [{ message: "Origin not allowed.", extensions: { code: "FORBIDDEN" } }],
+});
+
+/** True for `/graphql` and anything under it (`/graphql/stream`): the routes that run GraphQL. */
+export function isGraphqlRoute(url: string | undefined): boolean {
+  const raw = url ?? "";
+  const queryAt = raw.indexOf("?");
+  const path = queryAt === -1 ? raw : raw.slice(0, queryAt);
+  return path === "/graphql" || path.startsWith("/graphql/");
+}
+
+/** What the cross-origin gate is built from. */
+export interface CrossOriginOptions {
+  /** The one allow-list (config.allowedOrigins), shared with the WebSocket Origin check. */
+  allowedOrigins: AllowedOrigins;
+  /** The security headers of every API answer (apiSecurityHeaderList), for the gate's own answers. */
+  securityHeaders: ReadonlyArray<readonly [string, string]>;
+  logger: Logger;
+}
+
+/**
+ * CORS for the GraphQL routes (`/graphql`, `/graphql/stream`; every method and transport on them):
+ * returns a wrapper that puts it in front of `next`, the server's request listener. Other routes
+ * (webhooks, `/metrics`, health, GraphiQL) pass untouched, without CORS headers. On a GraphQL
+ * route, `Vary: Origin` always, and:
+ *
+ * - no `Origin` (not a browser, or a same-origin GET): passed on unchanged;
+ * - an allowed `Origin`: the `cors` package answers a preflight (`OPTIONS`) itself, 204 with that
+ *   origin (never `*`, no credentials: the token is a header), CORS_METHODS, CORS_ALLOWED_HEADERS
+ *   and CORS_MAX_AGE_S; an actual request gets the origin and CORS_EXPOSED_HEADERS and goes on;
+ * - any other `Origin`, preflight or actual request (a "simple" request a browser sends without
+ *   preflight included): 403 `FORBIDDEN` with no CORS header, before the body is read, so no
+ *   GraphQL work is done for it; logged as a warning with the origin (bounded).
+ *
+ * The gate's own answers carry the request id and the API security headers like every answer.
+ */
+export function crossOriginGate(
+  options: CrossOriginOptions,
+): (next: RequestListener) => RequestListener {
+  const { allowedOrigins, securityHeaders, logger } = options;
+  const corsHeaders = cors({
+    origin: (origin, decide) => decide(null, origin),
+    methods: [...CORS_METHODS],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: CORS_MAX_AGE_S,
+    optionsSuccessStatus: 204,
+  });
+  const ownAnswer = (request: IncomingMessage, response: ServerResponse) => {
+    assignRequestId(request, response);
+    for (const [name, value] of securityHeaders) response.setHeader(name, value);
+  };
+  return (next) => (request, response) => {
+    if (!isGraphqlRoute(request.url)) {
+      next(request, response);
+      return;
+    }
+    response.setHeader("Vary", "Origin");
+    const origin = request.headers.origin;
+    if (origin === undefined) {
+      next(request, response);
+      return;
+    }
+    if (!isAllowedOrigin(origin, allowedOrigins)) {
+      ownAnswer(request, response);
+      logger.warn(
+        { origin: boundedText(origin), method: request.method, path: request.url?.split("?")[0] },
+        "cross-origin request refused: origin not allowed",
+      );
+      response.statusCode = 403;
+      response.setHeader("content-type", "application/json; charset=utf-8");
+      response.setHeader("content-length", Buffer.byteLength(ORIGIN_REFUSED));
+      response.end(ORIGIN_REFUSED);
+      return;
+    }
+    if (request.method === "OPTIONS") ownAnswer(request, response);
+    // The origin callback above never fails, so `cors` calls on with no error.
+    corsHeaders(request, response, () => next(request, response));
+  };
+}
