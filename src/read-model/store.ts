@@ -47,7 +47,10 @@ export interface ReadModelStore {
    * An id of the set whose object is missing makes the set unusable (undefined: load again).
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;
-  /** Records a full list of the customer's accounts: the set, and each account (newer wins). */
+  /**
+   * Records a full list of the customer's accounts: each account, and the set unless the stored
+   * set came from a later list (newer wins for both).
+   */
   putAccounts(customerId: string, accounts: StripeAccount[], checkedAt: number): Promise<void>;
   /** Adds one account id to the customer's set when the set is loaded (a newly linked account). */
   addToSet(customerId: string, accountId: string): Promise<void>;
