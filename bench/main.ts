@@ -44,6 +44,7 @@ import {
   writeResults,
 } from "./report.js";
 import { sandboxControl } from "./sandbox-control.js";
+import { formatSandboxSeed, measureSandboxSeed } from "./sandbox-seed.js";
 import { type GatewayStack, startGatewayStack } from "./stack.js";
 
 const options = readOptions();
@@ -166,6 +167,8 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   progress("pricing the adversarial fragment fan-out and the dashboard query");
   const pricing = runPricingSection();
+  progress("timing the sandbox's seeding of benchmark accounts");
+  const seeding = measureSandboxSeed();
   const stack = await startGatewayStack();
   try {
     const naive = await startNaiveServer(stack.config, stack.sandbox.url);
@@ -212,6 +215,7 @@ async function main(): Promise<void> {
     };
     await writeResults(options.resultsFile, results);
     process.stdout.write(`${formatReport(results)}\n`);
+    process.stdout.write(`${formatSandboxSeed(seeding)}\n`);
     // Production posture (limiter burst, 200-client load, SIGTERM under load): its own stacks.
     const production = await runProductionSection(readProductionOptions(), progress);
     await writeFile(PRODUCTION_RESULTS, `${JSON.stringify(production, null, 2)}\n`);

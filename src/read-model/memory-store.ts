@@ -28,7 +28,10 @@ function deepFreeze<T>(value: T): T {
  */
 export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
   const objects = new LRUCache<string, Entry>({ max: maxEntries });
-  const sets = new LRUCache<string, Set<string>>({ max: Math.max(1, Math.floor(maxEntries / 10)) });
+  // Each customer's account set, with the `checkedAt` of the list it came from.
+  const sets = new LRUCache<string, { ids: Set<string>; checkedAt: number }>({
+    max: Math.max(1, Math.floor(maxEntries / 10)),
+  });
   const meta = new Map<string, string>();
   const missedIds = new LRUCache<string, true>({ max: 100_000 });
   const missWindows = new LRUCache<string, { count: number; until: number }>({ max: 100_000 });
@@ -50,7 +53,7 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     put: async (kind, customerId, object, checkedAt, replace) =>
       write(keyOf(kind, customerId, object.id), object, checkedAt, replace),
     accounts: async (customerId) => {
-      const ids = sets.get(customerId);
+      const ids = sets.get(customerId)?.ids;
       if (ids === undefined) return undefined;
       const accounts: Stored<StripeAccount>[] = [];
       for (const id of ids) {
@@ -63,10 +66,14 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     putAccounts: async (customerId, accounts, checkedAt, replace) => {
       for (const account of accounts)
         write(keyOf("account", customerId, account.id), account, checkedAt, replace);
-      sets.set(customerId, new Set(accounts.map((account) => account.id)));
+      // Newer wins for the set too (a list older than the stored one's leaves the set as it is),
+      // unless `replace` (Stripe's answer to a `refresh: true` read).
+      const current = sets.get(customerId);
+      if (!replace && current !== undefined && current.checkedAt > checkedAt) return;
+      sets.set(customerId, { ids: new Set(accounts.map((account) => account.id)), checkedAt });
     },
     addToSet: async (customerId, accountId) => {
-      sets.get(customerId)?.add(accountId);
+      sets.get(customerId)?.ids.add(accountId);
     },
     noteMiss: async (customerId, id, ttlMs, windowMs) => {
       missedIds.set(keyOf("account", customerId, id), true, { ttl: ttlMs });

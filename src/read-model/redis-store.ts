@@ -26,6 +26,22 @@ if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', -1, ARGV[1])
 return 1`;
 
+/**
+ * Newer wins for the account set: replaces the set KEYS[1] with the list's ids unless its marker
+ * KEYS[2] holds a later `checkedAt` (ARGV[3] '1': whatever it holds); the marker then holds the
+ * list's. ARGV: checkedAt, ttl, replace, then score and id pairs (Stripe's list order).
+ */
+const SET_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[2]))
+if ARGV[3] ~= '1' and current and current > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+if #ARGV > 3 then
+  redis.call('ZADD', KEYS[1], unpack(ARGV, 4))
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
 /** Counts one more miss in the window KEYS[1] (ARGV[1] ms from its first miss); returns the count. */
 const MISS_SCRIPT = `
 local count = redis.call('INCR', KEYS[1])
@@ -43,7 +59,7 @@ return 1`;
  * The read model shared by every instance on one Redis. Keys are
  * `<prefix>:read-model:<customer>:<kind>:<id>` (a hash of `checkedAt` and `json`), the customer's
  * set `<prefix>:read-model:<customer>:account-set` (a sorted set in Stripe's list order) with its
- * marker `…:account-set-loaded`; the
+ * marker `…:account-set-loaded` (holding the `checkedAt` of the list the set came from); the
  * customer and the id are URI-encoded, so no id can reach another customer's keys. Commands fail
  * fast while Redis is down (see connectRedis): every method then rejects.
  */
@@ -97,15 +113,16 @@ export async function redisReadModelStore(url: string, prefix: string): Promise<
     putAccounts: async (customerId, accounts, checkedAt, replace) => {
       for (const account of accounts)
         await put(objectKey("account", customerId, account.id), account, checkedAt, replace);
-      const transaction = redis.multi().del(setKey(customerId));
-      if (accounts.length > 0)
-        transaction
-          .zadd(
-            setKey(customerId),
-            ...accounts.flatMap((account, index) => [String(index), account.id]),
-          )
-          .pexpire(setKey(customerId), READ_MODEL_TTL_MS);
-      await transaction.set(loadedKey(customerId), "1", "PX", READ_MODEL_TTL_MS).exec();
+      await redis.eval(
+        SET_SCRIPT,
+        2,
+        setKey(customerId),
+        loadedKey(customerId),
+        String(checkedAt),
+        READ_MODEL_TTL_MS,
+        replace === true ? "1" : "0",
+        ...accounts.flatMap((account, index) => [String(index), account.id]),
+      );
     },
     addToSet: async (customerId, accountId) => {
       await redis.eval(ADD_SCRIPT, 2, setKey(customerId), loadedKey(customerId), accountId);

@@ -52,8 +52,8 @@ export interface ReadModelStore {
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;
   /**
-   * Records a full list of the customer's accounts: the set, and each account (newer wins; with
-   * `replace`, as `put` with it).
+   * Records a full list of the customer's accounts: each account, and the set unless the stored
+   * set came from a later list (newer wins for both; with `replace`, as `put` with it, the set too).
    */
   putAccounts(
     customerId: string,

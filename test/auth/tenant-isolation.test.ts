@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { graphql, startAnotherGateway, startStack, type TestStack } from "../support/gateway.js";
@@ -101,15 +102,26 @@ describe.each([
     open: oneInstance,
     prepare: () => stack.gateway.readModel.store.clear(),
     skip: false,
+    warm: false,
+    inRedis: false,
   },
-  { readModel: "warm", open: oneInstance, prepare: clearAndWarm, skip: false },
+  {
+    readModel: "warm",
+    open: oneInstance,
+    prepare: clearAndWarm,
+    skip: false,
+    warm: true,
+    inRedis: false,
+  },
   {
     readModel: "warm in Redis, read by a second instance:",
     open: twoInstances,
     prepare: clearAndWarm,
     skip: !redisReachable,
+    warm: true,
+    inRedis: true,
   },
-])("$readModel read model", ({ open, prepare, skip }) => {
+])("$readModel read model", ({ open, prepare, skip, warm, inRedis }) => {
   beforeAll(async () => {
     if (!skip) await open();
   }, 30_000);
@@ -117,6 +129,34 @@ describe.each([
   beforeEach((context) => {
     if (skip) context.skip();
     return prepare();
+  });
+
+  it(`is the read model the tests name: ${warm ? "answered without Stripe" : "read from Stripe"}${inRedis ? ", from the keys in Redis" : ""}`, async () => {
+    await resetRequests(stack);
+    const answer = await graphql(
+      stack,
+      "{ accounts(first: 100) { nodes { id authorization { id } } } }",
+      {},
+      alice.id,
+    );
+    expect(answer.errors).toBeUndefined();
+    const calls = (await requestCounts(stack)).total;
+    if (warm) expect(calls).toBe(0);
+    else expect(calls).toBeGreaterThan(0);
+    if (inRedis) {
+      // Instance 2 holds nothing of its own: what it answered from is instance 1's keys in Redis.
+      const redis = new Redis(REDIS_URL);
+      try {
+        const root = `${stack.config.redisKeyPrefix}:read-model:${encodeURIComponent(alice.id)}`;
+        expect(await redis.exists(`${root}:account-set`)).toBe(1);
+        expect(
+          await redis.exists(`${root}:account:${encodeURIComponent(alice.accounts[0] ?? "")}`),
+        ).toBe(1);
+      } finally {
+        redis.disconnect();
+      }
+      expect(stack.gateway).not.toBe(warmer.gateway);
+    }
   });
 
   describe("tenant isolation: customer A asking for customer B's objects", () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BUDGET_WINDOW_MS,
@@ -9,6 +10,8 @@ import { redisCostBudget } from "../../src/limits/redis-cost-budget.js";
 import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 
 const reachable = await redisAvailableFor("the Redis cost-budget tests");
+/** Whole-millisecond rounding of Date.now() and of Redis's PTTL. */
+const CLOCK_EPSILON_MS = 2;
 
 /** The contract both stores keep; `make` gives a fresh budget of `limit` points. */
 function budgetContract(make: (limit: number) => Promise<CostBudget>) {
@@ -41,12 +44,15 @@ function budgetContract(make: (limit: number) => Promise<CostBudget>) {
     expect(await budget.spend("cus_b", 3)).toMatchObject({ allowed: true, remaining: 7 });
   });
 
-  it("refills within one window of the first spend", async () => {
+  it("refills one whole window after the first spend, no sooner and no later", async () => {
     const budget = await fresh(10);
     const before = Date.now();
     const { resetAt } = await budget.spend("cus_a", 1);
-    expect(resetAt.getTime()).toBeGreaterThan(before);
-    expect(resetAt.getTime()).toBeLessThanOrEqual(Date.now() + BUDGET_WINDOW_MS);
+    const after = Date.now();
+    // The window opened between `before` and `after`: load can only move it later, never shorten
+    // it, so a window of any other length falls outside these bounds.
+    expect(resetAt.getTime()).toBeGreaterThanOrEqual(before + BUDGET_WINDOW_MS - CLOCK_EPSILON_MS);
+    expect(resetAt.getTime()).toBeLessThanOrEqual(after + BUDGET_WINDOW_MS);
   });
 }
 
@@ -70,6 +76,26 @@ describe("the in-memory cost budget", () => {
 
 describe.skipIf(!reachable)("the Redis cost budget", () => {
   budgetContract((limit) => redisCostBudget(REDIS_URL, `test-${randomUUID()}`, limit));
+
+  it("keeps the customer's key for one window from its first spend (PTTL), not extended by later spends", async () => {
+    const prefix = `test-${randomUUID()}`;
+    const key = `${prefix}:cost:cus_a`;
+    const budget = await redisCostBudget(REDIS_URL, prefix, 10);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const before = Date.now();
+      await budget.spend("cus_a", 1);
+      const opened = await redis.pttl(key);
+      const elapsed = Date.now() - before;
+      expect(opened).toBeLessThanOrEqual(BUDGET_WINDOW_MS);
+      expect(opened).toBeGreaterThanOrEqual(BUDGET_WINDOW_MS - elapsed - CLOCK_EPSILON_MS);
+      await budget.spend("cus_a", 1);
+      expect(await redis.pttl(key)).toBeLessThanOrEqual(opened);
+    } finally {
+      redis.disconnect();
+      await budget.close();
+    }
+  });
 
   it("is shared by every instance on the same Redis and prefix", async () => {
     const prefix = `test-${randomUUID()}`;

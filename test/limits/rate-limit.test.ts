@@ -1,10 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { Client } from "graphql-ws";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
+import { BUDGET_WINDOW_MS } from "../../src/limits/cost-budget.js";
+import { startAnotherGateway, startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
+import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
 import { createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { wsOperation } from "../support/ws-operation.js";
 
+/** Whole-millisecond rounding of Date.now() and of Redis's PTTL. */
+const CLOCK_EPSILON_MS = 2;
 /** Four accounts' worth and four points: 4 × 22 + 4. */
 const BUDGET = 92;
 /** 1 (account) + 20 (a lookup by id: two Stripe reads at worst) + 1 (id) = 22 points. */
@@ -76,9 +82,11 @@ describe("the per-customer cost budget over HTTP", () => {
     const first = await post(customer, ACCOUNT);
     expect(first.errors).toBeUndefined();
     expect(first.cost).toMatchObject({ requested: ACCOUNT_COST, remaining: BUDGET - ACCOUNT_COST });
+    // One whole window from this first spend: it opened between `before` and now (load can
+    // only move it later), so a window of any other length falls outside these bounds.
     const resetAt = Date.parse(first.cost?.resetAt ?? "");
-    expect(resetAt).toBeGreaterThan(before);
-    expect(resetAt).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(resetAt).toBeGreaterThanOrEqual(before + BUDGET_WINDOW_MS - CLOCK_EPSILON_MS);
+    expect(resetAt).toBeLessThanOrEqual(Date.now() + BUDGET_WINDOW_MS);
 
     const second = await post(customer, ACCOUNT);
     expect(second.cost).toEqual({
@@ -119,6 +127,39 @@ describe("the per-customer cost budget over HTTP", () => {
     expect(unaffected.status).toBe(200);
     expect(unaffected.errors).toBeUndefined();
     expect(unaffected.cost?.remaining).toBe(BUDGET - ACCOUNT_COST);
+  });
+});
+
+const redisUp = await redisAvailableFor("the Redis-kept cost budget over HTTP");
+
+describe.skipIf(!redisUp)("the per-customer cost budget kept in Redis (REDIS_URL)", () => {
+  it("reports when it refills one whole window after the first spend, as the customer's Redis key expires (PTTL)", async () => {
+    const prefix = `rate-limit-${randomUUID()}`;
+    const gateway = await startAnotherGateway(stack, {
+      REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      RATE_LIMIT_COST_PER_MINUTE: String(BUDGET),
+    });
+    const redis = new Redis(REDIS_URL);
+    try {
+      const customer = await createCustomer(stack, 1, 1);
+      const before = Date.now();
+      const first = await post(customer, ACCOUNT, { id: customer.accounts[0] }, gateway.url);
+      const ttl = await redis.pttl(`${prefix}:cost:${customer.id}`);
+      const elapsed = Date.now() - before;
+      expect(first.cost).toMatchObject({
+        requested: ACCOUNT_COST,
+        remaining: BUDGET - ACCOUNT_COST,
+      });
+      const resetAt = Date.parse(first.cost?.resetAt ?? "");
+      expect(resetAt).toBeGreaterThanOrEqual(before + BUDGET_WINDOW_MS - CLOCK_EPSILON_MS);
+      expect(resetAt).toBeLessThanOrEqual(Date.now() + BUDGET_WINDOW_MS);
+      expect(ttl).toBeLessThanOrEqual(BUDGET_WINDOW_MS);
+      expect(ttl).toBeGreaterThanOrEqual(BUDGET_WINDOW_MS - elapsed - CLOCK_EPSILON_MS);
+    } finally {
+      redis.disconnect();
+      await gateway.close();
+    }
   });
 });
 

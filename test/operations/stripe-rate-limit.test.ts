@@ -4,8 +4,10 @@ import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
 import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
+import { bucketShapeOf } from "../../src/stripe/rate-limit-settings.js";
 import { FAST_RATE_LIMIT_RETRY } from "../support/gateway.js";
 import {
+  mostGrantsWithin,
   type RateLimitedUpstream,
   STRIPE_READING_DASHBOARD,
   startRateLimitedUpstream,
@@ -76,15 +78,17 @@ async function limitedStack(env: Record<string, string>) {
     });
     expect(armed.ok).toBe(true);
   };
-  return { upstream, burst, fault };
+  return { upstream, burst, fault, shape: bucketShapeOf(config.stripe.rateLimit) };
 }
 
 describe("the client-side Stripe rate limiter", () => {
   it("keeps a burst of concurrent dashboard queries under the upstream's limit: zero 429s, every query answered", async () => {
-    const { upstream, burst } = await limitedStack({
+    const { upstream, burst, shape } = await limitedStack({
       STRIPE_RATE_LIMIT_PER_SECOND: String(UPSTREAM_LIMIT),
     });
+    const before = performance.now();
     const answers = await burst();
+    const elapsedMs = performance.now() - before;
     const stats = upstream.stats();
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
     expect(answers.every((answer) => answer.data?.accounts.nodes.length === 10)).toBe(true);
@@ -92,28 +96,30 @@ describe("the client-side Stripe rate limiter", () => {
     expect(stats.requests).toBeGreaterThanOrEqual(BURST * 4);
     expect(stats.requests).toBeLessThanOrEqual(BURST * 4 + 1);
     expect(stats.rateLimited).toBe(0);
-    // The limiter promises at most the limit in any one-second window as it sends; arrivals
-    // upstream jitter (new connections, a busy event loop), so 10% is allowed on top.
-    expect(stats.maxPerSecond).toBeLessThanOrEqual(UPSTREAM_LIMIT * 1.1);
-    // Queued, not dropped: the burst took about (160 - burst) / refill seconds.
-    expect(stats.spanMs).toBeGreaterThan(2_500);
+    // Shaped by the limiter's bucket (burst 10, refilled at 40/s): every request was granted
+    // while the burst ran, so no more than the bucket lets start in that time (+1: the start-up
+    // sweep's list may have been granted before). Arrivals per second are not compared: a
+    // loaded machine delays some requests between grant and arrival and bunches them. The
+    // bucket's per-second bound itself is token-bucket.test.ts's and fair-limiter.test.ts's.
+    expect(stats.requests).toBeLessThanOrEqual(mostGrantsWithin(shape, elapsedMs) + 1);
   });
 
   it("is what prevents the 429s: with a limit far above the upstream's, the same burst is refused upstream", async () => {
     const { upstream, burst } = await limitedStack({ STRIPE_RATE_LIMIT_PER_SECOND: "10000" });
     await burst();
     expect(upstream.stats().rateLimited).toBeGreaterThan(0);
-    expect(upstream.stats().maxPerSecond).toBeGreaterThan(UPSTREAM_LIMIT);
   });
 
   it("counts stripe-node's network retries: retried 500s take tokens too, so the upstream still sees zero 429s", async () => {
-    const { upstream, burst, fault } = await limitedStack({
+    const { upstream, burst, fault, shape } = await limitedStack({
       STRIPE_RATE_LIMIT_PER_SECOND: String(UPSTREAM_LIMIT),
       STRIPE_MAX_RETRIES: "2",
     });
     const FAULTED = 60;
     await fault(500, FAULTED);
+    const before = performance.now();
     const answers = await burst();
+    const elapsedMs = performance.now() - before;
     const stats = upstream.stats();
     expect(answers.every((answer) => answer.errors === undefined)).toBe(true);
     expect(stats.rateLimited).toBe(0);
@@ -121,6 +127,7 @@ describe("the client-side Stripe rate limiter", () => {
     // Every first attempt and every retry reached the upstream (plus the start-up event sweep's list).
     expect(stats.requests).toBeGreaterThanOrEqual(BURST * 4 + FAULTED);
     expect(stats.requests).toBeLessThanOrEqual(BURST * 4 + FAULTED + 1);
-    expect(stats.maxPerSecond).toBeLessThanOrEqual(UPSTREAM_LIMIT * 1.1);
+    // Retries included, no more than the bucket lets start while the burst ran (see above).
+    expect(stats.requests).toBeLessThanOrEqual(mostGrantsWithin(shape, elapsedMs) + 1);
   });
 });

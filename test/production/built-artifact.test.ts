@@ -7,7 +7,14 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,11 +25,16 @@ import { playgroundAssets } from "../../src/playground/assets.js";
 import {
   type BuiltStage,
   buildStages,
+  dockerignoreMatcher,
   type Instruction,
+  nodeMajorOf,
   parseDockerfile,
   readDockerfile,
+  readDockerignore,
+  rootOwnedReadOnly,
   type Stage,
   UnsupportedDockerfile,
+  userIds,
 } from "../support/dockerfile.js";
 import { STRIPE_READING_DASHBOARD } from "../support/rate-limited-upstream.js";
 import { REDIS_URL } from "../support/redis.js";
@@ -77,9 +89,15 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(argv: string[], cwd: string, env: Record<string, string>): Started {
+/** Who a process of the image runs as: the runtime stage's USER. */
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function start(argv: string[], cwd: string, env: Record<string, string>, user?: RunAs): Started {
   const [command = "", ...args] = argv;
-  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...user });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
@@ -168,6 +186,57 @@ describe("the Dockerfile, as the test runs it", () => {
     expect(() => parseDockerfile(text)).toThrow(UnsupportedDockerfile);
   });
 
+  it("names a node image of the Node major this machine builds and runs with (FROM)", () => {
+    const hostMajor = Number(process.versions.node.split(".")[0]);
+    for (const stage of stages) expect(nodeMajorOf(stage.image), stage.image).toBe(hostMajor);
+  });
+
+  it("reads .dockerignore as Docker does: from the context root, directories whole, ! lets back in", () => {
+    const ignored = dockerignoreMatcher(
+      "# comment\n/dist\n*.log\n**/*.tmp\ntest\n!test/keep.ts\nsrc/**/secret?.json\n",
+    );
+    expect(ignored("dist")).toBe(true);
+    expect(ignored("dist/main.js")).toBe(true);
+    expect(ignored("npm-debug.log")).toBe(true);
+    // `*.log` is the root's only; `**/` reaches into directories.
+    expect(ignored("src/debug.log")).toBe(false);
+    expect(ignored("src/a/b.tmp")).toBe(true);
+    expect(ignored("test/a.test.ts")).toBe(true);
+    expect(ignored("test/keep.ts")).toBe(false);
+    expect(ignored("src/x/y/secret1.json")).toBe(true);
+    expect(ignored("src/x/secret.json")).toBe(false);
+    expect(ignored("src/main.ts")).toBe(false);
+  });
+
+  it("runs COPY on the build context .dockerignore leaves: left-out files stay out, a left-out source is not found", async () => {
+    const context = mkdtempSync(join(tmpdir(), "docker-context-"));
+    const directory = mkdtempSync(join(tmpdir(), "docker-stages-"));
+    try {
+      mkdirSync(join(context, "src", "deep"), { recursive: true });
+      writeFileSync(join(context, "src", "main.js"), "");
+      writeFileSync(join(context, "src", "deep", "debug.log"), "");
+      writeFileSync(join(context, ".env"), "SECRET=1");
+      const options = {
+        context,
+        directory,
+        baseEnv: {},
+        ignored: dockerignoreMatcher("**/*.log\n.env\n"),
+      };
+      const [built] = await buildStages(
+        parseDockerfile("FROM node:20 AS a\nWORKDIR /app\nCOPY src ./src"),
+        options,
+      );
+      expect(existsSync(join(built?.workdir ?? "", "src", "main.js"))).toBe(true);
+      expect(existsSync(join(built?.workdir ?? "", "src", "deep", "debug.log"))).toBe(false);
+      await expect(
+        buildStages(parseDockerfile("FROM node:20 AS b\nWORKDIR /app\nCOPY .env ./"), options),
+      ).rejects.toThrow("COPY .env: not in the build context (.dockerignore)");
+    } finally {
+      await rm(context, { recursive: true, force: true });
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it("copies nothing the .dockerignore leaves out of the build context", () => {
     const ignored = readFileSync(join(REPO, ".dockerignore"), "utf8")
       .split("\n")
@@ -196,39 +265,59 @@ describe("the built artifact, production dependencies only", () => {
   let gateway: Started;
   let sandboxUrl: string;
   let gatewayUrl: string;
+  /** The runtime stage's USER, every process of the image runs as. */
+  let user: RunAs;
+  /** What every process of the image gets: this machine's tools, the stage's ENV, the user's HOME. */
+  const imageEnv = () => ({
+    ...machineEnv(),
+    HOME: join(runtime.root, "home", "user"),
+    ...runtime.env,
+  });
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), "built-artifact-"));
+    // Untracked files under a copied directory (a stray .env, logs) stay out, as .dockerignore
+    // keeps them out of Docker's build context.
     const built = await buildStages(stages, {
       context: REPO,
       directory,
       // npm's cache of this machine, preferred over the registry: a Docker build starts empty.
       baseEnv: { ...machineEnv(), npm_config_prefer_offline: "true" },
+      ignored: readDockerignore(REPO),
     });
     const last = built.at(-1);
     if (last === undefined) throw new Error("the Dockerfile has no stage");
     runtime = last;
+    // As in the image: the tree is root's and the runtime stage's USER may read it, not change it.
+    rootOwnedReadOnly(runtime.root);
+    user = userIds(runtime.user ?? "0");
+    const home = join(runtime.root, "home", "user");
+    mkdirSync(home, { recursive: true });
+    chownSync(home, user.uid, user.gid);
 
     const gatewayPort = await freePort();
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    sandbox = start(["node", "dist/sandbox/main.js"], runtime.workdir, {
-      ...machineEnv(),
-      ...runtime.env,
-      SANDBOX_PORT: "0",
-      SANDBOX_WEBHOOK_URL: `${gatewayUrl}/webhooks/stripe`,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    });
+    sandbox = start(
+      ["node", "dist/sandbox/main.js"],
+      runtime.workdir,
+      {
+        ...imageEnv(),
+        SANDBOX_PORT: "0",
+        SANDBOX_WEBHOOK_URL: `${gatewayUrl}/webhooks/stripe`,
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+      user,
+    );
     sandboxUrl = await whileRunning(sandbox, "the standalone sandbox to listen", async () => {
       return /listening on (http:\/\/\S+)/.exec(sandbox.output())?.[1];
     });
     appEnv = {
-      ...machineEnv(),
-      ...runtime.env,
+      ...imageEnv(),
       ...GATEWAY_ENV,
       PORT: String(gatewayPort),
       STRIPE_API_BASE: sandboxUrl,
     };
-    gateway = start(runtime.cmd ?? [], runtime.workdir, appEnv);
+    gateway = start(runtime.cmd ?? [], runtime.workdir, appEnv, user);
     await whileRunning(gateway, "the gateway to answer /healthz", () =>
       answers(`${gatewayUrl}/healthz`),
     );
@@ -245,6 +334,22 @@ describe("the built artifact, production dependencies only", () => {
     if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   }, BUILD_TIMEOUT_MS);
 
+  it("runs as the runtime stage's unprivileged USER, who can read /app but not change it", async () => {
+    expect(user.uid).not.toBe(0);
+    const probe = (code: string) =>
+      runFile("node", ["-e", code], { cwd: runtime.workdir, env: imageEnv(), ...user });
+    await expect(probe("require('fs').readFileSync('dist/main.js')")).resolves.toBeDefined();
+    for (const target of ["probe.txt", "dist/probe.txt", "node_modules/probe.txt"]) {
+      await expect(
+        probe(`require('fs').writeFileSync(${JSON.stringify(target)}, 'x')`),
+        target,
+      ).rejects.toThrow(/EACCES/);
+    }
+    await expect(probe("require('fs').appendFileSync('dist/main.js', '')")).rejects.toThrow(
+      /EACCES/,
+    );
+  });
+
   it("holds production dependencies only: no TypeScript, tsx or vitest, no sources", () => {
     const modules = join(runtime.workdir, "node_modules");
     expect(existsSync(join(modules, "graphql"))).toBe(true);
@@ -255,14 +360,68 @@ describe("the built artifact, production dependencies only", () => {
     expect(runtime.env.NODE_ENV).toBe("production");
   });
 
+  it("answers /healthz with 200", async () => {
+    expect((await fetch(`${gatewayUrl}/healthz`)).status).toBe(200);
+  });
+
   it(
-    "answers /healthz with 200, and the Dockerfile's HEALTHCHECK command passes",
+    "passes the Dockerfile's HEALTHCHECK with the CMD and the check run as the image runs them: no PORT set",
     async () => {
-      expect((await fetch(`${gatewayUrl}/healthz`)).status).toBe(200);
-      const [command = "", ...args] = runtime.healthcheck ?? [];
-      await expect(
-        runFile(command, args, { cwd: runtime.workdir, env: appEnv, timeout: PROCESS_TIMEOUT_MS }),
-      ).resolves.toBeDefined();
+      // Without PORT the gateway listens on its default port and the check probes its own
+      // default: the two must agree. A network namespace of its own (as a container has) keeps
+      // that port from any other process on this machine.
+      const { PORT: _port, REDIS_URL: _redis, ...withoutPort } = appEnv;
+      const isolated = start(
+        [
+          "unshare",
+          "--net",
+          "--",
+          "sh",
+          "-c",
+          'ip link set lo up && exec setpriv --reuid="$RUN_UID" --regid="$RUN_GID" --clear-groups -- "$@"',
+          "sh",
+          ...(runtime.cmd ?? []),
+        ],
+        runtime.workdir,
+        { ...withoutPort, RUN_UID: String(user.uid), RUN_GID: String(user.gid) },
+      );
+      try {
+        const url = await whileRunning(
+          isolated,
+          "the gateway without PORT to listen",
+          async () => /(http:\/\/[^\s"]+)\/graphql\b/.exec(isolated.output())?.[1],
+        );
+        expect(new URL(url).port).toBe("4000");
+        const [command = "", ...args] = runtime.healthcheck ?? [];
+        const check = (namespace: string[]) =>
+          runFile(
+            "nsenter",
+            [
+              ...namespace,
+              "--",
+              "setpriv",
+              `--reuid=${user.uid}`,
+              `--regid=${user.gid}`,
+              "--clear-groups",
+              "--",
+              command,
+              ...args,
+            ],
+            { cwd: runtime.workdir, env: imageEnv(), timeout: PROCESS_TIMEOUT_MS },
+          );
+        await expect(check([`--net=/proc/${isolated.child.pid}/ns/net`])).resolves.toBeDefined();
+        // And it is a check: in a namespace where nothing listens it fails.
+        await expect(
+          runFile(
+            "unshare",
+            ["--net", "--", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", command, ...args],
+            { cwd: runtime.workdir, env: imageEnv(), timeout: PROCESS_TIMEOUT_MS },
+          ),
+        ).rejects.toThrow();
+      } finally {
+        isolated.child.kill("SIGTERM");
+        await isolated.exited;
+      }
     },
     PROCESS_TIMEOUT_MS,
   );
@@ -274,6 +433,7 @@ describe("the built artifact, production dependencies only", () => {
       const { stdout } = await runFile("node", ["dist/auth/token-cli.js", alice?.id ?? ""], {
         cwd: runtime.workdir,
         env: appEnv,
+        ...user,
       });
       const response = await fetch(`${gatewayUrl}/graphql`, {
         method: "POST",

@@ -19,6 +19,11 @@ beforeAll(async () => {
   account = c.accounts[0] ?? "";
 });
 
+/** The faults the sandbox still plans (`GET /_sandbox/faults`). */
+async function plannedFaults() {
+  return ((await h().control.call("GET", "/_sandbox/faults")) as { faults: unknown[] }).faults;
+}
+
 function retrieve() {
   return h().stripe.financialConnections.accounts.retrieve(account);
 }
@@ -65,14 +70,19 @@ describe("injected faults", () => {
     expect((await retrieve()).id).toBe(account);
   });
 
-  it("delay_ms delays the answer, which still succeeds", async () => {
+  it("delay_ms delays the answer, which still succeeds, and only `count` requests", async () => {
+    await h().control.resetRequests();
     await h().control.fault({ delay_ms: 300, count: 1, route: RETRIEVE });
+    expect(await plannedFaults()).toMatchObject([{ remaining: 1, delay_ms: 300, route: RETRIEVE }]);
     const started = Date.now();
     expect((await retrieve()).id).toBe(account);
+    // A lower bound only: load can lengthen the wait, never shorten it.
     expect(Date.now() - started).toBeGreaterThanOrEqual(280);
-    const fastStart = Date.now();
-    await retrieve();
-    expect(Date.now() - fastStart).toBeLessThan(250);
+    // `count: 1` honoured: the one request the sandbox counted used the fault up.
+    expect((await h().control.requests()).routes[RETRIEVE]).toBe(1);
+    expect(await plannedFaults()).toEqual([]);
+    expect((await retrieve()).id).toBe(account);
+    expect((await h().control.requests()).routes[RETRIEVE]).toBe(2);
   });
 
   it("many requests delayed at once raise no listener-leak warning", async () => {

@@ -6,8 +6,17 @@
  * grow a step these tests would silently skip.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, posix } from "node:path";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from "node:fs";
+import { basename, join, posix, relative, sep } from "node:path";
 
 /** One instruction, as written (continuation lines joined), with its `--flag=value` options. */
 export type Instruction =
@@ -164,6 +173,11 @@ export interface BuildOptions {
   baseEnv: Record<string, string>;
   /** Told each RUN before it starts, for the test's log. */
   onStep?: (stage: string, command: string) => void;
+  /**
+   * Whether a path of the build context (relative, `/`-separated) is left out of it, as
+   * `.dockerignore` says (see `dockerignoreMatcher`); default: nothing is.
+   */
+  ignored?: (path: string) => boolean;
 }
 
 /**
@@ -218,8 +232,17 @@ export async function buildStages(stages: Stage[], options: BuildOptions): Promi
               : join(fromRoot.root, posix.resolve("/", source));
           const target = join(root, posix.resolve(containerWorkdir, step.destination));
           const intoDirectory = step.destination.endsWith("/") || step.sources.length > 1;
-          for (const source of step.sources)
-            copyLikeDocker(sourceOf(source), target, intoDirectory);
+          // The build context holds only what .dockerignore lets in: a source it leaves out is
+          // not found (as Docker says), and a directory is copied without what it leaves out.
+          const ignored = fromRoot === undefined ? options.ignored : undefined;
+          const inContext = (path: string) =>
+            ignored === undefined || !ignored(relative(options.context, path).split(sep).join("/"));
+          for (const source of step.sources) {
+            if (!inContext(sourceOf(source))) {
+              throw new Error(`COPY ${source}: not in the build context (.dockerignore)`);
+            }
+            copyLikeDocker(sourceOf(source), target, intoDirectory, inContext);
+          }
           break;
         }
         case "RUN":
@@ -234,9 +257,14 @@ export async function buildStages(stages: Stage[], options: BuildOptions): Promi
 }
 
 /** Docker's COPY: a directory's contents into the target; a file into it when it is a directory. */
-function copyLikeDocker(source: string, target: string, intoDirectory: boolean): void {
+function copyLikeDocker(
+  source: string,
+  target: string,
+  intoDirectory: boolean,
+  inContext: (path: string) => boolean,
+): void {
   if (statSync(source).isDirectory()) {
-    cpSync(source, target, { recursive: true });
+    cpSync(source, target, { recursive: true, filter: (path) => inContext(path) });
     return;
   }
   const destination = intoDirectory ? join(target, basename(source)) : target;
@@ -265,3 +293,100 @@ function run(command: string, cwd: string, env: Record<string, string>): Promise
 /** Reads and parses the Dockerfile at `path`. */
 export const readDockerfile = (path: string): Stage[] =>
   parseDockerfile(readFileSync(path, "utf8"));
+
+/**
+ * `.dockerignore`'s rules as Docker applies them to the build context: each line a pattern
+ * relative to the context root (`*` and `?` within one path segment, `**` across segments), a
+ * pattern that matches a directory leaves out everything under it, `!` lets a path back in, and
+ * the last pattern that matches a path (or one of its parent directories) decides.
+ */
+export function dockerignoreMatcher(text: string): (path: string) => boolean {
+  const rules = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const exclusion = line.startsWith("!");
+      const pattern = posix
+        .normalize((exclusion ? line.slice(1) : line).trim())
+        .replace(/^\/+/, "");
+      return { exclusion, regex: globToRegExp(pattern) };
+    });
+  return (path) => {
+    const segments = path.split("/");
+    const candidates = segments.map((_, index) => segments.slice(0, index + 1).join("/"));
+    let ignored = false;
+    for (const rule of rules) {
+      if (candidates.some((candidate) => rule.regex.test(candidate))) ignored = !rule.exclusion;
+    }
+    return ignored;
+  };
+}
+
+/** A Docker path pattern as a regular expression over a whole `/`-separated path. */
+function globToRegExp(pattern: string): RegExp {
+  let source = "";
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index] ?? "";
+    if (char === "*" && pattern[index + 1] === "*") {
+      // `**/` matches any number of directories (none included); a trailing `**` anything.
+      if (pattern[index + 2] === "/") {
+        source += "(?:.*/)?";
+        index += 2;
+      } else {
+        source += ".*";
+        index += 1;
+      }
+    } else if (char === "*") source += "[^/]*";
+    else if (char === "?") source += "[^/]";
+    else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** Reads `<context>/.dockerignore` as a matcher; nothing is ignored without one. */
+export function readDockerignore(context: string): (path: string) => boolean {
+  const path = join(context, ".dockerignore");
+  return existsSync(path) ? dockerignoreMatcher(readFileSync(path, "utf8")) : () => false;
+}
+
+/** The official `node` images' unprivileged user and group (`USER node`). */
+const NODE_IMAGE_USER = { uid: 1000, gid: 1000 };
+
+/**
+ * The uid and gid a stage's `USER` runs as: `node` is the official node images' user
+ * (1000:1000), `uid[:gid]` is taken as it is. Throws `UnsupportedDockerfile` for other names:
+ * no image's user database is modelled.
+ */
+export function userIds(user: string): { uid: number; gid: number } {
+  if (user === "node") return NODE_IMAGE_USER;
+  const match = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (match === null) throw new UnsupportedDockerfile(`USER ${user}: use node or uid[:gid]`);
+  const uid = Number(match[1]);
+  return { uid, gid: match[2] === undefined ? uid : Number(match[2]) };
+}
+
+/** The Node.js major version a `node:<tag>` image runs (`node:20-bookworm-slim`: 20). */
+export function nodeMajorOf(image: string): number | undefined {
+  const match = /^(?:docker\.io\/)?(?:library\/)?node:(\d+)/.exec(image);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/**
+ * Leaves a built stage's tree as Docker's COPY and RUN leave it to a non-root USER: owned by
+ * root, writable by root alone (no group or other write bit anywhere), every directory
+ * traversable. `root` and the directories above it up to `/` get `o+x` so that user reaches it.
+ */
+export function rootOwnedReadOnly(root: string): void {
+  const walk = (path: string) => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    chmodSync(path, (stat.mode & 0o7777 & ~0o022) | (stat.isDirectory() ? 0o555 : 0o444));
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+  };
+  walk(root);
+  for (let parent = join(root, ".."); parent !== join(parent, ".."); parent = join(parent, "..")) {
+    const mode = statSync(parent).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(parent, mode | 0o005);
+  }
+}

@@ -44,6 +44,20 @@ export function maxInWindow(arrivals: readonly number[], windowMs: number): numb
   return best;
 }
 
+/**
+ * Most requests a token bucket of this shape can let start within `elapsedMs`: its capacity, plus
+ * what it refills meanwhile. Measured from an instant taken before a burst's first request to one
+ * taken after its last answer, it bounds every request of the burst whatever the machine's load:
+ * each was granted inside that window, and delays between a grant and its arrival upstream (which
+ * bunch arrivals into one second on a loaded machine) only move arrivals, never grants.
+ */
+export function mostGrantsWithin(
+  shape: { capacity: number; refillPerSecond: number },
+  elapsedMs: number,
+): number {
+  return shape.capacity + (shape.refillPerSecond * elapsedMs) / 1000;
+}
+
 const RATE_LIMIT_BODY = JSON.stringify({
   error: {
     code: "rate_limit",

@@ -56,14 +56,12 @@ describe("seed", () => {
     ).toBe(date);
   });
 
-  it("generates 5,000 benchmark accounts over generated customers quickly", () => {
-    const started = performance.now();
+  // How fast it generates them is `npm run bench`'s (its "sandbox seeding" line), not a test's.
+  it("generates 5,000 benchmark accounts over generated customers", () => {
     const store = createSeededStore({ now: NOW, seedSize: 5_000 });
-    const elapsed = performance.now() - started;
     expect(store.accounts.size).toBe(5_000 + Object.keys(SEED_IDS.accounts).length);
     expect(store.customers.get("cus_Bulk000001")?.accountIds).toHaveLength(10);
     expect(store.accounts.get("fca_Bulk00005000")?.customerId).toBe("cus_Bulk000500");
-    expect(elapsed).toBeLessThan(500);
   });
 
   it("generates transactions lazily and deterministically", () => {
