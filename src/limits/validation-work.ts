@@ -3,8 +3,9 @@ import { BREAK, type DocumentNode, Kind, type SelectionSetNode, visit } from "gr
 /**
  * Units of validation work (see `validationWork`): one per selection placed at a level, one per
  * pair of same-named leaf fields there, and NESTED_PAIR_WORK per pair of same-named fields that
- * both have selections (graphql-js's OverlappingFieldsCanBeMergedRule compares their
- * sub-selections, which costs about as much as 50 leaf pairs or more; measured with graphql 16.15).
+ * both have selections and per pair of distinct fragments spread at one level (graphql-js's
+ * OverlappingFieldsCanBeMergedRule compares their sub-selections, or the fragments' fields,
+ * which costs about as much as 50 leaf pairs or more; measured with graphql 16.15).
  */
 export const NESTED_PAIR_WORK = 50;
 
@@ -26,7 +27,8 @@ type Group = { count: number; nested: number; children: SelectionSetNode[] };
  * checks, the fields at its level (inline fragments and spread fragments expanded, each
  * fragment once per level, as the rule remembers compared fragments) are grouped by response
  * name; each selection costs 1, each pair of same-named fields 1, or NESTED_PAIR_WORK when both
- * have selections, whose children are then merged into one level and counted the same way. The
+ * have selections, whose children are then merged into one level and counted the same way,
+ * and each pair of distinct fragments spread at one level NESTED_PAIR_WORK. The
  * count stops as soon as it passes `limit` (and answers a number over it), so computing it costs
  * at most about `limit` steps plus one walk of the document: it can be run before validating.
  */
@@ -65,6 +67,8 @@ export function validationWork(document: DocumentNode, limit: number): number {
           } else if (selection.kind === Kind.INLINE_FRAGMENT) {
             pending.push(selection.selectionSet);
           } else if (!expanded.has(selection.name.value)) {
+            // The rule compares each pair of distinct fragments spread at one level.
+            work += expanded.size * NESTED_PAIR_WORK;
             expanded.add(selection.name.value);
             const fragment = fragments.get(selection.name.value);
             if (fragment) pending.push(fragment);

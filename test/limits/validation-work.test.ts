@@ -67,7 +67,7 @@ const ruleReads = (query: string) => {
 };
 
 describe("validationWork", () => {
-  it("counts a selection, a pair of same-named fields, and NESTED_PAIR_WORK per pair with selections", () => {
+  it("counts a selection, a pair of same-named fields, NESTED_PAIR_WORK per pair with selections or of fragments", () => {
     expect(validationWork(parse("{ a b c }"), 1e9)).toBe(3);
     // 4 fields, 6 pairs.
     expect(validationWork(parse("{ a a a a }"), 1e9)).toBe(4 + 6);
@@ -77,6 +77,9 @@ describe("validationWork", () => {
     );
     // A fragment spread twice at one level is expanded once, as the rule compares it once.
     expect(validationWork(parse("{ ...F ...F } fragment F on Query { a b }"), 1e9)).toBe(2 + 2 + 2);
+    // Two distinct fragments at one level are a pair; their fields `a` another.
+    const twoFragments = "{ ...F ...G } fragment F on Query { a } fragment G on Query { a }";
+    expect(validationWork(parse(twoFragments), 1e9)).toBe(2 + NESTED_PAIR_WORK + 1 + 2);
   });
 
   it.each(DOCUMENTS)("$name: bounds the work of OverlappingFieldsCanBeMergedRule", ({ query }) => {
