@@ -13,7 +13,7 @@ export interface DocumentRules {
 }
 
 /** GRAPHQL_MAX_VALIDATION_WORK's default. */
-export const DEFAULT_MAX_VALIDATION_WORK = 100_000;
+export const DEFAULT_MAX_VALIDATION_WORK = 50_000;
 
 /** What the rules are built from: the exposure and the limits (`server/query-protection.ts`). */
 export interface DocumentPosture {
