@@ -3,6 +3,13 @@ import type { Identity, TokenVerifier } from "./token-verifier.js";
 
 /** How many verified tokens are remembered at most (the least recently used go first). */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** Most bytes the remembered tokens and identities take together (estimated, see `entryBytes`). */
+export const VERIFIED_TOKEN_CACHE_BYTES = 16 * 1024 * 1024;
+/** A token longer than this (characters) is verified on every request, never remembered. */
+export const MAX_REMEMBERED_TOKEN_LENGTH = 8 * 1024;
+
+/** What one remembered token holds: the string (2 bytes a character at most) and its identity. */
+const entryBytes = (token: string) => 2 * token.length + 512;
 
 /** Verifies `token` as of `nowMs` (epoch milliseconds): the clock `exp` and `iat` are checked against. */
 export type TimedTokenVerifier = (token: string, nowMs: number) => Promise<Identity>;
@@ -13,7 +20,9 @@ export type TimedTokenVerifier = (token: string, nowMs: number) => Promise<Ident
  * only while `now()` is before its `exp` (as jose counts it: whole seconds, `exp <= now` is
  * expired); from then on it is forgotten and verified again (and so refused, since `verify` uses
  * the same clock). Refusals are never remembered, and nothing but an identical token string ever
- * gets a remembered identity: one customer's token can never answer for another's. Revocation is
+ * gets a remembered identity: one customer's token can never answer for another's. Bounded in
+ * entries and in bytes (VERIFIED_TOKEN_CACHE_BYTES); a token over MAX_REMEMBERED_TOKEN_LENGTH is
+ * not remembered at all. Revocation is
  * unchanged: a token is valid until its `exp`, with or without this cache.
  */
 export function cacheVerifiedTokens(
@@ -23,6 +32,8 @@ export function cacheVerifiedTokens(
   const now = options.now ?? Date.now;
   const verified = new LRUCache<string, Identity>({
     max: options.max ?? VERIFIED_TOKEN_CACHE_SIZE,
+    maxSize: VERIFIED_TOKEN_CACHE_BYTES,
+    sizeCalculation: (_identity, token) => entryBytes(token),
   });
   return async (token) => {
     const nowMs = now();
@@ -34,7 +45,9 @@ export function cacheVerifiedTokens(
     }
     const identity = Object.freeze(await verify(token, nowMs));
     // Only a token with an expiry is remembered (every accepted one has one: `exp` is required).
-    if (identity.expiresAt !== undefined) verified.set(token, identity);
+    if (identity.expiresAt !== undefined && token.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
+      verified.set(token, identity);
+    }
     return identity;
   };
 }

@@ -85,6 +85,11 @@ export interface QueryLimits {
   maxDirectives: number;
   /** Estimated cost (see src/limits/cost-model.ts), with the operation's variables. */
   maxCost: number;
+  /**
+   * Validation work a document may need (`src/limits/validation-work.ts`: fields, pairs of
+   * same-named fields at one level, fragments spread there), checked before validating.
+   */
+  maxValidationWork: number;
 }
 
 /** Thrown by `loadConfig`; its message names every offending variable and never echoes a value. */
@@ -196,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         maxTokens: env.GRAPHQL_MAX_TOKENS,
         maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
         maxCost: env.GRAPHQL_MAX_COST,
+        maxValidationWork: env.GRAPHQL_MAX_VALIDATION_WORK,
       },
       costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
       trustedDocuments,

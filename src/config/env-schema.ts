@@ -83,6 +83,7 @@ export const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt.max(100_000).default(1_000),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1_000).default(50),
   GRAPHQL_MAX_COST: positiveInt.max(10_000_000).default(10_000),
+  GRAPHQL_MAX_VALIDATION_WORK: positiveInt.max(100_000_000).default(50_000),
   GRAPHQL_INTROSPECTION: optionalString.pipe(z.stringbool().optional()),
   GRAPHQL_LANDING_PAGE: optionalString.pipe(z.stringbool().optional()),
   /** The trusted documents manifest (client preset `persisted-documents.json`); see config/trusted-documents.ts. */

@@ -631,6 +631,8 @@ export type PageInfo = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -678,6 +680,8 @@ export type Query = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -711,6 +715,8 @@ export type QueryAccountArgs = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -746,6 +752,8 @@ export type QueryAccountsArgs = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -778,6 +786,8 @@ export type QueryAuthorizationArgs = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -810,6 +820,8 @@ export type QueryNodeArgs = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they
@@ -842,6 +854,8 @@ export type QueryNodesArgs = {
  *   subscription streams for the customer.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
+ * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
+ *   (many same-named fields at one level, or overlapping fragments); refused before validation.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
  *   `PERSISTED_QUERY_NOT_SUPPORTED`: the HTTP request is malformed, names no operation of the
  *   document, names a document id no trusted document has, or uses persisted queries where they

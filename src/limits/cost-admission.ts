@@ -1,4 +1,5 @@
 import { type GraphQLSchema, getOperationAST } from "graphql";
+import { LRUCache } from "lru-cache";
 import type { Viewer } from "../data/viewer.js";
 import type { Logger } from "../observability/logger.js";
 import type { CostBudget } from "./cost-budget.js";
@@ -45,6 +46,11 @@ export interface Admission {
 /** An operation about to run: its validated document, variables and viewer. */
 export interface AdmissionRequest extends CostRequest {
   viewer: Viewer | null;
+  /**
+   * Points its document's analysis (parsing and validating) is charged (`analysisCost`), added
+   * to its price; 0 when none (a cached document, a small one).
+   */
+  analysisCost?: number;
 }
 
 /** Decides, before execution, whether an operation may run. Shared by HTTP and WebSocket. */
@@ -55,12 +61,29 @@ export interface CostAdmission {
    * (src/limits/event-charge.ts), before the event is resolved.
    */
   chargeEvent(customerId: string, eventCost: number): Promise<EventCharge>;
+  /**
+   * A refusal (429 RATE_LIMITED, with `Retry-After`) when the customer's budget is known, on this
+   * instance, to be spent until its window closes: asked before a document is parsed, so a
+   * customer over budget makes the gateway parse and validate nothing. Undefined otherwise.
+   */
+  exhausted(customerId: string): Rejection | undefined;
+  /**
+   * Charges a refused document `points` (`chargeRefusal` in src/pipeline/analyse-document.ts
+   * decides how many), or what is left of the budget when that is less, so a customer that keeps
+   * sending refused documents runs out. A store failure is logged and charges nothing.
+   */
+  chargeRefusal(customerId: string, points: number): Promise<void>;
 }
+
+/** Customers whose budget was seen spent, remembered until their window closes (per instance). */
+const EXHAUSTED_CUSTOMERS_REMEMBERED = 10_000;
 
 /**
  * Cost admission: prices the operation with its variables, refuses it (GRAPHQL_VALIDATION_FAILED, 400)
- * over `maxCost`, then charges it to the viewer's customer and refuses it (RATE_LIMITED, 429)
- * when the customer's budget for the minute cannot cover it. Anonymous operations (development
+ * over `maxCost`, then charges it, plus its document's `analysisCost`, to the viewer's customer
+ * and refuses it (RATE_LIMITED, 429) when the customer's budget for the minute cannot cover it.
+ * Every spend that leaves a customer's budget at 0 is remembered until its window closes
+ * (`exhausted`), so its next documents are refused before they are parsed. Anonymous operations (development
  * introspection) are priced but charged to no one. When the budget's store fails (Redis down)
  * the operation is admitted uncharged and a warning logged: queries keep working. `pricingWork`,
  * when given, accumulates the work of every pricing (tests and benchmarks count it). An operation
@@ -76,6 +99,14 @@ export function createCostAdmission(options: {
 }): CostAdmission {
   const { schema, maxCost, budget, logger, pricingWork } = options;
   const price = pricedOncePerDocument((request, work) => estimateCost(schema, request, work));
+  /** Customer id → the time (ms) its spent budget refills, while it is in the future. */
+  const spentUntil = new LRUCache<string, number>({ max: EXHAUSTED_CUSTOMERS_REMEMBERED });
+  const noteSpend = (customerId: string, spend: Awaited<ReturnType<CostBudget["spend"]>>) => {
+    if (spend.remaining <= 0) spentUntil.set(customerId, spend.resetAt.getTime());
+    else spentUntil.delete(customerId);
+  };
+  const retryAfterOf = (resetAtMs: number) =>
+    Math.max(1, Math.ceil((resetAtMs - Date.now()) / 1000));
   const eventCostOf = (request: AdmissionRequest) => {
     const operation = getOperationAST(request.document, request.operationName ?? undefined);
     if (operation?.operation !== "subscription" || request.viewer === null) return 0;
@@ -83,18 +114,45 @@ export function createCostAdmission(options: {
   };
   return {
     chargeEvent: (customerId, eventCost) => chargeEvent(budget, logger, customerId, eventCost),
+    exhausted: (customerId) => {
+      const until = spentUntil.get(customerId);
+      if (until === undefined) return undefined;
+      if (until <= Date.now()) {
+        spentUntil.delete(customerId);
+        return undefined;
+      }
+      return {
+        code: "RATE_LIMITED",
+        message: `Cost budget exhausted until ${new Date(until).toISOString()}.`,
+        httpStatus: 429,
+        retryAfterSeconds: retryAfterOf(until),
+      };
+    },
+    chargeRefusal: async (customerId, points) => {
+      try {
+        if (points <= 0) return;
+        let spend = await budget.spend(customerId, points);
+        if (!spend.allowed && spend.remaining > 0) {
+          spend = await budget.spend(customerId, spend.remaining);
+        }
+        noteSpend(customerId, spend);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
+      }
+    },
     admit: async (request) => {
-      const requested = price(request, pricingWork);
-      if (requested > maxCost) {
+      const priced = price(request, pricingWork);
+      if (priced > maxCost) {
         return {
-          cost: { requested },
+          cost: { requested: priced },
           rejection: {
             code: "GRAPHQL_VALIDATION_FAILED",
-            message: `Query cost limit of ${maxCost} exceeded, found ${requested}.`,
+            message: `Query cost limit of ${maxCost} exceeded, found ${priced}.`,
             httpStatus: 400,
           },
         };
       }
+      const requested = priced + (request.analysisCost ?? 0);
       if (request.viewer === null) return { cost: { requested } };
       let spend: Awaited<ReturnType<CostBudget["spend"]>>;
       try {
@@ -104,6 +162,7 @@ export function createCostAdmission(options: {
         const eventCost = eventCostOf(request);
         return eventCost > 0 ? { cost: { requested }, eventCost } : { cost: { requested } };
       }
+      noteSpend(request.viewer.customerId, spend);
       const cost = {
         requested,
         remaining: spend.remaining,
@@ -119,7 +178,7 @@ export function createCostAdmission(options: {
           code: "RATE_LIMITED",
           message: `Cost budget exhausted: this operation costs ${requested} and ${spend.remaining} is left until ${cost.resetAt}.`,
           httpStatus: 429,
-          retryAfterSeconds: Math.max(1, Math.ceil((spend.resetAt.getTime() - Date.now()) / 1000)),
+          retryAfterSeconds: retryAfterOf(spend.resetAt.getTime()),
         },
       };
     },

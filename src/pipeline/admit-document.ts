@@ -2,59 +2,53 @@ import {
   type DocumentNode,
   GraphQLError,
   type GraphQLSchema,
-  parse,
   specifiedRules,
   validate,
 } from "graphql";
-import type { DocumentRules } from "./document-rules.js";
+import {
+  type AnalysisPolicy,
+  analyseDocument,
+  chargeRefusal,
+  coded,
+  type DocumentRefusal,
+} from "./analyse-document.js";
 import type { OperationTrace } from "./operation-trace.js";
 
-/** A document that parsed and validated, or why it did not. */
-export type DocumentAdmission = { document: DocumentNode } | { errors: GraphQLError[] };
-
-/** As Apollo names them: a parse error (or too many tokens), and a validation error. */
-const coded = (error: GraphQLError, code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED") =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    originalError: error,
-    extensions: { ...error.extensions, code },
-  });
+/** A document that parsed and validated, or why it did not (with the status to answer). */
+export type DocumentAdmission = { document: DocumentNode } | DocumentRefusal;
 
 /**
- * Stage 2a, the document: parsed under the rules' parser options (the token limit), then
+ * Stage 2a, the document: `analyseDocument` (a spent budget refused before parsing; parsed
+ * under the rules' parser options, the token limit; its validation work bounded), then
  * validated with the spec's rules and the rules' own (query limits, introspection), exactly as
- * Apollo does it on HTTP with the same DocumentRules; errors are GRAPHQL_PARSE_FAILED or
- * GRAPHQL_VALIDATION_FAILED with graphql-js's (or GraphQL Armor's) messages, and are written
- * into `trace`. A transport whose server parses and validates itself (Apollo) skips this stage.
- * A function of `query` alone, so a per-document cache can sit in front of it.
+ * Apollo does it on HTTP with the same DocumentRules; errors are GRAPHQL_PARSE_FAILED,
+ * DOCUMENT_TOO_COMPLEX or GRAPHQL_VALIDATION_FAILED (400) with graphql-js's (or GraphQL Armor's)
+ * messages, or RATE_LIMITED (429), and are written into `trace`. A document refused after it was
+ * parsed is charged like one that ran (`chargeRefusal`). A transport whose server parses and
+ * validates itself (Apollo) runs `analyseDocument` alone before it.
  */
-export function admitDocument(
+export async function admitDocument(
   trace: OperationTrace,
   schema: GraphQLSchema,
-  rules: DocumentRules,
+  policy: AnalysisPolicy,
   query: unknown,
-): DocumentAdmission {
-  const refuse = (errors: GraphQLError[]) => {
-    trace.errors.push(...errors);
-    return { errors };
-  };
+): Promise<DocumentAdmission> {
   if (typeof query !== "string") {
-    return refuse([
-      new GraphQLError("The operation has no query.", { extensions: { code: "BAD_REQUEST" } }),
-    ]);
+    const error = new GraphQLError("The operation has no query.", {
+      extensions: { code: "BAD_REQUEST" },
+    });
+    trace.errors.push(error);
+    return { errors: [error], status: 400 };
   }
-  let document: DocumentNode;
-  try {
-    document = parse(query, rules.parseOptions);
-  } catch (error) {
-    const syntax = error instanceof GraphQLError ? error : new GraphQLError("Syntax error.");
-    return refuse([coded(syntax, "GRAPHQL_PARSE_FAILED")]);
-  }
-  const invalid = validate(schema, document, [...specifiedRules, ...rules.validationRules]);
+  const analysed = await analyseDocument(trace, policy, query);
+  if (!("document" in analysed)) return analysed;
+  const { document } = analysed;
+  const invalid = validate(schema, document, [...specifiedRules, ...policy.rules.validationRules]);
   if (invalid.length > 0) {
-    return refuse(invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED")));
+    const errors = invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
+    trace.errors.push(...errors);
+    await chargeRefusal(trace, policy);
+    return { errors, status: 400 };
   }
   return { document };
 }

@@ -16,6 +16,8 @@ export interface OperationAdmissionRequest {
   document: DocumentNode;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
+  /** Points its document's analysis is charged with the operation (`analysisCost`). */
+  analysisCost?: number;
 }
 
 /** What admission needs: the schema, cost admission (none: nothing priced), the exposure. */
@@ -59,7 +61,7 @@ function unresolvedMessage(document: DocumentNode, operationName: string | null 
  * Stage 2b, the operation, in this order, each refusal before any later work: the operation the
  * request names must be in the document (OPERATION_RESOLUTION_FAILURE, 400); a subscription
  * needs a transport that streams (BAD_REQUEST, 400); the variables must coerce
- * (BAD_USER_INPUT, 400, nothing charged); then cost admission prices it and charges the viewer's
+ * (BAD_USER_INPUT, 400; the pipeline charges every refusal like an operation that ran); then cost admission prices it and charges the viewer's
  * budget (GRAPHQL_VALIDATION_FAILED, 400, over the cost limit; RATE_LIMITED, 429, over budget).
  * Writes the operation (once resolved) and a refusal's errors into `trace`.
  */
@@ -102,6 +104,7 @@ export async function admitOperation(
     operationName,
     variables,
     viewer: trace.viewer,
+    analysisCost: request.analysisCost,
   });
   const rejection = admission.rejection;
   if (!rejection) {

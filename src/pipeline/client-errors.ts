@@ -28,6 +28,8 @@ export const ERROR_CODES = {
     "Too many operations on one WebSocket, or too many WebSockets and subscription streams for the customer.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
+  DOCUMENT_TOO_COMPLEX:
+    "Validating the document would take more work than GRAPHQL_MAX_VALIDATION_WORK (many same-named fields at one level, or overlapping fragments): refused before validation.",
   BAD_REQUEST:
     "The HTTP request is malformed (body, content type, batching, method), or is a subscription sent as a plain HTTP request (served over WebSocket, SSE and multipart).",
   OPERATION_RESOLUTION_FAILURE: "The operation named by `operationName` is not in the document.",

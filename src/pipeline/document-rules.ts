@@ -8,7 +8,12 @@ export interface DocumentRules {
   validationRules: ValidationRule[];
   /** No "Did you mean …?" suggestion in any error (introspection off). */
   hideSuggestions: boolean;
+  /** Validation work a document may need (`validationWork`), checked before validating. */
+  maxValidationWork: number;
 }
+
+/** GRAPHQL_MAX_VALIDATION_WORK's default. */
+export const DEFAULT_MAX_VALIDATION_WORK = 50_000;
 
 /** What the rules are built from: the exposure and the limits (`server/query-protection.ts`). */
 export interface DocumentPosture {
@@ -18,6 +23,8 @@ export interface DocumentPosture {
   validationRules?: ValidationRule[];
   /** Parser options (the token limit). */
   parseOptions?: ParseOptions;
+  /** GRAPHQL_MAX_VALIDATION_WORK; default DEFAULT_MAX_VALIDATION_WORK. */
+  maxValidationWork?: number;
 }
 
 /**
@@ -35,5 +42,6 @@ export function documentRules(posture: DocumentPosture): DocumentRules {
       ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
     ],
     hideSuggestions: !introspection,
+    maxValidationWork: posture.maxValidationWork ?? DEFAULT_MAX_VALIDATION_WORK,
   };
 }

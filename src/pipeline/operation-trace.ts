@@ -58,6 +58,8 @@ export interface OperationTrace {
   cost: CostReport | undefined;
   /** What each event of an admitted subscription is charged (its per-event Stripe reads); 0: none. */
   eventCost: number;
+  /** Points its document's parsing and validation is charged (`analysisCost`); 0 until analysed. */
+  analysisCost: number;
   /** Its OpenTelemetry span (a no-op one when tracing is off), ended by `finish`. */
   readonly span: Span;
   /** The context its work runs in (the span's): Stripe calls and loader batches become its children. */
@@ -85,6 +87,7 @@ export function newTrace(
     errors: [],
     cost: undefined,
     eventCost: 0,
+    analysisCost: 0,
     span,
     spanContext: context,
     finished: false,

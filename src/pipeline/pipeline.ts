@@ -1,3 +1,4 @@
+import type { DocumentStore } from "@apollo/server";
 import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
@@ -15,8 +16,15 @@ import {
   type OperationAdmission,
   type OperationAdmissionRequest,
 } from "./admit-operation.js";
+import {
+  type AnalysisPolicy,
+  analyseDocument,
+  chargeRefusal,
+  type DocumentAnalysis,
+} from "./analyse-document.js";
 import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
+import { createDocumentCache } from "./document-cache.js";
 import type { DocumentRules } from "./document-rules.js";
 import { chargeEachEvent } from "./event-admission.js";
 import { finishOperation } from "./finish.js";
@@ -56,7 +64,7 @@ export interface OperationPipelineOptions {
 
 /**
  * The one path every GraphQL operation takes, whatever transport carried it:
- * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → admit (`admitDocument`, then `admit`: limits, variables, cost) →
+ * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → admit (`admitDocument`: a spent budget refused before parsing, the parse, the validation-work bound, validation; then `admit`: limits, variables, cost; a refusal charged like an operation that ran) →
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
@@ -89,9 +97,28 @@ export interface OperationPipeline {
     credentials: Credentials,
     request?: OperationRequest,
   ): Promise<Authentication>;
-  /** Stage 2a, parse and validate (`admitDocument`); skipped where Apollo does it with `rules`. */
-  admitDocument(trace: OperationTrace, query: unknown): DocumentAdmission;
-  /** Stage 2b, the operation: resolution, transport, variables, cost (`admitOperation`). */
+  /**
+   * Apollo's document store (`createDocumentCache`): the documents of admitted operations, bounded
+   * in bytes and entries; a document is cached only once its operation is admitted (`admit`).
+   */
+  readonly documentStore: DocumentStore;
+  /** True when this text's document is in `documentStore` (nothing to analyse: it ran before). */
+  documentCached(text: string): boolean;
+  /**
+   * Stage 2a, before validation (`analyseDocument`): a spent budget refused before parsing, the
+   * parse, the validation-work bound, the analysis cost. For Apollo, which then parses and
+   * validates itself with `rules` (its validation failures charged with `chargeRefusal`).
+   */
+  analyse(trace: OperationTrace, query: string): Promise<DocumentAnalysis>;
+  /** Stage 2a, analyse then validate (`admitDocument`); where Apollo validates, `analyse` alone. */
+  admitDocument(trace: OperationTrace, query: unknown): Promise<DocumentAdmission>;
+  /** Charges a document refused after it was parsed like one that ran (`chargeRefusal`). */
+  chargeRefusal(trace: OperationTrace): Promise<void>;
+  /**
+   * Stage 2b, the operation: resolution, transport, variables, cost (`admitOperation`), its
+   * document's analysis cost included; a refusal is charged like an operation that ran
+   * (`chargeRefusal`), an admitted operation's document may be cached.
+   */
   admit(
     trace: OperationTrace,
     request: OperationAdmissionRequest,
@@ -137,6 +164,12 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     costAdmission: options.costAdmission,
     hideSuggestions: rules.hideSuggestions,
   };
+  const analysis: AnalysisPolicy = {
+    rules,
+    maxValidationWork: rules.maxValidationWork,
+    costAdmission: options.costAdmission,
+  };
+  const documents = createDocumentCache();
   const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
   const reporting = { logger, metrics: options.metrics };
   return {
@@ -158,11 +191,28 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       resolveTrustedDocument(trace, options.trustedDocuments, request),
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
-    admitDocument: (trace, query) => admitDocument(trace, schema, rules, query),
+    documentStore: documents.store,
+    documentCached: (text) => documents.holds(text),
+    analyse: (trace, query) => analyseDocument(trace, analysis, query),
+    admitDocument: (trace, query) => admitDocument(trace, schema, analysis, query),
+    chargeRefusal: (trace) => chargeRefusal(trace, analysis),
     admit: async (trace, request, transport) => {
-      const admitted = await admitOperation(trace, admission, request, transport);
+      const admitted = await admitOperation(
+        trace,
+        admission,
+        { ...request, analysisCost: trace.analysisCost },
+        transport,
+      );
       trace.cost = admitted.cost;
-      if (admitted.admitted) trace.eventCost = admitted.eventCost ?? 0;
+      if (admitted.admitted) {
+        trace.eventCost = admitted.eventCost ?? 0;
+        documents.admitted(request.document);
+      } else {
+        const overBudget = admitted.errors.some(
+          (error) => error.extensions.code === "RATE_LIMITED",
+        );
+        await chargeRefusal(trace, analysis, overBudget);
+      }
       return admitted;
     },
     refuse: (trace, error) => {

@@ -33,7 +33,12 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     max: Math.max(1, Math.floor(maxEntries / 10)),
   });
   const meta = new Map<string, string>();
-  const missedIds = new LRUCache<string, true>({ max: 100_000 });
+  // Keyed by ids clients sent: bounded in bytes too (2 per character of the key, plus the entry).
+  const missedIds = new LRUCache<string, true>({
+    max: 100_000,
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (_value, key) => 2 * key.length + 64,
+  });
   const missWindows = new LRUCache<string, { count: number; until: number }>({ max: 100_000 });
   const leases = new Map<string, { owner: string; until: number }>();
   const keyOf = (kind: StoredKind, customerId: string, id: string) => `${kind}:${customerId}:${id}`;

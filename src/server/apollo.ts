@@ -1,7 +1,8 @@
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin, type DocumentStore } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { GatewayContext } from "../graphql/context.js";
+import { createDocumentCache } from "../pipeline/document-cache.js";
 import { type DocumentPosture, documentRules } from "../pipeline/document-rules.js";
 import { errorFormatter } from "./format-error.js";
 import { noStorePlugin } from "./no-store-plugin.js";
@@ -12,13 +13,20 @@ import { landingPagePlugin } from "./schema-exposure.js";
 export interface ApolloPosture extends DocumentPosture {
   /** The landing page on GET; default false. */
   landingPage?: boolean;
+  /**
+   * Where parsed, validated documents are kept: the pipeline's (`OperationPipeline.documentStore`,
+   * bounded in bytes); default a store of its own, as bounded, that caches nothing (no pipeline
+   * admits its documents).
+   */
+  documentStore?: DocumentStore;
 }
 
 /**
  * The Apollo server for the gateway's schema: documents parsed and validated by the pipeline's
  * `documentRules(posture)` (the query limits; introspection refused by graphql-js's rule when
  * off, so HTTP and WebSocket refuse it in the same words, and Apollo adds no rule of its own),
- * errors formatted by errorFormatter (unexpected ones masked, no stack traces, no "Did you mean"
+ * documents kept in `posture.documentStore` (bounded; Apollo's default store under-counts a
+ * document's size and would fill the heap with distinct texts), errors formatted by errorFormatter (unexpected ones masked, no stack traces, no "Did you mean"
  * anywhere when introspection is off), batched (array) bodies and automatic persisted queries
  * refused, CSRF prevention on; the landing page as `posture` says; every answer `Cache-Control:
  * no-store` (`noStorePlugin`, in place of Apollo's cache-control plugin). It installs no signal
@@ -42,6 +50,7 @@ export function createApolloServer(
     hideSchemaDetailsFromClientErrors: rules.hideSuggestions,
     validationRules: rules.validationRules,
     parseOptions: rules.parseOptions,
+    documentStore: posture.documentStore ?? createDocumentCache().store,
     allowBatchedHttpRequests: false,
     persistedQueries: false,
     csrfPrevention: true,

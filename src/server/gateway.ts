@@ -212,7 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const apollo = createApolloServer(
     [ApolloServerPluginDrainHttpServer({ httpServer }), http.plugin],
     schema,
-    protection.apolloPosture,
+    { ...protection.apolloPosture, documentStore: pipeline.documentStore },
   );
   // One cap per customer over its WebSockets and its subscription streams (SSE, multipart).
   const sharedLimits = socketLimits(config.websocket);

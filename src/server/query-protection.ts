@@ -52,6 +52,7 @@ export async function createQueryProtection(options: {
       landingPage,
       validationRules: queryLimitRules(limits),
       parseOptions: tokenLimitParseOptions(limits),
+      maxValidationWork: limits.maxValidationWork,
     },
     costAdmission,
     close: () => budget.close(),

@@ -105,7 +105,7 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.
       const resolved = pipeline.resolveDocument(trace, payload);
       if (!resolved.admitted) return refuse([resolved.error]);
-      const parsed = pipeline.admitDocument(trace, resolved.query);
+      const parsed = await pipeline.admitDocument(trace, resolved.query);
       if ("errors" in parsed) return refuse(parsed.errors);
       const { operationName, variables } = payload;
       const admission = await pipeline.admit(

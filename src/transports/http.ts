@@ -107,9 +107,20 @@ function headerOf(headers: IncomingHttpHeaders, name: string): string | undefine
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** A pipeline refusal as Apollo answers it: the error with its HTTP status. */
-const withStatus = (error: GraphQLError, status: number) =>
-  new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
+/** A pipeline refusal as Apollo answers it: the error with its HTTP status (and `Retry-After`). */
+const withStatus = (error: GraphQLError, status: number, retryAfterSeconds?: number) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: {
+      ...error.extensions,
+      http:
+        retryAfterSeconds === undefined
+          ? { status }
+          : { status, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) },
+    },
+  });
 
 /**
  * Maps GraphQL over HTTP (Apollo Server's `executeHTTPGraphQLRequest`) onto the pipeline. Apollo builds the
@@ -161,6 +172,18 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         pipeline.finish(trace);
         throw withStatus(auth.error, auth.status);
       }
+      // Stage 2a's analysis before Apollo parses and validates a text it has not cached: a spent
+      // budget refused before parsing, a document over the validation-work bound refused before
+      // graphql-js's rules run, the analysis cost set (Apollo then parses again and validates).
+      const query = request?.query;
+      if (typeof query === "string" && !pipeline.documentCached(query)) {
+        const analysed = await pipeline.analyse(trace, query);
+        if (!("document" in analysed)) {
+          pipeline.finish(trace);
+          const [error] = analysed.errors as [GraphQLError];
+          throw withStatus(error, analysed.status, analysed.retryAfterSeconds);
+        }
+      }
       const context: TracedContext = pipeline.buildContext(trace);
       context[TRACE] = trace;
       if (resolved?.documentId != null && typeof resolved.query === "string") {
@@ -187,6 +210,12 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         }
         let admission: OperationAdmission | undefined;
         return {
+          // A document that does not validate is charged like an operation that ran.
+          async validationDidStart() {
+            return async (errors) => {
+              if (errors !== undefined && errors.length > 0) await pipeline.chargeRefusal(trace);
+            };
+          },
           async didResolveOperation({ document }) {
             admission = await pipeline.admit(
               trace,

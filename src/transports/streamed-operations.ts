@@ -138,10 +138,10 @@ export function streamedOperations(
         const message = `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
         return refused(trace, 429, [pipeline.refuse(trace, coded(message, "SUBSCRIPTION_LIMIT"))]);
       }
-      const parsed = pipeline.admitDocument(trace, sent.query);
+      const parsed = await pipeline.admitDocument(trace, sent.query);
       if ("errors" in parsed) {
         hold?.release();
-        return refused(trace, 400, parsed.errors);
+        return refused(trace, parsed.status, parsed.errors, parsed.retryAfterSeconds);
       }
       const operationName =
         typeof request.operationName === "string" ? request.operationName : undefined;

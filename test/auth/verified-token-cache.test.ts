@@ -5,7 +5,11 @@ import {
   createTokenVerifier,
   type Identity,
 } from "../../src/auth/token-verifier.js";
-import { cacheVerifiedTokens } from "../../src/auth/verified-token-cache.js";
+import {
+  cacheVerifiedTokens,
+  MAX_REMEMBERED_TOKEN_LENGTH,
+  VERIFIED_TOKEN_CACHE_BYTES,
+} from "../../src/auth/verified-token-cache.js";
 import { loadConfig } from "../../src/config/config.js";
 
 const auth = loadConfig({}).auth;
@@ -77,5 +81,27 @@ describe("verified-token cache", () => {
     // A prefix of a cached token is not that token either.
     await expect(verify(alice.slice(0, -1))).rejects.toThrow(AuthenticationFailed);
     expect(customerOf(await verify(alice))).toBe("cus_Alice");
+  });
+
+  it("never remembers a token over MAX_REMEMBERED_TOKEN_LENGTH, and keeps its tokens within VERIFIED_TOKEN_CACHE_BYTES", async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const verified: string[] = [];
+    const verify = cacheVerifiedTokens(async (token) => {
+      verified.push(token);
+      return { kind: "customer", customerId: "cus_A", expiresAt };
+    });
+    const long = "t".repeat(MAX_REMEMBERED_TOKEN_LENGTH + 1);
+    await verify(long);
+    await verify(long);
+    expect(verified).toHaveLength(2);
+    // Tokens of 8 KiB: fewer than the entry cap fit in the byte bound, so the first are evicted.
+    const tokenOf = (index: number) => `${index}:`.padEnd(MAX_REMEMBERED_TOKEN_LENGTH, "t");
+    const fitting = Math.floor(VERIFIED_TOKEN_CACHE_BYTES / (2 * MAX_REMEMBERED_TOKEN_LENGTH));
+    for (let index = 0; index < fitting + 10; index++) await verify(tokenOf(index));
+    verified.length = 0;
+    await verify(tokenOf(fitting + 9));
+    expect(verified).toHaveLength(0);
+    await verify(tokenOf(0));
+    expect(verified).toEqual([tokenOf(0)]);
   });
 });

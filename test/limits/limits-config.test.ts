@@ -17,6 +17,7 @@ describe("limits and exposure configuration", () => {
       maxTokens: 1_000,
       maxDirectives: 50,
       maxCost: 10_000,
+      maxValidationWork: 50_000,
     });
     expect(graphql.costPerMinute).toBe(100_000);
   });

@@ -11,6 +11,7 @@ const LIMITS: QueryLimits = {
   maxTokens: 30,
   maxDirectives: 1,
   maxCost: 1_000,
+  maxValidationWork: 100_000,
 };
 const messages = (query: string) =>
   validate(schema, parse(query), [...specifiedRules, ...queryLimitRules(LIMITS)]).map(

@@ -24,6 +24,7 @@ const ENV = {
   GRAPHQL_MAX_TOKENS: "40",
   GRAPHQL_MAX_COST: "111",
   RATE_LIMIT_COST_PER_MINUTE: "300",
+  GRAPHQL_MAX_VALIDATION_WORK: "500",
 };
 
 /** 1 (accounts) + 10 (a Stripe read) + 50 × (nodes + id) = 111: the cost limit exactly. */
@@ -308,6 +309,44 @@ const ROWS: Row[] = [
       "Cost budget exhausted: this operation costs 111 and 78 is left until <time>.",
       { operation: "Dear", type: "query", errorCodes: ["RATE_LIMITED"] },
     ),
+  },
+  {
+    name: "over the validation-work limit (refused before graphql-js validates it)",
+    // 38 same-named fields: 38 + 703 pairs = 741 units of validation work, over 500, in 40 tokens.
+    query: `{ ${"__typename ".repeat(38)}}`,
+    expected: refused(
+      400,
+      "DOCUMENT_TOO_COMPLEX",
+      "The document needs more validation work than the limit of 500: fewer fields with the same name at one level, or fewer overlapping fragments.",
+      { operation: null, type: null, errorCodes: ["DOCUMENT_TOO_COMPLEX"] },
+    ),
+  },
+  {
+    name: "a spent budget (refused documents included) refuses before parsing",
+    // Not even parsed: a parse error would say GRAPHQL_PARSE_FAILED.
+    query: "query Broken {",
+    // 300 = 2 × 111 + 77 (an admitted query) + 1 (a document that does not validate, charged
+    // like one that ran): the budget is spent to its last point.
+    setup: async (customer) => {
+      for (let i = 0; i < 2; i++) {
+        const spent = await graphql(stackOf(), AT_COST_LIMIT, {}, customer.id);
+        expect(spent.errors).toBeUndefined();
+      }
+      const rest = await graphql(
+        stackOf(),
+        "{ accounts(first: 33) { nodes { id } } }",
+        {},
+        customer.id,
+      );
+      expect(rest.errors).toBeUndefined();
+      const invalid = await graphql(stackOf(), "{ nope }", {}, customer.id);
+      expect(invalid.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    },
+    expected: refused(429, "RATE_LIMITED", "Cost budget exhausted until <time>.", {
+      operation: null,
+      type: null,
+      errorCodes: ["RATE_LIMITED"],
+    }),
   },
   {
     name: "an upstream failure (the sandbox answers 500)",

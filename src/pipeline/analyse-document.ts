@@ -1,0 +1,102 @@
+import { type DocumentNode, GraphQLError, parse } from "graphql";
+import type { CostAdmission } from "../limits/cost-admission.js";
+import { analysisCost, validationWork } from "../limits/validation-work.js";
+import type { DocumentRules } from "./document-rules.js";
+import type { OperationTrace } from "./operation-trace.js";
+
+/** What the analysis stage needs: the parser options, the work bound, who is charged. */
+export interface AnalysisPolicy {
+  rules: DocumentRules;
+  /** GRAPHQL_MAX_VALIDATION_WORK: a document over it is refused before validation. */
+  maxValidationWork: number;
+  /** Charges the analysis, and knows whose budget is spent; without it nothing is charged. */
+  costAdmission?: CostAdmission;
+}
+
+/** A refusal of a document: its errors, the HTTP-style status, `Retry-After` seconds when 429. */
+export interface DocumentRefusal {
+  errors: GraphQLError[];
+  status: number;
+  retryAfterSeconds?: number;
+}
+
+/** A document that parsed and is worth validating, or why not. */
+export type DocumentAnalysis = { document: DocumentNode } | DocumentRefusal;
+
+/** As Apollo names them: a parse error (or too many tokens), and a validation error. */
+export const coded = (
+  error: GraphQLError,
+  code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED",
+) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error,
+    extensions: { ...error.extensions, code },
+  });
+
+/**
+ * Charges the trace's customer for a document refused after it was parsed: its analysis cost,
+ * at least one point, like an operation that ran (`CostAdmission.chargeRefusal`: what is left
+ * when that is less). An operation refused only because the budget cannot cover it (429) is
+ * charged its analysis cost alone (0 for most documents), as before: a refusal over budget
+ * spends nothing else. Anonymous operations (development introspection) are charged to no one.
+ */
+export async function chargeRefusal(
+  trace: OperationTrace,
+  policy: AnalysisPolicy,
+  overBudget = false,
+): Promise<void> {
+  const customerId = trace.viewer?.customerId;
+  if (customerId === undefined || policy.costAdmission === undefined) return;
+  const points = overBudget ? trace.analysisCost : Math.max(1, trace.analysisCost);
+  await policy.costAdmission.chargeRefusal(customerId, points);
+}
+
+/**
+ * Stage 2a, before validation, on every transport: a customer whose budget is known to be spent
+ * is refused (RATE_LIMITED, 429) before anything is parsed; then the text is parsed under the
+ * rules' parser options (GRAPHQL_PARSE_FAILED, 400) and its validation work bounded from its
+ * shape (`validationWork`): over `maxValidationWork` it is refused with DOCUMENT_TOO_COMPLEX
+ * (400) before graphql-js's rules run. The work sets the trace's `analysisCost`; a refused
+ * document is charged (`chargeRefusal`). Errors are written into `trace`.
+ */
+export async function analyseDocument(
+  trace: OperationTrace,
+  policy: AnalysisPolicy,
+  query: string,
+): Promise<DocumentAnalysis> {
+  const refuse = async (
+    error: GraphQLError,
+    status: number,
+    retryAfterSeconds?: number,
+  ): Promise<DocumentRefusal> => {
+    trace.errors.push(error);
+    if (status !== 429) await chargeRefusal(trace, policy);
+    return retryAfterSeconds === undefined
+      ? { errors: [error], status }
+      : { errors: [error], status, retryAfterSeconds };
+  };
+  const customerId = trace.viewer?.customerId;
+  const spent = customerId === undefined ? undefined : policy.costAdmission?.exhausted(customerId);
+  if (spent !== undefined) {
+    const error = new GraphQLError(spent.message, { extensions: { code: spent.code } });
+    return refuse(error, spent.httpStatus, spent.retryAfterSeconds);
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, policy.rules.parseOptions);
+  } catch (error) {
+    const syntax = error instanceof GraphQLError ? error : new GraphQLError("Syntax error.");
+    return refuse(coded(syntax, "GRAPHQL_PARSE_FAILED"), 400);
+  }
+  const limit = policy.maxValidationWork;
+  const work = validationWork(document, limit);
+  trace.analysisCost = analysisCost(Math.min(work, limit));
+  if (work > limit) {
+    const message = `The document needs more validation work than the limit of ${limit}: fewer fields with the same name at one level, or fewer overlapping fragments.`;
+    return refuse(new GraphQLError(message, { extensions: { code: "DOCUMENT_TOO_COMPLEX" } }), 400);
+  }
+  return { document };
+}
