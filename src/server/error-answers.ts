@@ -24,11 +24,12 @@ const BODY_ERROR_MESSAGES: Record<string, string> = {
   "entity.parse.failed": "The request body is not valid JSON.",
   "encoding.unsupported": "The request body's content-encoding is not supported.",
   "charset.unsupported": "The request body's charset is not supported.",
+  "media.unsupported": "The request body's content type is not accepted here: send application/json.",
 };
 
 /**
  * The client's share of a request-body failure (body too large: 413; unsupported
- * content-encoding or charset: 415; malformed JSON, a corrupt gzip or deflate stream, an aborted
+ * content type, content-encoding or charset: 415; malformed JSON, a corrupt gzip or deflate stream, an aborted
  * upload: 400), with a message of our own that names no internals; undefined for any other error.
  */
 export function describeBodyError(error: unknown): { status: number; message: string } | undefined {

@@ -36,6 +36,8 @@ import { streamedOperations } from "../transports/streamed-operations.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { createApolloServer } from "./apollo.js";
+import { type BodyPolicy, guardedBody } from "./body-guard.js";
+import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { contextFactory } from "./context-factory.js";
 import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
@@ -51,8 +53,8 @@ import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
 import { createStripeCallBudget } from "./stripe-call-budget.js";
 import { stripeWebhookRoute } from "./stripe-webhook-route.js";
 
-/** Largest GraphQL request body accepted (100 KB). */
-const GRAPHQL_BODY_LIMIT = 100 * 1024;
+/** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */
+const GRAPHQL_BODY: BodyPolicy = { limit: GRAPHQL_BODY_LIMIT, mediaTypes: ["application/json"] };
 
 /** What a gateway is started with. */
 export interface GatewayOptions {
@@ -256,16 +258,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       onEvent: intake,
     }),
   );
+  // Every body is checked (limit, media type) before it is read, and read with a limit, before
+  // authentication or anything else looks at the request.
+  const readGraphqlBody = jsonBodyReader(GRAPHQL_BODY_LIMIT);
   // Before /graphql, which would match it as a prefix.
   app.use(
     SSE_PATH,
-    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    guardedBody(GRAPHQL_BODY, readGraphqlBody),
     graphqlSseRoute(streams),
     bodyErrorHandler(),
   );
   app.use(
     "/graphql",
-    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    guardedBody(GRAPHQL_BODY, readGraphqlBody),
     multipartSubscriptions(streams, { parseOptions: pipeline.rules.parseOptions }),
     ((request, response, next) => {
       answerGraphql(request, response, request.body).catch(next);
@@ -281,7 +286,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     leanGraphqlListener({
       app,
       answer: answerGraphql,
-      readBody: jsonBodyReader(GRAPHQL_BODY_LIMIT),
+      readBody: readGraphqlBody,
+      bodyPolicy: GRAPHQL_BODY,
       securityHeaders: apiSecurityHeaderList({ production: config.production }),
       logger,
     }),

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { SpanStatusCode } from "@opentelemetry/api";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type Stripe from "stripe";
@@ -5,10 +6,13 @@ import type { Logger } from "../observability/logger.js";
 import { ATTR, gatewayTracer, inSpan } from "../observability/spans.js";
 import { stripeFailureOf } from "../stripe/stripe-failure.js";
 import { verifyStripeSignature, WebhookRejected } from "../webhooks/verify-signature.js";
+import { type BodyPolicy, guardedBody } from "./body-guard.js";
+import { WEBHOOK_BODY_LIMIT } from "./body-limits.js";
+import { readBodyBytes } from "./body-reader.js";
 import { describeBodyError, sendError } from "./error-answers.js";
 
-/** Largest webhook body accepted; Stripe's events are far smaller. */
-export const WEBHOOK_BODY_LIMIT = "1mb";
+/** What the webhook route reads: JSON (Stripe's events), at most WEBHOOK_BODY_LIMIT. */
+const WEBHOOK_BODY: BodyPolicy = { limit: WEBHOOK_BODY_LIMIT, mediaTypes: ["application/json"] };
 
 /** The webhook path. */
 const WEBHOOK_PATH = "/webhooks/stripe";
@@ -32,7 +36,9 @@ export interface WebhookRouteOptions {
 }
 
 /**
- * `POST /webhooks/stripe`: reads the raw body (at most 1 MB, else 413), verifies the signature
+ * `POST /webhooks/stripe`: reads the raw body (checked first by guardBody: at most 1 MB, else 413
+ * as soon as that is known; not JSON 415; a compressed body inflated to at most 1 MB by
+ * body-parser), verifies the signature
  * before parsing, answers 400 for any bad delivery (nothing is handed on), then what `onEvent`
  * decides, or 500 when it could not accept the event. Every error answer is JSON
  * `{error: {code, message}}`: BAD_REQUEST for a refused delivery (400, 413, 415),
@@ -43,6 +49,20 @@ export interface WebhookRouteOptions {
  */
 export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
   const router = express.Router();
+  const inflate = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  const readBody = (request: IncomingMessage, response: ServerResponse) => {
+    const encoding = request.headers["content-encoding"];
+    if (encoding === undefined || encoding.toLowerCase() === "identity") {
+      return readBodyBytes(request, WEBHOOK_BODY_LIMIT);
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      const carrier = request as IncomingMessage & { body?: unknown };
+      inflate(carrier as never, response as never, (error?: unknown) => {
+        if (error) reject(error);
+        else resolve(carrier.body);
+      });
+    });
+  };
   const bodyErrors: ErrorRequestHandler = (error, _request, response, next) => {
     const bodyError = describeBodyError(error);
     if (bodyError === undefined || response.headersSent) {
@@ -60,7 +80,7 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
   };
   router.post(
     WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    guardedBody(WEBHOOK_BODY, readBody),
     (request, response) =>
       inSpan("webhook intake", {}, async (span) => {
         const settle = (outcome: string, status: number) => {
