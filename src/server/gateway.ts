@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import express, { type RequestHandler } from "express";
@@ -43,6 +43,7 @@ import { contextFactory } from "./context-factory.js";
 import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
+import { createLimitedHttpServer } from "./http-server-limits.js";
 import { jsonBodyReader } from "./json-body.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { createQueryProtection } from "./query-protection.js";
@@ -134,7 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     securityHeaders({ production: config.production, landingPage: config.graphql.landingPage }),
   );
   // Its request listener is added once Apollo has started (leanGraphqlListener, then `app`).
-  const httpServer = createServer();
+  const httpServer = createLimitedHttpServer(config.http);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
     ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger)
