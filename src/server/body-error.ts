@@ -14,7 +14,8 @@ export class BodyError extends Error {
 }
 
 /** The body is over the route's limit (413). */
-export const bodyTooLarge = () => new BodyError(413, "entity.too.large", "request entity too large");
+export const bodyTooLarge = () =>
+  new BodyError(413, "entity.too.large", "request entity too large");
 
 /** The body's content type is not one the route reads (415). */
 export const mediaTypeUnsupported = () =>

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestHandler } from "express";
-import { discardAllowanceFor } from "./body-limits.js";
 import { type BodyError, bodyTooLarge, mediaTypeUnsupported } from "./body-error.js";
+import { discardAllowanceFor } from "./body-limits.js";
 import { declaredLength, discardBody, hasBody } from "./body-reader.js";
 
 /** What a route reads: its limit and the media types it accepts. */

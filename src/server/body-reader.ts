@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { discardAllowanceFor } from "./body-limits.js";
 import { BodyError, bodyTooLarge } from "./body-error.js";
+import { discardAllowanceFor } from "./body-limits.js";
 
 /** True when a request has a body (type-is's hasBody): a transfer-encoding or a content-length. */
 export const hasBody = (request: IncomingMessage) =>

@@ -24,7 +24,8 @@ const BODY_ERROR_MESSAGES: Record<string, string> = {
   "entity.parse.failed": "The request body is not valid JSON.",
   "encoding.unsupported": "The request body's content-encoding is not supported.",
   "charset.unsupported": "The request body's charset is not supported.",
-  "media.unsupported": "The request body's content type is not accepted here: send application/json.",
+  "media.unsupported":
+    "The request body's content type is not accepted here: send application/json.",
 };
 
 /**

@@ -78,60 +78,57 @@ export function stripeWebhookRoute(options: WebhookRouteOptions): Router {
     options.onOutcome?.("rejected");
     sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
   };
-  router.post(
-    WEBHOOK_PATH,
-    guardedBody(WEBHOOK_BODY, readBody),
-    (request, response) =>
-      inSpan("webhook intake", {}, async (span) => {
-        const settle = (outcome: string, status: number) => {
-          span.setAttribute(ATTR.webhookOutcome, outcome);
-          span.setAttribute(ATTR.httpStatus, status);
-          if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-          options.onOutcome?.(outcome);
-        };
-        const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        let event: Stripe.Event;
-        try {
-          event = verifyStripeSignature(
-            options.stripe,
-            rawBody,
-            request.header("stripe-signature"),
-            options.secrets,
-          );
-        } catch (error) {
-          const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
-          options.logger.warn({ reason }, "webhook rejected");
-          settle("rejected", 400);
-          sendError(response, 400, "BAD_REQUEST", reason);
+  router.post(WEBHOOK_PATH, guardedBody(WEBHOOK_BODY, readBody), (request, response) =>
+    inSpan("webhook intake", {}, async (span) => {
+      const settle = (outcome: string, status: number) => {
+        span.setAttribute(ATTR.webhookOutcome, outcome);
+        span.setAttribute(ATTR.httpStatus, status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        options.onOutcome?.(outcome);
+      };
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let event: Stripe.Event;
+      try {
+        event = verifyStripeSignature(
+          options.stripe,
+          rawBody,
+          request.header("stripe-signature"),
+          options.secrets,
+        );
+      } catch (error) {
+        const reason = error instanceof WebhookRejected ? error.message : "Invalid webhook.";
+        options.logger.warn({ reason }, "webhook rejected");
+        settle("rejected", 400);
+        sendError(response, 400, "BAD_REQUEST", reason);
+        return;
+      }
+      span.setAttribute(ATTR.eventType, event.type);
+      span.setAttribute(ATTR.eventId, event.id);
+      try {
+        const { status, outcome } = await options.onEvent(event);
+        settle(outcome, status);
+        if (status < 300) {
+          response.status(status).json({ received: true, outcome });
           return;
         }
-        span.setAttribute(ATTR.eventType, event.type);
-        span.setAttribute(ATTR.eventId, event.id);
-        try {
-          const { status, outcome } = await options.onEvent(event);
-          settle(outcome, status);
-          if (status < 300) {
-            response.status(status).json({ received: true, outcome });
-            return;
-          }
-          response.status(status).json({
-            received: false,
-            outcome,
-            error: {
-              code: "EVENT_IN_PROGRESS",
-              message: "Another delivery of this event is being handled; retry later.",
-            },
-          });
-        } catch (error) {
-          const upstream = stripeFailureOf(error) ?? null;
-          options.logger.error(
-            { eventId: event.id, upstream, err: error },
-            "webhook event not accepted",
-          );
-          settle("failed", 500);
-          sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
-        }
-      }),
+        response.status(status).json({
+          received: false,
+          outcome,
+          error: {
+            code: "EVENT_IN_PROGRESS",
+            message: "Another delivery of this event is being handled; retry later.",
+          },
+        });
+      } catch (error) {
+        const upstream = stripeFailureOf(error) ?? null;
+        options.logger.error(
+          { eventId: event.id, upstream, err: error },
+          "webhook event not accepted",
+        );
+        settle("failed", 500);
+        sendError(response, 500, "EVENT_NOT_ACCEPTED", "Event not accepted; retry later.");
+      }
+    }),
   );
   router.use(WEBHOOK_PATH, bodyErrors);
   router.all(WEBHOOK_PATH, (_request, response) => {

@@ -6,7 +6,7 @@ import type { Viewer } from "../data/viewer.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
-import type { SocketHold, SocketLimits } from "../subscriptions/socket-limits.js";
+import { type SocketHold, type SocketLimits, slotOwnerOf } from "../subscriptions/socket-limits.js";
 
 /** A socket streams results: it serves subscriptions as well as queries and mutations. */
 const WEBSOCKET: TransportAbilities = { name: "WebSocket", subscriptions: true };
@@ -45,7 +45,8 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * Maps graphql-ws (the graphql-transport-ws protocol) onto the pipeline. connection_init is
  * stage 1, with `connectionParams.authorization` as the credentials: a refused or anonymous
  * caller is finished (one log line, counted as an unauthenticated operation of unknown type) and
- * the socket closed with 4403; then `limits` count the socket against its customer (4429) and
+ * the socket closed with 4403; then `limits` count the socket against its customer, or its
+ * service token's own cap when a service token acts as the customer (4429), and
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
  * operation cap, then its trusted document — a payload may name one by `documentId` or
  * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
@@ -75,7 +76,8 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       }
       // A socket let in is not an operation: its trace ends here unrecorded.
       pipeline.release(trace);
-      const hold = limits.open(ctx.extra.socket, auth.viewer.customerId, auth.expiresAt);
+      const owner = slotOwnerOf({ viewer: auth.viewer, service: auth.service });
+      const hold = limits.open(ctx.extra.socket, owner, auth.expiresAt);
       if (hold === undefined) return false;
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });
       return true;

@@ -17,7 +17,7 @@ import type {
   TransportAbilities,
 } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
-import { CLOSE_FORBIDDEN, type SocketLimits } from "../subscriptions/socket-limits.js";
+import { CLOSE_FORBIDDEN, type SocketLimits, slotOwnerOf } from "../subscriptions/socket-limits.js";
 import { type ResultStream, resultStream } from "./result-stream.js";
 
 /** One operation a streaming HTTP transport (SSE, multipart) received. */
@@ -76,8 +76,9 @@ const asGraphQLError = (error: unknown) =>
  * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
  * same pipeline stages as graphql-ws: `resolveDocument` (trusted documents: the id's text, or a
  * refusal before anything parses); `authenticate` with the request's credentials (401/403); a
- * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
- * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
+ * customer's open streams count in `limits` with its WebSockets, one cap, and a service token's
+ * in a cap of its own, whichever customer it acts as (over either: 429 SUBSCRIPTION_LIMIT,
+ * nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
  * request: 405 BAD_REQUEST) and `admit` (query limits, variables, cost and budget; their
  * statuses); then the context and execution (`subscribe` for a subscription, `execute`
  * otherwise: one answer; a throw becomes an answer's error). Each answer's errors are reported
@@ -133,9 +134,13 @@ export function streamedOperations(
         },
       };
       const viewer = auth.viewer;
-      const hold = viewer ? limits.open(expiry, viewer.customerId, auth.expiresAt) : undefined;
-      if (viewer && hold === undefined) {
-        const message = `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
+      const owner = viewer ? slotOwnerOf({ viewer, service: auth.service }) : undefined;
+      const hold = owner ? limits.open(expiry, owner, auth.expiresAt) : undefined;
+      if (owner && hold === undefined) {
+        const message =
+          owner.kind === "service"
+            ? `At most ${limits.maxSocketsPerService} WebSockets and subscription streams per service token are open at once.`
+            : `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
         return refused(trace, 429, [pipeline.refuse(trace, coded(message, "SUBSCRIPTION_LIMIT"))]);
       }
       const parsed = pipeline.admitDocument(trace, sent.query);
