@@ -629,6 +629,8 @@ export type PageInfo = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -676,6 +678,8 @@ export type Query = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -709,6 +713,8 @@ export type QueryAccountArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -744,6 +750,8 @@ export type QueryAccountsArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -776,6 +784,8 @@ export type QueryAuthorizationArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -808,6 +818,8 @@ export type QueryNodeArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -840,6 +852,8 @@ export type QueryNodesArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,

@@ -28,4 +28,10 @@ export interface GatewayContext {
    * them with RATE_LIMITED. Without a charge to make it only renews `data`.
    */
   beginEvent(): Promise<void>;
+  /**
+   * Set by a streaming transport before a subscription runs: called once when the subscription's
+   * reader fell too far behind (STREAM_MAX_PENDING_EVENTS events waiting); the transport sends
+   * the last message (SLOW_CONSUMER) and closes the stream or socket.
+   */
+  onSlowConsumer?: () => void;
 }

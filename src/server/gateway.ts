@@ -138,8 +138,13 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const httpServer = createLimitedHttpServer(config.http);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
-    ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger)
-    : inProcessBus();
+    ? await redisBus(
+        config.redisUrl,
+        config.redisKeyPrefix,
+        logger,
+        config.websocket.maxPendingEvents,
+      )
+    : inProcessBus(config.websocket.maxPendingEvents);
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
@@ -207,7 +212,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // One cap per customer over its WebSockets and its subscription streams (SSE, multipart).
   const sharedLimits = socketLimits(config.websocket);
   const ws = attachGraphqlWs({ httpServer, config, pipeline, socketLimits: sharedLimits, logger });
-  const streams = streamedOperations(pipeline, sharedLimits);
+  const streams = streamedOperations(pipeline, sharedLimits, config.websocket.maxPendingEvents);
   await apollo.start();
   const answerGraphql = apolloNodeHttp(apollo, http.context);
 

@@ -2,6 +2,8 @@ import { atDeadline } from "./deadline-timer.js";
 
 /** Close code for a customer over its socket cap (graphql-ws leaves 4400-4499 to servers). */
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** Close code for a socket whose reader fell too far behind (SLOW_CONSUMER). */
+export const CLOSE_SLOW_CONSUMER = 4413;
 /** graphql-ws's close code for a refused or expired token. */
 export const CLOSE_FORBIDDEN = 4403;
 
