@@ -1,7 +1,11 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GRAPHQL_BODY_LIMIT, WEBHOOK_BODY_LIMIT } from "../../src/server/body-limits.js";
+import {
+  discardAllowanceFor,
+  GRAPHQL_BODY_LIMIT,
+  WEBHOOK_BODY_LIMIT,
+} from "../../src/server/body-limits.js";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
 import { createCustomer } from "../support/sandbox-control.js";
@@ -140,6 +144,20 @@ describe("request bodies are bounded on every route, before anything else reads 
       expect(JSON.stringify(body)).toContain('"code":"BAD_REQUEST"');
     });
   }
+
+  it("keeps reading a refused upload only up to its allowance, then closes the connection", async () => {
+    // Far more than the allowance and what the sockets' buffers hold: a server that kept reading
+    // would take it all, and the upload (never ended) would stay open.
+    const bytes = 16 * (GRAPHQL_BODY_LIMIT + discardAllowanceFor(GRAPHQL_BODY_LIMIT));
+    const answer = await stalledUpload(
+      `${stack.gateway.url}/graphql/stream`,
+      { accept: "text/event-stream", "content-type": "application/json-patch+json" },
+      bytes,
+    );
+    expect(answer.status).toBe(415);
+    await answer.closed;
+    expect(answer.written).toBeLessThan(bytes);
+  });
 
   it("memory does not grow with the refused bodies: all of them open at once add less than 4 MB", async () => {
     // A first round warms the code paths and the pools every connection uses.

@@ -13,6 +13,8 @@ export interface StalledAnswer {
   written: number;
   /** Ends the upload (destroys the request); call once done measuring. */
   close(): void;
+  /** Resolves once the connection is closed (by the server, or by `close`). */
+  closed: Promise<void>;
 }
 
 /** One chunk, shared by every upload: the client holds no copy of what it sends. */
@@ -39,8 +41,9 @@ export function stalledUpload(
   });
   let written = 0;
   let gone = false;
+  const closed = new Promise<void>((resolve) => request.once("close", () => resolve()));
   return new Promise<StalledAnswer>((resolve, reject) => {
-    request.once("error", (error) => {
+    request.on("error", (error) => {
       gone = true;
       reject(error);
     });
@@ -59,6 +62,7 @@ export function stalledUpload(
           body,
           written,
           close: () => request.destroy(),
+          closed,
         }),
       );
     });
