@@ -11,6 +11,7 @@
 import { ConfigError, type GatewayConfig, loadConfig } from "./config/config.js";
 import { knownSecretsOf } from "./observability/known-secrets.js";
 import { createLogger } from "./observability/logger.js";
+import { keepProcessOutputJson } from "./observability/process-output.js";
 import type { Tracing } from "./observability/tracing.js";
 import { exitOnSignals, gracefulShutdown } from "./server/shutdown.js";
 import { SANDBOX_DEV_WEBHOOK_SECRET } from "./shared/sandbox-defaults.js";
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   }
   // No destination given: stdout through the asynchronous destination, drained by the shutdown.
   const logger = createLogger(config.logLevel, undefined, knownSecretsOf(config));
+  // Every line the process writes is JSON: what libraries print to the console is logged.
+  keepProcessOutputJson(logger);
   let tracing: Tracing | undefined;
   if (config.tracing.enabled) {
     const { startTracing } = await import("./observability/tracing.js");
@@ -58,18 +61,30 @@ async function main(): Promise<void> {
     stripeApiBase: target.kind === "embedded-sandbox" ? sandbox?.url : target.apiBase,
   });
   sandbox?.setWebhookUrls([`${gateway.url}/webhooks/stripe`]);
-  await printStartupBanner({
-    environment: config.env,
-    gatewayUrl: gateway.url,
-    sandboxUrl: sandbox?.url,
-    auth: config.auth,
-    playground: !config.production,
-    // Only the public dev secret is ever printed; a configured one stays out of the output.
-    webhookSecret:
-      sandbox !== undefined && config.webhookSecrets[0] === SANDBOX_DEV_WEBHOOK_SECRET
-        ? SANDBOX_DEV_WEBHOOK_SECRET
-        : undefined,
-  });
+  // Production: one JSON line. Development (`npm start`): the banner, for the person at the terminal.
+  if (config.production) {
+    logger.info(
+      {
+        environment: config.env,
+        graphql: `${gateway.url}/graphql`,
+        webhooks: `${gateway.url}/webhooks/stripe`,
+      },
+      "gateway started",
+    );
+  } else {
+    await printStartupBanner({
+      environment: config.env,
+      gatewayUrl: gateway.url,
+      sandboxUrl: sandbox?.url,
+      auth: config.auth,
+      playground: !config.production,
+      // Only the public dev secret is ever printed; a configured one stays out of the output.
+      webhookSecret:
+        sandbox !== undefined && config.webhookSecrets[0] === SANDBOX_DEV_WEBHOOK_SECRET
+          ? SANDBOX_DEV_WEBHOOK_SECRET
+          : undefined,
+    });
+  }
 
   // SIGTERM (orchestrators) and SIGINT (Ctrl-C): readiness fails, sockets close with 1001,
   // in-flight requests finish, then the bus, the embedded sandbox and the logs; exit 0 if clean.

@@ -52,7 +52,13 @@ export interface GatewayConfig {
   websocket: {
     maxSubscriptionsPerSocket: number;
     maxSocketsPerCustomer: number;
+    /** Sockets and streams one service token may hold, apart from its customers' caps. */
+    maxSocketsPerService: number;
+    /** Events one subscription may have waiting for its reader, on every streaming transport. */
+    maxPendingEvents: number;
   };
+  /** The HTTP server's own limits (Node's server settings). */
+  http: HttpServerLimits;
   auth: AuthConfig;
   /** GraphQL exposure and limits, applied on HTTP and WebSocket alike (see src/limits/). */
   graphql: {
@@ -71,6 +77,18 @@ export interface GatewayConfig {
   /** OpenTelemetry traces (the standard `OTEL_*` variables): off unless an exporter or endpoint is set. */
   tracing: TracingSettings;
   logLevel: Env["LOG_LEVEL"];
+}
+
+/** Connection cap and timeouts of the gateway's HTTP server. */
+export interface HttpServerLimits {
+  /** Connections open at once (server.maxConnections); one more is closed as it is accepted. */
+  maxConnections: number;
+  /** ms to receive a request's headers (server.headersTimeout); at most `requestTimeoutMs`. */
+  headersTimeoutMs: number;
+  /** ms to receive a whole request (server.requestTimeout). */
+  requestTimeoutMs: number;
+  /** ms an idle keep-alive connection is kept (server.keepAliveTimeout). */
+  keepAliveTimeoutMs: number;
 }
 
 /** Per-operation limits; an operation passes at each value and fails at value + 1. */
@@ -149,6 +167,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   if ("variable" in metrics) {
     throw new ConfigError(`Invalid configuration:\n  ${metrics.variable}: ${metrics.message}`);
   }
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      "Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS",
+    );
+  }
   const trustedDocuments = resolveTrustedDocuments(env);
   if (trustedDocuments !== undefined && "variable" in trustedDocuments) {
     throw new ConfigError(
@@ -190,6 +213,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     websocket: {
       maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSocketsPerCustomer: env.WS_MAX_SOCKETS_PER_CUSTOMER,
+      maxSocketsPerService: env.WS_MAX_SOCKETS_PER_SERVICE,
+      maxPendingEvents: env.STREAM_MAX_PENDING_EVENTS,
+    },
+    http: {
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     auth,
     graphql: {

@@ -78,6 +78,18 @@ export const envSchema = z.object({
   ALLOWED_ORIGINS: commaList,
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.max(1_000).default(20),
   WS_MAX_SOCKETS_PER_CUSTOMER: positiveInt.max(1_000).default(10),
+  /** WebSockets and subscription streams one service token may hold open, whichever customers it acts as. */
+  WS_MAX_SOCKETS_PER_SERVICE: positiveInt.max(100_000).default(100),
+  /** Events one subscription may have waiting for a slow reader before it is ended (SLOW_CONSUMER). */
+  STREAM_MAX_PENDING_EVENTS: positiveInt.max(100_000).default(100),
+  /** Connections the process holds open at once (HTTP, keep-alive, WebSockets); more are closed at once. */
+  HTTP_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(10_000),
+  /** Milliseconds a connection may take to send a request's headers (Node's headersTimeout). */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.max(600_000).default(10_000),
+  /** Milliseconds a connection may take to send a whole request, body included (Node's requestTimeout). */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.max(600_000).default(30_000),
+  /** Milliseconds an idle keep-alive connection stays open between requests (Node's keepAliveTimeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.max(600_000).default(5_000),
   GRAPHQL_MAX_DEPTH: positiveInt.max(100).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
   GRAPHQL_MAX_TOKENS: positiveInt.max(100_000).default(1_000),

@@ -629,6 +629,8 @@ export type PageInfo = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -678,6 +680,8 @@ export type Query = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -713,6 +717,8 @@ export type QueryAccountArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -750,6 +756,8 @@ export type QueryAccountsArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -784,6 +792,8 @@ export type QueryAuthorizationArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -818,6 +828,8 @@ export type QueryNodeArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -852,6 +864,8 @@ export type QueryNodesArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
+ *   socket is closed.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows

@@ -34,4 +34,10 @@ export interface GatewayContext {
    * operation is priced): its `extensions.cost`, in place of the subscribe-time report.
    */
   eventCost?: CostReport;
+  /**
+   * Set by a streaming transport before a subscription runs: called once when the subscription's
+   * reader fell too far behind (STREAM_MAX_PENDING_EVENTS events waiting); the transport sends
+   * the last message (SLOW_CONSUMER) and closes the stream or socket.
+   */
+  onSlowConsumer?: () => void;
 }

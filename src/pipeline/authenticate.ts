@@ -28,7 +28,13 @@ export interface AuthenticationPolicy {
 
 /** The outcome of authentication: the viewer (null: anonymous introspection), or a refusal. */
 export type Authentication =
-  | { admitted: true; viewer: Viewer | null; expiresAt: number | undefined }
+  | {
+      admitted: true;
+      viewer: Viewer | null;
+      expiresAt: number | undefined;
+      /** The service token's subject, when a service token acts as `viewer`'s customer. */
+      service?: string;
+    }
   | { admitted: false; error: GraphQLError; status: 401 | 403 };
 
 /**
@@ -53,7 +59,13 @@ export async function authenticateCaller(
   );
   if (auth.status === "authenticated") {
     trace.viewer = auth.viewer;
-    return { admitted: true, viewer: auth.viewer, expiresAt: auth.identity.expiresAt };
+    const identity = auth.identity;
+    return {
+      admitted: true,
+      viewer: auth.viewer,
+      expiresAt: identity.expiresAt,
+      ...(identity.kind === "service" ? { service: identity.subject } : {}),
+    };
   }
   // A refused request is logged with the name it gave, but has no resolved operation (type).
   const named = typeof request?.operationName === "string" ? request.operationName : null;

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   UPSTREAM_ERROR: "Stripe refused the gateway's request (operators see why in the logs).",
   SUBSCRIPTION_LIMIT:
     "Too many operations on one WebSocket, or too many WebSockets and subscription streams for the customer.",
+  SLOW_CONSUMER:
+    "A subscription's reader did not keep up (STREAM_MAX_PENDING_EVENTS events waiting): its last message, then the stream or socket is closed.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
   DOCUMENT_TOO_COMPLEX:

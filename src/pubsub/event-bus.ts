@@ -1,4 +1,5 @@
 import type { AccountLifecycleMessage } from "./account-event.js";
+import type { SubscribeOptions } from "./local-fanout.js";
 
 /**
  * Carries lifecycle events from the webhook path to subscribers. `publish` resolves once the
@@ -8,7 +9,10 @@ import type { AccountLifecycleMessage } from "./account-event.js";
  */
 export interface AccountEventBus {
   publish(event: AccountLifecycleMessage): Promise<void>;
-  subscribe(customerId: string): AsyncIterableIterator<AccountLifecycleMessage>;
+  subscribe(
+    customerId: string,
+    options?: SubscribeOptions,
+  ): AsyncIterableIterator<AccountLifecycleMessage>;
   /** True when the bus can accept events now (readiness). */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

@@ -5,6 +5,29 @@ interface Subscriber {
   queue: AccountLifecycleMessage[];
   waiting: ((result: IteratorResult<AccountLifecycleMessage>) => void) | undefined;
   done: boolean;
+  /** Set when more than the bound waited: the subscription is over, its next pull fails. */
+  overflowed: boolean;
+  ended: () => void;
+  onOverflow: (() => void) | undefined;
+}
+
+/** How a subscription's events are pulled: told when its reader fell too far behind. */
+export interface SubscribeOptions {
+  /** Called once, when more than the fanout's bound of events waited for this subscription. */
+  onOverflow?: () => void;
+}
+
+/**
+ * What the next pull of a subscription whose reader fell behind throws: the subscription is
+ * over (SLOW_CONSUMER).
+ */
+export class SlowConsumerError extends Error {
+  override name = "SlowConsumerError";
+  constructor(readonly maxPending: number) {
+    super(
+      `The subscription was ended: its reader did not keep up (more than ${maxPending} events waiting).`,
+    );
+  }
 }
 
 /**
@@ -13,15 +36,21 @@ interface Subscriber {
  */
 export type SubscribersChangedListener = (customerId: string, subscribers: number) => void;
 
-/** Most events one slow subscriber may have waiting; older ones are dropped beyond it. */
-const MAX_QUEUED_PER_SUBSCRIBER = 1_000;
+/** Most events one subscriber may have waiting, unless the fanout is given another bound. */
+export const DEFAULT_MAX_PENDING_EVENTS = 100;
 
 /**
  * Delivers events to this process's subscribers, by customer. Each subscriber gets an async
- * iterator with its own bounded queue, so a slow socket cannot hold up the others; returning the
- * iterator unsubscribes it.
+ * iterator with its own queue, so a slow socket cannot hold up the others; returning the
+ * iterator unsubscribes it. A queue holds at most `maxPendingEvents` (STREAM_MAX_PENDING_EVENTS):
+ * the transports pull an event only once the previous one was written out, so a queue fills when
+ * its reader does not read. One more event ends that subscription: its queue is dropped, it is
+ * unsubscribed, its `onOverflow` is called (the transport sends the last message and closes), and
+ * its next pull throws SlowConsumerError. Nothing is dropped silently.
  */
 export class LocalFanout {
+  constructor(readonly maxPendingEvents: number = DEFAULT_MAX_PENDING_EVENTS) {}
+
   private readonly byCustomer = new Map<string, Set<Subscriber>>();
   private readonly listeners = new Set<SubscribersChangedListener>();
 
@@ -32,16 +61,30 @@ export class LocalFanout {
         const resolve = subscriber.waiting;
         subscriber.waiting = undefined;
         resolve({ value: event, done: false });
+      } else if (subscriber.queue.length >= this.maxPendingEvents) {
+        subscriber.overflowed = true;
+        subscriber.queue.length = 0;
+        subscriber.ended();
+        subscriber.onOverflow?.();
       } else {
         subscriber.queue.push(event);
-        if (subscriber.queue.length > MAX_QUEUED_PER_SUBSCRIBER) subscriber.queue.shift();
       }
     }
   }
 
   /** An iterator over the customer's events from now on. */
-  subscribe(customerId: string): AsyncIterableIterator<AccountLifecycleMessage> {
-    const subscriber: Subscriber = { queue: [], waiting: undefined, done: false };
+  subscribe(
+    customerId: string,
+    options: SubscribeOptions = {},
+  ): AsyncIterableIterator<AccountLifecycleMessage> {
+    const subscriber: Subscriber = {
+      queue: [],
+      waiting: undefined,
+      done: false,
+      overflowed: false,
+      ended: () => {},
+      onOverflow: options.onOverflow,
+    };
     const set = this.byCustomer.get(customerId) ?? new Set<Subscriber>();
     set.add(subscriber);
     this.byCustomer.set(customerId, set);
@@ -58,8 +101,21 @@ export class LocalFanout {
       if (removed) this.notify(customerId);
       return { value: undefined, done: true };
     };
+    subscriber.ended = () => {
+      if (set.delete(subscriber)) {
+        if (set.size === 0 && this.byCustomer.get(customerId) === set) {
+          this.byCustomer.delete(customerId);
+        }
+        this.notify(customerId);
+      }
+    };
     const iterator: AsyncIterableIterator<AccountLifecycleMessage> = {
       next: () => {
+        if (subscriber.overflowed) {
+          subscriber.overflowed = false;
+          subscriber.done = true;
+          return Promise.reject(new SlowConsumerError(this.maxPendingEvents));
+        }
         const queued = subscriber.queue.shift();
         if (queued) return Promise.resolve({ value: queued, done: false });
         if (subscriber.done) return Promise.resolve({ value: undefined, done: true });

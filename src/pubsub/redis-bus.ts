@@ -17,8 +17,10 @@ export async function redisBus(
   url: string,
   prefix: string,
   logger: Logger,
+  /** Events one subscription may have waiting (LocalFanout). */
+  maxPendingEvents?: number,
 ): Promise<AccountEventBus & { fanout: LocalFanout }> {
-  const fanout = new LocalFanout();
+  const fanout = new LocalFanout(maxPendingEvents);
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
   const publisher = new Redis(url, options);
   const listener = new Redis(url, { ...options, enableOfflineQueue: true });
@@ -59,7 +61,7 @@ export async function redisBus(
     publish: async (event) => {
       await publisher.publish(channel, JSON.stringify(event));
     },
-    subscribe: (customerId) => fanout.subscribe(customerId),
+    subscribe: (customerId, options) => fanout.subscribe(customerId, options),
     healthy: async () => publisher.status === "ready" && listener.status === "ready",
     close: async () => {
       fanout.closeAll();

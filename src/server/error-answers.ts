@@ -24,11 +24,13 @@ const BODY_ERROR_MESSAGES: Record<string, string> = {
   "entity.parse.failed": "The request body is not valid JSON.",
   "encoding.unsupported": "The request body's content-encoding is not supported.",
   "charset.unsupported": "The request body's charset is not supported.",
+  "media.unsupported":
+    "The request body's content type is not accepted here: send application/json.",
 };
 
 /**
  * The client's share of a request-body failure (body too large: 413; unsupported
- * content-encoding or charset: 415; malformed JSON, a corrupt gzip or deflate stream, an aborted
+ * content type, content-encoding or charset: 415; malformed JSON, a corrupt gzip or deflate stream, an aborted
  * upload: 400), with a message of our own that names no internals; undefined for any other error.
  */
 export function describeBodyError(error: unknown): { status: number; message: string } | undefined {
@@ -48,16 +50,42 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
+/** Error codes of a client that went away while its answer was being written. */
+const CLIENT_GONE = new Set([
+  "ECONNRESET",
+  "EPIPE",
+  "ECONNABORTED",
+  "ERR_STREAM_DESTROYED",
+  "ERR_STREAM_WRITE_AFTER_END",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+/** True for the error of writing to a client that closed or reset its connection. */
+export const isClientGone = (error: unknown) =>
+  typeof error === "object" &&
+  error !== null &&
+  CLIENT_GONE.has(String((error as { code?: unknown }).code));
+
 /**
  * The last error handler, so that Express's HTML error page (with its stack trace outside
  * production) is never sent: a request-body failure answers its 4xx with `BAD_REQUEST`, anything
  * else a 500 `INTERNAL_SERVER_ERROR` with a fixed message, logged here with its stack. When the
- * answer has already begun, the connection is left to Express to close.
+ * answer has already begun (a stream), the connection is closed: a client that went away
+ * (isClientGone) is logged at debug, any other failure as an error; nothing reaches Express's
+ * own handler, which prints to the console.
  */
 export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, request, response, next) => {
+  return (error: unknown, request, response, _next) => {
     if (response.headersSent) {
-      next(error);
+      if (isClientGone(error)) {
+        logger.debug({ code: (error as { code: string }).code, path: request.path }, "client gone");
+      } else {
+        logger.error(
+          { err: error, method: request.method, path: request.path },
+          "error after the answer began",
+        );
+      }
+      response.destroy();
       return;
     }
     const bodyError = describeBodyError(error);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import express, { type RequestHandler } from "express";
@@ -39,11 +39,14 @@ import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
+import { type BodyPolicy, guardedBody } from "./body-guard.js";
+import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { contextFactory } from "./context-factory.js";
 import { crossOriginGate } from "./cross-origin.js";
 import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
+import { createLimitedHttpServer } from "./http-server-limits.js";
 import { jsonBodyReader } from "./json-body.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { createQueryProtection } from "./query-protection.js";
@@ -54,8 +57,8 @@ import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
 import { createStripeCallBudget } from "./stripe-call-budget.js";
 import { stripeWebhookRoute } from "./stripe-webhook-route.js";
 
-/** Largest GraphQL request body accepted (100 KB). */
-const GRAPHQL_BODY_LIMIT = 100 * 1024;
+/** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */
+const GRAPHQL_BODY: BodyPolicy = { limit: GRAPHQL_BODY_LIMIT, mediaTypes: ["application/json"] };
 
 /** What a gateway is started with. */
 export interface GatewayOptions {
@@ -135,11 +138,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     securityHeaders({ production: config.production, landingPage: config.graphql.landingPage }),
   );
   // Its request listener is added once Apollo has started (leanGraphqlListener, then `app`).
-  const httpServer = createServer();
+  const httpServer = createLimitedHttpServer(config.http);
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
-    ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger)
-    : inProcessBus();
+    ? await redisBus(
+        config.redisUrl,
+        config.redisKeyPrefix,
+        logger,
+        config.websocket.maxPendingEvents,
+      )
+    : inProcessBus(config.websocket.maxPendingEvents);
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();
@@ -217,7 +225,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // One cap per customer over its WebSockets and its subscription streams (SSE, multipart).
   const sharedLimits = socketLimits(config.websocket);
   const ws = attachGraphqlWs({ httpServer, config, pipeline, socketLimits: sharedLimits, logger });
-  const streams = streamedOperations(pipeline, sharedLimits);
+  const streams = streamedOperations(pipeline, sharedLimits, config.websocket.maxPendingEvents);
   await apollo.start();
   const answerGraphql = apolloNodeHttp(apollo, http.context);
 
@@ -269,16 +277,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       onEvent: intake,
     }),
   );
+  // Every body is checked (limit, media type) before it is read, and read with a limit, before
+  // authentication or anything else looks at the request.
+  const readGraphqlBody = jsonBodyReader(GRAPHQL_BODY_LIMIT);
   // Before /graphql, which would match it as a prefix.
   app.use(
     SSE_PATH,
-    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    guardedBody(GRAPHQL_BODY, readGraphqlBody),
     graphqlSseRoute(streams),
     bodyErrorHandler(),
   );
   app.use(
     "/graphql",
-    express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    guardedBody(GRAPHQL_BODY, readGraphqlBody),
     multipartSubscriptions(streams, { parseOptions: pipeline.rules.parseOptions }),
     ((request, response, next) => {
       answerGraphql(request, response, request.body).catch(next);
@@ -301,7 +312,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       leanGraphqlListener({
         app,
         answer: answerGraphql,
-        readBody: jsonBodyReader(GRAPHQL_BODY_LIMIT),
+        readBody: readGraphqlBody,
+        bodyPolicy: GRAPHQL_BODY,
         securityHeaders: apiSecurityHeaderList({ production: config.production }),
         logger,
       }),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../observability/logger.js";
 import type { GraphqlHttpAnswer } from "../transports/apollo-node-http.js";
+import { type BodyPolicy, guardBody } from "./body-guard.js";
 import type { ErrorAnswer } from "./error-answers.js";
 import { describeBodyError } from "./error-answers.js";
 import { assignRequestId } from "./request-id.js";
@@ -41,6 +42,8 @@ export interface LeanGraphqlOptions {
   answer: GraphqlHttpAnswer;
   /** Reads the JSON body (jsonBodyReader). */
   readBody: (request: IncomingMessage, response: ServerResponse) => Promise<unknown>;
+  /** The route's body limit and media types, checked (guardBody) before the body is read. */
+  bodyPolicy: BodyPolicy;
   /** The security headers of every API answer (apiSecurityHeaderList). */
   securityHeaders: ReadonlyArray<readonly [string, string]>;
   logger: Logger;
@@ -49,14 +52,15 @@ export interface LeanGraphqlOptions {
 /**
  * The HTTP server's request listener: GraphQL requests on `/graphql` (isLeanGraphqlRequest) are
  * answered without Express's router and middleware chain, with what that chain gave them: the
- * request id (requestIdMiddleware), the API security headers (securityHeaders), the JSON body read
+ * request id (requestIdMiddleware), the API security headers (securityHeaders), the body checked
+ * first (guardBody: over the limit 413, not JSON 415, before anything reads it), the JSON body read
  * with the same limit and encodings (jsonBodyReader), a body failure answered as bodyErrorHandler
  * did (`{errors: [{message, extensions: {code: "BAD_REQUEST"}}]}` with 413/415/400), and any
  * other failure as finalErrorHandler did (500 `INTERNAL_SERVER_ERROR`, logged). Apollo does the
  * rest (CSRF prevention, methods: a context refusal answers 405). Everything else is `app`'s.
  */
 export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListener {
-  const { app, answer, readBody, securityHeaders, logger } = options;
+  const { app, answer, readBody, bodyPolicy, securityHeaders, logger } = options;
   const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
     if (response.headersSent) {
       response.destroy();
@@ -82,6 +86,11 @@ export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListene
     }
     assignRequestId(request, response);
     for (const [name, value] of securityHeaders) response.setHeader(name, value);
+    const refusal = guardBody(request, bodyPolicy);
+    if (refusal !== undefined) {
+      fail(request, response, refusal);
+      return;
+    }
     readBody(request, response)
       .then((body) => answer(request, response, body))
       .catch((error: unknown) => fail(request, response, error));

@@ -1,38 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import express from "express";
-
-/** A body-reading failure, shaped as body-parser's (http-errors) so describeBodyError reads it alike. */
-class BodyError extends Error {
-  readonly expose = true;
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { BodyError } from "./body-error.js";
+import { hasBody, readBodyBytes } from "./body-reader.js";
 
 /** The content types read without body-parser: JSON in UTF-8 (the charset said or not). */
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
 /** JSON whitespace before the first token. */
 const LEADING_WHITESPACE = /^[ \t\n\r]*/;
-
-/** True when a request has a body (type-is's hasBody): a transfer-encoding or a content-length. */
-const hasBody = (request: IncomingMessage) =>
-  request.headers["transfer-encoding"] !== undefined ||
-  !Number.isNaN(Number.parseInt(request.headers["content-length"] ?? "", 10));
-
-/** Reads the rest of `request` and drops it, then calls `done` (an answer after the upload ended). */
-function drain(request: IncomingMessage, done: () => void) {
-  if (request.readableEnded || request.destroyed) {
-    done();
-    return;
-  }
-  request.once("end", done);
-  request.once("close", done);
-  request.resume();
-}
 
 /** body-parser's strict JSON: an empty body is `{}`; anything but an object or array is refused. */
 function parseStrictJson(text: string): unknown {
@@ -49,52 +23,11 @@ function parseStrictJson(text: string): unknown {
 }
 
 /** Reads a plain UTF-8 JSON body of at most `limit` bytes (the common case), as body-parser would. */
-function readPlainJson(request: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const fail = (error: BodyError) => drain(request, () => reject(error));
-    const declared = Number.parseInt(request.headers["content-length"] ?? "", 10);
-    if (declared > limit) {
-      fail(new BodyError(413, "entity.too.large", "request entity too large"));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) {
-        cleanUp();
-        fail(new BodyError(413, "entity.too.large", "request entity too large"));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanUp();
-      const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
-      let text = buffer.toString("utf8");
-      // iconv-lite (body-parser's decoder) drops a byte order mark.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      try {
-        resolve(parseStrictJson(text));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onAborted = () => {
-      cleanUp();
-      reject(new BodyError(400, "request.aborted", "request aborted"));
-    };
-    const cleanUp = () => {
-      request.off("data", onData);
-      request.off("end", onEnd);
-      request.off("aborted", onAborted);
-      request.off("error", onAborted);
-    };
-    request.on("data", onData);
-    request.on("end", onEnd);
-    request.on("aborted", onAborted);
-    request.on("error", onAborted);
-  });
+async function readPlainJson(request: IncomingMessage, limit: number): Promise<unknown> {
+  let text = (await readBodyBytes(request, limit)).toString("utf8");
+  // iconv-lite (body-parser's decoder) drops a byte order mark.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseStrictJson(text);
 }
 
 /**
@@ -103,8 +36,9 @@ function readPlainJson(request: IncomingMessage, limit: number): Promise<unknown
  * or its content type is not JSON. Plain UTF-8 JSON is read here; any other encoding (gzip,
  * deflate, br) or charset goes through body-parser itself. Rejects with an error
  * describeBodyError answers: 413 over `limit` bytes (after decompression), 415 for an
- * unsupported content-encoding or charset, 400 for malformed JSON or a corrupt stream; the
- * upload is read to its end before the rejection, so the client gets the answer.
+ * unsupported content-encoding or charset, 400 for malformed JSON or a corrupt stream. A plain
+ * body over the limit is refused as soon as it passes it (readBodyBytes: the rest is discarded,
+ * not kept); body-parser reads an encoded one's upload to its end before refusing it.
  */
 export function jsonBodyReader(limit: number) {
   const bodyParser = express.json({ limit });

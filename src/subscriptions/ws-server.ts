@@ -73,7 +73,10 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
   };
   options.httpServer.on("upgrade", onUpgrade);
-  const server = useServer(graphqlWsHooks(options.pipeline, options.socketLimits), wss);
+  const server = useServer(
+    graphqlWsHooks(options.pipeline, options.socketLimits, config.websocket.maxPendingEvents),
+    wss,
+  );
   return {
     socketCount: () => wss.clients.size,
     close: async () => {

@@ -1,12 +1,14 @@
-import { STATUS_CODES } from "node:http";
+import { type ServerResponse, STATUS_CODES } from "node:http";
 import type { RequestHandler } from "express";
 import type { ExecutionResult } from "graphql";
+import { print } from "graphql-sse";
 import { createHandler } from "graphql-sse/lib/use/express";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import type { OperationRequest } from "../pipeline/operation-trace.js";
 import { sendError } from "../server/error-answers.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
 import { mapStream } from "./result-stream.js";
+import { endSlowStream } from "./slow-consumer.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** Where GraphQL over Server-Sent Events is served. */
@@ -25,7 +27,9 @@ const asResult = (item: StreamItem) =>
  * `Retry-After`), before the stream opens; an admitted operation streams its answers as `next`
  * events and then `complete`; a token that expires ends it with an UNAUTHENTICATED `next`. The
  * single-connection mode (reservations by PUT) is off. A request that does not accept
- * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405.
+ * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405. graphql-sse
+ * pulls an event once the previous one is written out; a reader that falls
+ * STREAM_MAX_PENDING_EVENTS behind gets a SLOW_CONSUMER `next` and `complete`, then the stream ends.
  */
 export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
   const handler = createHandler({
@@ -37,7 +41,13 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
       // `documentId` (the client preset's shape) is read from the request itself.
       const sent = (raw.method === "GET" ? raw.query : raw.body) as { documentId?: unknown } | null;
       const documentId = sent?.documentId;
+      const response = (req.context as { res: ServerResponse }).res;
       const answer = await streams.start({
+        onSlowConsumer: (last) =>
+          endSlowStream(
+            response,
+            `${print({ event: "next", data: asResult(last) })}${print({ event: "complete", data: null })}`,
+          ),
         transport: "sse",
         requestId: raw.header(REQUEST_ID_HEADER) ?? null,
         headers: raw.headers,

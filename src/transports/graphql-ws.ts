@@ -6,7 +6,13 @@ import type { Viewer } from "../data/viewer.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
-import type { SocketHold, SocketLimits } from "../subscriptions/socket-limits.js";
+import {
+  CLOSE_SLOW_CONSUMER,
+  type SocketHold,
+  type SocketLimits,
+  slotOwnerOf,
+} from "../subscriptions/socket-limits.js";
+import { slowConsumerError } from "./slow-consumer.js";
 
 /** A socket streams results: it serves subscriptions as well as queries and mutations. */
 const WEBSOCKET: TransportAbilities = { name: "WebSocket", subscriptions: true };
@@ -45,17 +51,25 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * Maps graphql-ws (the graphql-transport-ws protocol) onto the pipeline. connection_init is
  * stage 1, with `connectionParams.authorization` as the credentials: a refused or anonymous
  * caller is finished (one log line, counted as an unauthenticated operation of unknown type) and
- * the socket closed with 4403; then `limits` count the socket against its customer (4429) and
+ * the socket closed with 4403; then `limits` count the socket against its customer, or its
+ * service token's own cap when a service token acts as the customer (4429), and
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
  * operation cap, then its trusted document — a payload may name one by `documentId` or
  * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
  * results' and errors' messages are masked (with `extensions.cost` when priced, and each result
- * with the pipeline's notices, such as a stale read-model copy served), and the trace
+ * with the pipeline's notices, such as a stale read-model copy served; a subscription whose reader
+ * fell STREAM_MAX_PENDING_EVENTS behind gets a SLOW_CONSUMER `error` and the socket is closed with
+ * 4413), and the trace
  * is finished when the operation completes, or at once when it was refused. Each operation's span
  * continues the W3C trace context of its subscribe message's `extensions`, else the socket's
  * `connectionParams`, else the upgrade request's `traceparent` header.
  */
-export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits): Hooks {
+export function graphqlWsHooks(
+  pipeline: OperationPipeline,
+  limits: SocketLimits,
+  /** STREAM_MAX_PENDING_EVENTS, for the SLOW_CONSUMER error's message. */
+  maxPendingEvents: number,
+): Hooks {
   return {
     schema: pipeline.schema,
     onConnect: async (ctx) => {
@@ -75,7 +89,8 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       }
       // A socket let in is not an operation: its trace ends here unrecorded.
       pipeline.release(trace);
-      const hold = limits.open(ctx.extra.socket, auth.viewer.customerId, auth.expiresAt);
+      const owner = slotOwnerOf({ viewer: auth.viewer, service: auth.service });
+      const hold = limits.open(ctx.extra.socket, owner, auth.expiresAt);
       if (hold === undefined) return false;
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });
       return true;
@@ -115,6 +130,15 @@ export function graphqlWsHooks(pipeline: OperationPipeline, limits: SocketLimits
       );
       if (!admission.admitted) return refuse(admission.errors, admission.cost);
       const contextValue = pipeline.buildContext(trace);
+      // A reader that falls too far behind: this operation's last message, then the socket closes.
+      contextValue.onSlowConsumer = () => {
+        const error = slowConsumerError(maxPendingEvents);
+        pipeline.report(trace, [error]);
+        const socket = ctx.extra.socket;
+        if (socket.readyState !== socket.OPEN) return;
+        socket.send(JSON.stringify({ id, type: "error", payload: [pipeline.mask(error)] }));
+        socket.close(CLOSE_SLOW_CONSUMER, "Slow consumer");
+      };
       pipeline.executing(trace);
       state.running ??= new Map();
       state.running.set(id, { trace, cost: admission.cost });

@@ -4,6 +4,7 @@ import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import type { OperationRequest } from "../pipeline/operation-trace.js";
 import { documentIdOf } from "../pipeline/trusted-documents.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
+import { endSlowStream } from "./slow-consumer.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** The boundary between parts (Apollo's protocol: always `graphql`). */
@@ -70,7 +71,9 @@ function answerRefusal(
  * 200 `multipart/mixed;boundary="graphql";subscriptionSpec="1.0"`, each event a part
  * `{"payload": {data, errors, extensions}}`, a `{}` part every `heartbeatMs` (5 s), the end of
  * the stream the closing boundary `--graphql--`, after a `{"payload": null, "errors": [...]}`
- * part when the gateway ended it (an expired token). A client that goes away ends it too.
+ * part when the gateway ended it (an expired token; a reader that fell STREAM_MAX_PENDING_EVENTS
+ * behind: SLOW_CONSUMER, written at once after what it has not read, then the closing boundary).
+ * Each event is pulled once the previous part was written out. A client that goes away ends it too.
  */
 export function multipartSubscriptions(
   streams: StreamedOperations,
@@ -90,6 +93,7 @@ export function multipartSubscriptions(
     }
     try {
       const answer = await streams.start({
+        onSlowConsumer: (last) => endSlowStream(response, `${part(bodyOf(last))}--\r\n`),
         transport: "multipart",
         requestId: request.header(REQUEST_ID_HEADER) ?? null,
         headers: request.headers,
@@ -116,16 +120,21 @@ export function multipartSubscriptions(
         connection: "keep-alive",
       });
       response.write(`\r\n--${BOUNDARY}`);
-      const heartbeat = setInterval(() => response.write(part({})), heartbeatMs);
+      // A heartbeat only when nothing waits to be written: a reader that does not read gets none.
+      const heartbeat = setInterval(() => {
+        if (response.writable && response.writableLength === 0) response.write(part({}));
+      }, heartbeatMs);
       try {
         for await (const item of items) {
-          if (!response.writable) break;
-          response.write(part(bodyOf(item)));
+          if (!response.writable || response.writableEnded) break;
+          // The next event is pulled once this one is written out: a reader that does not read
+          // leaves events waiting in its subscription's bounded queue, not in this answer.
+          await new Promise<void>((resolve) => response.write(part(bodyOf(item)), () => resolve()));
         }
       } finally {
         clearInterval(heartbeat);
       }
-      response.end("--\r\n");
+      if (!response.writableEnded) response.end("--\r\n");
     } catch (error) {
       next(error);
     }

@@ -17,8 +17,9 @@ import type {
   TransportAbilities,
 } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
-import { CLOSE_FORBIDDEN, type SocketLimits } from "../subscriptions/socket-limits.js";
+import { CLOSE_FORBIDDEN, type SocketLimits, slotOwnerOf } from "../subscriptions/socket-limits.js";
 import { type ResultStream, resultStream } from "./result-stream.js";
+import { slowConsumerError } from "./slow-consumer.js";
 
 /** One operation a streaming HTTP transport (SSE, multipart) received. */
 export interface StreamedRequest {
@@ -31,6 +32,12 @@ export interface StreamedRequest {
   readOnly?: boolean;
   /** The request's headers, where the caller's W3C `traceparent` may be. */
   headers?: TraceCarrier;
+  /**
+   * Called once when a subscription's reader fell too far behind (STREAM_MAX_PENDING_EVENTS):
+   * the transport writes `last` (a SLOW_CONSUMER error) itself, without waiting for the reader,
+   * and closes the stream; the stream's items then end.
+   */
+  onSlowConsumer?: (last: StreamItem) => void;
 }
 
 /** What the stream carries: an answer, or why the gateway ended it (the token expired). */
@@ -76,18 +83,22 @@ const asGraphQLError = (error: unknown) =>
  * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
  * same pipeline stages as graphql-ws: `resolveDocument` (trusted documents: the id's text, or a
  * refusal before anything parses); `authenticate` with the request's credentials (401/403); a
- * customer's open streams count in `limits` with its WebSockets, one cap (over it: 429
- * SUBSCRIPTION_LIMIT, nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
+ * customer's open streams count in `limits` with its WebSockets, one cap, and a service token's
+ * in a cap of its own, whichever customer it acts as (over either: 429 SUBSCRIPTION_LIMIT,
+ * nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
  * request: 405 BAD_REQUEST) and `admit` (query limits, variables, cost and budget; their
  * statuses); then the context and execution (`subscribe` for a subscription, `execute`
  * otherwise: one answer; a throw becomes an answer's error). Each answer's errors are reported
  * and masked, with `extensions.cost` when priced and the read model's notices. The trace is finished and the customer's slot
  * released when the stream ends, whatever ended it: the source, the client leaving, `close`, or
- * the token expiring (its last item `ended`, UNAUTHENTICATED).
+ * the token expiring (its last item `ended`, UNAUTHENTICATED), or the reader falling too far
+ * behind (the transport's `onSlowConsumer` sends the SLOW_CONSUMER error and closes).
  */
 export function streamedOperations(
   pipeline: OperationPipeline,
   limits: SocketLimits,
+  /** STREAM_MAX_PENDING_EVENTS, for the SLOW_CONSUMER error's message. */
+  maxPendingEvents: number,
 ): StreamedOperations {
   const open = new Set<ResultStream<StreamItem>>();
   const abilities = (name: string): TransportAbilities => ({ name, subscriptions: true });
@@ -110,7 +121,15 @@ export function streamedOperations(
     close: () => {
       for (const stream of open) stream.stop();
     },
-    start: async ({ transport, requestId, credentials, request, readOnly, headers }) => {
+    start: async ({
+      transport,
+      requestId,
+      credentials,
+      request,
+      readOnly,
+      headers,
+      onSlowConsumer,
+    }) => {
       const trace = pipeline.start(transport, requestId, {
         request,
         parent: { carriers: headers === undefined ? [] : [headers], inheritActive: true },
@@ -133,9 +152,13 @@ export function streamedOperations(
         },
       };
       const viewer = auth.viewer;
-      const hold = viewer ? limits.open(expiry, viewer.customerId, auth.expiresAt) : undefined;
-      if (viewer && hold === undefined) {
-        const message = `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
+      const owner = viewer ? slotOwnerOf({ viewer, service: auth.service }) : undefined;
+      const hold = owner ? limits.open(expiry, owner, auth.expiresAt) : undefined;
+      if (owner && hold === undefined) {
+        const message =
+          owner.kind === "service"
+            ? `At most ${limits.maxSocketsPerService} WebSockets and subscription streams per service token are open at once.`
+            : `At most ${limits.maxSocketsPerCustomer} WebSockets and subscription streams per customer are open at once.`;
         return refused(trace, 429, [pipeline.refuse(trace, coded(message, "SUBSCRIPTION_LIMIT"))]);
       }
       const parsed = await pipeline.admitDocument(trace, sent.query);
@@ -160,12 +183,19 @@ export function streamedOperations(
         hold?.release();
         return refused(trace, admission.status, admission.errors, admission.retryAfterSeconds);
       }
+      const contextValue = pipeline.buildContext(trace);
+      contextValue.onSlowConsumer = () => {
+        const error = slowConsumerError(maxPendingEvents);
+        pipeline.report(trace, [error]);
+        onSlowConsumer?.({ kind: "ended", error: pipeline.mask(error) });
+        items?.stop();
+      };
       const args = {
         schema: pipeline.schema,
         document: parsed.document,
         variableValues: variables,
         operationName,
-        contextValue: pipeline.buildContext(trace),
+        contextValue,
       };
       pipeline.executing(trace);
       const cost: CostReport | undefined = admission.cost;

@@ -163,6 +163,7 @@ describe("leanGraphqlListener", () => {
           response.end(JSON.stringify(body));
         },
         readBody: jsonBodyReader(LIMIT),
+        bodyPolicy: { limit: LIMIT, mediaTypes: ["application/json"] },
         securityHeaders: headers,
         logger: createLogger("silent"),
       }),

@@ -14,14 +14,17 @@ type StreamArgs = { accountId?: string | null };
  * One subscription field: the viewer's events (the bus is asked for the viewer's customer only),
  * of the given types, optionally of one account. Each event is resolved with fresh loaders, so
  * nothing an earlier event loaded is served stale, after its Stripe reads were charged
- * (`context.beginEvent`).
+ * (`context.beginEvent`). A reader that falls too far behind is the transport's to end
+ * (`context.onSlowConsumer`).
  */
 function stream(types: readonly AccountLifecycleType[] | "ALL") {
   return {
     subscribe: (_root: unknown, { accountId }: StreamArgs, context: GatewayContext) => {
       const { customerId } = context.data.viewer();
       return filterIterator(
-        context.accountEvents.subscribe(customerId),
+        context.accountEvents.subscribe(customerId, {
+          onOverflow: () => context.onSlowConsumer?.(),
+        }),
         (event) =>
           (types === "ALL" || types.includes(event.type)) &&
           (accountId === null || accountId === undefined || event.account.id === accountId),
