@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { settledCounts } from "../calls.js";
 import { fixed, ratio, table, times } from "../format.js";
+import { intFrom } from "../options.js";
 import { DASHBOARD_BODY } from "../query.js";
 import { sandboxControl } from "../sandbox-control.js";
 import { type BuiltProcesses, startBuiltProcesses } from "./built-processes.js";
@@ -28,19 +29,11 @@ export interface HostileOptions {
   concurrency: number;
 }
 
-/** Reads the section's settings; throws naming the variable when one is not a whole number >= 1. */
+/** Reads the section's settings; throws naming the variable when one is out of range. */
 export function readHostileOptions(env: NodeJS.ProcessEnv = process.env): HostileOptions {
-  const int = (name: string, fallback: number) => {
-    const raw = env[name]?.trim();
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`${name} must be a whole number >= 1`);
-    return value;
-  };
   return {
-    seconds: int("BENCH_HOSTILE_SECONDS", 8),
-    concurrency: int("BENCH_HOSTILE_CONCURRENCY", 8),
+    seconds: intFrom(env, "BENCH_HOSTILE_SECONDS", 8, 1, 600),
+    concurrency: intFrom(env, "BENCH_HOSTILE_CONCURRENCY", 8, 1, 1_000),
   };
 }
 
