@@ -9,6 +9,8 @@ export interface BannerInput {
   auth: AuthConfig;
   /** True when the self-hosted GraphiQL is served (development). */
   playground: boolean;
+  /** True when GraphiQL carries the sandbox panel (development with the embedded sandbox). */
+  sandboxPanel: boolean;
   /** The webhook secret the embedded sandbox signs with (a public dev value). */
   webhookSecret: string | undefined;
 }
@@ -30,17 +32,26 @@ async function seededCustomers(sandboxUrl: string): Promise<SeededCustomer[]> {
 }
 
 /**
- * Prints where everything is. In embedded-sandbox mode also a dev token per seeded customer
+ * Prints where everything is, led by the one URL to open when GraphiQL carries the sandbox
+ * panel. In embedded-sandbox mode also a dev token per seeded customer
  * (the dev secret is public, and these tokens only open the sandbox's made-up data), the dev
  * webhook secret, and one curl line that makes the sandbox deactivate an account.
  */
 export async function printStartupBanner(input: BannerInput): Promise<void> {
   const { gatewayUrl, sandboxUrl } = input;
-  const lines = [
-    "",
+  const lines = [""];
+  if (input.sandboxPanel) {
+    lines.push(
+      `  Open ${gatewayUrl}/graphiql`,
+      "    GraphiQL with the sandbox panel: pick a customer (the token is filled in), run the",
+      "    starter operations, break and heal accounts with one click, watch the events arrive.",
+      "",
+    );
+  }
+  lines.push(
     `  GraphQL (HTTP + WebSocket)  ${gatewayUrl}/graphql`,
     `  Stripe webhooks             ${gatewayUrl}/webhooks/stripe`,
-  ];
+  );
   if (input.playground) {
     lines.push(
       `  GraphiQL (self-hosted)      ${gatewayUrl}/graphiql`,
