@@ -153,7 +153,7 @@ describe.skipIf(!available)("sandbox panel beside GraphiQL, in headless Chromium
     for (const account of BOB_ACCOUNTS) expect(text).not.toContain(account);
   }, 60_000);
 
-  it("showed the red mismatch when the gateway's view and the sandbox's disagree", async () => {
+  it("shows a row in red while the two views disagree (webhooks dropped), until the sweep catches up", async () => {
     // Webhooks dropped: the sandbox changes, the gateway hears nothing until its sweep runs.
     await page.getByLabel("Drop webhooks").click();
     await page.locator("text=Webhooks are dropped").waitFor(WAIT);
@@ -167,6 +167,49 @@ describe.skipIf(!available)("sandbox panel beside GraphiQL, in headless Chromium
     await page.getByLabel("Drop webhooks").click();
     await page.locator("text=Webhooks are dropped").waitFor({ ...WAIT, state: "detached" });
     await expect.poll(() => row.getAttribute("class"), WAIT).toBeNull();
+  }, 60_000);
+
+  it("runs the relink mutation starter, then finishes the session with one click", async () => {
+    await starter("Relink mutation");
+    await execute();
+    await expect.poll(resultText, WAIT).toContain("clientSecret");
+    const created = JSON.parse(await resultText()) as {
+      data: { createRelinkSession: { relinkSession: { id: string; status: string } } };
+    };
+    const session = created.data.createRelinkSession.relinkSession;
+    expect(session.status).toBe("PENDING");
+    // The starter's accountId was Alice's first inactive account: its session is listed.
+    const row = page.locator(`li[data-session="${session.id}"]`);
+    await row.getByRole("button", { name: "relinked", exact: true }).click();
+    const reactivated = page.locator(
+      'ol[aria-label="Event log"] li[data-event-type="financial_connections.account.reactivated"]',
+    );
+    await reactivated.first().waitFor(WAIT);
+    await expect.poll(() => row.count(), WAIT).toBe(0);
+    const relinkedAccount = await reactivated.first().locator("code").first().textContent();
+    await expect
+      .poll(
+        () =>
+          page
+            .locator(`tr[data-account="${relinkedAccount}"] td[data-view="sandbox"]`)
+            .textContent(),
+        WAIT,
+      )
+      .toBe("active");
+  }, 60_000);
+
+  it("creates a new customer with 2 accounts on 1 authorization, and expires that authorization", async () => {
+    await page.getByLabel("New customer's accounts").fill("2");
+    await page.getByLabel("New customer's authorizations").fill("1");
+    await page.getByRole("button", { name: "create", exact: true }).click();
+    await expect.poll(async () => (await panelAccounts()).length, WAIT).toBe(2);
+    const customerId = await customerSelect().inputValue();
+    await page.locator(`[data-token-for="${customerId}"]`).waitFor(WAIT);
+    const authorization = page.locator("ul[aria-label=Authorizations] li").first();
+    await authorization.getByRole("button", { name: "expire", exact: true }).click();
+    await expect.poll(() => authorization.textContent(), WAIT).toContain("inactive");
+    const sandboxCells = page.locator('table[aria-label=Accounts] td[data-view="sandbox"]');
+    await expect.poll(() => sandboxCells.allTextContents(), WAIT).toEqual(["inactive", "inactive"]);
   }, 60_000);
 
   it("loaded nothing from outside this machine, logged no error, and violated no CSP", async () => {

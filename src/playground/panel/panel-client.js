@@ -200,6 +200,13 @@ function SandboxPanel() {
     return () => clearInterval(timer);
   }, [refreshViews, report]);
 
+  // An operation just finished in GraphiQL (a relink mutation, an account action): re-read both.
+  const wasFetching = useRef(false);
+  useEffect(() => {
+    if (wasFetching.current && !execution.isFetching) refreshViews().catch(report);
+    wasFetching.current = execution.isFetching;
+  }, [execution.isFetching, refreshViews, report]);
+
   // The event log, polled; a new event re-reads both views (they should now agree again).
   useEffect(() => {
     let stopped = false;
