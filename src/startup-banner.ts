@@ -38,6 +38,11 @@ async function seededCustomers(sandboxUrl: string): Promise<SeededCustomer[]> {
  * webhook secret, and one curl line that makes the sandbox deactivate an account.
  */
 export async function printStartupBanner(input: BannerInput): Promise<void> {
+  process.stdout.write(`${(await startupBannerLines(input)).join("\n")}\n\n`);
+}
+
+/** The lines printStartupBanner prints (the first one empty), without printing them. */
+export async function startupBannerLines(input: BannerInput): Promise<string[]> {
   const { gatewayUrl, sandboxUrl } = input;
   const lines = [""];
   if (input.sandboxPanel) {
@@ -85,5 +90,5 @@ export async function printStartupBanner(input: BannerInput): Promise<void> {
       );
     }
   }
-  process.stdout.write(`${lines.join("\n")}\n\n`);
+  return lines;
 }
