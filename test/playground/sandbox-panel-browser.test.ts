@@ -166,6 +166,7 @@ describe.skipIf(!available)("sandbox panel beside GraphiQL, in headless Chromium
     await stack.gateway.eventSweep.runOnce();
     await page.getByLabel("Drop webhooks").click();
     await page.locator("text=Webhooks are dropped").waitFor({ ...WAIT, state: "detached" });
+    await page.getByRole("button", { name: "refresh", exact: true }).click();
     await expect.poll(() => row.getAttribute("class"), WAIT).toBeNull();
   }, 60_000);
 

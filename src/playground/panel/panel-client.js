@@ -13,8 +13,12 @@ const API = "/graphiql/panel";
 const CUSTOMER_KEY = "fc-gateway:panel-customer";
 /** How often the event log is polled (the sandbox has no push channel to the browser). */
 const EVENT_POLL_MS = 1000;
-/** How often both views are re-read even without a new event (the Events API sweep catching up). */
-const VIEW_REFRESH_MS = 5000;
+/**
+ * How often both views are re-read without a new event or delivery (the Events API sweep catching
+ * up). Each read of the gateway's view spends the customer's cost budget (RATE_LIMIT_COST_PER_MINUTE,
+ * about 1,000 of it): rarely, so GraphiQL's own operations keep theirs.
+ */
+const VIEW_REFRESH_MS = 10_000;
 
 const INACTIVE_CAUSES = [
   "access_expired",
@@ -27,7 +31,7 @@ const INACTIVE_CAUSES = [
 const OUTCOMES = ["relinked", "new_authorization", "no_account", "no_authorization", "other"];
 
 const GATEWAY_VIEW = `query SandboxPanelGatewayView {
-  accounts(first: 100) {
+  accounts(first: 50) {
     nodes { id displayName status health { state } authorization { id status } }
   }
 }`;
@@ -207,7 +211,8 @@ function SandboxPanel() {
     wasFetching.current = execution.isFetching;
   }, [execution.isFetching, refreshViews, report]);
 
-  // The event log, polled; a new event re-reads both views (they should now agree again).
+  // The event log, polled; a new event, or a new delivery outcome (the gateway acknowledged it),
+  // re-reads both views: they should now agree again.
   useEffect(() => {
     let stopped = false;
     const poll = async () => {
@@ -215,9 +220,12 @@ function SandboxPanel() {
         const list = await call("GET", "/sandbox/events?limit=40");
         if (stopped) return;
         setEvents(list.data);
-        const newest = list.data[0]?.id;
-        if (newest !== newestEvent.current) {
-          newestEvent.current = newest;
+        const head = list.data
+          .slice(0, 5)
+          .map((event) => `${event.id}:${deliveryOf(event).status}`)
+          .join(" ");
+        if (head !== newestEvent.current) {
+          newestEvent.current = head;
           refreshViews().catch(report);
         }
       } catch (error) {
@@ -464,17 +472,26 @@ function SandboxPanel() {
         {
           title: "Accounts",
           extra: h(
-            "label",
-            { className: "fc-panel-cause" },
-            " cause ",
+            "span",
+            null,
+            h(Button, {
+              label: "refresh",
+              title: "Re-read both views now",
+              onClick: () => refreshViews().catch(report),
+            }),
             h(
-              "select",
-              {
-                "aria-label": "Deactivation cause",
-                value: cause,
-                onChange: (event) => setCause(event.target.value),
-              },
-              INACTIVE_CAUSES.map((value) => h("option", { key: value, value }, value)),
+              "label",
+              { className: "fc-panel-cause" },
+              " cause ",
+              h(
+                "select",
+                {
+                  "aria-label": "Deactivation cause",
+                  value: cause,
+                  onChange: (event) => setCause(event.target.value),
+                },
+                INACTIVE_CAUSES.map((value) => h("option", { key: value, value }, value)),
+              ),
             ),
           ),
         },
