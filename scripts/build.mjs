@@ -16,7 +16,11 @@ import { cpSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 
 /** Files under `src/` that are not compiled but loaded at run time, by path relative to `src/`. */
-const RUNTIME_FILES = ["playground/graphiql-client.js"];
+const RUNTIME_FILES = [
+  "playground/graphiql-client.js",
+  "playground/panel/panel-client.js",
+  "playground/panel/panel.css",
+];
 
 const require = createRequire(import.meta.url);
 rmSync("dist", { recursive: true, force: true });

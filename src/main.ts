@@ -13,6 +13,7 @@ import { knownSecretsOf } from "./observability/known-secrets.js";
 import { createLogger } from "./observability/logger.js";
 import { keepProcessOutputJson } from "./observability/process-output.js";
 import type { Tracing } from "./observability/tracing.js";
+import { sandboxPanelTarget } from "./playground/panel/availability.js";
 import { exitOnSignals, gracefulShutdown } from "./server/shutdown.js";
 import { SANDBOX_DEV_WEBHOOK_SECRET } from "./shared/sandbox-defaults.js";
 import { printStartupBanner } from "./startup-banner.js";
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
       sandboxUrl: sandbox?.url,
       auth: config.auth,
       playground: !config.production,
+      sandboxPanel: sandboxPanelTarget(config, sandbox?.url) !== undefined,
       // Only the public dev secret is ever printed; a configured one stays out of the output.
       webhookSecret:
         sandbox !== undefined && config.webhookSecrets[0] === SANDBOX_DEV_WEBHOOK_SECRET

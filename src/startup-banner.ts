@@ -11,6 +11,8 @@ export interface BannerInput {
   auth: AuthConfig;
   /** True when the self-hosted GraphiQL is served (development). */
   playground: boolean;
+  /** True when GraphiQL carries the sandbox panel (development with the embedded sandbox). */
+  sandboxPanel: boolean;
   /** The webhook secret the embedded sandbox signs with (a public dev value). */
   webhookSecret: string | undefined;
 }
@@ -47,19 +49,28 @@ function modeLines(environment: BannerInput["environment"]): string[] {
 }
 
 /**
- * The banner's text: the mode (modeLines), then where everything is. In embedded-sandbox mode
+ * The banner's lines (the first one empty), led by the one URL to open when GraphiQL carries the
+ * sandbox panel, then the mode (modeLines) and where everything is. In embedded-sandbox mode
  * also a dev token per seeded customer (the dev secret is public, and these tokens only open the
  * sandbox's made-up data), the dev webhook secret, and one curl line that makes the sandbox
  * deactivate an account.
  */
-export async function startupBannerText(input: BannerInput): Promise<string> {
+export async function startupBannerLines(input: BannerInput): Promise<string[]> {
   const { gatewayUrl, sandboxUrl } = input;
-  const lines = [
-    "",
+  const lines = [""];
+  if (input.sandboxPanel) {
+    lines.push(
+      `  Open ${gatewayUrl}/graphiql`,
+      "    GraphiQL with the sandbox panel: pick a customer (the token is filled in), run the",
+      "    starter operations, break and heal accounts with one click, watch the events arrive.",
+      "",
+    );
+  }
+  lines.push(
     ...modeLines(input.environment),
     `  GraphQL (HTTP + WebSocket)  ${gatewayUrl}/graphql`,
     `  Stripe webhooks             ${gatewayUrl}/webhooks/stripe`,
-  ];
+  );
   if (input.playground) {
     lines.push(
       `  GraphiQL (self-hosted)      ${gatewayUrl}/graphiql`,
@@ -93,7 +104,12 @@ export async function startupBannerText(input: BannerInput): Promise<string> {
       );
     }
   }
-  return `${lines.join("\n")}\n\n`;
+  return lines;
+}
+
+/** The banner as printed: startupBannerLines, one a line, and a blank line after. */
+export async function startupBannerText(input: BannerInput): Promise<string> {
+  return `${(await startupBannerLines(input)).join("\n")}\n\n`;
 }
 
 /** Prints startupBannerText on stdout. */

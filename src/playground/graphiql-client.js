@@ -143,6 +143,8 @@ async function fetcher(params, options) {
   return response.json();
 }
 
+// The development sandbox panel, when the page loaded it (panel/panel-client.js): a plugin.
+const panel = window.fcSandboxPanel;
 const query = new URLSearchParams(window.location.search).get("query") ?? DEFAULT_QUERY;
 const root = window.ReactDOM.createRoot(document.getElementById("graphiql"));
 root.render(
@@ -150,8 +152,12 @@ root.render(
     fetcher,
     defaultQuery: DEFAULT_QUERY,
     query,
-    defaultHeaders: JSON.stringify({ Authorization: "Bearer <token from npm start>" }, null, 2),
+    // With the panel, its customer switcher fills the header: no placeholder token to send.
+    defaultHeaders: panel
+      ? ""
+      : JSON.stringify({ Authorization: "Bearer <token from npm start>" }, null, 2),
     headerEditorEnabled: true,
     shouldPersistHeaders: true,
+    ...(panel ? { plugins: [panel.plugin], visiblePlugin: panel.plugin } : {}),
   }),
 );

@@ -4,13 +4,15 @@ import helmet from "helmet";
 import { sendError } from "../server/error-answers.js";
 import { playgroundAssets } from "./assets.js";
 
-const PAGE = `<!doctype html>
+/** The page; with the sandbox panel, its stylesheet and its script (before ours, so it is there). */
+const page = (panel: boolean) => `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <title>GraphiQL · Financial Connections gateway</title>
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <link rel="stylesheet" href="/graphiql/assets/graphiql.css" />
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="/graphiql/assets/graphiql.css" />${panel ? '\n    <link rel="stylesheet" href="/graphiql/panel/assets/panel.css" />' : ""}
     <style>
       body { margin: 0; height: 100vh; display: flex; flex-direction: column; font-family: system-ui, sans-serif; }
       #transport-bar { padding: 4px 12px; font-size: 13px; border-bottom: 1px solid #ddd; }
@@ -29,7 +31,7 @@ const PAGE = `<!doctype html>
     <script src="/graphiql/assets/react.js"></script>
     <script src="/graphiql/assets/react-dom.js"></script>
     <script src="/graphiql/assets/graphiql.js"></script>
-    <script src="/graphiql/assets/graphql-sse.js"></script>
+    <script src="/graphiql/assets/graphql-sse.js"></script>${panel ? '\n    <script type="module" src="/graphiql/panel/assets/panel-client.js"></script>' : ""}
     <script type="module" src="/graphiql/assets/graphiql-client.js"></script>
   </body>
 </html>
@@ -70,12 +72,15 @@ const pagePolicy = helmet.contentSecurityPolicy({
  * queries and mutations and, for subscriptions, over graphql-ws or (the page's "Subscriptions
  * over" select, or `?transport=sse`) graphql-sse on `/graphql/stream`, with the bearer token
  * typed in its header editor. Mounted in development only (or when the landing page is enabled).
+ * With `panel` (development with the embedded sandbox only, see sandboxPanelTarget), the page also
+ * loads the sandbox panel, which GraphiQL shows in its sidebar.
  */
-export function graphiqlRoute(): Router {
+export function graphiqlRoute(options: { panel: boolean } = { panel: false }): Router {
+  const html = page(options.panel);
   const assets = playgroundAssets();
   const router = express.Router();
   router.get("/graphiql", pagePolicy, (_request, response) => {
-    response.type("html").send(PAGE);
+    response.type("html").send(html);
   });
   router.get("/graphiql/assets/*path", (request, response) => {
     const name = ([] as string[]).concat(request.params.path ?? []).join("/");

@@ -14,6 +14,8 @@ import { createGatewayMetrics } from "../observability/metrics.js";
 import { documentRules } from "../pipeline/document-rules.js";
 import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
+import { sandboxPanelTarget } from "../playground/panel/availability.js";
+import { sandboxPanelRoute } from "../playground/panel/panel-route.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
@@ -230,7 +232,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const answerGraphql = apolloNodeHttp(apollo, http.context);
 
   // The playgrounds go together: Apollo's landing page on /graphql and our GraphiQL on /graphiql.
-  if (config.graphql.landingPage) app.use(graphiqlRoute());
+  // The sandbox panel beside GraphiQL: development with the embedded sandbox only.
+  const panel = sandboxPanelTarget(config, options.stripeApiBase);
+  if (config.graphql.landingPage) app.use(graphiqlRoute({ panel: panel !== undefined }));
+  if (panel !== undefined) app.use(sandboxPanelRoute(panel, schema, logger));
   metrics.setGaugeSources({
     liveSubscriptions: () => accountEvents.fanout.size,
     sockets: () => ws.socketCount(),

@@ -5,6 +5,7 @@ import { startupBannerText } from "../../src/startup-banner.js";
 import { waitFor } from "../support/wait.js";
 
 const base = {
+  sandboxPanel: false,
   gatewayUrl: "http://127.0.0.1:4000",
   sandboxUrl: undefined,
   webhookSecret: undefined,

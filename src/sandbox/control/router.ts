@@ -5,6 +5,7 @@ import { sendJson, toStripeError } from "../http/io.js";
 import { specOperations } from "../spec/openapi.js";
 import type { JsonObject } from "../state/json.js";
 import { deactivate, disconnect, reactivate, upcomingDeactivation } from "./accounts.js";
+import { customerOverview } from "./customer-overview.js";
 import { createControlCustomer, listCustomers } from "./customers.js";
 import {
   addFault,
@@ -44,6 +45,11 @@ const ROUTES: ControlRoute[] = [
     method: "POST",
     pattern: /^\/_sandbox\/customers$/,
     run: ({ context, body }) => createControlCustomer(context, body),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/_sandbox/customers/${ID}/overview$`),
+    run: ({ context, ids }) => customerOverview(context, ids[0] ?? ""),
   },
   ...(
     [
