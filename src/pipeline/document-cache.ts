@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { DocumentStore } from "@apollo/server";
 import type { DocumentNode, Token } from "graphql";
 import { LRUCache } from "lru-cache";
 
@@ -40,10 +39,20 @@ const hashOf = (text: string) => createHash("sha256").update(text).digest("hex")
 /** Apollo prefixes its keys with the schema's hash and `:`: the query hash is what follows. */
 const queryHashOfKey = (key: string) => key.slice(key.lastIndexOf(":") + 1);
 
+/**
+ * A key-value store of parsed documents, the shape of Apollo Server's `documentStore` option
+ * (its `KeyValueCache<DocumentNode>`), declared here so the pipeline imports no transport.
+ */
+export interface DocumentKeyValueStore {
+  get(key: string): Promise<DocumentNode | undefined>;
+  set(key: string, document: DocumentNode): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
 /** The parsed, validated documents of operations that ran, bounded in bytes and entries. */
 export interface DocumentCache {
   /** Apollo's `documentStore`: `get` answers from the cache, `set` only proposes (see `admitted`). */
-  readonly store: DocumentStore;
+  readonly store: DocumentKeyValueStore;
   /** True when the document of this text is cached: it parsed, validated and ran before. */
   holds(text: string): boolean;
   /**
@@ -74,7 +83,7 @@ export function createDocumentCache(
     maxSize: limits.maxBytes ?? DOCUMENT_CACHE_MAX_BYTES,
   });
   const proposed = new WeakMap<DocumentNode, { hash: string; bytes: number }>();
-  const store: DocumentStore = {
+  const store: DocumentKeyValueStore = {
     get: async (key) => documents.get(queryHashOfKey(key)),
     set: async (key, document) => {
       const text = document.loc?.source.body;

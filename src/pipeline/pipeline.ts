@@ -1,4 +1,3 @@
-import type { DocumentStore } from "@apollo/server";
 import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
@@ -24,7 +23,7 @@ import {
 } from "./analyse-document.js";
 import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
-import { createDocumentCache } from "./document-cache.js";
+import { createDocumentCache, type DocumentKeyValueStore } from "./document-cache.js";
 import type { DocumentRules } from "./document-rules.js";
 import { chargeEachEvent } from "./event-admission.js";
 import { finishOperation } from "./finish.js";
@@ -101,7 +100,7 @@ export interface OperationPipeline {
    * Apollo's document store (`createDocumentCache`): the documents of admitted operations, bounded
    * in bytes and entries; a document is cached only once its operation is admitted (`admit`).
    */
-  readonly documentStore: DocumentStore;
+  readonly documentStore: DocumentKeyValueStore;
   /** True when this text's document is in `documentStore` (nothing to analyse: it ran before). */
   documentCached(text: string): boolean;
   /**
