@@ -267,6 +267,13 @@ export type AccountLifecycleEvent = {
   action: AccountHealthAction;
   /** Why the account became or will become inactive, when Stripe said. */
   cause?: Maybe<AccountHealthCause>;
+  /**
+   * This event's position in the stream of the viewer's events (not a timestamp; opaque). Keep the
+   * last one received and pass it as `after` when subscribing again (graphql-sse sends it as the SSE
+   * event `id`, so `Last-Event-ID` does the same): the events missed meanwhile come first, in
+   * order and once each. Also in every event's `extensions.cursor`.
+   */
+  cursor: Scalars['String']['output'];
   /** The id of the Stripe event (`evt_…`); the same event is never pushed twice. */
   eventId: Scalars['ID']['output'];
   /** When it happened, according to Stripe. */
@@ -629,6 +636,8 @@ export type PageInfo = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -676,6 +685,8 @@ export type Query = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -709,6 +720,8 @@ export type QueryAccountArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -744,6 +757,8 @@ export type QueryAccountsArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -776,6 +791,8 @@ export type QueryAuthorizationArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -808,6 +825,8 @@ export type QueryNodeArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -840,6 +859,8 @@ export type QueryNodesArgs = {
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
  *   subscription streams for the customer.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `BAD_REQUEST`, `OPERATION_RESOLUTION_FAILURE`, `PERSISTED_QUERY_NOT_FOUND`,
@@ -996,9 +1017,11 @@ export type RelinkSessionUserError = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1027,9 +1050,11 @@ export type Subscription = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1042,15 +1067,18 @@ export type Subscription = {
  */
 export type SubscriptionAccountDeactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1063,15 +1091,18 @@ export type SubscriptionAccountDeactivatedArgs = {
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1084,15 +1115,18 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
  */
 export type SubscriptionAccountDisconnectedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1105,15 +1139,18 @@ export type SubscriptionAccountDisconnectedArgs = {
  */
 export type SubscriptionAccountReactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1126,6 +1163,7 @@ export type SubscriptionAccountReactivatedArgs = {
  */
 export type SubscriptionAccountStatusChangedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A transaction on a linked account, as the institution reported it. */

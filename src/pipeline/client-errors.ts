@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   UPSTREAM_ERROR: "Stripe refused the gateway's request (operators see why in the logs).",
   SUBSCRIPTION_LIMIT:
     "Too many operations on one WebSocket, or too many WebSockets and subscription streams for the customer.",
+  CURSOR_EXPIRED:
+    "A subscription's `after` cursor (or SSE `Last-Event-ID`) cannot be resumed: older than the events kept, unknown, malformed or another customer's; reload the data, then subscribe without it.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
   BAD_REQUEST:

@@ -1,9 +1,9 @@
 import type { AccountLifecycleMessage } from "./account-event.js";
 
 /** One subscriber's queue: events waiting to be pulled, or a pull waiting for an event. */
-interface Subscriber {
-  queue: AccountLifecycleMessage[];
-  waiting: ((result: IteratorResult<AccountLifecycleMessage>) => void) | undefined;
+interface Subscriber<E> {
+  queue: E[];
+  waiting: ((result: IteratorResult<E>) => void) | undefined;
   done: boolean;
 }
 
@@ -21,12 +21,12 @@ const MAX_QUEUED_PER_SUBSCRIBER = 1_000;
  * iterator with its own bounded queue, so a slow socket cannot hold up the others; returning the
  * iterator unsubscribes it.
  */
-export class LocalFanout {
-  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+export class LocalFanout<E extends { customerId: string } = AccountLifecycleMessage> {
+  private readonly byCustomer = new Map<string, Set<Subscriber<E>>>();
   private readonly listeners = new Set<SubscribersChangedListener>();
 
   /** Hands the event to every current subscriber of its customer. */
-  deliver(event: AccountLifecycleMessage): void {
+  deliver(event: E): void {
     for (const subscriber of this.byCustomer.get(event.customerId) ?? []) {
       if (subscriber.waiting) {
         const resolve = subscriber.waiting;
@@ -40,13 +40,13 @@ export class LocalFanout {
   }
 
   /** An iterator over the customer's events from now on. */
-  subscribe(customerId: string): AsyncIterableIterator<AccountLifecycleMessage> {
-    const subscriber: Subscriber = { queue: [], waiting: undefined, done: false };
-    const set = this.byCustomer.get(customerId) ?? new Set<Subscriber>();
+  subscribe(customerId: string): AsyncIterableIterator<E> {
+    const subscriber: Subscriber<E> = { queue: [], waiting: undefined, done: false };
+    const set = this.byCustomer.get(customerId) ?? new Set<Subscriber<E>>();
     set.add(subscriber);
     this.byCustomer.set(customerId, set);
     this.notify(customerId);
-    const finish = (): IteratorResult<AccountLifecycleMessage> => {
+    const finish = (): IteratorResult<E> => {
       subscriber.done = true;
       const removed = set.delete(subscriber);
       // Only this subscription's own set: a newer one may have replaced it since it emptied.
@@ -58,7 +58,7 @@ export class LocalFanout {
       if (removed) this.notify(customerId);
       return { value: undefined, done: true };
     };
-    const iterator: AsyncIterableIterator<AccountLifecycleMessage> = {
+    const iterator: AsyncIterableIterator<E> = {
       next: () => {
         const queued = subscriber.queue.shift();
         if (queued) return Promise.resolve({ value: queued, done: false });

@@ -1,8 +1,11 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.js";
-import type { AccountLifecycleMessage } from "./account-event.js";
+import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
+import { DEFAULT_EVENT_RETENTION, type EventRetention } from "./event-log.js";
+import { resumeAfter } from "./event-resume.js";
 import { LocalFanout } from "./local-fanout.js";
+import { parseChannelMessage, RedisEventLog } from "./redis-event-log.js";
 
 /** The Redis channel every gateway instance with the same key prefix publishes to and listens on. */
 export const accountEventsChannel = (prefix: string) => `${prefix}:account-events`;
@@ -10,15 +13,19 @@ export const accountEventsChannel = (prefix: string) => `${prefix}:account-event
 /**
  * A bus shared by every gateway instance on one Redis: `publish` sends the event once to Redis,
  * and each instance hands what it hears to its own subscribers, so a webhook received by any
- * instance reaches subscribers on all of them, once each. ioredis reconnects and resubscribes
- * after a Redis restart; while Redis is down `publish` rejects (the webhook answers 5xx).
+ * instance reaches subscribers on all of them, once each. Each event is also appended to its
+ * customer's Redis Stream in the same step (RedisEventLog, trimmed by `retention`), which gives
+ * it its position and lets a subscriber resume on any instance. ioredis reconnects and
+ * resubscribes after a Redis restart; while Redis is down `publish` rejects (the webhook answers
+ * 5xx).
  */
 export async function redisBus(
   url: string,
   prefix: string,
   logger: Logger,
-): Promise<AccountEventBus & { fanout: LocalFanout }> {
-  const fanout = new LocalFanout();
+  retention: EventRetention = DEFAULT_EVENT_RETENTION,
+): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent> }> {
+  const fanout = new LocalFanout<PublishedLifecycleEvent>();
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
   const publisher = new Redis(url, options);
   const listener = new Redis(url, { ...options, enableOfflineQueue: true });
@@ -40,12 +47,13 @@ export async function redisBus(
   );
   listener.on("message", (_channel: string, message: string) => {
     try {
-      fanout.deliver(JSON.parse(message) as AccountLifecycleMessage);
+      fanout.deliver(parseChannelMessage(message));
     } catch (error) {
       logger.error({ err: error }, "unreadable account event on the redis bus");
     }
   });
   const channel = accountEventsChannel(prefix);
+  const log = new RedisEventLog(publisher, prefix, retention);
   // Subscribe now if Redis is up, and on every (re)connection: a Redis down at start-up must not
   // stop the gateway (readiness reports it instead), and must be listened to once it is back.
   const subscribe = () =>
@@ -57,9 +65,11 @@ export async function redisBus(
   return {
     fanout,
     publish: async (event) => {
-      await publisher.publish(channel, JSON.stringify(event));
+      await log.appendAndPublish(channel, event);
     },
     subscribe: (customerId) => fanout.subscribe(customerId),
+    resume: (customerId, cursor) =>
+      resumeAfter(customerId, cursor, () => fanout.subscribe(customerId), log),
     healthy: async () => publisher.status === "ready" && listener.status === "ready",
     close: async () => {
       fanout.closeAll();

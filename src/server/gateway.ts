@@ -14,6 +14,7 @@ import { createGatewayMetrics } from "../observability/metrics.js";
 import { documentRules } from "../pipeline/document-rules.js";
 import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
+import type { PublishedLifecycleEvent } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
@@ -82,7 +83,7 @@ export interface GatewayHandle {
    * The bus lifecycle events travel on (in-process, or Redis with REDIS_URL), with `fanout`, this
    * instance's subscribers (counts, and a hook to observe subscriptions being registered).
    */
-  accountEvents: AccountEventBus & { fanout: LocalFanout };
+  accountEvents: AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent> };
   /** The read model every operation and the webhook path read and write (tests clear it). */
   readModel: ReadModel;
   /** The catch-up sweep of Stripe's Events API (tests run it on demand). */
@@ -138,8 +139,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   const httpServer = createServer();
   const schema = buildGatewaySchema();
   const accountEvents = config.redisUrl
-    ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger)
-    : inProcessBus();
+    ? await redisBus(config.redisUrl, config.redisKeyPrefix, logger, config.subscriptionLog)
+    : inProcessBus(config.subscriptionLog);
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();

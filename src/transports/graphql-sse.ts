@@ -7,6 +7,7 @@ import type { OperationRequest } from "../pipeline/operation-trace.js";
 import { sendError } from "../server/error-answers.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
 import { mapStream } from "./result-stream.js";
+import { LAST_EVENT_ID_HEADER, lastEventId, sseEventIds } from "./sse-event-ids.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** Where GraphQL over Server-Sent Events is served. */
@@ -24,7 +25,8 @@ const asResult = (item: StreamItem) =>
  * answered as HTTP answers it (its status, `{errors}` masked,
  * `Retry-After`), before the stream opens; an admitted operation streams its answers as `next`
  * events and then `complete`; a token that expires ends it with an UNAUTHENTICATED `next`. The
- * single-connection mode (reservations by PUT) is off. A request that does not accept
+ * single-connection mode (reservations by PUT) is off. Each subscription event is sent with its
+ * cursor as the SSE `id:`, and a request's `Last-Event-ID` resumes the subscription after it. A request that does not accept
  * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405.
  */
 export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
@@ -37,6 +39,7 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
       // `documentId` (the client preset's shape) is read from the request itself.
       const sent = (raw.method === "GET" ? raw.query : raw.body) as { documentId?: unknown } | null;
       const documentId = sent?.documentId;
+      const resumeAfter = lastEventId(raw.headers[LAST_EVENT_ID_HEADER]);
       const answer = await streams.start({
         transport: "sse",
         requestId: raw.header(REQUEST_ID_HEADER) ?? null,
@@ -50,8 +53,15 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
           ...(documentId === undefined ? {} : { documentId }),
         } as OperationRequest,
         readOnly: raw.method === "GET",
+        ...(resumeAfter === undefined ? {} : { resumeAfter }),
       });
-      if (answer.kind === "streaming") return mapStream(answer.items, asResult);
+      if (answer.kind === "streaming") {
+        const ids = sseEventIds(req.context.res);
+        return mapStream(answer.items, (item) => {
+          ids.record(item.kind === "result" ? item.result.extensions?.cursor : undefined);
+          return asResult(item);
+        });
+      }
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
       if (answer.retryAfterSeconds !== undefined) {
         headers["retry-after"] = String(answer.retryAfterSeconds);

@@ -31,6 +31,8 @@ export interface StreamedRequest {
   readOnly?: boolean;
   /** The request's headers, where the caller's W3C `traceparent` may be. */
   headers?: TraceCarrier;
+  /** Where a subscription resumes, said outside the document (SSE `Last-Event-ID`). */
+  resumeAfter?: string;
 }
 
 /** What the stream carries: an answer, or why the gateway ended it (the token expired). */
@@ -110,7 +112,15 @@ export function streamedOperations(
     close: () => {
       for (const stream of open) stream.stop();
     },
-    start: async ({ transport, requestId, credentials, request, readOnly, headers }) => {
+    start: async ({
+      transport,
+      requestId,
+      credentials,
+      request,
+      readOnly,
+      headers,
+      resumeAfter,
+    }) => {
       const trace = pipeline.start(transport, requestId, {
         request,
         parent: { carriers: headers === undefined ? [] : [headers], inheritActive: true },
@@ -167,6 +177,7 @@ export function streamedOperations(
         operationName,
         contextValue: pipeline.buildContext(trace),
       };
+      if (resumeAfter !== undefined) args.contextValue.resumeAfter = resumeAfter;
       pipeline.executing(trace);
       const cost: CostReport | undefined = admission.cost;
       const answer = (result: ExecutionResult): StreamItem => {
