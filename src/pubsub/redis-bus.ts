@@ -24,7 +24,7 @@ export async function redisBus(
   prefix: string,
   logger: Logger,
   retention: EventRetention = DEFAULT_EVENT_RETENTION,
-): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent> }> {
+): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent>; log: RedisEventLog }> {
   const fanout = new LocalFanout<PublishedLifecycleEvent>();
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
   const publisher = new Redis(url, options);
@@ -64,6 +64,7 @@ export async function redisBus(
   await subscribe();
   return {
     fanout,
+    log,
     publish: async (event) => {
       await log.appendAndPublish(channel, event);
     },

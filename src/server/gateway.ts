@@ -16,6 +16,7 @@ import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import type { PublishedLifecycleEvent } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
+import type { AccountEventLog } from "../pubsub/event-log.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
@@ -81,9 +82,13 @@ export interface GatewayHandle {
   stripe: Stripe;
   /**
    * The bus lifecycle events travel on (in-process, or Redis with REDIS_URL), with `fanout`, this
-   * instance's subscribers (counts, and a hook to observe subscriptions being registered).
+   * instance's subscribers (counts, and a hook to observe subscriptions being registered), and
+   * `log`, the events kept for subscribers that resume.
    */
-  accountEvents: AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent> };
+  accountEvents: AccountEventBus & {
+    fanout: LocalFanout<PublishedLifecycleEvent>;
+    log: AccountEventLog;
+  };
   /** The read model every operation and the webhook path read and write (tests clear it). */
   readModel: ReadModel;
   /** The catch-up sweep of Stripe's Events API (tests run it on demand). */
