@@ -59,7 +59,7 @@ const config: CodegenConfig = {
           AccountOwner: `${wire}#StripeAccountOwner`,
           Balance: `${wire}#StripeBalance`,
           RefreshState: `${wire}#StripeRefresh`,
-          AccountLifecycleEvent: "../pubsub/account-event.js#AccountLifecycleMessage",
+          AccountLifecycleEvent: "../pubsub/account-event.js#PublishedLifecycleEvent",
         },
       },
     },

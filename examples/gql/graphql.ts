@@ -267,6 +267,13 @@ export type AccountLifecycleEvent = {
   action: AccountHealthAction;
   /** Why the account became or will become inactive, when Stripe said. */
   cause?: Maybe<AccountHealthCause>;
+  /**
+   * This event's position in the stream of the viewer's events (not a timestamp; opaque). Keep the
+   * last one received and pass it as `after` when subscribing again (graphql-sse sends it as the SSE
+   * event `id`, so `Last-Event-ID` does the same): the events missed meanwhile come first, in
+   * order and once each. Also in every event's `extensions.cursor`.
+   */
+  cursor: Scalars['String']['output'];
   /** The id of the Stripe event (`evt_…`); the same event is never pushed twice. */
   eventId: Scalars['ID']['output'];
   /** When it happened, according to Stripe. */
@@ -631,6 +638,8 @@ export type PageInfo = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -682,6 +691,8 @@ export type Query = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -719,6 +730,8 @@ export type QueryAccountArgs = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -758,6 +771,8 @@ export type QueryAccountsArgs = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -794,6 +809,8 @@ export type QueryAuthorizationArgs = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -830,6 +847,8 @@ export type QueryNodeArgs = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -866,6 +885,8 @@ export type QueryNodesArgs = {
  *   subscription streams for the customer.
  * - `SLOW_CONSUMER`: a subscription's reader did not keep up; its last message, then the stream or
  *   socket is closed.
+ * - `CURSOR_EXPIRED`: a subscription's `after` (or SSE `Last-Event-ID`) cannot be resumed: older
+ *   than the events kept, unknown, malformed or another customer's; reload, then subscribe without it.
  * - `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`: the document is not valid GraphQL, does not
  *   fit the schema, or is over a query limit.
  * - `DOCUMENT_TOO_COMPLEX`: validating the document would take more work than the gateway allows
@@ -1024,9 +1045,11 @@ export type RelinkSessionUserError = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1055,9 +1078,11 @@ export type Subscription = {
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1070,15 +1095,18 @@ export type Subscription = {
  */
 export type SubscriptionAccountDeactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1091,15 +1119,18 @@ export type SubscriptionAccountDeactivatedArgs = {
  */
 export type SubscriptionAccountDeactivationUpcomingArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1112,15 +1143,18 @@ export type SubscriptionAccountDeactivationUpcomingArgs = {
  */
 export type SubscriptionAccountDisconnectedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1133,15 +1167,18 @@ export type SubscriptionAccountDisconnectedArgs = {
  */
 export type SubscriptionAccountReactivatedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 /**
  * Live account lifecycle events over graphql-ws (`/graphql` on the same port), Server-Sent Events
  * (graphql-sse, `/graphql/stream`) or Apollo's multipart HTTP protocol (`/graphql`). Each subscriber
- * receives only events of the viewer's accounts. Subscribing makes no Stripe call: the gateway reads
- * the account once per Stripe event (its own work, not any customer's) and pushes that state to
- * every subscriber, and the account's authorization comes from the gateway's read model.
+ * receives only events of the viewer's accounts. Every event has a `cursor`; a subscriber that
+ * reconnects passes its last one as `after` and receives what it missed first (see `after`).
+ * Subscribing makes no Stripe call: the gateway reads the account once per Stripe event (its own
+ * work, not any customer's) and pushes that state to every subscriber, and the account's
+ * authorization comes from the gateway's read model.
  *
  * A subscription is priced once, when it is subscribed: one point per field, and the `@cost` of the
  * Stripe-reading fields of its selection (`account { authorization transactions owners }`), charged
@@ -1154,6 +1191,7 @@ export type SubscriptionAccountReactivatedArgs = {
  */
 export type SubscriptionAccountStatusChangedArgs = {
   accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A transaction on a linked account, as the institution reported it. */
@@ -1234,8 +1272,16 @@ export type RelinkOutcomeQueryVariables = Exact<{
 
 export type RelinkOutcomeQuery = { __typename?: 'Query', relinkSession?: { __typename?: 'RelinkSession', status: RelinkSessionStatus, outcome: RelinkOutcome, reconciliation?: { __typename?: 'RelinkReconciliation', reactivatedAccounts: Array<{ __typename?: 'Account', id: string, displayName?: string | null }>, stillInactiveAccounts: Array<{ __typename?: 'Account', id: string, displayName?: string | null, health: { __typename?: 'AccountHealth', message: string } }>, newAccounts: Array<{ __typename?: 'Account', id: string, displayName?: string | null }> } | null } | null };
 
+export type ResumeDeactivationsSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ResumeDeactivationsSubscription = { __typename?: 'Subscription', accountDeactivated: { __typename?: 'AccountLifecycleEvent', cursor: string, eventId: string, account: { __typename?: 'Account', id: string, health: { __typename?: 'AccountHealth', state: AccountHealthState, message: string } } } };
+
 
 export const AccountDeactivatedDocument = {"__meta__":{"hash":"919d7c8ae699529b3375e5559e1aba12c9da681e708d1a39262f9e078484e8ac"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"AccountDeactivated"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountDeactivated"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"cause"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountDeactivatedSubscription, AccountDeactivatedSubscriptionVariables>;
 export const AccountHealthDocument = {"__meta__":{"hash":"f0b1592a38165de5e4e2ddb73ed44c7dd2b6d627a8c67a8ba912daaf011041d6"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountHealth"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"institutionName"}},{"kind":"Field","name":{"kind":"Name","value":"last4"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"cause"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"needsAttention"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDeactivationAt"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"authorization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<AccountHealthQuery, AccountHealthQueryVariables>;
 export const CreateRelinkSessionDocument = {"__meta__":{"hash":"364b3205e94f6eaf1e7f302f49564c103a987af6e1388feec2fa7a58c9a3bca4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateRelinkSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createRelinkSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"permissions"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"BALANCES"},{"kind":"EnumValue","value":"TRANSACTIONS"}]}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSecret"}},{"kind":"Field","name":{"kind":"Name","value":"relinkSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<CreateRelinkSessionMutation, CreateRelinkSessionMutationVariables>;
 export const RelinkOutcomeDocument = {"__meta__":{"hash":"a37af6eead902e4a6f69a89d64d6a172b5ce968c1bbfebb45504ac4cdb991910"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"RelinkOutcome"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"relinkSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"reconciliation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reactivatedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"stillInactiveAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"newAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RelinkOutcomeQuery, RelinkOutcomeQueryVariables>;
+export const ResumeDeactivationsDocument = {"__meta__":{"hash":"e9062ca2d90b207bfed88de32bf58836c3e23094dd1deb12c182d45a342a65e1"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ResumeDeactivations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountDeactivated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"health"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ResumeDeactivationsSubscription, ResumeDeactivationsSubscriptionVariables>;

@@ -1,6 +1,7 @@
 import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
 import { type MetricsSettings, resolveMetricsSettings } from "../observability/metrics-settings.js";
 import { resolveTracingSettings, type TracingSettings } from "../observability/tracing-settings.js";
+import type { EventRetention } from "../pubsub/event-log.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { type AllowedOrigins, resolveAllowedOrigins } from "./allowed-origins.js";
@@ -59,6 +60,11 @@ export interface GatewayConfig {
   };
   /** The HTTP server's own limits (Node's server settings). */
   http: HttpServerLimits;
+  /**
+   * How long and how many lifecycle events each customer's log keeps for subscribers that resume
+   * (SUBSCRIPTION_RETENTION_S, SUBSCRIPTION_RETENTION_EVENTS; see src/pubsub/event-log.ts).
+   */
+  subscriptionLog: EventRetention;
   auth: AuthConfig;
   /** GraphQL exposure and limits, applied on HTTP and WebSocket alike (see src/limits/). */
   graphql: {
@@ -221,6 +227,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    subscriptionLog: {
+      retentionMs: env.SUBSCRIPTION_RETENTION_S * 1000,
+      maxEventsPerCustomer: env.SUBSCRIPTION_RETENTION_EVENTS,
     },
     auth,
     graphql: {

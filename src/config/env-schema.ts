@@ -90,6 +90,10 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.max(600_000).default(30_000),
   /** Milliseconds an idle keep-alive connection stays open between requests (Node's keepAliveTimeout). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.max(600_000).default(5_000),
+  /** Seconds a customer's lifecycle events are kept for subscribers that resume (src/pubsub/event-log.ts). */
+  SUBSCRIPTION_RETENTION_S: positiveInt.max(2_592_000).default(86_400),
+  /** Most lifecycle events kept per customer for subscribers that resume; older ones are trimmed. */
+  SUBSCRIPTION_RETENTION_EVENTS: positiveInt.max(100_000).default(1_000),
   GRAPHQL_MAX_DEPTH: positiveInt.max(100).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1_000).default(15),
   GRAPHQL_MAX_TOKENS: positiveInt.max(100_000).default(1_000),

@@ -40,4 +40,15 @@ export interface GatewayContext {
    * the last message (SLOW_CONSUMER) and closes the stream or socket.
    */
   onSlowConsumer?: () => void;
+  /**
+   * The cursor of the subscription event just resolved (set by the subscription resolver): every
+   * transport adds it to that result's `extensions.cursor`, and graphql-sse sends it as the
+   * event's SSE `id`.
+   */
+  eventCursor?: string;
+  /**
+   * Where a subscription resumes when its client said so outside the document (SSE's
+   * `Last-Event-ID`); it takes precedence over the field's `after` argument, being the newer.
+   */
+  resumeAfter?: string;
 }

@@ -16,13 +16,15 @@ export interface AnswerNotices {
    * report (transports spread the notices after it).
    */
   cost?: CostReport;
+  /** For a subscription event, its cursor (where a subscription resumes after it). */
+  cursor?: string;
 }
 
 /**
  * The notices for the answer the operation's current data access produced (for a subscription,
  * the data access of the event just resolved): `readModel` when it served a copy older than the
  * max age (never a silently stale answer), and `cost` when the result is a subscription event
- * (its own charge). Every transport adds these to each result's `extensions`, after the
+ * (its own charge) and `cursor` (its resume position). Every transport adds these to each result's `extensions`, after the
  * operation's cost report.
  */
 export function answerNotices(context: GatewayContext | undefined): AnswerNotices {
@@ -33,5 +35,6 @@ export function answerNotices(context: GatewayContext | undefined): AnswerNotice
       ? {}
       : { readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() } }),
     ...(eventCost === undefined ? {} : { cost: eventCost }),
+    ...(context?.eventCursor === undefined ? {} : { cursor: context.eventCursor }),
   };
 }

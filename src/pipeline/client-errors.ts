@@ -28,6 +28,8 @@ export const ERROR_CODES = {
     "Too many operations on one WebSocket, or too many WebSockets and subscription streams for the customer.",
   SLOW_CONSUMER:
     "A subscription's reader did not keep up (STREAM_MAX_PENDING_EVENTS events waiting): its last message, then the stream or socket is closed.",
+  CURSOR_EXPIRED:
+    "A subscription's `after` cursor (or SSE `Last-Event-ID`) cannot be resumed: older than the events kept, unknown, malformed or another customer's; reload the data, then subscribe without it.",
   GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL, or is over the token limit.",
   GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema, or is over a query limit.",
   DOCUMENT_TOO_COMPLEX:

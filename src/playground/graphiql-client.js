@@ -21,9 +21,10 @@ query AccountHealth {
   }
 }
 
-# subscription Deactivations {
-#   accountDeactivated { eventId occurredAt cause action account { id displayName health { state message } } }
+# subscription Deactivations($after: String) {
+#   accountDeactivated(after: $after) { cursor eventId occurredAt cause action account { id displayName health { state message } } }
 # }
+# Reconnecting? Pass the last event's cursor as {"after": "..."}: the events missed come first.
 `;
 
 const httpUrl = new URL("/graphql", window.location.href).toString();

@@ -20,3 +20,11 @@ export interface AccountLifecycleMessage {
   customerId: string;
   account: StripeAccount;
 }
+
+/**
+ * A lifecycle event as subscribers receive it: with the position its customer's stream gave it
+ * when it was published (the same on every instance), from which its cursor is made.
+ */
+export interface PublishedLifecycleEvent extends AccountLifecycleMessage {
+  position: string;
+}

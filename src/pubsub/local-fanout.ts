@@ -1,9 +1,9 @@
 import type { AccountLifecycleMessage } from "./account-event.js";
 
 /** One subscriber's queue: events waiting to be pulled, or a pull waiting for an event. */
-interface Subscriber {
-  queue: AccountLifecycleMessage[];
-  waiting: ((result: IteratorResult<AccountLifecycleMessage>) => void) | undefined;
+interface Subscriber<E> {
+  queue: E[];
+  waiting: ((result: IteratorResult<E>) => void) | undefined;
   done: boolean;
   /** Set when more than the bound waited: the subscription is over, its next pull fails. */
   overflowed: boolean;
@@ -48,14 +48,14 @@ export const DEFAULT_MAX_PENDING_EVENTS = 100;
  * unsubscribed, its `onOverflow` is called (the transport sends the last message and closes), and
  * its next pull throws SlowConsumerError. Nothing is dropped silently.
  */
-export class LocalFanout {
+export class LocalFanout<E extends { customerId: string } = AccountLifecycleMessage> {
   constructor(readonly maxPendingEvents: number = DEFAULT_MAX_PENDING_EVENTS) {}
 
-  private readonly byCustomer = new Map<string, Set<Subscriber>>();
+  private readonly byCustomer = new Map<string, Set<Subscriber<E>>>();
   private readonly listeners = new Set<SubscribersChangedListener>();
 
   /** Hands the event to every current subscriber of its customer. */
-  deliver(event: AccountLifecycleMessage): void {
+  deliver(event: E): void {
     for (const subscriber of this.byCustomer.get(event.customerId) ?? []) {
       if (subscriber.waiting) {
         const resolve = subscriber.waiting;
@@ -73,11 +73,8 @@ export class LocalFanout {
   }
 
   /** An iterator over the customer's events from now on. */
-  subscribe(
-    customerId: string,
-    options: SubscribeOptions = {},
-  ): AsyncIterableIterator<AccountLifecycleMessage> {
-    const subscriber: Subscriber = {
+  subscribe(customerId: string, options: SubscribeOptions = {}): AsyncIterableIterator<E> {
+    const subscriber: Subscriber<E> = {
       queue: [],
       waiting: undefined,
       done: false,
@@ -85,11 +82,11 @@ export class LocalFanout {
       ended: () => {},
       onOverflow: options.onOverflow,
     };
-    const set = this.byCustomer.get(customerId) ?? new Set<Subscriber>();
+    const set = this.byCustomer.get(customerId) ?? new Set<Subscriber<E>>();
     set.add(subscriber);
     this.byCustomer.set(customerId, set);
     this.notify(customerId);
-    const finish = (): IteratorResult<AccountLifecycleMessage> => {
+    const finish = (): IteratorResult<E> => {
       subscriber.done = true;
       const removed = set.delete(subscriber);
       // Only this subscription's own set: a newer one may have replaced it since it emptied.
@@ -109,7 +106,7 @@ export class LocalFanout {
         this.notify(customerId);
       }
     };
-    const iterator: AsyncIterableIterator<AccountLifecycleMessage> = {
+    const iterator: AsyncIterableIterator<E> = {
       next: () => {
         if (subscriber.overflowed) {
           subscriber.overflowed = false;

@@ -1,8 +1,11 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.js";
-import type { AccountLifecycleMessage } from "./account-event.js";
+import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
+import { DEFAULT_EVENT_RETENTION, type EventRetention } from "./event-log.js";
+import { resumeAfter } from "./event-resume.js";
 import { LocalFanout } from "./local-fanout.js";
+import { parseChannelMessage, RedisEventLog } from "./redis-event-log.js";
 
 /** The Redis channel every gateway instance with the same key prefix publishes to and listens on. */
 export const accountEventsChannel = (prefix: string) => `${prefix}:account-events`;
@@ -10,17 +13,21 @@ export const accountEventsChannel = (prefix: string) => `${prefix}:account-event
 /**
  * A bus shared by every gateway instance on one Redis: `publish` sends the event once to Redis,
  * and each instance hands what it hears to its own subscribers, so a webhook received by any
- * instance reaches subscribers on all of them, once each. ioredis reconnects and resubscribes
- * after a Redis restart; while Redis is down `publish` rejects (the webhook answers 5xx).
+ * instance reaches subscribers on all of them, once each. Each event is also appended to its
+ * customer's Redis Stream in the same step (RedisEventLog, trimmed by `retention`), which gives
+ * it its position and lets a subscriber resume on any instance. ioredis reconnects and
+ * resubscribes after a Redis restart; while Redis is down `publish` rejects (the webhook answers
+ * 5xx).
  */
 export async function redisBus(
   url: string,
   prefix: string,
   logger: Logger,
+  retention: EventRetention = DEFAULT_EVENT_RETENTION,
   /** Events one subscription may have waiting (LocalFanout). */
   maxPendingEvents?: number,
-): Promise<AccountEventBus & { fanout: LocalFanout }> {
-  const fanout = new LocalFanout(maxPendingEvents);
+): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent>; log: RedisEventLog }> {
+  const fanout = new LocalFanout<PublishedLifecycleEvent>(maxPendingEvents);
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
   const publisher = new Redis(url, options);
   const listener = new Redis(url, { ...options, enableOfflineQueue: true });
@@ -42,12 +49,13 @@ export async function redisBus(
   );
   listener.on("message", (_channel: string, message: string) => {
     try {
-      fanout.deliver(JSON.parse(message) as AccountLifecycleMessage);
+      fanout.deliver(parseChannelMessage(message));
     } catch (error) {
       logger.error({ err: error }, "unreadable account event on the redis bus");
     }
   });
   const channel = accountEventsChannel(prefix);
+  const log = new RedisEventLog(publisher, prefix, retention);
   // Subscribe now if Redis is up, and on every (re)connection: a Redis down at start-up must not
   // stop the gateway (readiness reports it instead), and must be listened to once it is back.
   const subscribe = () =>
@@ -58,10 +66,13 @@ export async function redisBus(
   await subscribe();
   return {
     fanout,
+    log,
     publish: async (event) => {
-      await publisher.publish(channel, JSON.stringify(event));
+      await log.appendAndPublish(channel, event);
     },
     subscribe: (customerId, options) => fanout.subscribe(customerId, options),
+    resume: (customerId, cursor, options) =>
+      resumeAfter(customerId, cursor, () => fanout.subscribe(customerId, options), log),
     healthy: async () => publisher.status === "ready" && listener.status === "ready",
     close: async () => {
       fanout.closeAll();

@@ -16,7 +16,9 @@ import { createOperationPipeline } from "../pipeline/pipeline.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import { sandboxPanelTarget } from "../playground/panel/availability.js";
 import { sandboxPanelRoute } from "../playground/panel/panel-route.js";
+import type { PublishedLifecycleEvent } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
+import type { AccountEventLog } from "../pubsub/event-log.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
@@ -85,9 +87,13 @@ export interface GatewayHandle {
   stripe: Stripe;
   /**
    * The bus lifecycle events travel on (in-process, or Redis with REDIS_URL), with `fanout`, this
-   * instance's subscribers (counts, and a hook to observe subscriptions being registered).
+   * instance's subscribers (counts, and a hook to observe subscriptions being registered), and
+   * `log`, the events kept for subscribers that resume.
    */
-  accountEvents: AccountEventBus & { fanout: LocalFanout };
+  accountEvents: AccountEventBus & {
+    fanout: LocalFanout<PublishedLifecycleEvent>;
+    log: AccountEventLog;
+  };
   /** The read model every operation and the webhook path read and write (tests clear it). */
   readModel: ReadModel;
   /** The catch-up sweep of Stripe's Events API (tests run it on demand). */
@@ -147,9 +153,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         config.redisUrl,
         config.redisKeyPrefix,
         logger,
+        config.subscriptionLog,
         config.websocket.maxPendingEvents,
       )
-    : inProcessBus(config.websocket.maxPendingEvents);
+    : inProcessBus(config.subscriptionLog, config.websocket.maxPendingEvents);
   const dedupe = config.redisUrl
     ? await redisDedupe(config.redisUrl, config.redisKeyPrefix)
     : inMemoryDedupe();

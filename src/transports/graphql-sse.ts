@@ -9,6 +9,7 @@ import { sendError } from "../server/error-answers.js";
 import { REQUEST_ID_HEADER } from "../server/request-id.js";
 import { mapStream } from "./result-stream.js";
 import { endSlowStream } from "./slow-consumer.js";
+import { LAST_EVENT_ID_HEADER, lastEventId, sseEventIds } from "./sse-event-ids.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** Where GraphQL over Server-Sent Events is served. */
@@ -30,6 +31,8 @@ const asResult = (item: StreamItem) =>
  * `text/event-stream` is answered 406 with a JSON error; a mutation over GET 405. graphql-sse
  * pulls an event once the previous one is written out; a reader that falls
  * STREAM_MAX_PENDING_EVENTS behind gets a SLOW_CONSUMER `next` and `complete`, then the stream ends.
+ * Each subscription event is sent with its cursor as the SSE `id:`, and a request's
+ * `Last-Event-ID` resumes the subscription after it.
  */
 export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
   const handler = createHandler({
@@ -42,6 +45,7 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
       const sent = (raw.method === "GET" ? raw.query : raw.body) as { documentId?: unknown } | null;
       const documentId = sent?.documentId;
       const response = (req.context as { res: ServerResponse }).res;
+      const resumeAfter = lastEventId(raw.headers[LAST_EVENT_ID_HEADER]);
       const answer = await streams.start({
         onSlowConsumer: (last) =>
           endSlowStream(
@@ -60,8 +64,15 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
           ...(documentId === undefined ? {} : { documentId }),
         } as OperationRequest,
         readOnly: raw.method === "GET",
+        ...(resumeAfter === undefined ? {} : { resumeAfter }),
       });
-      if (answer.kind === "streaming") return mapStream(answer.items, asResult);
+      if (answer.kind === "streaming") {
+        const ids = sseEventIds(response);
+        return mapStream(answer.items, (item) => {
+          ids.record(item.kind === "result" ? item.result.extensions?.cursor : undefined);
+          return asResult(item);
+        });
+      }
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
       if (answer.retryAfterSeconds !== undefined) {
         headers["retry-after"] = String(answer.retryAfterSeconds);

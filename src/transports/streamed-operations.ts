@@ -38,6 +38,8 @@ export interface StreamedRequest {
    * and closes the stream; the stream's items then end.
    */
   onSlowConsumer?: (last: StreamItem) => void;
+  /** Where a subscription resumes, said outside the document (SSE `Last-Event-ID`). */
+  resumeAfter?: string;
 }
 
 /** What the stream carries: an answer, or why the gateway ended it (the token expired). */
@@ -129,6 +131,7 @@ export function streamedOperations(
       readOnly,
       headers,
       onSlowConsumer,
+      resumeAfter,
     }) => {
       const trace = pipeline.start(transport, requestId, {
         request,
@@ -197,6 +200,7 @@ export function streamedOperations(
         operationName,
         contextValue,
       };
+      if (resumeAfter !== undefined) args.contextValue.resumeAfter = resumeAfter;
       pipeline.executing(trace);
       const cost: CostReport | undefined = admission.cost;
       const answer = (result: ExecutionResult): StreamItem => {

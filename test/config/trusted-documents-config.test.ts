@@ -45,7 +45,7 @@ describe("TRUSTED_DOCUMENTS", () => {
       const settings = loadConfig({ ...env, TRUSTED_DOCUMENTS: EXAMPLES_MANIFEST }).graphql
         .trustedDocuments;
       expect(settings?.allowAdHoc).toBe(false);
-      expect(settings?.documents.size).toBe(4);
+      expect(settings?.documents.size).toBe(5);
       for (const [id, text] of settings?.documents ?? []) expect(documentHash(text)).toBe(id);
     }
   });

@@ -16,6 +16,7 @@ import {
   AccountHealthDocument,
   CreateRelinkSessionDocument,
   RelinkOutcomeDocument,
+  ResumeDeactivationsDocument,
 } from "../../examples/gql/graphql.js";
 import { documentHash } from "../../src/config/trusted-documents.js";
 import { startAnotherGateway, startStack, type TestStack, tokenFor } from "../support/gateway.js";
@@ -40,6 +41,7 @@ const ACCOUNT_HEALTH = idOf(AccountHealthDocument);
 const CREATE_RELINK_SESSION = idOf(CreateRelinkSessionDocument);
 const RELINK_OUTCOME = idOf(RelinkOutcomeDocument);
 const ACCOUNT_DEACTIVATED = idOf(AccountDeactivatedDocument);
+const RESUME_DEACTIVATIONS = idOf(ResumeDeactivationsDocument);
 /** A well-formed sha256 no document has. */
 const UNKNOWN_ID = documentHash("query Unknown { __typename }");
 
@@ -133,7 +135,13 @@ const codes = (answer: Answer) => (answer.errors ?? []).map((error) => error.ext
 
 describe("the examples' manifest", () => {
   it("lists exactly the examples' operations, each under the sha256 of its text", () => {
-    const ids = [ACCOUNT_HEALTH, CREATE_RELINK_SESSION, RELINK_OUTCOME, ACCOUNT_DEACTIVATED];
+    const ids = [
+      ACCOUNT_HEALTH,
+      CREATE_RELINK_SESSION,
+      RELINK_OUTCOME,
+      ACCOUNT_DEACTIVATED,
+      RESUME_DEACTIVATIONS,
+    ];
     expect(Object.keys(MANIFEST).sort()).toEqual([...ids].sort());
     for (const [id, text] of Object.entries(MANIFEST)) expect(documentHash(text)).toBe(id);
   });

@@ -3,35 +3,62 @@ import type {
   SubscriptionResolvers,
 } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
-import type { AccountLifecycleMessage, AccountLifecycleType } from "../../pubsub/account-event.js";
+import { codedError } from "../../pipeline/client-errors.js";
+import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
+import { CursorNotResumableError } from "../../pubsub/event-log.js";
+import { encodeCursor } from "../../pubsub/event-position.js";
 import { filterIterator } from "../../subscriptions/filter-iterator.js";
 import type { GatewayContext } from "../context.js";
 import { fromEpoch } from "./scalars.js";
 
-type StreamArgs = { accountId?: string | null };
+type StreamArgs = { accountId?: string | null; after?: string | null };
+
+/**
+ * The viewer's events from now on, or, given a cursor (SSE's `Last-Event-ID` before the `after`
+ * argument), those after it then live ones; a cursor that cannot be resumed is CURSOR_EXPIRED.
+ */
+async function viewerEvents(
+  customerId: string,
+  cursor: string | null | undefined,
+  context: GatewayContext,
+): Promise<AsyncIterableIterator<PublishedLifecycleEvent>> {
+  // A reader that falls too far behind is ended by its transport (SLOW_CONSUMER).
+  const options = { onOverflow: () => context.onSlowConsumer?.() };
+  if (cursor === null || cursor === undefined)
+    return context.accountEvents.subscribe(customerId, options);
+  try {
+    return await context.accountEvents.resume(customerId, cursor, options);
+  } catch (error) {
+    if (error instanceof CursorNotResumableError) throw codedError("CURSOR_EXPIRED", error.message);
+    throw error;
+  }
+}
 
 /**
  * One subscription field: the viewer's events (the bus is asked for the viewer's customer only),
- * of the given types, optionally of one account. Each event is resolved with fresh loaders, so
- * nothing an earlier event loaded is served stale, after its Stripe reads were charged
- * (`context.beginEvent`). A reader that falls too far behind is the transport's to end
- * (`context.onSlowConsumer`).
+ * of the given types, optionally of one account, optionally resumed after a cursor. Each event is
+ * resolved with fresh loaders, so nothing an earlier event loaded is served stale, after its
+ * Stripe reads were charged (`context.beginEvent`); its cursor goes to the result's extensions.
+ * A reader that falls too far behind is the transport's to end (`context.onSlowConsumer`).
  */
 function stream(types: readonly AccountLifecycleType[] | "ALL") {
   return {
-    subscribe: (_root: unknown, { accountId }: StreamArgs, context: GatewayContext) => {
+    subscribe: async (
+      _root: unknown,
+      { accountId, after }: StreamArgs,
+      context: GatewayContext,
+    ) => {
       const { customerId } = context.data.viewer();
       return filterIterator(
-        context.accountEvents.subscribe(customerId, {
-          onOverflow: () => context.onSlowConsumer?.(),
-        }),
+        await viewerEvents(customerId, context.resumeAfter ?? after, context),
         (event) =>
           (types === "ALL" || types.includes(event.type)) &&
           (accountId === null || accountId === undefined || event.account.id === accountId),
       );
     },
-    resolve: async (event: AccountLifecycleMessage, _args: StreamArgs, context: GatewayContext) => {
+    resolve: async (event: PublishedLifecycleEvent, _args: StreamArgs, context: GatewayContext) => {
       await context.beginEvent();
+      context.eventCursor = encodeCursor(event.customerId, event.position);
       return event;
     },
   };
@@ -52,4 +79,5 @@ export const AccountLifecycleEvent: AccountLifecycleEventResolvers = {
   cause: (event) => deriveAccountHealth(event.account).cause ?? null,
   action: (event) => deriveAccountHealth(event.account).action,
   account: (event, _args, { data }) => data.adopt(event.account),
+  cursor: (event) => encodeCursor(event.customerId, event.position),
 };
