@@ -62,8 +62,14 @@ describe("account actions", () => {
     expect(payload.userErrors).toEqual([]);
     expect(payload.account?.balanceRefresh?.status).toBe("PENDING");
     // The sandbox finishes the refresh on a timer of its own, as Stripe does, and then emits
-    // `refreshed_balance`: wait for that event, then read.
-    await controlOf(stack).emitted("financial_connections.account.refreshed_balance", accountId);
+    // `refreshed_balance`: wait until the gateway acknowledged that event (it stored the account
+    // first), then read. Emitted is not enough: the read could overtake the delivery.
+    const control = controlOf(stack);
+    const event = await control.emitted(
+      "financial_connections.account.refreshed_balance",
+      accountId,
+    );
+    await control.acknowledged((event as { id: string }).id);
     const read = await graphql<{ account: { balanceRefresh: { status: string } } }>(
       stack,
       "query($id: ID!) { account(id: $id) { balanceRefresh { status } } }",
