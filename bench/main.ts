@@ -16,6 +16,7 @@ import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { formatAnalysis, runAnalysisSection } from "./analysis/section.js";
 import { startBaselineServer } from "./baseline/server.js";
 import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
@@ -222,6 +223,8 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${formatProduction(production)}\n`);
     // Hostile load (issue 20): the built gateway under each flood of the second review.
     await hostileOnly(progress);
+    // Document analysis (issue 20): the costliest documents the limits admit, parsed and validated.
+    process.stdout.write(`\n${formatAnalysis(runAnalysisSection())}\n`);
     progress(`figures written to ${options.resultsFile}`);
   } finally {
     await stack.close();
@@ -230,5 +233,7 @@ async function main(): Promise<void> {
 
 if (process.env.BENCH_ONLY === "lean") await leanOnly();
 else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
+else if (process.env.BENCH_ONLY === "analysis")
+  process.stdout.write(`${formatAnalysis(runAnalysisSection())}\n`);
 else if (process.env.BENCH_ONLY === "event-calls") await import("./read-model/event-calls-main.js");
 else await main();
