@@ -1,5 +1,5 @@
-import type { AuthConfig } from "./auth/auth-config.js";
 import { signToken } from "./auth/sign-token.js";
+import type { AuthConfig } from "./config/auth-config.js";
 
 /** What the banner tells the developer who just ran `npm start`. */
 export interface BannerInput {

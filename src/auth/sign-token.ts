@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import type { AuthConfig } from "./auth-config.js";
+import type { AuthConfig } from "../config/auth-config.js";
 
 /** What a development token says. */
 export interface DevTokenClaims {

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
-import type { AuthConfig } from "./auth-config.js";
+import type { AuthConfig } from "../config/auth-config.js";
 import { cacheVerifiedTokens } from "./verified-token-cache.js";
 
 /** Who a verified token speaks for. */

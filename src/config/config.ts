@@ -1,12 +1,12 @@
-import { type AuthConfig, resolveAuthConfig } from "../auth/auth-config.js";
-import { type MetricsSettings, resolveMetricsSettings } from "../observability/metrics-settings.js";
-import { resolveTracingSettings, type TracingSettings } from "../observability/tracing-settings.js";
 import type { EventRetention } from "../pubsub/event-log.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
-import { resolveStripeRateLimit, type StripeRateLimit } from "../stripe/rate-limit-settings.js";
 import { type AllowedOrigins, resolveAllowedOrigins } from "./allowed-origins.js";
+import { type AuthConfig, resolveAuthConfig } from "./auth-config.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
+import { type MetricsSettings, resolveMetricsSettings } from "./metrics-settings.js";
+import { resolveStripeRateLimit, type StripeRateLimit } from "./stripe-rate-limit.js";
+import { resolveTracingSettings, type TracingSettings } from "./tracing-settings.js";
 import { resolveTrustedDocuments, type TrustedDocumentsSettings } from "./trusted-documents.js";
 import { resolveWebhookSecrets } from "./webhook-secrets.js";
 
@@ -20,6 +20,8 @@ export interface GatewayConfig {
   env: Env["NODE_ENV"];
   production: boolean;
   port: number;
+  /** The interface the gateway binds (HOST): `0.0.0.0`, all interfaces, unless set. */
+  host: string;
   stripe: {
     target: StripeTarget;
     apiVersion: string;
@@ -31,7 +33,8 @@ export interface GatewayConfig {
   };
   /** Secrets accepted on `/webhooks/stripe` (several during rotation). */
   webhookSecrets: string[];
-  sandbox: { port: number; webhookUrls: string[]; seedSize: number };
+  /** The embedded sandbox (its port is in `stripe.target`): extra generated accounts. */
+  sandbox: { seedSize: number };
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
   redisKeyPrefix: string;
@@ -194,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     env: env.NODE_ENV,
     production: env.NODE_ENV === "production",
     port: env.PORT,
+    host: env.HOST,
     stripe: {
       target,
       apiVersion: env.STRIPE_API_VERSION,
@@ -203,11 +207,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       rateLimit,
     },
     webhookSecrets,
-    sandbox: {
-      port: env.SANDBOX_PORT,
-      webhookUrls: env.SANDBOX_WEBHOOK_URL,
-      seedSize: env.SANDBOX_SEED_SIZE,
-    },
+    sandbox: { seedSize: env.SANDBOX_SEED_SIZE },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     readModel: {

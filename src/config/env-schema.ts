@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_SANDBOX_PORT, PREVIEW_API_VERSION } from "../shared/sandbox-defaults.js";
+import {
+  DEFAULT_SANDBOX_PORT,
+  MAX_SANDBOX_SEED_SIZE,
+  PREVIEW_API_VERSION,
+} from "../shared/sandbox-defaults.js";
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -31,6 +35,15 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: port.default(4000),
+  /** The interface the gateway binds: all of them by default (`0.0.0.0`), `127.0.0.1` for this machine only. */
+  HOST: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+      "must be a host name or an IP address",
+    )
+    .default("0.0.0.0"),
   STRIPE_SECRET_KEY: optionalString.pipe(
     z
       .string()
@@ -53,9 +66,10 @@ export const envSchema = z.object({
   STRIPE_QUEUE_MAX_PER_CUSTOMER: optionalInt(1, 10_000),
   STRIPE_QUEUE_MAX_WAIT_MS: optionalInt(1, 120_000),
   STRIPE_RATE_LIMIT_INSTANCES: optionalInt(1, 1_000),
+  /** Port of the embedded sandbox (`npm start` without a Stripe key). */
   SANDBOX_PORT: port.default(DEFAULT_SANDBOX_PORT),
-  SANDBOX_WEBHOOK_URL: commaList.pipe(z.array(httpUrl)),
-  SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(100_000).default(0),
+  /** Extra generated accounts in the embedded sandbox; the standalone sandbox has the same bound. */
+  SANDBOX_SEED_SIZE: z.coerce.number().int().min(0).max(MAX_SANDBOX_SEED_SIZE).default(0),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   REDIS_KEY_PREFIX: z
     .string()

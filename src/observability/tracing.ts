@@ -15,8 +15,8 @@ import {
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { createAddHookMessageChannel } from "import-in-the-middle";
+import type { TracingSettings } from "../config/tracing-settings.js";
 import { redactingSpanProcessor } from "./redacting-span-processor.js";
-import type { TracingSettings } from "./tracing-settings.js";
 
 /** What tracing is started with. */
 export interface TracingOptions {

@@ -1,4 +1,8 @@
-import { DEFAULT_SANDBOX_PORT, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
+import {
+  DEFAULT_SANDBOX_PORT,
+  MAX_SANDBOX_SEED_SIZE,
+  SANDBOX_DEV_WEBHOOK_SECRET,
+} from "../shared/sandbox-defaults.js";
 import type { SandboxOptions } from "./server.js";
 
 /** A configuration problem; the message names the environment variable. */
@@ -22,7 +26,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
     host: hostVar(env, "SANDBOX_HOST"),
     webhookUrls: urlsVar(env, "SANDBOX_WEBHOOK_URL"),
     webhookSecret: secretVar(env, "STRIPE_WEBHOOK_SECRET"),
-    seedSize: integerVar(env, "SANDBOX_SEED_SIZE", 0, 0, 1_000_000),
+    seedSize: integerVar(env, "SANDBOX_SEED_SIZE", 0, 0, MAX_SANDBOX_SEED_SIZE),
   };
 }
 

@@ -1,7 +1,11 @@
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_SANDBOX_PORT, SANDBOX_DEV_WEBHOOK_SECRET } from "../shared/sandbox-defaults.js";
+import {
+  DEFAULT_SANDBOX_PORT,
+  MAX_SANDBOX_SEED_SIZE,
+  SANDBOX_DEV_WEBHOOK_SECRET,
+} from "../shared/sandbox-defaults.js";
 import type { SandboxContext } from "./context.js";
 import { publishChanges } from "./context.js";
 import { serveControl } from "./control/router.js";
@@ -169,8 +173,10 @@ function checkOptions(port: number, seedSize: number, secret: string | undefined
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new Error(`port must be an integer between 0 and 65535, got ${port}`);
   }
-  if (!Number.isInteger(seedSize) || seedSize < 0 || seedSize > 1_000_000) {
-    throw new Error(`seedSize must be an integer between 0 and 1000000, got ${seedSize}`);
+  if (!Number.isInteger(seedSize) || seedSize < 0 || seedSize > MAX_SANDBOX_SEED_SIZE) {
+    throw new Error(
+      `seedSize must be an integer between 0 and ${MAX_SANDBOX_SEED_SIZE}, got ${seedSize}`,
+    );
   }
   if (secret !== undefined && !secret.startsWith("whsec_")) {
     throw new Error("webhookSecret must start with whsec_");

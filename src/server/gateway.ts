@@ -54,6 +54,7 @@ import { createLimitedHttpServer } from "./http-server-limits.js";
 import { jsonBodyReader } from "./json-body.js";
 import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { createQueryProtection } from "./query-protection.js";
+import { reachableUrl } from "./reachable-url.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
@@ -80,7 +81,7 @@ export interface GatewayOptions {
 
 /** A running gateway. */
 export interface GatewayHandle {
-  /** e.g. "http://127.0.0.1:4000" */
+  /** e.g. "http://127.0.0.1:4000": loopback when bound to all interfaces, else HOST. */
   url: string;
   port: number;
   httpServer: Server;
@@ -334,14 +335,14 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(options.port ?? config.port, "0.0.0.0", () => resolve());
+    httpServer.listen(options.port ?? config.port, config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   // Missed webhooks are caught up before the gateway reports itself started.
   await eventSweep.first;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: reachableUrl(config.host, port),
     port,
     httpServer,
     stripe,

@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import type { Registry } from "prom-client";
+import type { MetricsSettings } from "../config/metrics-settings.js";
 import type { Logger } from "../observability/logger.js";
-import type { MetricsSettings } from "../observability/metrics-settings.js";
 
 /** What `/metrics` is served from and to whom. */
 export interface MetricsEndpointOptions {

@@ -1,13 +1,9 @@
+import type { StripeRateLimit } from "../config/stripe-rate-limit.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { connectRedis } from "../pubsub/redis-connection.js";
 import type { FairStripeLimiter } from "../stripe/fair-limiter.js";
 import type { FcApiShared } from "../stripe/fc-api.js";
-import {
-  bucketShapeOf,
-  createStripeLimiter,
-  instanceShareSource,
-  type StripeRateLimit,
-} from "../stripe/rate-limit-settings.js";
+import { bucketShapeOf, createStripeLimiter, instanceShareSource } from "../stripe/rate-limiter.js";
 import { redisTokenSource } from "../stripe/redis-token-source.js";
 import type { TokenSource } from "../stripe/token-source.js";
 import { type StripeCallOutcomes, stripeCallOutcomes } from "./readiness.js";

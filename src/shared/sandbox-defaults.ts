@@ -11,6 +11,12 @@ export const PREVIEW_API_VERSION = "2026-07-29.preview";
 /** Port of the sandbox when none is configured (the same as stripe-mock's). */
 export const DEFAULT_SANDBOX_PORT = 12111;
 
+/**
+ * Most extra generated accounts a sandbox may be seeded with (SANDBOX_SEED_SIZE, `seedSize`): the
+ * one bound of the gateway's embedded sandbox and the standalone one alike.
+ */
+export const MAX_SANDBOX_SEED_SIZE = 1_000_000;
+
 /** API key the gateway uses against the embedded sandbox (the sandbox accepts any `sk_test_` key). */
 export const SANDBOX_DEV_API_KEY = "sk_test_sandboxDevKey000000000000";
 

@@ -80,7 +80,7 @@ describe("the dev secret and live keys", () => {
   });
 
   it("refuses the dev secret even when set explicitly with a live key", async () => {
-    const { DEV_JWT_SECRET } = await import("../../src/auth/dev-defaults.js");
+    const { DEV_JWT_SECRET } = await import("../../src/config/auth-dev-defaults.js");
     expect(() =>
       loadConfig({
         STRIPE_SECRET_KEY: "sk_live_abc123",

@@ -1,7 +1,7 @@
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEV_JWT_SECRET } from "../../src/auth/dev-defaults.js";
 import { signToken } from "../../src/auth/sign-token.js";
+import { DEV_JWT_SECRET } from "../../src/config/auth-dev-defaults.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { seededCustomers } from "../support/sandbox-control.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEV_JWT_SECRET } from "../../src/auth/dev-defaults.js";
+import { DEV_JWT_SECRET } from "../../src/config/auth-dev-defaults.js";
 import { ConfigError, loadConfig } from "../../src/config/config.js";
 import {
   PREVIEW_API_VERSION,

@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { type SandboxHandle, startSandbox } from "../../src/sandbox/server.js";
 import { type GatewayHandle, startGateway } from "../../src/server/gateway.js";
-import { bucketShapeOf } from "../../src/stripe/rate-limit-settings.js";
+import { bucketShapeOf } from "../../src/stripe/rate-limiter.js";
 import { FAST_RATE_LIMIT_RETRY } from "../support/gateway.js";
 import {
   mostGrantsWithin,

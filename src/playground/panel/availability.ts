@@ -1,4 +1,4 @@
-import type { AuthConfig } from "../../auth/auth-config.js";
+import type { AuthConfig } from "../../config/auth-config.js";
 import type { GatewayConfig } from "../../config/config.js";
 
 /** What the development sandbox panel needs: where the embedded sandbox is and how to sign. */

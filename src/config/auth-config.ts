@@ -1,6 +1,6 @@
-import { deploymentOf } from "../config/deployment.js";
-import type { Env } from "../config/env-schema.js";
-import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEV_JWT_SECRET } from "./dev-defaults.js";
+import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEV_JWT_SECRET } from "./auth-dev-defaults.js";
+import { deploymentOf } from "./deployment.js";
+import type { Env } from "./env-schema.js";
 
 /** How bearer tokens are verified. */
 export type AuthConfig = {
