@@ -119,8 +119,9 @@ export interface ReadOptions {
    */
   refresh?: boolean;
   /**
-   * The read is an account action's precondition check: it refreshes without spending the
-   * refresh budget, since the mutation's own cost (GRAPHQL_MAX_COST, the cost budget) prices it.
+   * The read is a mutation's precondition check (an account action, a relink session's target):
+   * it refreshes without spending the refresh budget, since the mutation's own cost
+   * (GRAPHQL_MAX_COST, the cost budget) prices it.
    */
   forAction?: boolean;
 }

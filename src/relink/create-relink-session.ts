@@ -30,7 +30,11 @@ function authorizationRepairable(authorization: StripeAuthorization): boolean {
   );
 }
 
-/** Loads the target through the data-access tenancy check; NotFoundError (missing or foreign) becomes a user error. */
+/**
+ * Loads the target through the data-access tenancy check, as Stripe has it now (never a possibly
+ * stale read-model copy: whether a relink can repair it is decided on Stripe's state, like an
+ * account action's precondition); NotFoundError (missing or foreign) becomes a user error.
+ */
 async function resolveTarget(
   data: DataAccess,
   target: ValidRelinkInput["target"],
@@ -38,7 +42,7 @@ async function resolveTarget(
   const field = target.kind === "account" ? "accountId" : "authorizationId";
   try {
     if (target.kind === "account") {
-      const account = await data.account(target.id);
+      const account = await data.account(target.id, { refresh: true, forAction: true });
       if (!accountRepairable(account) || !account.authorization) {
         return relinkError(
           "NOT_REPAIRABLE",
@@ -48,7 +52,7 @@ async function resolveTarget(
       }
       return { authorization: account.authorization, account: account.id };
     }
-    const authorization = await data.authorization(target.id);
+    const authorization = await data.currentAuthorization(target.id);
     if (!authorizationRepairable(authorization)) {
       return relinkError(
         "NOT_REPAIRABLE",

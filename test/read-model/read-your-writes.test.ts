@@ -307,6 +307,42 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
   );
 
   it.skipIf(skip)(
+    "createRelinkSession checks its account against Stripe, not a stale copy: an account Stripe disconnected is NOT_REPAIRABLE, and no session is created",
+    async () => {
+      const customer = await warmCustomer(2);
+      const accountId = customer.accounts[0] ?? "";
+      await controlOf(stack).account(accountId, "disconnect");
+      const calls = await callsOf(async () => {
+        const payload = await createRelinkSession(stack, customer.id, {
+          accountId,
+          permissions: ["BALANCES"],
+        });
+        expect(payload.userErrors.map((error) => error.code)).toEqual(["NOT_REPAIRABLE"]);
+      });
+      expect(calls.routes["POST /v1/financial_connections/sessions"]).toBeUndefined();
+    },
+  );
+
+  it.skipIf(skip)(
+    "createRelinkSession checks its authorization against Stripe, not a stale copy: credentials Stripe disconnected are NOT_REPAIRABLE, and no session is created",
+    async () => {
+      const customer = await warmCustomer(1);
+      const accountId = customer.accounts[0] ?? "";
+      const authorizationId = customer.authorizations[0] ?? "";
+      // Disconnecting the only account disconnects its authorization (no event says so).
+      await controlOf(stack).account(accountId, "disconnect");
+      const calls = await callsOf(async () => {
+        const payload = await createRelinkSession(stack, customer.id, {
+          authorizationId,
+          permissions: ["BALANCES"],
+        });
+        expect(payload.userErrors.map((error) => error.code)).toEqual(["NOT_REPAIRABLE"]);
+      });
+      expect(calls.routes["POST /v1/financial_connections/sessions"]).toBeUndefined();
+    },
+  );
+
+  it.skipIf(skip)(
     "an account action's payload shows the state after it: disconnecting the last account shows its authorization disconnected, there and in the next dashboard",
     async () => {
       const customer = await warmCustomer(1);
