@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium } from "../support/chromium.js";
 import { LogSink, startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { listen, shutdown } from "../support/http-server.js";
 import { waitForSubscribers } from "../support/live.js";
@@ -16,16 +17,7 @@ import {
 } from "../support/sandbox-control.js";
 import { eventually } from "../support/wait.js";
 
-/** Debian's chromium, installed by .ci/run; no test tool downloads a browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI)
-    throw new Error(`CI requires Chromium at ${CHROMIUM} (.ci/run installs Debian's package).`);
-  console.warn(
-    `\n!!! SKIPPING the cross-origin browser test: no Chromium at ${CHROMIUM} (apt-get install chromium). !!!\n`,
-  );
-}
+const available = chromiumAvailable("the cross-origin browser test");
 
 const require = createRequire(import.meta.url);
 /** A browser build (UMD) from node_modules: the page loads its client libraries from its own server. */
@@ -166,19 +158,7 @@ describe.skipIf(!available)("a frontend on another origin, in headless Chromium"
     stack = await startStack({ env: { ALLOWED_ORIGINS: listedSite.origin }, logSink: logs });
     customer = await createCustomer(stack, 2, 2);
     token = await tokenFor(stack, customer.id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

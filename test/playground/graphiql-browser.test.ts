@@ -1,21 +1,12 @@
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumAvailable, launchChromium } from "../support/chromium.js";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { waitForSubscribers } from "../support/live.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { eventually } from "../support/wait.js";
 
-/** Debian's chromium, installed by .ci/run; no test tool downloads a browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI)
-    throw new Error(`CI requires Chromium at ${CHROMIUM} (.ci/run installs Debian's package).`);
-  console.warn(
-    `\n!!! SKIPPING the GraphiQL browser test: no Chromium at ${CHROMIUM} (apt-get install chromium). !!!\n`,
-  );
-}
+const available = chromiumAvailable("the GraphiQL browser test");
 
 const HEALTH_QUERY =
   "query AccountHealth { accounts { nodes { id status health { state message } } } }";
@@ -33,19 +24,7 @@ describe.skipIf(!available)("self-hosted GraphiQL in headless Chromium", () => {
   beforeAll(async () => {
     stack = await startStack();
     customer = await createCustomer(stack, 2, 2);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     // Record every request that leaves this machine: the playground must need none.
     page.on("request", (request) => {
