@@ -1,10 +1,5 @@
 import { randomUUID } from "node:crypto";
 import pLimit, { type LimitFunction } from "p-limit";
-import {
-  createLoaders,
-  type LoaderBatchListener,
-  type LoaderStores,
-} from "../loaders/create-loaders.js";
 import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { StoredObjects } from "../read-model/store.js";
@@ -24,6 +19,7 @@ import type {
   StripeTransaction,
 } from "../stripe/wire-types.js";
 import { answerFor } from "./answer-identity.js";
+import { createLoaders, type LoaderBatchListener, type LoaderStores } from "./create-loaders.js";
 import { NotFoundError, type ObjectKind, UnauthenticatedError } from "./errors.js";
 import { fencedStores, listMayServe } from "./fenced-reads.js";
 import { lookUpWithinMissBudget } from "./miss-budget.js";
