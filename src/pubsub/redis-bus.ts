@@ -1,5 +1,5 @@
-import { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.js";
+import { openRedis } from "../redis/connection.js";
 import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from "./event-log.js";
@@ -28,9 +28,8 @@ export async function redisBus(
   maxPendingEvents?: number,
 ): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent>; log: RedisEventLog }> {
   const fanout = new LocalFanout<PublishedLifecycleEvent>(maxPendingEvents);
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
-  const publisher = new Redis(url, options);
-  const listener = new Redis(url, { ...options, enableOfflineQueue: true });
+  const publisher = openRedis(url);
+  const listener = openRedis(url, { offlineQueue: true });
   for (const connection of [publisher, listener]) {
     connection.on("error", (error: Error) =>
       logger.warn({ err: error.message }, "redis bus connection error"),

@@ -1,6 +1,6 @@
 import type { StripeRateLimit } from "../config/stripe-rate-limit.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 import type { FairStripeLimiter } from "../stripe/fair-limiter.js";
 import type { FcApiShared } from "../stripe/fc-api.js";
 import { bucketShapeOf, createStripeLimiter, instanceShareSource } from "../stripe/rate-limiter.js";

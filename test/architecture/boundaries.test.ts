@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["data"],
   ["pubsub", "read-model", "limits", "health"],
   ["stripe", "auth"],
-  ["observability"],
+  ["observability", "redis"],
   ["config"],
   ["shared", "generated"],
 ];
@@ -61,10 +61,7 @@ const UPWARD_FOR_NOW: readonly string[] = [
   "limits/cost-admission.ts -> data/viewer.ts",
   "limits/cost-directives.ts -> data/paging.ts",
   "limits/estimate-cost.ts -> data/paging.ts",
-  "limits/redis-cost-budget.ts -> pubsub/redis-connection.ts",
   "read-model/event-sweep.ts -> webhooks/account-event-intake.ts",
-  "read-model/redis-fences.ts -> pubsub/redis-connection.ts",
-  "read-model/redis-store.ts -> pubsub/redis-connection.ts",
 ];
 
 /** The unit of the layer order a file of src/ belongs to: its top folder, or `src/*.ts`. */
