@@ -29,6 +29,7 @@ import { redisFenceStore } from "../read-model/redis-fences.js";
 import { redisReadModelStore } from "../read-model/redis-store.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
+import { createStripeCallBudget } from "../stripe/call-budget.js";
 import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -59,7 +60,6 @@ import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
 import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
-import { createStripeCallBudget } from "./stripe-call-budget.js";
 import { stripeWebhookRoute } from "./stripe-webhook-route.js";
 
 /** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */
