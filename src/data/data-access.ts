@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit, { type LimitFunction } from "p-limit";
+import type { Viewer } from "../auth/viewer.js";
 import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { StoredObjects } from "../read-model/store.js";
@@ -27,7 +28,6 @@ import { isHeldByCustomer } from "./ownership.js";
 import { type OperationFences, operationFences } from "./read-your-writes.js";
 import { createRefreshMode, type RefreshBudget } from "./refresh-budget.js";
 import { fromStripeFailure } from "./upstream-failure.js";
-import type { Viewer } from "./viewer.js";
 
 /** Stripe's largest page: listing a customer's N accounts costs ceil(N / 100) calls. */
 const STRIPE_MAX_PAGE = 100;

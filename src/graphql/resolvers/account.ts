@@ -1,4 +1,3 @@
-import { clampFirst } from "../../data/paging.js";
 import type {
   AccountCategory,
   AccountPermission,
@@ -10,6 +9,7 @@ import type {
 import { deriveAccountHealth } from "../../health/account-health.js";
 import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
+import { clampFirst } from "../../stripe/paging.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
 import { connectionOf } from "./connection.js";
 import { fromEpoch } from "./scalars.js";
