@@ -22,7 +22,6 @@ import type { AccountEventLog } from "../pubsub/event-log.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
-import { type EventSweep, startEventSweep } from "../read-model/event-sweep.js";
 import { inMemoryReadModelStore } from "../read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../read-model/read-model.js";
 import { redisFenceStore } from "../read-model/redis-fences.js";
@@ -42,6 +41,7 @@ import { multipartSubscriptions } from "../transports/multipart-subscriptions.js
 import { streamedOperations } from "../transports/streamed-operations.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
+import { type EventSweep, startEventSweep } from "../webhooks/event-sweep.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { type BodyPolicy, guardedBody } from "./body-guard.js";

@@ -55,8 +55,6 @@ const UPWARD_FOR_NOW: readonly string[] = [
   "generated/graphql.ts -> stripe/wire-types.ts",
   "generated/graphql.ts -> pubsub/account-event.ts",
   "generated/graphql.ts -> graphql/context.ts",
-  "graphql/resolvers/subscription.ts -> subscriptions/filter-iterator.ts",
-  "read-model/event-sweep.ts -> webhooks/account-event-intake.ts",
 ];
 
 /** The unit of the layer order a file of src/ belongs to: its top folder, or `src/*.ts`. */

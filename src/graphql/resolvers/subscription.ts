@@ -7,7 +7,7 @@ import { codedError } from "../../pipeline/client-errors.js";
 import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
 import { CursorNotResumableError } from "../../pubsub/event-log.js";
 import { encodeCursor } from "../../pubsub/event-position.js";
-import { filterIterator } from "../../subscriptions/filter-iterator.js";
+import { filterIterator } from "../../pubsub/filter-iterator.js";
 import type { GatewayContext } from "../context.js";
 import { fromEpoch } from "./scalars.js";
 
