@@ -1,7 +1,6 @@
 import type {
   AccountCategory,
   AccountPermission,
-  AccountResolvers,
   AccountStatus,
   AccountSubcategory,
   AccountSubscription,
@@ -11,6 +10,7 @@ import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
 import { clampFirst } from "../../stripe/paging.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
+import type { AccountResolvers } from "../resolver-types.generated.js";
 import { connectionOf } from "./connection.js";
 import { fromEpoch } from "./scalars.js";
 
