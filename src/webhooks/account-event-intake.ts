@@ -5,7 +5,7 @@ import type { AccountLifecycleType } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { createCoalescer, type Moment } from "../read-model/coalesce.js";
 import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/store.js";
-import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../stripe/event-types.js";
 import type { StripeAccount, StripeSession } from "../stripe/wire-types.js";
 import type { EventDedupe } from "./event-dedupe.js";
 import { eventTimeMs } from "./event-time.js";
