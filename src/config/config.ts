@@ -1,3 +1,4 @@
+import type { FairAdmissionLimits } from "../limits/fair-admission.js";
 import type { EventRetention } from "../pubsub/event-log.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { type AllowedOrigins, resolveAllowedOrigins } from "./allowed-origins.js";
@@ -78,6 +79,11 @@ export interface GatewayConfig {
     limits: QueryLimits;
     /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */
     costPerMinute: number;
+    /**
+     * The per-customer fair gate before parsing (GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
+     * GRAPHQL_MAX_QUEUED_PER_CUSTOMER; see src/limits/fair-admission.ts).
+     */
+    fairAdmission: FairAdmissionLimits;
     /** The trusted documents (TRUSTED_DOCUMENTS): undefined when unset, nothing is enforced. */
     trustedDocuments: TrustedDocumentsSettings | undefined;
   };
@@ -245,6 +251,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         maxValidationWork: env.GRAPHQL_MAX_VALIDATION_WORK,
       },
       costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
+      fairAdmission: {
+        maxActive: env.GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
+        maxQueued: env.GRAPHQL_MAX_QUEUED_PER_CUSTOMER,
+      },
       trustedDocuments,
     },
     metrics,

@@ -128,6 +128,7 @@ const withStatus = (error: GraphQLError, status: number, retryAfterSeconds?: num
  * body's or GET's `documentId` or `extensions.persistedQuery` names; an ad-hoc document refused
  * when only trusted ones run), stage 1 (and stage 3): a refused request or caller is answered
  * (400/403, 401/403) and finished there, before Apollo parses, validates or prices anything;
+ * then the caller's fair turn (`awaitTurn`: 429 RATE_LIMITED past its queue);
  * the plugin hands Apollo the trusted document's text. Apollo then parses and validates with
  * the pipeline's DocumentRules (given to `createApolloServer`); the plugin runs admission once
  * the operation is resolved, answers a refusal itself (masked, with its status and
@@ -171,6 +172,11 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
       if (!auth.admitted) {
         pipeline.finish(trace);
         throw withStatus(auth.error, auth.status);
+      }
+      const unfair = await pipeline.awaitTurn(trace);
+      if (unfair !== undefined) {
+        pipeline.finish(trace);
+        throw withStatus(unfair.errors[0] as GraphQLError, unfair.status, unfair.retryAfterSeconds);
       }
       // Stage 2a's analysis before Apollo parses and validates a text it has not cached: a spent
       // budget refused before parsing, a document over the validation-work bound refused before
