@@ -36,6 +36,7 @@ import {
   type Transport,
   type TransportAbilities,
 } from "./operation-trace.js";
+import { createRefusedDocuments } from "./refused-documents.js";
 import {
   type DocumentResolution,
   resolveTrustedDocument,
@@ -180,6 +181,11 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     rules,
     maxValidationWork: rules.maxValidationWork,
     costAdmission: options.costAdmission,
+    // Keyed by what decides a refusal: the parser options (token limit) and the work bound.
+    refusedDocuments: createRefusedDocuments(
+      `${JSON.stringify(rules.parseOptions)}:${rules.maxValidationWork}`,
+    ),
+    noteAnalysis: (outcome) => options.metrics.documentAnalyses.inc({ outcome }),
   };
   const documents = createDocumentCache();
   const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
