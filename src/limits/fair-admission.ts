@@ -37,6 +37,8 @@ export interface FairAdmission {
 interface CallerState {
   active: number;
   waiting: (() => void)[];
+  /** The round that last let one of its operations in; -1: none since it was last idle. */
+  lastServed: number;
 }
 
 /** When the next round runs: after the I/O the event loop has ready (`setImmediate`). */
@@ -48,9 +50,9 @@ export type RoundScheduler = (round: () => void) => void;
  * would make everyone else's requests wait behind all of its own, first come first served. Here
  * every operation waits in its caller's queue (the customer's id; anonymous callers share one
  * key), and the gate lets operations in by rounds: each round lets in at most one waiting
- * operation of every caller below `maxActive`, in the order the callers started waiting, and the
- * next round runs only after the event loop has read what arrived meanwhile (`setImmediate`), so
- * a caller that just arrived is in the next round beside a flooder's hundredth request. An
+ * operation of every caller below `maxActive`, least recently served caller first, and the next
+ * round runs only after the event loop has read what arrived meanwhile (`setImmediate`), so a
+ * caller that just arrived goes first in the next round, ahead of a flooder's hundredth request. An
  * operation is never let in synchronously: whatever arrived in the same turn of the loop queues
  * first. A caller already holding `maxActive + maxQueued` operations is refused at once
  * (RATE_LIMITED, 429, `retryAfter` FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing.
@@ -65,6 +67,7 @@ export function createFairAdmission(
   /** Callers with waiting operations, in the order they started waiting (Set keeps insertion order). */
   const waitingCallers = new Set<string>();
   let scheduled = false;
+  let rounds = 0;
 
   const forgetIfIdle = (caller: string, state: CallerState) => {
     if (state.active === 0 && state.waiting.length === 0) callers.delete(caller);
@@ -74,16 +77,23 @@ export function createFairAdmission(
     scheduled = true;
     schedule(round);
   };
+  /** Least recently served first: a caller that just arrived goes before one served every round. */
+  const servingOrder = () =>
+    [...waitingCallers].sort(
+      (a, b) => (callers.get(a)?.lastServed ?? -1) - (callers.get(b)?.lastServed ?? -1),
+    );
   const round = () => {
     scheduled = false;
+    rounds += 1;
     let more = false;
-    for (const caller of [...waitingCallers]) {
+    for (const caller of servingOrder()) {
       const state = callers.get(caller);
       if (state === undefined) {
         waitingCallers.delete(caller);
         continue;
       }
       if (state.active >= limits.maxActive) continue;
+      state.lastServed = rounds;
       const next = state.waiting.shift();
       // Served: to the back of the order, or out of it when it has nothing left waiting.
       waitingCallers.delete(caller);
@@ -103,7 +113,7 @@ export function createFairAdmission(
     enter: (caller) => {
       let state = callers.get(caller);
       if (state === undefined) {
-        state = { active: 0, waiting: [] };
+        state = { active: 0, waiting: [], lastServed: -1 };
         callers.set(caller, state);
       }
       if (state.active + state.waiting.length >= limits.maxActive + limits.maxQueued) {

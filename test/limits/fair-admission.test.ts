@@ -40,7 +40,7 @@ describe("the fair gate", () => {
     expect(admitted).toEqual(["f1"]);
   });
 
-  it("gives one turn per caller per round, so a caller arriving behind a flood goes next", async () => {
+  it("gives one turn per caller per round, least recently served first, so a caller arriving behind a flood goes next", async () => {
     const { admitted, enter, round, release } = manualGate(1, 10);
     for (const n of [1, 2, 3, 4]) void enter("flooder", `f${n}`);
     await round();
@@ -49,11 +49,11 @@ describe("the fair gate", () => {
     void enter("victim", "v1");
     release("f1");
     await round();
-    expect(admitted).toEqual(["f1", "f2", "v1"]);
+    expect(admitted).toEqual(["f1", "v1", "f2"]);
     release("f2");
     release("v1");
     await round();
-    expect(admitted).toEqual(["f1", "f2", "v1", "f3"]);
+    expect(admitted).toEqual(["f1", "v1", "f2", "f3"]);
   });
 
   it("holds a caller's operations past maxActive until one is released", async () => {
