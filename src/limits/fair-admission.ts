@@ -37,76 +37,77 @@ export interface FairAdmission {
 interface CallerState {
   active: number;
   waiting: (() => void)[];
-  /** The round that last let one of its operations in; -1: none since it was last idle. */
+  /** The turn that last let one of its operations in; -1: none since it was last idle. */
   lastServed: number;
 }
 
-/** When the next round runs: after the I/O the event loop has ready (`setImmediate`). */
-export type RoundScheduler = (round: () => void) => void;
+/** When the next turn runs: after the I/O the event loop has ready (`setImmediate`). */
+export type TurnScheduler = (turn: () => void) => void;
 
 /**
  * A per-caller fair gate for a single-threaded server. Parsing, validating and executing an
  * operation run on the event loop without yielding, so a caller keeping many requests in flight
  * would make everyone else's requests wait behind all of its own, first come first served. Here
  * every operation waits in its caller's queue (the customer's id; anonymous callers share one
- * key), and the gate lets operations in by rounds: each round lets in at most one waiting
- * operation of every caller below `maxActive`, least recently served caller first, and the next
- * round runs only after the event loop has read what arrived meanwhile (`setImmediate`), so a
- * caller that just arrived goes first in the next round, ahead of a flooder's hundredth request. An
- * operation is never let in synchronously: whatever arrived in the same turn of the loop queues
- * first. A caller already holding `maxActive + maxQueued` operations is refused at once
- * (RATE_LIMITED, 429, `retryAfter` FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing.
- * `release` (idempotent) frees the slot and lets the caller's next operation into a later round.
- * A caller holding nothing is forgotten, so the gate's memory is bounded by what is held.
+ * key), and the gate lets operations in by turns: each turn lets in one operation, of the waiting
+ * caller below `maxActive` that was served least recently (round robin among busy callers; a
+ * caller that just arrived goes first), and the next turn runs only after the event loop has read
+ * what arrived meanwhile (`setImmediate`). So an operation let in runs its synchronous work (and
+ * every promise step that follows without I/O) alone, and a caller arriving behind a flood waits
+ * for at most the flood's operation already running. An operation is never let in synchronously:
+ * whatever arrived in the same turn of the loop queues first. A caller already holding
+ * `maxActive + maxQueued` operations is refused at once (RATE_LIMITED, 429, `retryAfter`
+ * FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing. `release` (idempotent) frees the slot and
+ * lets the caller's next operation into a later turn. A caller holding nothing is forgotten, so
+ * the gate's memory is bounded by what is held.
  */
 export function createFairAdmission(
   limits: FairAdmissionLimits,
-  schedule: RoundScheduler = setImmediate,
+  schedule: TurnScheduler = setImmediate,
 ): FairAdmission {
   const callers = new Map<string, CallerState>();
   /** Callers with waiting operations, in the order they started waiting (Set keeps insertion order). */
   const waitingCallers = new Set<string>();
   let scheduled = false;
-  let rounds = 0;
+  let turns = 0;
 
   const forgetIfIdle = (caller: string, state: CallerState) => {
     if (state.active === 0 && state.waiting.length === 0) callers.delete(caller);
   };
-  const scheduleRound = () => {
+  const scheduleTurn = () => {
     if (scheduled) return;
     scheduled = true;
-    schedule(round);
+    schedule(turn);
   };
-  /** Least recently served first: a caller that just arrived goes before one served every round. */
-  const servingOrder = () =>
-    [...waitingCallers].sort(
-      (a, b) => (callers.get(a)?.lastServed ?? -1) - (callers.get(b)?.lastServed ?? -1),
-    );
-  const round = () => {
-    scheduled = false;
-    rounds += 1;
-    let more = false;
-    for (const caller of servingOrder()) {
+  /** The caller to let in next: waiting, below `maxActive`, least recently served first. */
+  const nextCaller = (): [string, CallerState] | undefined => {
+    let chosen: [string, CallerState] | undefined;
+    for (const caller of waitingCallers) {
       const state = callers.get(caller);
-      if (state === undefined) {
+      if (state === undefined || state.waiting.length === 0) {
         waitingCallers.delete(caller);
         continue;
       }
       if (state.active >= limits.maxActive) continue;
-      state.lastServed = rounds;
-      const next = state.waiting.shift();
-      // Served: to the back of the order, or out of it when it has nothing left waiting.
-      waitingCallers.delete(caller);
-      if (state.waiting.length > 0) {
-        waitingCallers.add(caller);
-        more = true;
-      }
-      if (next !== undefined) {
-        state.active += 1;
-        next();
-      }
+      if (chosen === undefined || state.lastServed < chosen[1].lastServed) chosen = [caller, state];
     }
-    if (more) scheduleRound();
+    return chosen;
+  };
+  /** One turn: lets one operation in; the next turn comes after the event loop's I/O. */
+  const turn = () => {
+    scheduled = false;
+    const chosen = nextCaller();
+    if (chosen === undefined) return;
+    const [caller, state] = chosen;
+    turns += 1;
+    state.lastServed = turns;
+    const next = state.waiting.shift();
+    if (state.waiting.length === 0) waitingCallers.delete(caller);
+    if (next !== undefined) {
+      state.active += 1;
+      next();
+    }
+    if (waitingCallers.size > 0) scheduleTurn();
   };
 
   return {
@@ -140,13 +141,13 @@ export function createFairAdmission(
               held.active -= 1;
               if (held.waiting.length > 0) {
                 waitingCallers.add(caller);
-                scheduleRound();
+                scheduleTurn();
               } else forgetIfIdle(caller, held);
             },
           });
         });
         waitingCallers.add(caller);
-        scheduleRound();
+        scheduleTurn();
       });
     },
     held: (caller) => {
