@@ -111,6 +111,11 @@ export interface OperationPipeline {
    */
   awaitTurn(trace: OperationTrace): Promise<DocumentRefusal | undefined>;
   /**
+   * Ends the trace's fair turn now (idempotent): for a transport whose server may answer without
+   * reaching `finish` (Apollo's own refusals of a malformed HTTP request), once the answer is sent.
+   */
+  endTurn(trace: OperationTrace): void;
+  /**
    * Apollo's document store (`createDocumentCache`): the documents of admitted operations, bounded
    * in bytes and entries; a document is cached only once its operation is admitted (`admit`).
    */
@@ -229,6 +234,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
         retryAfterSeconds: turn.retryAfterSeconds,
       };
     },
+    endTurn,
     documentStore: documents.store,
     documentCached: (text) => documents.holds(text),
     analyse: (trace, query) => analyseDocument(trace, analysis, query),

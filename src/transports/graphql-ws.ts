@@ -96,7 +96,11 @@ export function graphqlWsHooks(
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });
       return true;
     },
-    onClose: (ctx) => ctx.extra.hold?.release(),
+    onClose: (ctx) => {
+      ctx.extra.hold?.release();
+      // A socket that went away mid-operation leaves no fair-gate turn behind.
+      for (const { trace } of ctx.extra.running?.values() ?? []) pipeline.endTurn(trace);
+    },
     onSubscribe: async (ctx, id, payload) => {
       const state = ctx.extra;
       const trace = pipeline.start("ws", `${state.socketId}:${id}`, {

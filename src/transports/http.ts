@@ -27,6 +27,8 @@ export interface HttpRequestShape {
   body: unknown;
   /** The URL's query string, `?` included or empty. */
   search: string;
+  /** Settles once the request's answer is written, whatever answered it (Apollo included). */
+  answered?: Promise<void>;
 }
 
 /** The HTTP adapter: Apollo's context function and the plugin that runs the pipeline's stages. */
@@ -178,6 +180,9 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         pipeline.finish(trace);
         throw withStatus(unfair.errors[0] as GraphQLError, unfair.status, unfair.retryAfterSeconds);
       }
+      // Apollo answers some requests itself after this (a batch, a malformed field) without the
+      // plugin's hooks, so `finish` never runs for them: the turn ends with the answer anyway.
+      void req.answered?.then(() => pipeline.endTurn(trace));
       // Stage 2a's analysis before Apollo parses and validates a text it has not cached: a spent
       // budget refused before parsing, a document over the validation-work bound refused before
       // graphql-js's rules run, the analysis cost set (Apollo then parses again and validates).

@@ -158,6 +158,20 @@ describe("a customer over its bound at the fair gate", () => {
     }
   });
 
+  it("ends the turn of a request Apollo answers itself (a batch, a malformed field): the customer is let in again", async () => {
+    const third = await createCustomer(stack, 1, 1);
+    const post = async (body: unknown) =>
+      fetch(`${stack.gateway.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: await bearer(third) },
+        body: JSON.stringify(body),
+      });
+    expect((await post([{ query: QUERY }, { query: QUERY }])).status).toBe(400);
+    expect((await post({ query: QUERY, variables: "{}" })).status).toBe(400);
+    const answered = await graphql(stack, QUERY, {}, third.id);
+    expect(answered).toEqual({ status: 200, data: oneAccount, extensions: expect.anything() });
+  });
+
   it("is let in again once its held operation is answered", async () => {
     upstream.releaseAll();
     expect(await held).toEqual({ status: 200, data: oneAccount, extensions: expect.anything() });
