@@ -631,7 +631,7 @@ export type PageInfo = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -684,7 +684,7 @@ export type Query = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -723,7 +723,7 @@ export type QueryAccountArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -764,7 +764,7 @@ export type QueryAccountsArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -802,7 +802,7 @@ export type QueryAuthorizationArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -840,7 +840,7 @@ export type QueryNodeArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and
@@ -878,7 +878,7 @@ export type QueryNodesArgs = {
  * - `BAD_USER_INPUT`: an argument is invalid (a cursor, a scalar, too many ids).
  * - `UNAUTHENTICATED`: no valid bearer token.
  * - `FORBIDDEN`: the token may not act for the customer it names.
- * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.
+ * - `RATE_LIMITED`: over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.
  * - `UPSTREAM_UNAVAILABLE`: Stripe answered 5xx or could not be reached; retry later.
  * - `UPSTREAM_ERROR`: Stripe refused the gateway's request (operators see why in the logs).
  * - `SUBSCRIPTION_LIMIT`: too many operations on one WebSocket, or too many WebSockets and

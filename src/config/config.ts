@@ -4,6 +4,7 @@ import { type AuthConfig, resolveAuthConfig } from "./auth-config.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
 import type { EventRetention } from "./event-retention.js";
+import type { FairAdmissionLimits } from "./fair-admission-limits.js";
 import { type MetricsSettings, resolveMetricsSettings } from "./metrics-settings.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "./stripe-rate-limit.js";
 import { resolveTracingSettings, type TracingSettings } from "./tracing-settings.js";
@@ -78,6 +79,11 @@ export interface GatewayConfig {
     limits: QueryLimits;
     /** Cost points each customer may spend per minute (see src/limits/cost-model.ts). */
     costPerMinute: number;
+    /**
+     * The per-customer fair gate before parsing (GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
+     * GRAPHQL_MAX_QUEUED_PER_CUSTOMER; see src/limits/fair-admission.ts).
+     */
+    fairAdmission: FairAdmissionLimits;
     /** The trusted documents (TRUSTED_DOCUMENTS): undefined when unset, nothing is enforced. */
     trustedDocuments: TrustedDocumentsSettings | undefined;
   };
@@ -245,6 +251,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         maxValidationWork: env.GRAPHQL_MAX_VALIDATION_WORK,
       },
       costPerMinute: env.RATE_LIMIT_COST_PER_MINUTE,
+      fairAdmission: {
+        maxActive: env.GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
+        maxQueued: env.GRAPHQL_MAX_QUEUED_PER_CUSTOMER,
+      },
       trustedDocuments,
     },
     metrics,

@@ -121,6 +121,10 @@ export const envSchema = z.object({
   /** Outside production, documents sent as text run beside the manifest's (GraphiQL). */
   TRUSTED_DOCUMENTS_ALLOW_ADHOC: optionalString.pipe(z.stringbool().optional()),
   RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(1_000_000_000_000).default(100_000),
+  /** Operations of one customer past the fair gate at once (src/limits/fair-admission.ts). */
+  GRAPHQL_MAX_ACTIVE_PER_CUSTOMER: positiveInt.max(10_000).default(4),
+  /** Operations of one customer waiting at the fair gate besides; one more is RATE_LIMITED. */
+  GRAPHQL_MAX_QUEUED_PER_CUSTOMER: z.coerce.number().int().min(0).max(100_000).default(256),
   METRICS_TOKEN: optionalString.pipe(
     z
       .string()

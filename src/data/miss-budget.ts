@@ -1,5 +1,10 @@
 import type { ReadModel } from "../read-model/read-model.js";
-import { LookupBudgetExhaustedError, NotFoundError, type ObjectKind } from "./errors.js";
+import {
+  LookupBudgetExhaustedError,
+  NotFoundError,
+  type ObjectKind,
+  withoutStack,
+} from "./errors.js";
 import { isHeldByCustomer } from "./ownership.js";
 import { fromStripeFailure } from "./upstream-failure.js";
 
@@ -36,11 +41,14 @@ export async function lookUpWithinMissBudget<T extends Parameters<typeof isHeldB
   const { kind, id, customerId } = lookup;
   const allowed = await readModel.mayLookUp(customerId, id);
   try {
-    if (allowed === "remembered") throw new NotFoundError(kind, id);
+    if (allowed === "remembered") throw withoutStack(() => new NotFoundError(kind, id));
     if (allowed === "over-budget" && !(await lookup.knownIds?.())?.has(id)) {
-      throw new LookupBudgetExhaustedError(
-        "Too many ids unknown to the gateway were looked up for this customer; retry later.",
-        MISS_WINDOW_SECONDS,
+      throw withoutStack(
+        () =>
+          new LookupBudgetExhaustedError(
+            "Too many ids unknown to the gateway were looked up for this customer; retry later.",
+            MISS_WINDOW_SECONDS,
+          ),
       );
     }
     const object = await lookup.fetch().catch(async (error: unknown) => {

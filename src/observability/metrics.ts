@@ -55,6 +55,11 @@ export interface GatewayMetrics {
   eventSweepLag: Gauge;
   webhookOutcomes: Counter<"outcome">;
   /**
+   * Document texts the analysis stage parsed (`parsed`), or refused again from memory without
+   * parsing them (`refusal_recalled`: src/pipeline/refused-documents.ts).
+   */
+  documentAnalyses: Counter<"outcome">;
+  /**
    * The operation-name label: "unauthenticated" without a viewer, "invalid" when the operation
    * never ran; else its name (over 100 characters: the first 100 and "…"), "anonymous" when it
    * has none, or "other" once MAX_OPERATION_NAMES distinct names are taken. So clients can only
@@ -164,6 +169,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     webhookOutcomes: new Counter({
       name: "fc_gateway_webhook_events_total",
       help: "Webhook deliveries by outcome: published, duplicate, ignored, stale, missing (the account is gone from Stripe; acknowledged), in_progress, rejected (bad signature or body), failed (5xx).",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    documentAnalyses: new Counter({
+      name: "fc_gateway_document_analyses_total",
+      help: "Document texts analysed before validation, by outcome: parsed, or refusal_recalled (a text refused before, refused again without parsing).",
       labelNames: ["outcome"],
       registers,
     }),

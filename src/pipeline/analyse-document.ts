@@ -3,6 +3,7 @@ import type { CostAdmission } from "../limits/cost-admission.js";
 import { analysisCost, validationWork } from "../limits/validation-work.js";
 import type { DocumentRules } from "./document-rules.js";
 import type { OperationTrace } from "./operation-trace.js";
+import type { RefusedDocuments } from "./refused-documents.js";
 
 /** What the analysis stage needs: the parser options, the work bound, who is charged. */
 export interface AnalysisPolicy {
@@ -11,6 +12,10 @@ export interface AnalysisPolicy {
   maxValidationWork: number;
   /** Charges the analysis, and knows whose budget is spent; without it nothing is charged. */
   costAdmission?: CostAdmission;
+  /** The refusals this stage made, by text, for these rules; without it nothing is remembered. */
+  refusedDocuments?: RefusedDocuments;
+  /** Told of each text this stage parsed, or refused from memory without parsing (metrics). */
+  noteAnalysis?: (outcome: "parsed" | "refusal_recalled") => void;
 }
 
 /** A refusal of a document: its errors, the HTTP-style status, `Retry-After` seconds when 429. */
@@ -60,7 +65,9 @@ export async function chargeRefusal(
  * rules' parser options (GRAPHQL_PARSE_FAILED, 400) and its validation work bounded from its
  * shape (`validationWork`): over `maxValidationWork` it is refused with DOCUMENT_TOO_COMPLEX
  * (400) before graphql-js's rules run. The work sets the trace's `analysisCost`; a refused
- * document is charged (`chargeRefusal`). Errors are written into `trace`.
+ * document is charged (`chargeRefusal`). Errors are written into `trace`. A text refused here
+ * before (parse failure, too complex) is remembered (`refusedDocuments`) and refused again with
+ * the same error and the same charge without being parsed.
  */
 export async function analyseDocument(
   trace: OperationTrace,
@@ -84,19 +91,32 @@ export async function analyseDocument(
     const error = new GraphQLError(spent.message, { extensions: { code: spent.code } });
     return refuse(error, spent.httpStatus, spent.retryAfterSeconds);
   }
+  const { refusedDocuments: refused, noteAnalysis } = policy;
+  const recalled = refused?.recall(query);
+  if (recalled !== undefined) {
+    noteAnalysis?.("refusal_recalled");
+    trace.analysisCost = recalled.analysisCost;
+    return refuse(recalled.error, 400);
+  }
+  noteAnalysis?.("parsed");
   let document: DocumentNode;
   try {
     document = parse(query, policy.rules.parseOptions);
   } catch (error) {
-    const syntax = error instanceof GraphQLError ? error : new GraphQLError("Syntax error.");
-    return refuse(coded(syntax, "GRAPHQL_PARSE_FAILED"), 400);
+    if (!(error instanceof GraphQLError))
+      return refuse(coded(new GraphQLError("Syntax error."), "GRAPHQL_PARSE_FAILED"), 400);
+    const syntax = coded(error, "GRAPHQL_PARSE_FAILED");
+    refused?.remember(query, syntax, "GRAPHQL_PARSE_FAILED", trace.analysisCost);
+    return refuse(syntax, 400);
   }
   const limit = policy.maxValidationWork;
   const work = validationWork(document, limit);
   trace.analysisCost = analysisCost(Math.min(work, limit));
   if (work > limit) {
     const message = `The document needs more validation work than the limit of ${limit}: fewer fields with the same name at one level, or fewer overlapping fragments.`;
-    return refuse(new GraphQLError(message, { extensions: { code: "DOCUMENT_TOO_COMPLEX" } }), 400);
+    const tooComplex = new GraphQLError(message, { extensions: { code: "DOCUMENT_TOO_COMPLEX" } });
+    refused?.remember(query, tooComplex, "DOCUMENT_TOO_COMPLEX", trace.analysisCost);
+    return refuse(tooComplex, 400);
   }
   return { document };
 }

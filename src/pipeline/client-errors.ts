@@ -21,7 +21,7 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: "No valid bearer token.",
   FORBIDDEN: "The token may not act for the customer it names.",
   RATE_LIMITED:
-    "Over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), or Stripe kept answering 429 after bounded retries.",
+    "Over the customer's cost budget, over its share of the Stripe budget (queue full or waited too long; with `Retry-After`), over its miss budget of unknown ids or its refresh budget (with `retryAfter`, no Stripe call), too many of its operations waiting at the fair gate (with `Retry-After` and `retryAfter`, nothing parsed), or Stripe kept answering 429 after bounded retries.",
   UPSTREAM_UNAVAILABLE: "Stripe answered 5xx or could not be reached: retry later.",
   UPSTREAM_ERROR: "Stripe refused the gateway's request (operators see why in the logs).",
   SUBSCRIPTION_LIMIT:

@@ -4,6 +4,7 @@ import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../auth/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
+import type { FairAdmission } from "../limits/fair-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
@@ -20,6 +21,7 @@ import {
   analyseDocument,
   chargeRefusal,
   type DocumentAnalysis,
+  type DocumentRefusal,
 } from "./analyse-document.js";
 import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
@@ -34,6 +36,7 @@ import {
   type Transport,
   type TransportAbilities,
 } from "./operation-trace.js";
+import { createRefusedDocuments } from "./refused-documents.js";
 import {
   type DocumentResolution,
   resolveTrustedDocument,
@@ -59,11 +62,13 @@ export interface OperationPipelineOptions {
   contextFor: (viewer: Viewer | null, spanContext: Context) => GatewayContext;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** The per-customer fair gate before the expensive stages (`awaitTurn`); without it, none. */
+  fairAdmission?: FairAdmission;
 }
 
 /**
  * The one path every GraphQL operation takes, whatever transport carried it:
- * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → admit (`admitDocument`: a spent budget refused before parsing, the parse, the validation-work bound, validation; then `admit`: limits, variables, cost; a refusal charged like an operation that ran) →
+ * `start` → `resolveDocument` (trusted documents, before anything parses) → `authenticate` → `awaitTurn` (the caller's fair turn) → admit (`admitDocument`: a spent budget refused before parsing, the parse, the validation-work bound, validation; then `admit`: limits, variables, cost; a refusal charged like an operation that ran) →
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
@@ -96,6 +101,20 @@ export interface OperationPipeline {
     credentials: Credentials,
     request?: OperationRequest,
   ): Promise<Authentication>;
+  /**
+   * Stage 1b, right after the caller is known and before anything is parsed, on every transport
+   * (per operation; a socket's operations each): waits for the caller's turn in the fair gate
+   * (`createFairAdmission`: the customer's id, anonymous callers one key), so one customer's
+   * flood of operations does not queue everyone else's behind it. Undefined once let in; a
+   * refusal (RATE_LIMITED, 429, `Retry-After`) when the caller holds too many operations. The
+   * turn ends when the operation starts executing a subscription, or at `finish`/`release`.
+   */
+  awaitTurn(trace: OperationTrace): Promise<DocumentRefusal | undefined>;
+  /**
+   * Ends the trace's fair turn now (idempotent): for a transport whose server may answer without
+   * reaching `finish` (Apollo's own refusals of a malformed HTTP request), once the answer is sent.
+   */
+  endTurn(trace: OperationTrace): void;
   /**
    * Apollo's document store (`createDocumentCache`): the documents of admitted operations, bounded
    * in bytes and entries; a document is cached only once its operation is admitted (`admit`).
@@ -167,10 +186,21 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     rules,
     maxValidationWork: rules.maxValidationWork,
     costAdmission: options.costAdmission,
+    // Keyed by what decides a refusal: the parser options (token limit) and the work bound.
+    refusedDocuments: createRefusedDocuments(
+      `${JSON.stringify(rules.parseOptions)}:${rules.maxValidationWork}`,
+    ),
+    noteAnalysis: (outcome) => options.metrics.documentAnalyses.inc({ outcome }),
   };
   const documents = createDocumentCache();
   const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
   const reporting = { logger, metrics: options.metrics };
+  /** The fair-gate turn each let-in operation holds, until `endTurn`. */
+  const turns = new WeakMap<OperationTrace, () => void>();
+  const endTurn = (trace: OperationTrace) => {
+    turns.get(trace)?.();
+    turns.delete(trace);
+  };
   return {
     schema,
     rules,
@@ -190,6 +220,21 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       resolveTrustedDocument(trace, options.trustedDocuments, request),
     authenticate: (trace, credentials, request) =>
       authenticateCaller(trace, authentication, credentials, request),
+    awaitTurn: async (trace) => {
+      if (options.fairAdmission === undefined) return undefined;
+      const turn = await options.fairAdmission.enter(trace.viewer?.customerId ?? "(anonymous)");
+      if (turn.admitted) {
+        turns.set(trace, turn.release);
+        return undefined;
+      }
+      trace.errors.push(turn.error);
+      return {
+        errors: [turn.error],
+        status: turn.status,
+        retryAfterSeconds: turn.retryAfterSeconds,
+      };
+    },
+    endTurn,
     documentStore: documents.store,
     documentCached: (text) => documents.holds(text),
     analyse: (trace, query) => analyseDocument(trace, analysis, query),
@@ -226,14 +271,20 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     },
     executing: (trace) => {
       trace.executed = true;
+      // A subscription runs for as long as it is open: its turn ends once it is set up.
+      if (trace.operation?.type === "subscription") endTurn(trace);
     },
     report: (trace, errors) => {
       trace.errors.push(...errors);
     },
     notices: (trace) => answerNotices(trace.context),
     mask: (error) => formatError(error.toJSON(), error),
-    finish: (trace) => finishOperation(trace, reporting),
+    finish: (trace) => {
+      endTurn(trace);
+      finishOperation(trace, reporting);
+    },
     release: (trace) => {
+      endTurn(trace);
       if (trace.finished) return;
       trace.finished = true;
       trace.span.updateName("websocket connection_init");

@@ -3,11 +3,15 @@ import { CostBudgetExhaustedError, DataError, UpstreamRateLimitedError } from ".
 import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
 import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
 
-/** The whole seconds a rate-limited data error says to wait (`retryAfterSeconds`), if it says. */
-function retryAfterOf(thrown: unknown): number | undefined {
-  if (!(thrown instanceof UpstreamRateLimitedError || thrown instanceof CostBudgetExhaustedError))
-    return undefined;
-  return thrown.retryAfterSeconds;
+/**
+ * The whole seconds a rate-limited error says to wait, if it says: a data error's
+ * `retryAfterSeconds`, or a deliberate refusal's own `extensions.retryAfter` (the fair gate's).
+ */
+function retryAfterOf(thrown: unknown, formatted: GraphQLFormattedError): number | undefined {
+  if (thrown instanceof UpstreamRateLimitedError || thrown instanceof CostBudgetExhaustedError)
+    return thrown.retryAfterSeconds;
+  const said = formatted.extensions?.retryAfter;
+  return Number.isSafeInteger(said) && (said as number) > 0 ? (said as number) : undefined;
 }
 
 /**
@@ -25,7 +29,7 @@ export function maskError(
   // The data layer's errors are known by class; any other error by the code it was formatted with.
   const thrown = originalErrorOf(error);
   const { code, message } = toClientError(thrown instanceof DataError ? thrown : formatted);
-  const retryAfter = code === "RATE_LIMITED" ? retryAfterOf(thrown) : undefined;
+  const retryAfter = code === "RATE_LIMITED" ? retryAfterOf(thrown, formatted) : undefined;
   return {
     message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),

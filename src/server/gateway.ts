@@ -9,6 +9,7 @@ import type { GatewayConfig } from "../config/config.js";
 import { createRefreshBudget } from "../data/refresh-budget.js";
 import { createSystemReader } from "../data/system-reader.js";
 import type { PricingWork } from "../limits/estimate-cost.js";
+import { createFairAdmission } from "../limits/fair-admission.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
 import { documentRules } from "../pipeline/document-rules.js";
@@ -216,6 +217,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     contextFor,
     logger,
     metrics,
+    fairAdmission: createFairAdmission(config.graphql.fairAdmission),
   });
   const trusted = config.graphql.trustedDocuments;
   if (trusted !== undefined) {

@@ -15,7 +15,8 @@ export type GraphqlHttpAnswer = (
  * handed to `executeHTTPGraphQLRequest` (CSRF prevention, content negotiation, the landing page
  * and GET handling are Apollo's there), with `context` given the transport-neutral request; the
  * answer's status, headers and body written back (`Content-Length` on a complete body, chunks
- * flushed as they come otherwise). Apollo must be started. Rejects only on a failure Apollo
+ * flushed as they come otherwise); the request's `answered` settles once that is done (or failed).
+ * Apollo must be started. Rejects only on a failure Apollo
  * itself does not answer, before anything was written.
  */
 export function apolloNodeHttp<Context extends BaseContext>(
@@ -31,24 +32,32 @@ export function apolloNodeHttp<Context extends BaseContext>(
     }
     const url = request.url ?? "";
     const queryAt = url.indexOf("?");
+    let settle = () => {};
     const shape: HttpRequestShape = {
       method: (request.method ?? "GET").toUpperCase(),
       headers: request.headers,
       body,
       search: queryAt === -1 ? "" : url.slice(queryAt),
+      answered: new Promise<void>((resolve) => {
+        settle = resolve;
+      }),
     };
-    const answer = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: shape.method, headers, search: shape.search, body },
-      context: () => context({ req: shape }),
-    });
-    for (const [name, value] of answer.headers) response.setHeader(name, value);
-    response.statusCode = answer.status ?? 200;
-    if (answer.body.kind === "complete") {
-      response.setHeader("content-length", Buffer.byteLength(answer.body.string));
-      response.end(answer.body.string);
-      return;
+    try {
+      const answer = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: shape.method, headers, search: shape.search, body },
+        context: () => context({ req: shape }),
+      });
+      for (const [name, value] of answer.headers) response.setHeader(name, value);
+      response.statusCode = answer.status ?? 200;
+      if (answer.body.kind === "complete") {
+        response.setHeader("content-length", Buffer.byteLength(answer.body.string));
+        response.end(answer.body.string);
+        return;
+      }
+      for await (const chunk of answer.body.asyncIterator) response.write(chunk);
+      response.end();
+    } finally {
+      settle();
     }
-    for await (const chunk of answer.body.asyncIterator) response.write(chunk);
-    response.end();
   };
 }

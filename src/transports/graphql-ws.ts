@@ -55,7 +55,8 @@ const withCost = (error: GraphQLFormattedError, cost: CostReport | undefined) =>
  * service token's own cap when a service token acts as the customer (4429), and
  * close it when the token expires (4403). Each subscribe message is admitted (the socket's
  * operation cap, then its trusted document — a payload may name one by `documentId` or
- * `extensions.persistedQuery` with an empty `query` — then the document, then the operation), given its context and run; its
+ * `extensions.persistedQuery` with an empty `query` — then the customer's fair turn (`awaitTurn`:
+ * RATE_LIMITED past its queue), then the document, then the operation), given its context and run; its
  * results' and errors' messages are masked (with `extensions.cost` when priced, and each result
  * with the pipeline's notices, such as a stale read-model copy served; a subscription whose reader
  * fell STREAM_MAX_PENDING_EVENTS behind gets a SLOW_CONSUMER `error` and the socket is closed with
@@ -95,7 +96,11 @@ export function graphqlWsHooks(
       Object.assign(ctx.extra, { viewer: auth.viewer, socketId, hold });
       return true;
     },
-    onClose: (ctx) => ctx.extra.hold?.release(),
+    onClose: (ctx) => {
+      ctx.extra.hold?.release();
+      // A socket that went away mid-operation leaves no fair-gate turn behind.
+      for (const { trace } of ctx.extra.running?.values() ?? []) pipeline.endTurn(trace);
+    },
     onSubscribe: async (ctx, id, payload) => {
       const state = ctx.extra;
       const trace = pipeline.start("ws", `${state.socketId}:${id}`, {
@@ -120,6 +125,8 @@ export function graphqlWsHooks(
       // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.
       const resolved = pipeline.resolveDocument(trace, payload);
       if (!resolved.admitted) return refuse([resolved.error]);
+      const unfair = await pipeline.awaitTurn(trace);
+      if (unfair) return refuse(unfair.errors);
       const parsed = await pipeline.admitDocument(trace, resolved.query);
       if ("errors" in parsed) return refuse(parsed.errors);
       const { operationName, variables } = payload;

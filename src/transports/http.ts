@@ -27,6 +27,8 @@ export interface HttpRequestShape {
   body: unknown;
   /** The URL's query string, `?` included or empty. */
   search: string;
+  /** Settles once the request's answer is written, whatever answered it (Apollo included). */
+  answered?: Promise<void>;
 }
 
 /** The HTTP adapter: Apollo's context function and the plugin that runs the pipeline's stages. */
@@ -128,6 +130,7 @@ const withStatus = (error: GraphQLError, status: number, retryAfterSeconds?: num
  * body's or GET's `documentId` or `extensions.persistedQuery` names; an ad-hoc document refused
  * when only trusted ones run), stage 1 (and stage 3): a refused request or caller is answered
  * (400/403, 401/403) and finished there, before Apollo parses, validates or prices anything;
+ * then the caller's fair turn (`awaitTurn`: 429 RATE_LIMITED past its queue);
  * the plugin hands Apollo the trusted document's text. Apollo then parses and validates with
  * the pipeline's DocumentRules (given to `createApolloServer`); the plugin runs admission once
  * the operation is resolved, answers a refusal itself (masked, with its status and
@@ -172,6 +175,14 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
         pipeline.finish(trace);
         throw withStatus(auth.error, auth.status);
       }
+      const unfair = await pipeline.awaitTurn(trace);
+      if (unfair !== undefined) {
+        pipeline.finish(trace);
+        throw withStatus(unfair.errors[0] as GraphQLError, unfair.status, unfair.retryAfterSeconds);
+      }
+      // Apollo answers some requests itself after this (a batch, a malformed field) without the
+      // plugin's hooks, so `finish` never runs for them: the turn ends with the answer anyway.
+      void req.answered?.then(() => pipeline.endTurn(trace));
       // Stage 2a's analysis before Apollo parses and validates a text it has not cached: a spent
       // budget refused before parsing, a document over the validation-work bound refused before
       // graphql-js's rules run, the analysis cost set (Apollo then parses again and validates).

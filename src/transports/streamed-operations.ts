@@ -84,7 +84,8 @@ const asGraphQLError = (error: unknown) =>
 /**
  * Serves operations over HTTP streams (graphql-sse, Apollo's multipart subscriptions) through the
  * same pipeline stages as graphql-ws: `resolveDocument` (trusted documents: the id's text, or a
- * refusal before anything parses); `authenticate` with the request's credentials (401/403); a
+ * refusal before anything parses); `authenticate` with the request's credentials (401/403); the
+ * caller's fair turn (`awaitTurn`: 429 RATE_LIMITED past its queue); a
  * customer's open streams count in `limits` with its WebSockets, one cap, and a service token's
  * in a cap of its own, whichever customer it acts as (over either: 429 SUBSCRIPTION_LIMIT,
  * nothing parsed or charged); `admitDocument` (a mutation in a `readOnly`
@@ -143,6 +144,8 @@ export function streamedOperations(
       const sent = { ...request, query: resolved.query };
       const auth = await pipeline.authenticate(trace, credentials, sent);
       if (!auth.admitted) return refused(trace, auth.status, [auth.error]);
+      const unfair = await pipeline.awaitTurn(trace);
+      if (unfair) return refused(trace, unfair.status, unfair.errors, unfair.retryAfterSeconds);
       // The stream is not there yet when the slot is taken: an expiry before it is kept for it.
       let items: ResultStream<StreamItem> | undefined;
       let expired = false;

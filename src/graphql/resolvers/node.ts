@@ -1,5 +1,5 @@
 import type { DataAccess } from "../../data/data-access.js";
-import { NotFoundError } from "../../data/errors.js";
+import { NotFoundError, withoutStack } from "../../data/errors.js";
 import type { StripeAccount, StripeAuthorization, StripeSession } from "../../stripe/wire-types.js";
 
 /** Anything `Query.node` can return. */
@@ -14,7 +14,7 @@ export function fetchNode(data: DataAccess, id: string): Promise<NodeObject> {
   if (id.startsWith("fcsess_")) return data.session(id);
   if (id.startsWith("fca_")) return data.account(id);
   data.viewer();
-  return Promise.reject(new NotFoundError("node", id));
+  return Promise.reject(withoutStack(() => new NotFoundError("node", id)));
 }
 
 /** The GraphQL type of a node, from Stripe's `object` field. */
