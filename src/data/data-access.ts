@@ -183,7 +183,13 @@ function storesFor(
         const known = await readModel.store.get(kind, customerId, id).catch(() => undefined);
         if (known !== undefined) return fetchAndStore();
       }
-      const stored = replace ? undefined : await readModel.get(kind, customerId, id);
+      let stored = replace ? undefined : await readModel.get(kind, customerId, id);
+      // Not stored yet, but the webhook path is re-reading it: its answer is stored meanwhile.
+      const rereading = stored === undefined && !replace && readModel.rereads.settled(kind, id);
+      if (rereading) {
+        await rereading;
+        stored = await readModel.get(kind, customerId, id);
+      }
       if (stored !== undefined) {
         if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
           onStale(stored.checkedAt);
@@ -332,8 +338,9 @@ export function createDataAccess({
   /** The list, or (once per operation) Stripe's when the fences do not allow it (read-your-writes). */
   const fencedList = async (accounts: StripeAccount[]): Promise<StripeAccount[]> => {
     if (fences === undefined || readModel === undefined) return accounts;
-    if (await listMayServe(accounts, { readModel, fences, startedAt })) return accounts;
     const { customerId } = requireViewer();
+    const served = await listMayServe(accounts, { readModel, customerId, fences, startedAt });
+    if (served !== undefined) return served;
     relisted ??= readModel
       .accounts(customerId, () => listAll(customerId), true)
       .then((fresh) => {
