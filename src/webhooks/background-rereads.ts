@@ -89,7 +89,8 @@ export function createBackgroundRereads(deps: BackgroundRereadsDeps): Background
           );
           return;
         }
-        await sleep(FIRST_RETRY_MS * 2 ** (tries - 1));
+        // Unref'd: a retry never keeps a closing process alive.
+        await sleep(FIRST_RETRY_MS * 2 ** (tries - 1), undefined, { ref: false });
       } finally {
         job.attempted();
       }

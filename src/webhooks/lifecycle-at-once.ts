@@ -38,7 +38,7 @@ export interface LifecycleAtOnceDeps {
 /** The suffix of a correction's event id: the id of the event it corrects, then this. */
 export const CORRECTION_SUFFIX = "_revalidated";
 /** Accounts whose last published state is remembered (to tell whether a correction is due). */
-const TOLD_KEPT = 100_000;
+const TOLD_KEPT = 10_000;
 
 /**
  * Handles a lifecycle event without waiting for Stripe; resolves undefined (nothing done) when
