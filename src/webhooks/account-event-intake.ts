@@ -50,9 +50,12 @@ const objectIdOf = (event: Stripe.Event): string | undefined => {
   return typeof object.id === "string" ? object.id : undefined;
 };
 
-/** Fields a payload must carry to be stored as the object's state (else it is re-read). */
+/**
+ * Fields a payload must carry to be stored (or published) as the object's state, else it is
+ * re-read: `status_details` too, which an older API version's payload lacks and health needs.
+ */
 const COMPLETE_FIELDS: Record<StoredKind, readonly string[]> = {
-  account: ["status", "account_holder", "authorization", "category", "created"],
+  account: ["status", "status_details", "account_holder", "authorization", "category", "created"],
   authorization: ["status", "account_holder"],
 };
 
