@@ -81,6 +81,8 @@ export interface AccountEventIntakeDeps {
   logger: Logger;
   /** The clock `checkedAt` is read from (milliseconds); Date.now by default. */
   now?: () => number;
+  /** Objects the background re-reads may hold at once (MAX_BACKGROUND_REREADS by default). */
+  maxBackgroundRereads?: number;
 }
 
 /** Stripe refused to re-read the event's object (a bad request): the event cannot be applied. */
@@ -129,7 +131,12 @@ export function createAccountEventIntake(
     fences: deps.fences,
     bus: deps.bus,
     implied,
-    background: createBackgroundRereads({ implied, pending: deps.rereads, logger: deps.logger }),
+    background: createBackgroundRereads({
+      implied,
+      pending: deps.rereads,
+      logger: deps.logger,
+      ...(deps.maxBackgroundRereads === undefined ? {} : { maxObjects: deps.maxBackgroundRereads }),
+    }),
     logger: deps.logger,
   });
 
