@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { signToken } from "../../src/auth/sign-token.js";
@@ -7,6 +9,7 @@ import { startGateway } from "../../src/server/gateway.js";
 import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
 import { startExternalSandbox } from "../external-sandbox.js";
 import { fixed, ratio, table, times } from "../format.js";
+import { type CpuProfile, summariseProfile } from "../lean/profile-summary.js";
 import { intFrom } from "../options.js";
 import { type SandboxControl, sandboxControl } from "../sandbox-control.js";
 import { startBaselineWs } from "./baseline-ws.js";
@@ -63,6 +66,27 @@ export interface BurstResults {
   /** Sandbox `/v1` requests per event, counted once the gateway's background reads settled. */
   gatewayStripeCallsPerEvent: number | null;
   ratios: { p50: number | null; p99: number | null };
+}
+
+/**
+ * Profiles the main thread (the gateway's) while `measure` runs, when BENCH_BURST_PROFILE names
+ * a file: its summary (bench/lean/profile-summary.ts) goes to stderr, the profile to the file.
+ */
+async function profiled<T>(measure: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_BURST_PROFILE;
+  if (!file) return measure();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await measure();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    session.disconnect();
+    await writeFile(file, JSON.stringify(profile));
+    process.stderr.write(`${summariseProfile(profile as CpuProfile, "gateway bursts", 30)}\n`);
+  }
 }
 
 /** How long a burst waits for its last receipt (the gateway at 25/s once took ~8 s a burst). */
@@ -241,19 +265,21 @@ async function measureGateway(
         };
       };
       let measuring = false;
-      const figures = await measureBursts(
-        pool,
-        customers.length,
-        options.rounds,
-        "gw",
-        send,
-        async () => {
-          const settled = await quietStripe(sandbox);
-          if (measuring) calls += settled - before;
-          measuring = true;
-          before = settled;
-        },
-        BURST_TIMEOUT_MS,
+      const figures = await profiled(() =>
+        measureBursts(
+          pool,
+          customers.length,
+          options.rounds,
+          "gw",
+          send,
+          async () => {
+            const settled = await quietStripe(sandbox);
+            if (measuring) calls += settled - before;
+            measuring = true;
+            before = settled;
+          },
+          BURST_TIMEOUT_MS,
+        ),
       );
       calls += (await quietStripe(sandbox)) - before;
       return { figures, calls, limit: config.stripe.rateLimit.perSecond };

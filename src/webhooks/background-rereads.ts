@@ -39,6 +39,10 @@ export interface BackgroundRereads {
     since: Moment,
     followUp: RereadFollowUp<K>,
   ): void;
+  /** Whether a re-read of the object is queued or running. */
+  has(kind: StoredKind, id: string): boolean;
+  /** Whether a re-read of the object waits to start (after the one running, if any). */
+  waiting(kind: StoredKind, id: string): boolean;
   /** Objects with a re-read queued or running. */
   readonly size: number;
 }
@@ -124,6 +128,8 @@ export function createBackgroundRereads(deps: BackgroundRereadsDeps): Background
         if (tails.get(key) === tail) tails.delete(key);
       });
     },
+    has: (kind, id) => tails.has(`${kind}:${id}`),
+    waiting: (kind, id) => waiting.has(`${kind}:${id}`),
     get size() {
       return tails.size;
     },

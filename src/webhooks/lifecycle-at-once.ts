@@ -49,8 +49,9 @@ const TOLD_KEPT = 10_000;
  * published; a copy from a later second is newer, and it is what is published (unless it no
  * longer says what the event says: "stale", nothing published); a copy of the same second equal
  * to the payload is published as it is. A copy of the same second that differs leaves the order
- * unsure: the payload is published, the account is fenced (reads of it go to Stripe, or wait for
- * the re-read on its way) and re-read in the background; when Stripe's state differs from what
+ * unsure (so is any event of an account whose re-read is on its way): the payload is published,
+ * the account is fenced (reads of it go to Stripe, or wait for the re-read on its way) and
+ * re-read in the background; when Stripe's state differs from what
  * subscribers were last told, a correction is published (event id + CORRECTION_SUFFIX, the
  * lifecycle type of Stripe's state). What the event implies though Stripe sends no event of it
  * (the authorization, a reactivation's siblings: see implied-reads.ts) is fenced the same way
@@ -78,7 +79,8 @@ export function createLifecycleAtOnce(
     (input: LifecycleAtOnce, published: StripeAccount | undefined) =>
     async (reread: { object: StripeAccount | null; checkedAt: number }) => {
       await deps.implied.store("account", reread);
-      if (reread.object === null) return;
+      // A later event of the account queued another re-read: that one decides.
+      if (reread.object === null || deps.background.waiting("account", reread.object.id)) return;
       const latest = await deps.store.get("account", input.customerId, reread.object.id);
       const stripeState = latest?.object ?? reread.object;
       const lastTold = told.get(stripeState.id) ?? published;
@@ -102,7 +104,11 @@ export function createLifecycleAtOnce(
     const stored = await deps.store.get("account", customerId, payload.id);
     const newer = stored === undefined || stored.checkedAt < from;
     const later = !newer && stored.checkedAt >= from + 1000;
-    const unsure = !newer && !later && !isDeepStrictEqual(stored.object, payload);
+    // Also unsure while the account is being re-read: that read may have been sent before or
+    // after this change, and it will be stored (newer wins) when it lands.
+    const unsure =
+      (!later && deps.background.has("account", payload.id)) ||
+      (!newer && !later && !isDeepStrictEqual(stored.object, payload));
     const current = later ? stored.object : payload;
     const implied: ImpliedObject[] = await deps.implied.impliedBy(type, current, customerId);
     if (unsure) implied.push({ kind: "account", id: payload.id });
