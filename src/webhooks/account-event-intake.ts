@@ -95,25 +95,26 @@ class RefusedReread extends Error {}
  * delivery never overwrites a newer state). The payload is that state when it is complete and
  * strictly newer than the stored one (compared by Stripe's `created`, in seconds, against the
  * stored `checkedAt`; a `created` later than the gateway's clock plus EVENT_CLOCK_SKEW_MS, or not
- * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts); when unsure (same second, partial payload) the object is re-read (concurrent events about one object share a re-read that started
- * after they arrived). A lifecycle event of an account with a complete payload is published at
- * once, without waiting for Stripe (see lifecycle-at-once.ts): what it implies is fenced and
- * re-read in the background, bounded (background-rereads.ts); when the background has no room,
- * or the payload is partial, it is handled as below, re-reading before it answers;
- * `account.created` adds the account to its customer's set. A deactivation, reactivation or
- * disconnection also re-reads and stores the account's authorization (Stripe sends no event for
- * it), and a reactivation the siblings on that authorization the read model holds;
+ * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts);
+ * when unsure (same second, partial payload) the object is re-read (concurrent events about one
+ * object share a re-read that started after they arrived). `account.created` adds the account to
+ * its customer's set.
+ *
+ * A lifecycle event of an account with a complete payload is published at once, without waiting
+ * for Stripe (lifecycle-at-once.ts): what it implies is fenced and re-read in the background,
+ * bounded (background-rereads.ts). When the background has no room, or the payload is partial,
+ * it is handled as every event was before: a deactivation, reactivation or disconnection
+ * re-reads and stores the account's authorization (Stripe sends no event for it), a reactivation
+ * the siblings on that authorization the read model holds, and only then is the re-read state
+ * published, unless it contradicts the event (a late delivery: outcome "stale").
  * `session.updated` re-reads and stores the accounts the session reports and their
- * authorizations (see implied-reads.ts). Events that arrive together share one re-read per
- * object. Only then do lifecycle events of accounts publish the current state to the holder's
- * subscribers (who find those objects stored), unless that state contradicts the event (a late
- * delivery: outcome "stale"); so once an event is acknowledged, what it touched is stored. An
- * object Stripe no longer has is acknowledged (outcome "missing": Stripe would otherwise retry it
- * for days), and so is one whose re-read Stripe refuses as a bad request, or whose object id
- * cannot be a Stripe id (outcome "refused", logged, nothing applied). Other event types are
- * acknowledged and
- * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
- * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
+ * authorizations (see implied-reads.ts). So once an event is acknowledged, what it touched is
+ * stored, or fenced until its re-read is. An object Stripe no longer has is acknowledged
+ * (outcome "missing": Stripe would otherwise retry it for days), and so is one whose re-read
+ * Stripe refuses as a bad request, or whose object id cannot be a Stripe id (outcome "refused",
+ * logged, nothing applied). Other event types are acknowledged and ignored. Rejects when the
+ * event could not be accepted (Stripe, the store or the bus unreachable): the claim is released
+ * so Stripe's retry (or the next sweep) is handled.
  */
 export function createAccountEventIntake(
   deps: AccountEventIntakeDeps,
