@@ -6,7 +6,7 @@ import { signToken } from "../../src/auth/sign-token.js";
 import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { startGateway } from "../../src/server/gateway.js";
-import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { startExternalSandbox } from "../external-sandbox.js";
 import { fixed, ratio, table, times } from "../format.js";
 import { type CpuProfile, summariseProfile } from "../lean/profile-summary.js";

@@ -1,4 +1,4 @@
-import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { settledCounts } from "../calls.js";
 import { ratio } from "../format.js";
 import type { SandboxControl } from "../sandbox-control.js";

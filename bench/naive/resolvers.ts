@@ -1,4 +1,3 @@
-import { clampFirst } from "../../src/data/paging.js";
 import type { AuthorizationStatus } from "../../src/generated/graphql.js";
 import { accountStatus } from "../../src/graphql/resolvers/account.js";
 import { connectionOf } from "../../src/graphql/resolvers/connection.js";
@@ -7,6 +6,7 @@ import { deriveAccountHealth } from "../../src/health/account-health.js";
 import { deriveAuthorizationHealth } from "../../src/health/authorization-health.js";
 import type { FcApi } from "../../src/stripe/fc-api.js";
 import { toOpenEnum } from "../../src/stripe/open-enum.js";
+import { clampFirst } from "../../src/stripe/paging.js";
 import type { StripeAccount, StripeAuthorization } from "../../src/stripe/wire-types.js";
 
 /** One operation's context in the naive server: the Stripe calls and the viewer's customer. */

@@ -1,5 +1,5 @@
-import type { Viewer } from "../data/viewer.js";
 import { AuthenticationFailed, type Identity, type TokenVerifier } from "./token-verifier.js";
+import type { Viewer } from "./viewer.js";
 
 /** The header a service token uses to name the customer it acts for (documented in the README). */
 export const ACT_AS_CUSTOMER_HEADER = "x-act-as-customer";

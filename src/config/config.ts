@@ -1,9 +1,9 @@
-import type { EventRetention } from "../pubsub/event-log.js";
 import { SANDBOX_DEV_API_KEY } from "../shared/sandbox-defaults.js";
 import { type AllowedOrigins, resolveAllowedOrigins } from "./allowed-origins.js";
 import { type AuthConfig, resolveAuthConfig } from "./auth-config.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
+import type { EventRetention } from "./event-retention.js";
 import { type MetricsSettings, resolveMetricsSettings } from "./metrics-settings.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "./stripe-rate-limit.js";
 import { resolveTracingSettings, type TracingSettings } from "./tracing-settings.js";
@@ -65,7 +65,7 @@ export interface GatewayConfig {
   http: HttpServerLimits;
   /**
    * How long and how many lifecycle events each customer's log keeps for subscribers that resume
-   * (SUBSCRIPTION_RETENTION_S, SUBSCRIPTION_RETENTION_EVENTS; see src/pubsub/event-log.ts).
+   * (SUBSCRIPTION_RETENTION_S, SUBSCRIPTION_RETENTION_EVENTS; kept by src/pubsub/'s event logs).
    */
   subscriptionLog: EventRetention;
   auth: AuthConfig;

@@ -1,8 +1,8 @@
-import type { LoaderStores, ReadThrough } from "../loaders/create-loaders.js";
 import { checkedAtOfObject, markChecked } from "../read-model/checked-at.js";
 import type { ReadModel } from "../read-model/read-model.js";
 import type { StoredKind, StoredObjects } from "../read-model/store.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
+import type { LoaderStores, ReadThrough } from "./create-loaders.js";
 import { isHeldByCustomer } from "./ownership.js";
 import type { OperationFences } from "./read-your-writes.js";
 

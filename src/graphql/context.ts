@@ -1,5 +1,5 @@
+import type { Viewer } from "../auth/viewer.js";
 import type { DataAccess } from "../data/data-access.js";
-import type { Viewer } from "../data/viewer.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";

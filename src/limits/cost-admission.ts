@@ -1,6 +1,6 @@
 import { type GraphQLSchema, getOperationAST } from "graphql";
 import { LRUCache } from "lru-cache";
-import type { Viewer } from "../data/viewer.js";
+import type { Viewer } from "../auth/viewer.js";
 import type { Logger } from "../observability/logger.js";
 import type { CostBudget } from "./cost-budget.js";
 import { pricedOncePerDocument } from "./document-costs.js";

@@ -11,7 +11,7 @@ import {
   isListType,
   isObjectType,
 } from "graphql";
-import { MAX_PAGE } from "../data/paging.js";
+import { MAX_PAGE } from "../stripe/paging.js";
 
 /**
  * How many items a field returns, read from its `@listSize`: the factor its selection is charged by.

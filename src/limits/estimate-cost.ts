@@ -15,7 +15,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
-import { clampFirst, MAX_PAGE } from "../data/paging.js";
+import { clampFirst, MAX_PAGE } from "../stripe/paging.js";
 import { type CostDirectives, costDirectivesOf, type ListSize, ONE } from "./cost-directives.js";
 import { FIELD_COST, STRIPE_READS_PER_EVENT } from "./cost-model.js";
 

@@ -1,4 +1,4 @@
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 import { BUDGET_WINDOW_MS, type CostBudget } from "./cost-budget.js";
 
 /**

@@ -5,8 +5,8 @@ import {
   authenticationRequired,
 } from "../auth/anonymous-access.js";
 import type { TokenVerifier } from "../auth/token-verifier.js";
+import type { Viewer } from "../auth/viewer.js";
 import { authenticate as verifyRequest } from "../auth/viewer-from-request.js";
-import type { Viewer } from "../data/viewer.js";
 import type { OperationRequest, OperationTrace } from "./operation-trace.js";
 
 /** What a transport found of the caller's credentials (a header, connection params). */

@@ -1,6 +1,6 @@
 import type { Context, Span } from "@opentelemetry/api";
 import type { OperationTypeNode } from "graphql";
-import type { Viewer } from "../data/viewer.js";
+import type { Viewer } from "../auth/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import { type OperationSpanParent, startOperationSpan } from "../observability/operation-span.js";

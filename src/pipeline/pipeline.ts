@@ -1,7 +1,7 @@
 import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
-import type { Viewer } from "../data/viewer.js";
+import type { Viewer } from "../auth/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
 import { boundedText } from "../observability/bounded-text.js";

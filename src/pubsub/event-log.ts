@@ -1,13 +1,6 @@
+import type { EventRetention } from "../config/event-retention.js";
 import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { StreamPosition } from "./event-position.js";
-
-/** How long and how many lifecycle events each customer's log keeps (SUBSCRIPTION_RETENTION_*). */
-export interface EventRetention {
-  /** Events older than this (ms since published) are gone: a cursor at one cannot resume. */
-  retentionMs: number;
-  /** At most this many events per customer; older ones are trimmed first. */
-  maxEventsPerCustomer: number;
-}
 
 /** The defaults: a day, and the last 1,000 events of each customer. */
 export const DEFAULT_EVENT_RETENTION: EventRetention = {

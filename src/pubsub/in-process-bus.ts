@@ -1,6 +1,7 @@
+import type { EventRetention } from "../config/event-retention.js";
 import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
-import { DEFAULT_EVENT_RETENTION, type EventRetention } from "./event-log.js";
+import { DEFAULT_EVENT_RETENTION } from "./event-log.js";
 import { resumeAfter } from "./event-resume.js";
 import { LocalFanout } from "./local-fanout.js";
 import { MemoryEventLog } from "./memory-event-log.js";

@@ -1,5 +1,6 @@
+import type { EventRetention } from "../config/event-retention.js";
 import type { AccountLifecycleMessage, PublishedLifecycleEvent } from "./account-event.js";
-import type { AccountEventLog, EventRetention } from "./event-log.js";
+import type { AccountEventLog } from "./event-log.js";
 import { parsePosition, positionClock, type StreamPosition } from "./event-position.js";
 
 /** Most events the in-memory log holds over all customers; the least recently active go first. */

@@ -1,8 +1,9 @@
-import { Redis } from "ioredis";
+import type { EventRetention } from "../config/event-retention.js";
 import type { Logger } from "../observability/logger.js";
+import { openRedis } from "../redis/connection.js";
 import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
-import { DEFAULT_EVENT_RETENTION, type EventRetention } from "./event-log.js";
+import { DEFAULT_EVENT_RETENTION } from "./event-log.js";
 import { resumeAfter } from "./event-resume.js";
 import { LocalFanout } from "./local-fanout.js";
 import { parseChannelMessage, RedisEventLog } from "./redis-event-log.js";
@@ -28,9 +29,8 @@ export async function redisBus(
   maxPendingEvents?: number,
 ): Promise<AccountEventBus & { fanout: LocalFanout<PublishedLifecycleEvent>; log: RedisEventLog }> {
   const fanout = new LocalFanout<PublishedLifecycleEvent>(maxPendingEvents);
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true };
-  const publisher = new Redis(url, options);
-  const listener = new Redis(url, { ...options, enableOfflineQueue: true });
+  const publisher = openRedis(url);
+  const listener = openRedis(url, { offlineQueue: true });
   for (const connection of [publisher, listener]) {
     connection.on("error", (error: Error) =>
       logger.warn({ err: error.message }, "redis bus connection error"),

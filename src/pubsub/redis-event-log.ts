@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
+import type { EventRetention } from "../config/event-retention.js";
 import type { AccountLifecycleMessage, PublishedLifecycleEvent } from "./account-event.js";
-import type { AccountEventLog, EventRetention } from "./event-log.js";
+import type { AccountEventLog } from "./event-log.js";
 import type { StreamPosition } from "./event-position.js";
 
 /** The Redis Stream holding one customer's retained lifecycle events. */

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 import { FENCE_TTL_MS, type Fence, type FenceStore } from "./fences.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import type { ReadModelStore, Stored, StoredKind } from "./store.js";
 

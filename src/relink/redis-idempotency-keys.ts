@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 import { type IdempotencyKeyStore, RELINK_IDEMPOTENCY_WINDOW_MS } from "./idempotency-keys.js";
 
 /**

@@ -1,10 +1,10 @@
 import type { Context } from "@opentelemetry/api";
 import type Stripe from "stripe";
+import type { Viewer } from "../auth/viewer.js";
+import type { LoaderBatchListener } from "../data/create-loaders.js";
 import { createDataAccess, type ForeignObjectListener } from "../data/data-access.js";
 import type { RefreshBudget } from "../data/refresh-budget.js";
-import type { Viewer } from "../data/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
-import type { LoaderBatchListener } from "../loaders/create-loaders.js";
 import { boundToOperation } from "../observability/spans.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { ReadModel } from "../read-model/read-model.js";

@@ -22,13 +22,13 @@ import type { AccountEventLog } from "../pubsub/event-log.js";
 import { inProcessBus } from "../pubsub/in-process-bus.js";
 import type { LocalFanout } from "../pubsub/local-fanout.js";
 import { redisBus } from "../pubsub/redis-bus.js";
-import { type EventSweep, startEventSweep } from "../read-model/event-sweep.js";
 import { inMemoryReadModelStore } from "../read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../read-model/read-model.js";
 import { redisFenceStore } from "../read-model/redis-fences.js";
 import { redisReadModelStore } from "../read-model/redis-store.js";
 import { inMemoryIdempotencyKeys } from "../relink/idempotency-keys.js";
 import { redisIdempotencyKeys } from "../relink/redis-idempotency-keys.js";
+import { createStripeCallBudget } from "../stripe/call-budget.js";
 import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
@@ -41,6 +41,7 @@ import { multipartSubscriptions } from "../transports/multipart-subscriptions.js
 import { streamedOperations } from "../transports/streamed-operations.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
+import { type EventSweep, startEventSweep } from "../webhooks/event-sweep.js";
 import { createApolloServer } from "./apollo.js";
 import { bodyErrorHandler } from "./body-errors.js";
 import { type BodyPolicy, guardedBody } from "./body-guard.js";
@@ -59,7 +60,6 @@ import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.
 import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
 import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
-import { createStripeCallBudget } from "./stripe-call-budget.js";
 import { stripeWebhookRoute } from "./stripe-webhook-route.js";
 
 /** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */

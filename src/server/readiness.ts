@@ -1,4 +1,5 @@
 import type { AccountEventBus } from "../pubsub/event-bus.js";
+import { type StripeCallOutcomes, stateOfStatus } from "../stripe/call-outcomes.js";
 import type { FcApi } from "../stripe/fc-api.js";
 
 /** One dependency's state: "ok", or a short reason it is not usable. */
@@ -20,34 +21,6 @@ const withTimeout = (check: Promise<CheckResult>, timeoutMs: number): Promise<Ch
 
 /** How long the outcome of a real Stripe call stands for Stripe's state in readiness, in ms. */
 export const STRIPE_OUTCOME_FRESH_MS = 10_000;
-
-/** What Stripe's answer (a status label from fc-api's onOutcome) says of Stripe's state. */
-function stateOfStatus(status: string): CheckResult {
-  if (status === "network") return "unreachable";
-  return status === "401" || status === "403" ? "unauthorized" : "ok";
-}
-
-/** The outcome of the last Stripe request that went out, whoever sent it. */
-export interface StripeCallOutcomes {
-  /** Records one attempt's status label ("200", "404", "network", ...), now. */
-  record(status: string): void;
-  /** Stripe's state as the last outcome within `withinMs` shows it; undefined when none. */
-  recent(withinMs: number): CheckResult | undefined;
-}
-
-/** An outcome record in memory; `now` in ms (tests may pass a fake clock). */
-export function stripeCallOutcomes(
-  now: () => number = () => performance.now(),
-): StripeCallOutcomes {
-  let last: { state: CheckResult; at: number } | undefined;
-  return {
-    record: (status) => {
-      last = { state: stateOfStatus(status), at: now() };
-    },
-    recent: (withinMs) =>
-      last !== undefined && now() - last.at <= withinMs ? last.state : undefined,
-  };
-}
 
 /**
  * Stripe (or the sandbox) is reachable with our key. When a real Stripe call had an outcome in

@@ -1,5 +1,6 @@
 /**
- * Plain data shared by the gateway and the sandbox: the only module both may import.
+ * Plain data shared by the gateway and the sandbox (with stripe/event-types.ts, the event type
+ * names, the only modules both may import): development defaults.
  * Nothing here is a secret in the real sense: these values exist so that a gateway and a
  * sandbox started on one machine without configuration can talk to each other. The gateway
  * refuses them with a real Stripe key (test or live) and in production.
@@ -22,25 +23,3 @@ export const SANDBOX_DEV_API_KEY = "sk_test_sandboxDevKey000000000000";
 
 /** Webhook signing secret shared by the embedded sandbox and the gateway in development. */
 export const SANDBOX_DEV_WEBHOOK_SECRET = "whsec_sandboxDevSecretNotForProduction00";
-
-/** Financial Connections account event types that the sandbox emits and the gateway consumes. */
-export const ACCOUNT_EVENT_TYPES = {
-  deactivated: "financial_connections.account.deactivated",
-  reactivated: "financial_connections.account.reactivated",
-  disconnected: "financial_connections.account.disconnected",
-  upcomingDeactivation: "financial_connections.account.upcoming_deactivation",
-  refreshedBalance: "financial_connections.account.refreshed_balance",
-  refreshedOwnership: "financial_connections.account.refreshed_ownership",
-  refreshedTransactions: "financial_connections.account.refreshed_transactions",
-  created: "financial_connections.account.created",
-} as const;
-
-/**
- * Financial Connections authorization event types (the only two Stripe's description has): the
- * sandbox emits them when an authorization's expected deactivation changes.
- */
-export const AUTHORIZATION_EVENT_TYPES = {
-  expectedDeactivationDateUpdated:
-    "financial_connections.authorization.expected_deactivation_date_updated",
-  upcomingDeactivation: "financial_connections.authorization.upcoming_deactivation",
-} as const;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
-import type { Viewer } from "../data/viewer.js";
+import type { Viewer } from "../auth/viewer.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";

@@ -7,7 +7,7 @@ import { createCoalescer, type Moment } from "../read-model/coalesce.js";
 import type { FenceStore } from "../read-model/fences.js";
 import type { PendingRereads } from "../read-model/pending-rereads.js";
 import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/store.js";
-import { ACCOUNT_EVENT_TYPES } from "../shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../stripe/event-types.js";
 import type { StripeAccount, StripeSession } from "../stripe/wire-types.js";
 import { createBackgroundRereads } from "./background-rereads.js";
 import type { EventDedupe } from "./event-dedupe.js";

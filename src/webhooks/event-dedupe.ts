@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { connectRedis } from "../pubsub/redis-connection.js";
+import { connectRedis } from "../redis/connection.js";
 
 /** How long a handled event id is remembered: Stripe retries for up to 3 days; keep 4. */
 export const HANDLED_EVENT_TTL_SECONDS = 4 * 24 * 60 * 60;

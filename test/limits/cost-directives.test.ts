@@ -9,7 +9,6 @@ import {
   isObjectType,
 } from "graphql";
 import { describe, expect, it } from "vitest";
-import { MAX_PAGE } from "../../src/data/paging.js";
 import { costDirectivesOf, readCostDirectives } from "../../src/limits/cost-directives.js";
 import {
   ID_LOOKUP_COST,
@@ -19,6 +18,7 @@ import {
 } from "../../src/limits/cost-model.js";
 import { buildGatewaySchema } from "../../src/server/schema.js";
 import { SCHEMA_DIR } from "../../src/server/type-defs.js";
+import { MAX_PAGE } from "../../src/stripe/paging.js";
 
 const schema = buildGatewaySchema();
 const costs = costDirectivesOf(schema);

@@ -5,17 +5,14 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventRetention } from "../../src/config/event-retention.js";
 import { createLogger } from "../../src/observability/logger.js";
 import type {
   AccountLifecycleMessage,
   PublishedLifecycleEvent,
 } from "../../src/pubsub/account-event.js";
 import type { AccountEventBus } from "../../src/pubsub/event-bus.js";
-import {
-  type AccountEventLog,
-  CursorNotResumableError,
-  type EventRetention,
-} from "../../src/pubsub/event-log.js";
+import { type AccountEventLog, CursorNotResumableError } from "../../src/pubsub/event-log.js";
 import { decodeCursor, encodeCursor } from "../../src/pubsub/event-position.js";
 import { resumeAfter } from "../../src/pubsub/event-resume.js";
 import { inProcessBus } from "../../src/pubsub/in-process-bus.js";

@@ -3,7 +3,8 @@
  * openapi-fc.json (x-stripeEvent wrapper schemas) say they occur on that change.
  */
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_EVENT_TYPES, PREVIEW_API_VERSION } from "../../src/shared/sandbox-defaults.js";
+import { PREVIEW_API_VERSION } from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { deliveredEvent, useHarness } from "../support/sandbox-harness.js";
 import { rawRequest } from "../support/stripe-client.js";
 import { pick } from "../support/stripe-json.js";

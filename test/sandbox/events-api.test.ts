@@ -7,10 +7,7 @@
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import {
-  ACCOUNT_EVENT_TYPES,
-  AUTHORIZATION_EVENT_TYPES,
-} from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES, AUTHORIZATION_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { assertValid, validateEvent } from "../support/openapi.js";
 import { useHarness } from "../support/sandbox-harness.js";
 import { rawRequest, stripeError } from "../support/stripe-client.js";

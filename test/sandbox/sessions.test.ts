@@ -4,7 +4,7 @@
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import type { RelinkOutcome } from "../support/sandbox-control.js";
 import { useHarness, verifiedEvents } from "../support/sandbox-harness.js";
 import { rawRequest, stripeError } from "../support/stripe-client.js";

@@ -5,10 +5,7 @@
  */
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import {
-  ACCOUNT_EVENT_TYPES,
-  AUTHORIZATION_EVENT_TYPES,
-} from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES, AUTHORIZATION_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { assertValid, validateEvent } from "../support/openapi.js";
 import { useHarness, verifiedEvents, WEBHOOK_SECRET } from "../support/sandbox-harness.js";
 import { rawRequest } from "../support/stripe-client.js";

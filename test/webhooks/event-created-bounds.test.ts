@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ACCOUNT_EVENT_TYPES, SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { EVENT_CLOCK_SKEW_MS } from "../../src/webhooks/event-time.js";
 import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
 import { coldCustomer } from "../support/read-model.js";

@@ -1,13 +1,11 @@
+import type { BalanceType, RefreshStatus, TransactionStatus } from "../../generated/graphql.js";
+import { toOpenEnum } from "../../stripe/open-enum.js";
 import type {
   AccountOwnerResolvers,
   BalanceResolvers,
-  BalanceType,
   RefreshStateResolvers,
-  RefreshStatus,
   TransactionResolvers,
-  TransactionStatus,
-} from "../../generated/graphql.js";
-import { toOpenEnum } from "../../stripe/open-enum.js";
+} from "../resolver-types.generated.js";
 import { fromEpoch, fromEpochOrNull } from "./scalars.js";
 
 /** Stripe's `{ currency: minorUnits }` maps as a list of Money. */

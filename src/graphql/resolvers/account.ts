@@ -1,8 +1,6 @@
-import { clampFirst } from "../../data/paging.js";
 import type {
   AccountCategory,
   AccountPermission,
-  AccountResolvers,
   AccountStatus,
   AccountSubcategory,
   AccountSubscription,
@@ -10,7 +8,9 @@ import type {
 import { deriveAccountHealth } from "../../health/account-health.js";
 import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
+import { clampFirst } from "../../stripe/paging.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
+import type { AccountResolvers } from "../resolver-types.generated.js";
 import { connectionOf } from "./connection.js";
 import { fromEpoch } from "./scalars.js";
 

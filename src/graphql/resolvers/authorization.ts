@@ -1,7 +1,8 @@
-import type { AuthorizationResolvers, AuthorizationStatus } from "../../generated/graphql.js";
+import type { AuthorizationStatus } from "../../generated/graphql.js";
 import { deriveAuthorizationHealth } from "../../health/authorization-health.js";
 import { checkedAtOfObject } from "../../read-model/checked-at.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
+import type { AuthorizationResolvers } from "../resolver-types.generated.js";
 
 const STATUSES = [
   "ACTIVE",

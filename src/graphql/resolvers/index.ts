@@ -1,4 +1,4 @@
-import type { Resolvers } from "../../generated/graphql.js";
+import type { Resolvers } from "../resolver-types.generated.js";
 import { Account } from "./account.js";
 import { AccountOwner, Balance, RefreshState, Transaction } from "./account-data.js";
 import { Authorization } from "./authorization.js";

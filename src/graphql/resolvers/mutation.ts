@@ -1,6 +1,6 @@
 import { runAccountAction } from "../../account-actions/run-account-action.js";
-import type { MutationResolvers } from "../../generated/graphql.js";
 import { createRelinkSession } from "../../relink/create-relink-session.js";
+import type { MutationResolvers } from "../resolver-types.generated.js";
 
 /** Mutations: thin adapters over the relink and account-action modules. */
 export const Mutation: MutationResolvers = {

@@ -1,8 +1,9 @@
-import { clampFirst, MAX_PAGE } from "../../data/paging.js";
-import type { AccountFilter, QueryResolvers } from "../../generated/graphql.js";
+import type { AccountFilter } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
 import { codedError } from "../../pipeline/client-errors.js";
+import { clampFirst, MAX_PAGE } from "../../stripe/paging.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
+import type { QueryResolvers } from "../resolver-types.generated.js";
 import { accountStatus } from "./account.js";
 import { pageInMemory } from "./connection.js";
 import { fetchNode } from "./node.js";

@@ -1,11 +1,8 @@
-import type {
-  RelinkOutcome,
-  RelinkSessionResolvers,
-  RelinkSessionStatus,
-} from "../../generated/graphql.js";
+import type { RelinkOutcome, RelinkSessionStatus } from "../../generated/graphql.js";
 import { reconcile } from "../../relink/reconcile.js";
 import { toOpenEnum } from "../../stripe/open-enum.js";
 import type { StripeSession } from "../../stripe/wire-types.js";
+import type { RelinkSessionResolvers } from "../resolver-types.generated.js";
 import { toPermissions } from "./account.js";
 
 const STATUSES = [

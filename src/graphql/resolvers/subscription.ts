@@ -1,14 +1,14 @@
-import type {
-  AccountLifecycleEventResolvers,
-  SubscriptionResolvers,
-} from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
 import { codedError } from "../../pipeline/client-errors.js";
 import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
 import { CursorNotResumableError } from "../../pubsub/event-log.js";
 import { encodeCursor } from "../../pubsub/event-position.js";
-import { filterIterator } from "../../subscriptions/filter-iterator.js";
+import { filterIterator } from "../../pubsub/filter-iterator.js";
 import type { GatewayContext } from "../context.js";
+import type {
+  AccountLifecycleEventResolvers,
+  SubscriptionResolvers,
+} from "../resolver-types.generated.js";
 import { fromEpoch } from "./scalars.js";
 
 type StreamArgs = { accountId?: string | null; after?: string | null };

@@ -1,4 +1,4 @@
-import { ACCOUNT_EVENT_TYPES } from "../../shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../stripe/event-types.js";
 import { publishChanges, type SandboxContext } from "../context.js";
 import { createAccount, createAuthorization, createCustomer } from "../state/factory.js";
 import { nowSeconds } from "../state/ids.js";

@@ -1,4 +1,4 @@
-import { AUTHORIZATION_EVENT_TYPES } from "../../shared/sandbox-defaults.js";
+import { AUTHORIZATION_EVENT_TYPES } from "../../stripe/event-types.js";
 import type { JsonObject } from "./json.js";
 import { renderAuthorizationStatusDetails } from "./render-account.js";
 import type { Store } from "./store.js";

@@ -1,4 +1,4 @@
-import { ACCOUNT_EVENT_TYPES } from "../../shared/sandbox-defaults.js";
+import { ACCOUNT_EVENT_TYPES } from "../../stripe/event-types.js";
 import { TransitionError } from "./errors.js";
 import { createAccount, createAuthorization } from "./factory.js";
 import { type AccountChange, restore } from "./lifecycle.js";

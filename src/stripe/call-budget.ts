@@ -1,12 +1,12 @@
 import type { StripeRateLimit } from "../config/stripe-rate-limit.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import { connectRedis } from "../pubsub/redis-connection.js";
-import type { FairStripeLimiter } from "../stripe/fair-limiter.js";
-import type { FcApiShared } from "../stripe/fc-api.js";
-import { bucketShapeOf, createStripeLimiter, instanceShareSource } from "../stripe/rate-limiter.js";
-import { redisTokenSource } from "../stripe/redis-token-source.js";
-import type { TokenSource } from "../stripe/token-source.js";
-import { type StripeCallOutcomes, stripeCallOutcomes } from "./readiness.js";
+import { connectRedis } from "../redis/connection.js";
+import { type StripeCallOutcomes, stripeCallOutcomes } from "./call-outcomes.js";
+import type { FairStripeLimiter } from "./fair-limiter.js";
+import type { FcApiShared } from "./fc-api.js";
+import { bucketShapeOf, createStripeLimiter, instanceShareSource } from "./rate-limiter.js";
+import { redisTokenSource } from "./redis-token-source.js";
+import type { TokenSource } from "./token-source.js";
 
 /** Where the budget is kept: this process, or a Redis bucket every instance shares. */
 export type StripeBudgetStore =

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
+import type { ReadModelStore } from "../read-model/store.js";
 import type { FcApi } from "../stripe/fc-api.js";
-import type { IntakeOutcome } from "../webhooks/account-event-intake.js";
-import type { ReadModelStore } from "./store.js";
+import type { IntakeOutcome } from "./account-event-intake.js";
 
 /** The events the sweep lists: every Financial Connections event type. */
 const SWEPT_TYPES = "financial_connections.*";

@@ -1,10 +1,10 @@
 import DataLoader from "dataloader";
 import type { LimitFunction } from "p-limit";
-import type { ObjectKind } from "../data/errors.js";
-import { fromStripeFailure } from "../data/upstream-failure.js";
 import { ATTR, inSpan } from "../observability/spans.js";
 import type { FcApi } from "../stripe/fc-api.js";
 import type { StripeAccount, StripeAuthorization, StripeSession } from "../stripe/wire-types.js";
+import type { ObjectKind } from "./errors.js";
+import { fromStripeFailure } from "./upstream-failure.js";
 
 /**
  * One operation's loaders. Stripe has no batch-retrieve endpoint, so a "batch" is the set of
