@@ -22,6 +22,7 @@ import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
 import { hostileOnly } from "./hostile/main.js";
 import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
+import { formatBurst, readBurstOptions, runBurstSection } from "./live/burst-section.js";
 import { readLiveOptions } from "./live/options.js";
 import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
@@ -236,4 +237,6 @@ else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
 else if (process.env.BENCH_ONLY === "analysis")
   process.stdout.write(`${formatAnalysis(runAnalysisSection())}\n`);
 else if (process.env.BENCH_ONLY === "event-calls") await import("./read-model/event-calls-main.js");
+else if (process.env.BENCH_ONLY === "burst")
+  process.stdout.write(`${formatBurst(await runBurstSection(readBurstOptions(), progress))}\n`);
 else await main();

@@ -31,7 +31,7 @@ export interface EventCallsResults {
   cold: EventCallsRun;
   /** Distinct authorizations one event touches (the event's account's). */
   authorizationsTouched: number;
-  /** 1 (the account's re-read) + authorizations touched. */
+  /** 1 (the account's re-read, when its order against the stored copy is unsure) + authorizations touched. */
   bound: number;
 }
 

@@ -255,9 +255,13 @@ export type AccountHealthState =
   | 'UNKNOWN';
 
 /**
- * A change in the life of one of the viewer's accounts, pushed live from Stripe's webhooks. The
- * account is read from Stripe when the event arrives, so it shows the account's current state even
- * when Stripe delivered events late or out of order.
+ * A change in the life of one of the viewer's accounts, pushed live from Stripe's webhooks, as soon
+ * as the webhook arrives: the account is Stripe's state when the event was created (or a newer one
+ * the gateway holds; an event older than what the gateway holds, and no longer true, is not pushed).
+ * When the gateway cannot tell whether the event is older than what it holds (two changes in one
+ * second), it pushes the event and checks with Stripe; if Stripe's state differs from what was
+ * pushed, a correction follows: an event of the type Stripe's state calls for, whose `eventId` is
+ * the corrected event's followed by `_revalidated`.
  */
 export type AccountLifecycleEvent = {
   __typename?: 'AccountLifecycleEvent';
@@ -274,7 +278,7 @@ export type AccountLifecycleEvent = {
    * order and once each. Also in every event's `extensions.cursor`.
    */
   cursor: Scalars['String']['output'];
-  /** The id of the Stripe event (`evt_…`); the same event is never pushed twice. */
+  /** The id of the Stripe event (`evt_…`, or `evt_…_revalidated` for a correction); the same event is never pushed twice. */
   eventId: Scalars['ID']['output'];
   /** When it happened, according to Stripe. */
   occurredAt: Scalars['DateTime']['output'];

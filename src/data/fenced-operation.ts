@@ -16,8 +16,9 @@ export interface FencedOperation {
   /** The read model's stores, each answer the fences do not allow replaced by Stripe's. */
   fenced(stores: LoaderStores): LoaderStores;
   /**
-   * The account list, or (once per operation) `relist`'s, Stripe's, when the fences do not
-   * allow it.
+   * The account list (with the copies the webhook path's background re-reads stored meanwhile
+   * for accounts it fenced), or (once per operation) `relist`'s, Stripe's, when the fences do
+   * not allow it.
    */
   list(accounts: StripeAccount[], relist: () => Promise<StripeAccount[]>): Promise<StripeAccount[]>;
 }
@@ -56,7 +57,13 @@ export function fencedOperation(options: FencedOperationOptions): FencedOperatio
         obtainedAccount,
       }),
     list: async (accounts, relist) => {
-      if (await listMayServe(accounts, { readModel, fences, startedAt })) return accounts;
+      const served = await listMayServe(accounts, {
+        readModel,
+        customerId: viewer.customerId,
+        fences,
+        startedAt,
+      });
+      if (served !== undefined) return served;
       relisted ??= relist();
       return relisted;
     },

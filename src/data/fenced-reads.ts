@@ -39,19 +39,21 @@ export function fencedStores(stores: LoaderStores, options: FencedReadsOptions):
       return markChecked(object, checkedAt);
     };
     const checkedAt = (object: object) => checkedAtOfObject(object, readModel.now());
+    /** The copy the fences allow: the one a background re-read stored meanwhile, else Stripe's. */
+    const allowed = async (id: string, fetch: () => Promise<StoredObjects[K]>) =>
+      (await caughtUp(kind, id, options)) ?? fetchAndStore(fetch);
     return {
       read: async (id, fetch) => {
         let answer = await store.read(id, fetch);
         const from = checkedAt(answer);
         if (from < startedAt && !(await fences.mayServe(kind, answer, from)))
-          answer = await fetchAndStore(fetch);
+          answer = await allowed(id, fetch);
         await fences.settled();
         if (kind === "account") {
           const obtained = options.obtainedAccount(id) as StoredObjects[K] | undefined;
           if (obtained !== undefined && checkedAt(obtained) >= checkedAt(answer)) answer = obtained;
         }
-        if (await fences.behind(kind, answer, checkedAt(answer)))
-          answer = await fetchAndStore(fetch);
+        if (await fences.behind(kind, answer, checkedAt(answer))) answer = await allowed(id, fetch);
         return answer;
       },
     };
@@ -66,23 +68,54 @@ export function fencedStores(stores: LoaderStores, options: FencedReadsOptions):
 }
 
 /**
- * Whether a list of the customer's accounts (the read model's) may answer as it is: false when
- * any account in it is a copy from before the operation that the fences do not allow, or is
- * behind a fence raised meanwhile; the caller then lists from Stripe. Waits for the operation's
- * relink session reads first.
+ * The read model's copy of an object once the background re-read of it on this instance (the
+ * webhook path's, see read-model/pending-rereads.ts) made its attempt, when the fences allow that
+ * copy; else undefined (the caller reads Stripe). No re-read in flight: the copy is looked at once.
+ */
+async function caughtUp<K extends StoredKind>(
+  kind: K,
+  id: string,
+  {
+    readModel,
+    customerId,
+    fences,
+  }: Pick<FencedReadsOptions, "readModel" | "customerId" | "fences">,
+): Promise<StoredObjects[K] | undefined> {
+  const rereading = readModel.rereads.settled(kind, id);
+  if (rereading !== undefined) await rereading;
+  const stored = await readModel.get(kind, customerId, id);
+  if (stored === undefined) return undefined;
+  return (await fences.mayServe(kind, stored.object, stored.checkedAt)) ? stored.object : undefined;
+}
+
+/**
+ * The list of the customer's accounts (the read model's) as it may answer: an account in it that
+ * is a copy from before the operation the fences do not allow, or is behind a fence raised
+ * meanwhile, is replaced by the copy a background re-read stored meanwhile (see `caughtUp`);
+ * undefined when one is still not allowed (the caller then lists from Stripe). Waits for the
+ * operation's relink session reads first.
  */
 export async function listMayServe(
   accounts: StripeAccount[],
-  options: Pick<FencedReadsOptions, "readModel" | "fences" | "startedAt">,
-): Promise<boolean> {
+  options: Pick<FencedReadsOptions, "readModel" | "customerId" | "fences" | "startedAt">,
+): Promise<StripeAccount[] | undefined> {
   const { readModel, fences, startedAt } = options;
   const now = readModel.now();
-  for (const account of accounts) {
+  const served = [...accounts];
+  for (const [index, account] of served.entries()) {
     const from = checkedAtOfObject(account, now);
-    if (from < startedAt && !(await fences.mayServe("account", account, from))) return false;
+    if (from < startedAt && !(await fences.mayServe("account", account, from))) {
+      const caught = await caughtUp("account", account.id, options);
+      if (caught === undefined) return undefined;
+      served[index] = caught;
+    }
   }
   await fences.settled();
-  for (const account of accounts)
-    if (await fences.behind("account", account, checkedAtOfObject(account, now))) return false;
-  return true;
+  for (const [index, account] of served.entries()) {
+    if (!(await fences.behind("account", account, checkedAtOfObject(account, now)))) continue;
+    const caught = await caughtUp("account", account.id, options);
+    if (caught === undefined) return undefined;
+    served[index] = caught;
+  }
+  return served;
 }

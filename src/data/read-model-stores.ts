@@ -37,7 +37,13 @@ export function readModelStores(
         const known = await readModel.store.get(kind, customerId, id).catch(() => undefined);
         if (known !== undefined) return fetchAndStore();
       }
-      const stored = replace ? undefined : await readModel.get(kind, customerId, id);
+      let stored = replace ? undefined : await readModel.get(kind, customerId, id);
+      // Not stored yet, but the webhook path is re-reading it: its answer is stored meanwhile.
+      const rereading = stored === undefined && !replace && readModel.rereads.settled(kind, id);
+      if (rereading) {
+        await rereading;
+        stored = await readModel.get(kind, customerId, id);
+      }
       if (stored !== undefined) {
         if (readModel.now() - stored.checkedAt > readModel.maxAgeMs) {
           onStale(stored.checkedAt);

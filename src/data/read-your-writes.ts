@@ -1,4 +1,10 @@
-import { type Fence, type FenceRaise, type FenceStore, raised } from "../read-model/fences.js";
+import {
+  type Fence,
+  type FenceRaise,
+  type FenceStore,
+  noFence,
+  raised,
+} from "../read-model/fences.js";
 import type { StoredKind, StoredObjects } from "../read-model/store.js";
 import type { StripeSession } from "../stripe/wire-types.js";
 
@@ -11,7 +17,8 @@ import type { StripeSession } from "../stripe/wire-types.js";
  *   authorization (or one of its accounts) with an open relink session is not served; the
  *   session is read first (once per operation, through its loader), so a session that turned
  *   final meanwhile is taken in before the decision. A copy older than the fence's `after` is not
- *   served either.
+ *   served either. An account is also behind the fence of its own id (`accountsAfter`), which
+ *   the webhook path raises for an account it must re-read (see webhooks/account-event-intake.ts).
  * - `settled`: waits until every relink session read this operation started so far is done (and
  *   written through): an account or authorization read waits for it before it resolves, so no
  *   field of the operation answers an older state beside a relink outcome.
@@ -91,9 +98,17 @@ export function operationFences({
       );
     await store.raise(customerId, authorizationId, change);
   };
-  const fenceOf = async <K extends StoredKind>(kind: K, object: StoredObjects[K]) => {
+  /** The fence of the object's authorization, raised by the fence of an account's own id. */
+  const fenceOf = async <K extends StoredKind>(
+    kind: K,
+    object: StoredObjects[K],
+  ): Promise<Fence | undefined> => {
+    const fences = await snapshot();
     const authorizationId = governingAuthorization(kind, object);
-    return authorizationId === undefined ? undefined : (await snapshot()).get(authorizationId);
+    const governing = authorizationId === undefined ? undefined : fences.get(authorizationId);
+    const own = kind === "account" ? fences.get(object.id) : undefined;
+    if (own === undefined) return governing;
+    return raised(governing ?? noFence(), { accountsAfter: own.accountsAfter });
   };
   const behind: OperationFences["behind"] = async (kind, object, checkedAt) => {
     const fence = await fenceOf(kind, object);

@@ -12,7 +12,10 @@ export const FENCE_TTL_MS = 60 * 60 * 1000;
  * gateway, not yet seen final), every read of them goes to Stripe. Otherwise a stored copy of the
  * authorization older than `authorizationAfter`, or of one of its accounts older than
  * `accountsAfter` (ms, compared with the copy's `checkedAt`), is read from Stripe instead: the
- * read model has not caught up with what the viewer saw happen.
+ * read model has not caught up with what the viewer saw happen. The webhook path raises fences
+ * too, for what an acknowledged event implies changed and is still being re-read: an
+ * authorization's `authorizationAfter`, and (under the account's own id instead of an
+ * authorization id) one account's `accountsAfter`.
  */
 export interface Fence {
   openSessions: string[];

@@ -3,6 +3,7 @@ import { ATTR, inSpan } from "../observability/spans.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import { markChecked } from "./checked-at.js";
 import { type FenceStore, inMemoryFenceStore } from "./fences.js";
+import { createPendingRereads, type PendingRereads } from "./pending-rereads.js";
 import type { ReadModelStore, Stored, StoredKind, StoredObjects } from "./store.js";
 
 /** What a read of the read model found: served from it ("hit"), not there ("miss"), or unreadable. */
@@ -35,6 +36,11 @@ export interface ReadModel {
    * reads then keep to the read model's bounded staleness.
    */
   readonly fences: FenceStore;
+  /**
+   * The webhook path's background re-reads in flight on this instance: a read whose copy is
+   * behind a fence waits for the one on its way before asking Stripe itself.
+   */
+  readonly rereads: PendingRereads;
   /** Age after which a stored object is served but revalidated (milliseconds). */
   readonly maxAgeMs: number;
   /** The stored object, or undefined when it is not stored or the store is unreachable. */
@@ -169,6 +175,7 @@ export function createReadModel({
         fences.raise(customerId, authorizationId, raise).catch(reported),
       close: () => fences.close(),
     },
+    rereads: createPendingRereads(),
     maxAgeMs,
     now,
     once,

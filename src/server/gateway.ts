@@ -269,6 +269,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     reader: createSystemReader(systemFc),
     bus: accountEvents,
     store: readModel.store,
+    fences: readModel.fences,
+    rereads: readModel.rereads,
     logger,
   });
   const eventSweep = startEventSweep({

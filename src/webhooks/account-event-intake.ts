@@ -4,12 +4,17 @@ import type { Logger } from "../observability/logger.js";
 import type { AccountLifecycleType } from "../pubsub/account-event.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import { createCoalescer, type Moment } from "../read-model/coalesce.js";
+import type { FenceStore } from "../read-model/fences.js";
+import type { PendingRereads } from "../read-model/pending-rereads.js";
 import type { ReadModelStore, StoredKind, StoredObjects } from "../read-model/store.js";
 import { ACCOUNT_EVENT_TYPES } from "../stripe/event-types.js";
 import type { StripeAccount, StripeSession } from "../stripe/wire-types.js";
+import { createBackgroundRereads } from "./background-rereads.js";
 import type { EventDedupe } from "./event-dedupe.js";
 import { eventTimeMs } from "./event-time.js";
 import { createImpliedReads, holderOf } from "./implied-reads.js";
+import { createLifecycleAtOnce } from "./lifecycle-at-once.js";
+import { stillTrue } from "./lifecycle-state.js";
 import { isPlausibleObjectId, isRefusedReread } from "./refused-reread.js";
 
 /** What became of an event that was accepted. */
@@ -40,28 +45,17 @@ const AUTHORIZATION_EVENT_PREFIX = "financial_connections.authorization.";
 /** The session event whose accounts and authorization are re-read (a relink changed them). */
 const SESSION_UPDATED = "financial_connections.session.updated";
 
-/** True when the account's current state still says what the event says (else the event is stale). */
-function stillTrue(type: AccountLifecycleType, account: StripeAccount): boolean {
-  switch (type) {
-    case "DEACTIVATED":
-      return account.status === "inactive";
-    case "REACTIVATED":
-      return account.status === "active";
-    case "DEACTIVATION_UPCOMING":
-      return account.status === "active" && Boolean(account.status_details?.active);
-    case "DISCONNECTED":
-      return account.status === "disconnected";
-  }
-}
-
 const objectIdOf = (event: Stripe.Event): string | undefined => {
   const object = event.data.object as { id?: unknown };
   return typeof object.id === "string" ? object.id : undefined;
 };
 
-/** Fields a payload must carry to be stored as the object's state (else it is re-read). */
+/**
+ * Fields a payload must carry to be stored (or published) as the object's state, else it is
+ * re-read: `status_details` too, which an older API version's payload lacks and health needs.
+ */
 const COMPLETE_FIELDS: Record<StoredKind, readonly string[]> = {
-  account: ["status", "account_holder", "authorization", "category", "created"],
+  account: ["status", "status_details", "account_holder", "authorization", "category", "created"],
   authorization: ["status", "account_holder"],
 };
 
@@ -80,9 +74,15 @@ export interface AccountEventIntakeDeps {
   bus: AccountEventBus;
   /** The read model's store: every handled event stores the object's current state in it. */
   store: ReadModelStore;
+  /** The read model's fences: raised for what an event published at once has yet to re-read. */
+  fences: FenceStore;
+  /** Where the background re-reads are tracked for the reads that wait on them. */
+  rereads: PendingRereads;
   logger: Logger;
   /** The clock `checkedAt` is read from (milliseconds); Date.now by default. */
   now?: () => number;
+  /** Objects the background re-reads may hold at once (MAX_BACKGROUND_REREADS by default). */
+  maxBackgroundRereads?: number;
 }
 
 /** Stripe refused to re-read the event's object (a bad request): the event cannot be applied. */
@@ -95,23 +95,26 @@ class RefusedReread extends Error {}
  * delivery never overwrites a newer state). The payload is that state when it is complete and
  * strictly newer than the stored one (compared by Stripe's `created`, in seconds, against the
  * stored `checkedAt`; a `created` later than the gateway's clock plus EVENT_CLOCK_SKEW_MS, or not
- * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts); when unsure (same second, partial payload) and for lifecycle events, which
- * publish, the object is re-read (concurrent events about one object share a re-read that started
- * after they arrived);
- * `account.created` adds the account to its customer's set. A deactivation, reactivation or
- * disconnection also re-reads and stores the account's authorization (Stripe sends no event for
- * it), and a reactivation the siblings on that authorization the read model holds;
+ * a number, counts as the moment the gateway received the event: see webhooks/event-time.ts);
+ * when unsure (same second, partial payload) the object is re-read (concurrent events about one
+ * object share a re-read that started after they arrived). `account.created` adds the account to
+ * its customer's set.
+ *
+ * A lifecycle event of an account with a complete payload is published at once, without waiting
+ * for Stripe (lifecycle-at-once.ts): what it implies is fenced and re-read in the background,
+ * bounded (background-rereads.ts). When the background has no room, or the payload is partial,
+ * it is handled as every event was before: a deactivation, reactivation or disconnection
+ * re-reads and stores the account's authorization (Stripe sends no event for it), a reactivation
+ * the siblings on that authorization the read model holds, and only then is the re-read state
+ * published, unless it contradicts the event (a late delivery: outcome "stale").
  * `session.updated` re-reads and stores the accounts the session reports and their
- * authorizations (see implied-reads.ts). Events that arrive together share one re-read per
- * object. Only then do lifecycle events of accounts publish the current state to the holder's
- * subscribers (who find those objects stored), unless that state contradicts the event (a late
- * delivery: outcome "stale"); so once an event is acknowledged, what it touched is stored. An
- * object Stripe no longer has is acknowledged (outcome "missing": Stripe would otherwise retry it
- * for days), and so is one whose re-read Stripe refuses as a bad request, or whose object id
- * cannot be a Stripe id (outcome "refused", logged, nothing applied). Other event types are
- * acknowledged and
- * ignored. Rejects when the event could not be accepted (Stripe, the store or the bus
- * unreachable): the claim is released so Stripe's retry (or the next sweep) is handled.
+ * authorizations (see implied-reads.ts). So once an event is acknowledged, what it touched is
+ * stored, or fenced until its re-read is. An object Stripe no longer has is acknowledged
+ * (outcome "missing": Stripe would otherwise retry it for days), and so is one whose re-read
+ * Stripe refuses as a bad request, or whose object id cannot be a Stripe id (outcome "refused",
+ * logged, nothing applied). Other event types are acknowledged and ignored. Rejects when the
+ * event could not be accepted (Stripe, the store or the bus unreachable): the claim is released
+ * so Stripe's retry (or the next sweep) is handled.
  */
 export function createAccountEventIntake(
   deps: AccountEventIntakeDeps,
@@ -123,6 +126,19 @@ export function createAccountEventIntake(
     reader: deps.reader,
     store: deps.store,
     now,
+  });
+  const atOnce = createLifecycleAtOnce({
+    store: deps.store,
+    fences: deps.fences,
+    bus: deps.bus,
+    implied,
+    background: createBackgroundRereads({
+      implied,
+      pending: deps.rereads,
+      logger: deps.logger,
+      ...(deps.maxBackgroundRereads === undefined ? {} : { maxObjects: deps.maxBackgroundRereads }),
+    }),
+    logger: deps.logger,
   });
 
   /**
@@ -163,6 +179,20 @@ export function createAccountEventIntake(
     since: Moment,
     receivedAt: number,
   ): Promise<AcceptedOutcome> => {
+    const lifecycle = LIFECYCLE[event.type];
+    const payload = event.data.object as unknown as StripeAccount;
+    const holder = completeHolderOf("account", payload);
+    if (lifecycle !== undefined && holder !== undefined && payload.id === accountId) {
+      const outcome = await atOnce({
+        event,
+        type: lifecycle,
+        payload,
+        customerId: holder,
+        since,
+        receivedAt,
+      });
+      if (outcome !== undefined) return outcome;
+    }
     const { object: account, checkedAt } = await currentState(
       "account",
       event,

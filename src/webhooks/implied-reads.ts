@@ -36,6 +36,14 @@ export interface ImpliedReads {
     customerId: string,
     since: Moment,
   ): Promise<void>;
+  /** What `afterLifecycle` would re-read for this event (the authorization first). */
+  impliedBy(
+    type: AccountLifecycleType,
+    account: StripeAccount,
+    customerId: string,
+  ): Promise<ImpliedObject[]>;
+  /** Stores a re-read object under the holder it shows (newer wins); nothing when Stripe has it no more. */
+  store<K extends StoredKind>(kind: K, reread: Reread<StoredObjects[K]>): Promise<void>;
   /**
    * After `financial_connections.session.updated`: the accounts the session reports and their
    * authorizations (with the one its relink result names) are re-read and stored, since a
@@ -43,6 +51,12 @@ export interface ImpliedReads {
    * sends none). Resolves with how many objects it re-read.
    */
   afterSession(session: Partial<StripeSession>, since: Moment): Promise<number>;
+}
+
+/** An object an event implies changed. */
+export interface ImpliedObject {
+  kind: StoredKind;
+  id: string;
 }
 
 /** What the implied reads need. */
@@ -89,30 +103,47 @@ export function createImpliedReads(deps: ImpliedReadsDeps): ImpliedReads {
       },
       since,
     );
-  /** Re-reads and stores one object; resolves with it (null: Stripe has it no more). */
-  const refresh = async <K extends StoredKind>(kind: K, id: string, since: Moment) => {
-    const { object, checkedAt } = await reread(kind, id, since);
+  const store = async <K extends StoredKind>(
+    kind: K,
+    { object, checkedAt }: Reread<StoredObjects[K]>,
+  ) => {
     const holder = object === null ? undefined : holderOf(object);
     if (object !== null && holder !== undefined)
       await deps.store.put(kind, holder, object, checkedAt);
-    return object;
+  };
+  /** Re-reads and stores one object; resolves with it (null: Stripe has it no more). */
+  const refresh = async <K extends StoredKind>(kind: K, id: string, since: Moment) => {
+    const read = await reread(kind, id, since);
+    await store(kind, read);
+    return read.object;
   };
   const siblingsOf = async (customerId: string, authorizationId: string, accountId: string) =>
     ((await deps.store.accounts(customerId)) ?? []).flatMap(({ object }) =>
       object.id !== accountId && idOf(object.authorization) === authorizationId ? [object.id] : [],
     );
 
+  const impliedBy = async (
+    type: AccountLifecycleType,
+    account: StripeAccount,
+    customerId: string,
+  ): Promise<ImpliedObject[]> => {
+    const authorizationId = idOf(account.authorization);
+    if (!CHANGES_AUTHORIZATION.includes(type) || authorizationId === undefined) return [];
+    const siblings =
+      type === "REACTIVATED" ? await siblingsOf(customerId, authorizationId, account.id) : [];
+    return [
+      { kind: "authorization", id: authorizationId },
+      ...siblings.map((id): ImpliedObject => ({ kind: "account", id })),
+    ];
+  };
+
   return {
     reread,
+    store,
+    impliedBy,
     afterLifecycle: async (type, account, customerId, since) => {
-      const authorizationId = idOf(account.authorization);
-      if (!CHANGES_AUTHORIZATION.includes(type) || authorizationId === undefined) return;
-      const siblings =
-        type === "REACTIVATED" ? await siblingsOf(customerId, authorizationId, account.id) : [];
-      await Promise.all([
-        refresh("authorization", authorizationId, since),
-        ...siblings.map((id) => refresh("account", id, since)),
-      ]);
+      const implied = await impliedBy(type, account, customerId);
+      await Promise.all(implied.map(({ kind, id }) => refresh(kind, id, since)));
     },
     afterSession: async (session, since) => {
       const accountIds = (session.accounts?.data ?? []).flatMap((account) => idOf(account) ?? []);

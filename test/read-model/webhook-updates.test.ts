@@ -8,7 +8,7 @@ import {
   requestCounts,
   resetRequests,
 } from "../support/sandbox-control.js";
-import { waitFor } from "../support/wait.js";
+import { nextSecond, waitFor } from "../support/wait.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 const DASHBOARD = "{ accounts(first: 100) { nodes { id status authorization { id } } } }";
@@ -46,16 +46,19 @@ describe("webhooks keep the read model current", () => {
     const customer = await createCustomer(stack, 2, 1);
     const [accountId] = customer.accounts as [string];
     expect(await statusOf(customer.id, accountId)).toBe("ACTIVE");
+    await nextSecond();
 
     const { events } = await controlOf(stack).account(accountId, "deactivate");
     for (const eventId of events) await controlOf(stack).acknowledged(eventId);
+    // The authorization the deactivation implies is re-read in the background.
+    await stack.gateway.readModel.rereads.idle();
     await resetRequests(stack);
 
     expect(await statusOf(customer.id, accountId)).toBe("INACTIVE");
     expect((await requestCounts(stack)).total).toBe(0);
   });
 
-  it("out of order: reactivated, then a late deactivated delivery, leaves the account active", async () => {
+  it("out of order: reactivated, then a late deactivated delivery of an earlier second, is stale and leaves the account active", async () => {
     const customer = await createCustomer(stack, 1, 1);
     const [accountId] = customer.accounts as [string];
     expect(await statusOf(customer.id, accountId)).toBe("ACTIVE");
@@ -63,6 +66,8 @@ describe("webhooks keep the read model current", () => {
     await controlOf(stack).setWebhookMode("drop");
     const deactivated = await controlOf(stack).account(accountId, "deactivate");
     await controlOf(stack).setWebhookMode("deliver");
+    // Dated a second apart: the gateway knows the reactivation is the newer state.
+    await nextSecond();
     const reactivated = await controlOf(stack).account(accountId, "reactivate");
     for (const eventId of reactivated.events) await controlOf(stack).acknowledged(eventId);
     expect(await statusOf(customer.id, accountId)).toBe("ACTIVE");

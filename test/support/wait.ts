@@ -89,3 +89,13 @@ export class Changes {
     });
   }
 }
+
+/**
+ * Resolves once the wall clock is in a later whole second than when called. Stripe dates events
+ * in whole seconds (`created`): an event the sandbox emits afterwards is dated strictly after
+ * whatever the gateway read before the call, so the gateway knows the event's state is newer.
+ */
+export async function nextSecond(): Promise<void> {
+  const second = Math.floor(Date.now() / 1000);
+  while (Math.floor(Date.now() / 1000) === second) await sleep(1_001 - (Date.now() % 1000));
+}

@@ -149,10 +149,13 @@ describe("an event whose re-read Stripe refuses with 400", () => {
       type: "invalid_request_error",
       count: 1,
     });
-    // A lifecycle event is always re-read.
+    // A partial payload (no account holder, no status) is re-read before it is acknowledged.
     const answer = await deliverSigned(
       stack,
-      accountEvent(ACCOUNT_EVENT_TYPES.deactivated, { ...account, status: "inactive" }),
+      accountEvent(ACCOUNT_EVENT_TYPES.deactivated, {
+        id: account.id,
+        object: "financial_connections.account",
+      }),
     );
     expect(answer).toMatchObject({ status: 200, body: { outcome: "refused" } });
     const line = logs.lines

@@ -190,14 +190,17 @@ describe("POST /webhooks/stripe accepts what Stripe may send", () => {
     expect(await publishedSince(before)).toEqual([]);
   });
 
-  it("answers 5xx while the event cannot be accepted, and handles Stripe's redelivery once it can", async () => {
+  it("answers 5xx while the event cannot be accepted (its partial payload must be re-read, Stripe fails), and handles Stripe's redelivery once it can", async () => {
     const before = live.events.length;
     await control(stack, "POST", "/_sandbox/faults", {
       status: 500,
       count: 20,
       route: ROUTES.retrieveAccount,
     });
-    const body = payload();
+    const body = accountEvent("financial_connections.account.deactivated", {
+      id: account.id,
+      object: "financial_connections.account",
+    });
     const failed = await deliver(stack.gateway.url, body, signatureFor(body, NEW_SECRET));
     expect(failed.status).toBe(500);
     await control(stack, "DELETE", "/_sandbox/faults");
