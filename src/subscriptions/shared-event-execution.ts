@@ -24,22 +24,28 @@ let nextDocumentId = 0;
 /** Per event being delivered: its resolution by selection key. Dropped once the delivery's turn is over. */
 const resolving = new WeakMap<object, Map<string, Promise<ResolvedEvent>>>();
 
+/** The document's text (each subscription parses its own copy), else a number for its node. */
+function documentKey(document: DocumentNode): string | number {
+  const text = document.loc?.source.body;
+  if (text !== undefined) return text;
+  let documentId = documentIds.get(document);
+  if (documentId === undefined) {
+    documentId = nextDocumentId;
+    nextDocumentId += 1;
+    documentIds.set(document, documentId);
+  }
+  return documentId;
+}
+
 /**
- * What makes two subscriptions resolve an event alike: the same parsed document (the pipeline's
- * document cache hands every subscriber of one text the same DocumentNode), operation, variables
- * and viewer. Undefined (never shared) without a viewer.
+ * What makes two subscriptions resolve an event alike: the same document text (validated against
+ * the one schema), operation, variables and viewer. Undefined (never shared) without a viewer.
  */
 function selectionKey(args: ExecutionArgs): string | undefined {
   const customerId = (args.contextValue as GatewayContext | undefined)?.viewer?.customerId;
   if (customerId === undefined) return undefined;
-  let documentId = documentIds.get(args.document);
-  if (documentId === undefined) {
-    documentId = nextDocumentId;
-    nextDocumentId += 1;
-    documentIds.set(args.document, documentId);
-  }
   return JSON.stringify([
-    documentId,
+    documentKey(args.document),
     args.operationName ?? null,
     customerId,
     args.variableValues ?? null,
@@ -71,9 +77,15 @@ async function resolveOwn(event: unknown, args: ExecutionArgs): Promise<Resolved
   };
 }
 
-/** One event's answer for one subscriber: the shared resolution when it may be shared, else its own. */
-async function answerFor(event: unknown, args: ExecutionArgs): Promise<ExecutionResult> {
-  const key = typeof event === "object" && event !== null ? selectionKey(args) : undefined;
+/**
+ * One event's answer for one subscriber (`key`: its selectionKey): the shared resolution when it
+ * may be shared, else its own.
+ */
+async function answerFor(
+  event: unknown,
+  args: ExecutionArgs,
+  key: string | undefined,
+): Promise<ExecutionResult> {
   if (key === undefined || typeof event !== "object" || event === null) {
     return (await resolveOwn(event, args)).result;
   }
@@ -99,7 +111,7 @@ async function answerFor(event: unknown, args: ExecutionArgs): Promise<Execution
 /**
  * graphql's `subscribe`, except that an event is resolved once per distinct selection rather than
  * once per subscriber: the first subscription of a customer to pull an event with a given
- * document, operation and variables executes it (its context's `beginEvent`, its resolvers); the
+ * document text, operation and variables executes it (its context's `beginEvent`, its resolvers); the
  * others of the same customer pulling the same event in the same turn receive the same result
  * object, and their contexts the same per-event notices (cursor, charge, data access), as if
  * each had executed it. Events charged to the cost budget (`account { transactions owners }`) are
@@ -112,12 +124,15 @@ export async function subscribeSharingEvents(
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
   const events = source[Symbol.asyncIterator]();
+  const key = selectionKey(args);
   const done = (): IteratorResult<ExecutionResult, void> => ({ value: undefined, done: true });
   const answers: AsyncGenerator<ExecutionResult, void, void> = {
     [Symbol.asyncIterator]: () => answers,
     next: async () => {
       const pulled = await events.next();
-      return pulled.done ? done() : { value: await answerFor(pulled.value, args), done: false };
+      return pulled.done
+        ? done()
+        : { value: await answerFor(pulled.value, args, key), done: false };
     },
     return: async () => {
       await events.return?.();
