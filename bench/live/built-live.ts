@@ -42,6 +42,8 @@ export interface ProbedProcess {
   cpuMicros(): Promise<number>;
   /** Starts the V8 CPU profiler; the returned function stops it and writes the profile to `file`. */
   profile(): Promise<(file: string) => Promise<void>>;
+  /** Writes a V8 heap snapshot of the process to `file`. */
+  heapSnapshot(file: string): Promise<void>;
   alive(): boolean;
   /** SIGTERM, then SIGKILL after 10 s; resolves once it exited. */
   close(): Promise<void>;
@@ -122,6 +124,9 @@ function probed(child: ChildProcess): ProbedProcess {
       return async (file) => {
         await ask({ kind: "profile-stop", file }, "profiled");
       };
+    },
+    heapSnapshot: async (file) => {
+      await ask({ kind: "heap-snapshot", file }, "snapshot");
     },
     alive: () => child.exitCode === null && child.signalCode === null,
     close: () => stop(child),

@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { ACCOUNT_EVENT_TYPES } from "../../src/shared/sandbox-defaults.js";
 import { settledCounts } from "../calls.js";
 import { ratio } from "../format.js";
@@ -55,6 +55,8 @@ export interface FanoutComparison {
   };
   /** The gateway's CPU profile summary under the measured rounds, when one was asked for. */
   profileFile?: string;
+  /** The baseline's, beside it (when it was measured in this layout). */
+  baselineProfileFile?: string;
 }
 
 const FANOUT_SETTINGS = { warmupRounds: 3, timeoutMs: 20_000 };
@@ -102,6 +104,14 @@ async function measureTarget(run: TargetRun): Promise<TargetFigures> {
     },
   };
   const before = await readMemory(run.servers);
+  const snapshots = process.env.BENCH_LIVE_HEAP_SNAPSHOTS;
+  const snapshot = async (phase: string) => {
+    if (snapshots === undefined || snapshots === "") return;
+    const file = join(snapshots, `${run.idPrefix}-${phase}.heapsnapshot`);
+    await run.servers[0]?.heapSnapshot(file);
+    run.progress(`live: ${run.name}: heap snapshot ${file}`);
+  };
+  await snapshot("before");
   const pool = await run.openPool();
   let idle = before;
   let afterEvents = before;
@@ -118,6 +128,7 @@ async function measureTarget(run: TargetRun): Promise<TargetFigures> {
       phases: {
         idle: async () => {
           idle = await readMemory(run.servers);
+          await snapshot("idle");
         },
         measuring: async () => {
           if (run.profileFile !== undefined) stopProfile = await run.servers[0]?.profile();
@@ -129,7 +140,7 @@ async function measureTarget(run: TargetRun): Promise<TargetFigures> {
             await writeProfileSummary(
               stopProfile,
               run.profileFile,
-              `Gateway CPU profile, ${run.name}, measured rounds (${new Date().toISOString()})`,
+              `CPU profile, ${run.name}, measured rounds (${new Date().toISOString()})`,
             );
           }
           eventsBeforeAfterReading = triggered;
@@ -181,6 +192,7 @@ export interface FanoutLayout {
 export async function measureBaseline(
   baseline: LiveBaseline,
   layout: FanoutLayout,
+  profileFile?: string,
 ): Promise<TargetFigures> {
   const name = `baseline (${layout.protocol})`;
   const topic = (group: number) => `customer-${group}`;
@@ -227,6 +239,7 @@ export async function measureBaseline(
     },
     rounds: layout.rounds,
     idPrefix: `bl${layout.protocol}`,
+    ...(profileFile === undefined ? {} : { profileFile }),
     progress: layout.progress,
   });
 }

@@ -5,30 +5,36 @@
  *   so that objects freed by finalizers go too); `gc: false` when `--expose-gc` was not given;
  * - `{ kind: "cpu" }`: `{ kind: "cpu", micros }`, the process's CPU time so far (user + system);
  * - `{ kind: "profile-start" }` / `{ kind: "profile-stop", file }`: the V8 CPU profiler, sampling
- *   every 200 us; the stop writes the .cpuprofile to `file`, then answers `{ kind: "profiled" }`.
+ *   every 200 us; the stop writes the .cpuprofile to `file`, then answers `{ kind: "profiled" }`;
+ * - `{ kind: "heap-snapshot", file }`: writes a V8 heap snapshot to `file`, answers `{ kind: "snapshot" }`.
  */
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
+import { writeHeapSnapshot } from "node:v8";
 
 /** A question the bench asks a probed process. */
 export type ProbeQuestion =
   | { kind: "memory" }
   | { kind: "cpu" }
   | { kind: "profile-start" }
-  | { kind: "profile-stop"; file: string };
+  | { kind: "profile-stop"; file: string }
+  | { kind: "heap-snapshot"; file: string };
 
 /** Its answers, in the order asked. */
 export type ProbeAnswer =
   | { kind: "memory"; rssBytes: number; heapUsedBytes: number; gc: boolean }
   | { kind: "cpu"; micros: number }
   | { kind: "profiling" }
-  | { kind: "profiled" };
+  | { kind: "profiled" }
+  | { kind: "snapshot" };
 
 const isQuestion = (message: unknown): message is ProbeQuestion =>
   typeof message === "object" &&
   message !== null &&
   "kind" in message &&
-  ["memory", "cpu", "profile-start", "profile-stop"].includes(String(message.kind));
+  ["memory", "cpu", "profile-start", "profile-stop", "heap-snapshot"].includes(
+    String(message.kind),
+  );
 
 /** Answers the bench's questions on this process's IPC channel (nothing when it has none). */
 export function answerProbes(): void {
@@ -45,6 +51,9 @@ export function answerProbes(): void {
     } else if (message.kind === "cpu") {
       const { user, system } = process.cpuUsage();
       send({ kind: "cpu", micros: user + system });
+    } else if (message.kind === "heap-snapshot") {
+      writeHeapSnapshot(message.file);
+      send({ kind: "snapshot" });
     } else if (message.kind === "profile-start") {
       session = new Session();
       session.connect();
@@ -52,7 +61,7 @@ export function answerProbes(): void {
       await session.post("Profiler.setSamplingInterval", { interval: 200 });
       await session.post("Profiler.start");
       send({ kind: "profiling" });
-    } else if (session !== undefined) {
+    } else if (message.kind === "profile-stop" && session !== undefined) {
       const { profile } = await session.post("Profiler.stop");
       session.disconnect();
       session = undefined;

@@ -144,7 +144,11 @@ export async function runLiveSection(
           let shared = baselines.get(protocol);
           const baselineShared = shared !== undefined;
           if (shared === undefined) {
-            shared = await measureBaseline(baseline, layout);
+            shared = await measureBaseline(
+              baseline,
+              layout,
+              profileFile?.replace(/\.txt$/, "-baseline.txt"),
+            );
             baselines.set(protocol, shared);
           }
           fanout.push({
@@ -160,6 +164,9 @@ export async function runLiveSection(
             gatewayStripeCallsPerEvent: gateway.stripeCallsPerEvent,
             ratios: fanoutRatios(gateway.figures, shared),
             ...(profileFile === undefined ? {} : { profileFile }),
+            ...(profileFile === undefined || baselineShared
+              ? {}
+              : { baselineProfileFile: profileFile.replace(/\.txt$/, "-baseline.txt") }),
           });
           const [first] = gateways;
           if (layoutName === "ws" && options.ingestionSeconds > 0 && first !== undefined) {
