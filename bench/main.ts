@@ -6,8 +6,12 @@
  * per lifecycle event (warm and cold, 20 subscribers; BENCH_ONLY=event-calls alone); the lean
  * path (the pipeline floor and the warm dashboard against a bare Apollo standalone, each in its
  * own process; alone with BENCH_ONLY=lean, figures in bench/results/lean.json); then its live
- * events, webhook-to-subscriber latency (against a bare
- * graphql-ws server) and webhook ingestion rate (against a bare signature check); and the cost
+ * events (BENCH_ONLY=live alone, figures in bench/results/live.json): webhook-to-subscriber
+ * latency, memory per subscription and CPU per delivered message of the built gateway (its own
+ * process, NODE_ENV=production) over graphql-ws, graphql-sse and two instances on Redis, each
+ * against a bare graphql-ws / graphql-sse server in its own process on the same subscribers (spread
+ * over subscriber processes of their own; the open-file limit is checked first), and webhook
+ * ingestion rate (against a bare signature check); and the cost
  * pricing of an adversarial fragment fan-out (against the dashboard's). Prints a table
  * on stdout, writes bench/results/latest.json, reports progress on stderr, and closes every server
  * so the process exits by itself.
@@ -22,8 +26,8 @@ import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
 import { hostileOnly } from "./hostile/main.js";
 import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
-import { formatBurst, readBurstOptions, runBurstSection } from "./live/burst-section.js";
 import { readLiveOptions } from "./live/options.js";
+import { formatLiveReport } from "./live/report.js";
 import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
 import { expectedNaiveCalls } from "./naive/resolvers.js";
@@ -52,6 +56,7 @@ import { type GatewayStack, startGatewayStack } from "./stack.js";
 const options = readOptions();
 const liveOptions = readLiveOptions();
 const LEAN_RESULTS = fileURLToPath(new URL("./results/lean.json", import.meta.url));
+const LIVE_RESULTS = fileURLToPath(new URL("./results/live.json", import.meta.url));
 const PRODUCTION_RESULTS = fileURLToPath(new URL("./results/production.json", import.meta.url));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -158,6 +163,21 @@ async function compareUnderLoad(
   }
 }
 
+/**
+ * The live-events section alone (BENCH_ONLY=live): its own built sandbox, gateways and baseline,
+ * figures in bench/results/live.json. Needs `npm run build` (`npm run bench` runs it).
+ */
+async function liveOnly(): Promise<void> {
+  const live = await runLiveSection(
+    liveOptions,
+    { connections: options.connections, warmupSeconds: options.warmupSeconds },
+    progress,
+  );
+  await writeFile(LIVE_RESULTS, `${JSON.stringify(live, null, 2)}\n`);
+  process.stdout.write(`${formatLiveReport(live)}\n`);
+  progress(`figures written to ${LIVE_RESULTS}`);
+}
+
 /** The lean-path section alone (BENCH_ONLY=lean): quick to re-run after a change to the request path. */
 async function leanOnly(): Promise<void> {
   const lean = await runLeanSection(readLeanOptions(options), progress);
@@ -186,7 +206,6 @@ async function main(): Promise<void> {
     const eventCalls = await runEventCallsSection(progress);
     const lean: LeanResults = await runLeanSection(readLeanOptions(options), progress);
     const live = await runLiveSection(
-      stack.sandbox.url,
       liveOptions,
       { connections: options.connections, warmupSeconds: options.warmupSeconds },
       progress,
@@ -233,10 +252,9 @@ async function main(): Promise<void> {
 }
 
 if (process.env.BENCH_ONLY === "lean") await leanOnly();
+else if (process.env.BENCH_ONLY === "live") await liveOnly();
 else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
 else if (process.env.BENCH_ONLY === "analysis")
   process.stdout.write(`${formatAnalysis(runAnalysisSection())}\n`);
 else if (process.env.BENCH_ONLY === "event-calls") await import("./read-model/event-calls-main.js");
-else if (process.env.BENCH_ONLY === "burst")
-  process.stdout.write(`${formatBurst(await runBurstSection(readBurstOptions(), progress))}\n`);
 else await main();

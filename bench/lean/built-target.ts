@@ -25,15 +25,19 @@ function srcToDist(root: string): Plugin {
 }
 
 /**
- * Bundles `targetSource` (the .ts target) into `node_modules/.cache/bench-lean/target.mjs` under
+ * Bundles `targetSource` (the .ts target) into `node_modules/.cache/bench-lean/<name>.mjs` under
  * `root` (inside the project, so packages resolve from its node_modules) and returns its path.
  * Throws when `dist/` has not been built.
  */
-export async function builtTarget(root: string, targetSource: string): Promise<string> {
+export async function builtTarget(
+  root: string,
+  targetSource: string,
+  name = "target",
+): Promise<string> {
   if (!existsSync(join(root, "dist", "main.js"))) {
-    throw new Error("BENCH_LEAN_BUILT=1 runs the built gateway: run `npm run build` first");
+    throw new Error("the bench runs the built gateway here: run `npm run build` first");
   }
-  const outfile = join(root, "node_modules", ".cache", "bench-lean", "target.mjs");
+  const outfile = join(root, "node_modules", ".cache", "bench-lean", `${name}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [targetSource],

@@ -24,6 +24,12 @@ export interface FanoutSettings {
   timeoutMs: number;
   /** Prefix of the event ids, so that targets and runs never share one. */
   idPrefix: string;
+  /**
+   * Called between phases, to read the server: `idle` once every subscription is registered
+   * (after the round that proved it) and before the warm-up, `measuring` just before the first
+   * measured round, `measured` just after the last.
+   */
+  phases?: { idle?(): Promise<void>; measuring?(): Promise<void>; measured?(): Promise<void> };
 }
 
 /** What one fan-out measurement gave. */
@@ -44,7 +50,7 @@ export interface FanoutFigures {
 /** Rounds tried at the start, waiting for every subscription to be registered on the server. */
 const READY_ATTEMPTS = 10;
 /** How long each of those waits: the very first round also pays for cold code paths. */
-const READY_TIMEOUT_MS = 5_000;
+const READY_TIMEOUT_MS = 15_000;
 const now = () => performance.timeOrigin + performance.now();
 
 interface Round {
@@ -69,7 +75,7 @@ async function round(
   });
   const receipts = await Promise.all(
     sent.map(async ({ eventId, at, triggered }, group) => {
-      const [received] = await Promise.all([pool.receipts(eventId, timeoutMs), triggered]);
+      const [received] = await Promise.all([pool.receipts(eventId, group, timeoutMs), triggered]);
       return { at, received, expected: pool.groupSizes[group] ?? 0 };
     }),
   );
@@ -105,18 +111,21 @@ export async function measureFanout(
       `no event reached all ${pool.connected} subscribers in ${READY_ATTEMPTS} tries`,
     );
   }
+  await settings.phases?.idle?.();
   for (let index = 0; index < settings.warmupRounds; index += 1) {
     await round(pool, target, ids(`warm${index}`), settings.timeoutMs);
   }
   const latencies: number[] = [];
   const lastReceipts: number[] = [];
   let missed = 0;
+  await settings.phases?.measuring?.();
   for (let index = 0; index < settings.rounds; index += 1) {
     const measured = await round(pool, target, ids(`r${index}`), settings.timeoutMs);
     latencies.push(...measured.latencies);
     lastReceipts.push(...measured.lastReceipts);
     missed += measured.missed;
   }
+  await settings.phases?.measured?.();
   return {
     rounds: settings.rounds,
     events: settings.rounds * target.groups,

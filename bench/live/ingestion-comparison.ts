@@ -5,8 +5,8 @@ import type { LoadFigures } from "../load.js";
 import type { SandboxControl } from "../sandbox-control.js";
 import { startBaselineWebhook } from "./baseline-http.js";
 import type { DeactivatedCustomer } from "./bench-customers.js";
+import type { LiveGateway } from "./built-live.js";
 import { measureIngestion } from "./ingestion.js";
-import type { LiveGateway } from "./live-gateway.js";
 import { EVENT_ID_PLACEHOLDER, stripeEventPayload } from "./stripe-events.js";
 
 /**

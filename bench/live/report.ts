@@ -1,19 +1,79 @@
 import { fixed, table, times } from "../format.js";
 import type { LoadFigures } from "../load.js";
-import type { FanoutFigures } from "./fanout.js";
+import type { FanoutComparison, TargetFigures } from "./fanout-comparison.js";
 import { STORED_EVENT_TYPE } from "./ingestion-comparison.js";
 import type { LiveResults } from "./section.js";
 
-const fanoutRow = (target: string, figures: FanoutFigures): string[] => [
+const fanoutRow = (target: string, figures: TargetFigures): string[] => [
   target,
-  String(figures.events),
-  String(figures.deliveries),
-  String(figures.missed),
-  fixed(figures.latencyMs.p50, 1),
-  fixed(figures.latencyMs.p99, 1),
-  fixed(figures.latencyMs.mean, 1),
-  fixed(figures.lastReceiptMs.p50, 1),
+  String(figures.fanout.deliveries),
+  String(figures.fanout.missed),
+  fixed(figures.fanout.latencyMs.p50, 1),
+  fixed(figures.fanout.latencyMs.p99, 1),
+  fixed(figures.fanout.lastReceiptMs.p50, 1),
+  fixed(figures.fanout.lastReceiptMs.max, 1),
+  fixed(figures.cost.perSubscriptionIdleKb.heap, 1),
+  fixed(figures.cost.perSubscriptionIdleKb.rss, 1),
+  fixed(figures.cost.perSubscriptionAfterEventsKb.heap, 1),
+  fixed(figures.cost.perSubscriptionAfterEventsKb.rss, 1),
+  fixed(figures.cost.cpuMicrosPerDelivery, 0),
 ];
+
+/** The issue's goals (issue 23 section 1), each "met" or "MISSED". */
+function goals(comparison: FanoutComparison): string {
+  const check = (value: number | null, met: (value: number) => boolean) =>
+    value === null ? "n/a" : met(value) ? "met" : "MISSED";
+  const heap = comparison.gateway.cost.perSubscriptionIdleKb.heap;
+  return `  goals: p99 <= 1.5x ${check(comparison.ratios.p99, (v) => v <= 1.5)}, CPU per message <= 1.5x ${check(comparison.ratios.cpuPerDelivery, (v) => v <= 1.5)}, heap per idle subscription < 25 KB ${check(heap, (v) => v < 25)} (${fixed(heap, 1)} KB)`;
+}
+
+function formatFanout(comparison: FanoutComparison): string {
+  const { gateway, baseline, ratios } = comparison;
+  const rows = [
+    fanoutRow(
+      `gateway${comparison.instances > 1 ? ` (${comparison.instances} instances)` : ""}`,
+      gateway,
+    ),
+    fanoutRow(`baseline${comparison.baselineShared ? " (the ws run's)" : ""}`, baseline),
+    [
+      "gateway / baseline",
+      "",
+      "",
+      times(ratios.p50),
+      times(ratios.p99),
+      times(ratios.lastReceiptP50),
+      times(ratios.lastReceiptMax),
+      times(ratios.heapPerIdleSubscription),
+      "",
+      "",
+      "",
+      times(ratios.cpuPerDelivery),
+    ],
+  ];
+  const errors = `subscription errors: gateway ${gateway.errors}, baseline ${baseline.errors}; late receipts ${gateway.late + baseline.late}${gateway.firstError || baseline.firstError ? ` (first error: ${gateway.firstError || baseline.firstError})` : ""}`;
+  return [
+    `${comparison.label}: ${comparison.subscribers} subscribers (${comparison.customers} customers x ${comparison.subscribersPerCustomer}), ${gateway.fanout.rounds} rounds of one event per customer`,
+    table(
+      [
+        "target",
+        "deliveries",
+        "missed",
+        "p50 ms",
+        "p99 ms",
+        "last p50 ms",
+        "last max ms",
+        "heap KB/sub idle",
+        "RSS KB/sub idle",
+        "heap KB/sub after",
+        "RSS KB/sub after",
+        "CPU us/msg",
+      ],
+      rows,
+    ),
+    goals(comparison),
+    `  ${fixed(comparison.gatewayStripeCallsPerEvent, 2)} Stripe calls per webhook; ${errors}; memory "after" read after ${gateway.cost.eventsBeforeAfterReading} events${comparison.profileFile ? `; CPU profile: ${comparison.profileFile}` : ""}`,
+  ].join("\n");
+}
 
 const ingestionRow = (target: string, figures: LoadFigures): string[] => [
   target,
@@ -26,24 +86,14 @@ const ingestionRow = (target: string, figures: LoadFigures): string[] => [
 ];
 
 /** The live-events part of the printed report. */
-export function formatLiveReport({ gateway, fanout, ingestion }: LiveResults): string {
-  const fanoutTable = table(
-    ["target", "events", "deliveries", "missed", "p50 ms", "p99 ms", "mean ms", "all-reached p50"],
-    [
-      fanoutRow("gateway (webhook POST)", fanout.gateway),
-      fanoutRow("baseline (publish)", fanout.baseline),
-      [
-        "gateway / baseline",
-        "",
-        "",
-        "",
-        times(fanout.ratios.p50),
-        times(fanout.ratios.p99),
-        "",
-        times(fanout.ratios.lastReceiptP50),
-      ],
-    ],
-  );
+export function formatLiveReport(live: LiveResults): string {
+  const { ingestion } = live;
+  const fanout = [
+    `Live events: webhook to subscriber, ${live.subscribers} subscribers over ${live.customers} customers, one subscription each, ${live.subscriberProcesses} subscriber processes per target (open-file limit ${live.openFileLimit ?? "unknown"})`,
+    "(built gateway, NODE_ENV=production, and the bare baseline (graphql-ws / graphql-sse, in-memory pubsub, same message) each in its own process; clock from the webhook POST / the baseline's POST /publish to each receipt; last = to the event's last subscriber; memory per open subscription after a forced GC: idle, and after the rounds; CPU of the server process(es) over the measured rounds per delivered message)",
+    ...live.fanout.map(formatFanout),
+  ];
+  if (ingestion === null) return fanout.join("\n\n");
   const ingestionTable = table(
     ["target", "req/s", "p50 ms", "p99 ms", "mean ms", "requests", "failed"],
     [
@@ -73,13 +123,8 @@ export function formatLiveReport({ gateway, fanout, ingestion }: LiveResults): s
       ],
     ],
   );
-  const errors = fanout.clientErrors;
   return [
-    `Live events: webhook to subscriber, ${fanout.subscribers} subscribers (${fanout.customers} customers x ${fanout.socketsPerCustomer} sockets, 1 subscription each), ${fanout.gateway.rounds} rounds of one event per customer`,
-    "(baseline = bare graphql-ws server, in-memory pubsub, same message shape; clock from the webhook POST / the publish call to each receipt)",
-    fanoutTable,
-    `  gateway: ${fixed(fanout.gatewayStripeCallsPerEvent, 2)} Stripe calls per webhook; subscription errors: gateway ${errors.gateway}, baseline ${errors.baseline}; receipts after their round stopped waiting (warm-up included) ${errors.late}${errors.first ? ` (first error: ${errors.first})` : ""}`,
-    `  (the section's gateway: up to ${gateway.maxSocketsPerCustomer} sockets per customer, Stripe rate limit ${gateway.stripeRateLimitPerSecond}/s)`,
+    ...fanout,
     "",
     `Webhook ingestion: distinct signed events, ${ingestion.connections} connections, ${ingestion.durationSeconds} s measured after ${ingestion.warmupSeconds} s warm-up`,
     "(baseline = node:http + stripe.webhooks.constructEvent on the raw body, nothing else)",

@@ -1,34 +1,46 @@
-/** Messages between the subscriber pool (main thread) and its worker thread. */
+/** Messages between the subscriber pool (the bench) and its subscriber processes. */
 
-/** One set of sockets signed in the same way (one customer, or one topic of the baseline). */
+/** How a subscriber reaches its server: a graphql-ws socket, or a graphql-sse stream (distinct connections). */
+export type SubscriberProtocol = "ws" | "sse";
+
+/** One set of subscribers signed in the same way (one customer, or one topic of the baseline). */
 export interface SubscriberGroup {
-  connectionParams: Record<string, unknown>;
-  sockets: number;
+  /** The group's index in the pool (the event ids' group). */
+  group: number;
+  /** graphql-ws: `connectionParams`; SSE: request headers. */
+  credentials: Record<string, string>;
+  /** Subscribers of this group in this process. */
+  subscribers: number;
 }
 
-/** What the worker is started with (its `workerData`). */
-export interface SubscriberWorkerData {
-  /** ws:// URL of the graphql-ws endpoint. */
+/** What a subscriber process is told to do, its first message. */
+export interface SubscriberStart {
+  kind: "start";
+  protocol: SubscriberProtocol;
+  /** ws:// URL of the graphql-ws endpoint, or http:// URL of the graphql-sse one. */
   url: string;
-  /** The subscription every socket runs once; each result's first field must carry `eventId`. */
+  /** The subscription every subscriber runs once; each result's first field must carry `eventId`. */
   query: string;
   groups: SubscriberGroup[];
 }
 
-/** Main thread to worker. */
-export type ToWorker =
+/** Bench to subscriber process. */
+export type ToSubscribers =
+  | SubscriberStart
   /** Hand over what was received of this event so far, and ignore it from now on. */
   | { kind: "collect"; eventId: string }
-  /** Dispose every client, then report `closed`. */
+  /** Close every subscriber, then report `closed`. */
   | { kind: "close" };
 
 /**
- * Worker to main thread. Times are epoch milliseconds with sub-millisecond precision
- * (`performance.timeOrigin + performance.now()`), comparable across threads.
+ * Subscriber process to bench. Times are epoch milliseconds with sub-millisecond precision
+ * (`performance.timeOrigin + performance.now()`), comparable across processes of one machine.
  */
-export type FromWorker =
-  /** Every socket is acknowledged and has sent its subscription (or `failed` sockets were refused). */
+export type FromSubscribers =
+  /** Subscribers connected (acknowledged socket or stream answered 200) and refused so far. */
+  | { kind: "progress"; connected: number; failed: number }
+  /** Every subscriber is connected and has sent its subscription (or `failed` were refused). */
   | { kind: "ready"; connected: number; failed: number; firstFailure: string }
-  /** Every subscriber of the event's group received it (sent unasked), or the answer to `collect`. */
-  | { kind: "received"; eventId: string; expected: number; times: number[] }
+  /** Every subscriber of the event's group here received it (sent unasked), or the answer to `collect`. */
+  | { kind: "received"; eventId: string; times: number[] }
   | { kind: "closed"; errors: number; late: number; firstError: string };

@@ -6,6 +6,7 @@ import type { Viewer } from "../auth/viewer.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
+import { subscribeSharingEvents } from "../subscriptions/shared-event-execution.js";
 import {
   CLOSE_SLOW_CONSUMER,
   type SocketHold,
@@ -73,6 +74,8 @@ export function graphqlWsHooks(
 ): Hooks {
   return {
     schema: pipeline.schema,
+    // Each event resolved once per distinct selection, not once per socket.
+    subscribe: subscribeSharingEvents,
     onConnect: async (ctx) => {
       const params = ctx.connectionParams ?? {};
       const socketId = `ws-${randomUUID()}`;

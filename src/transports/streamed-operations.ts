@@ -5,7 +5,6 @@ import {
   GraphQLError,
   type GraphQLFormattedError,
   getOperationAST,
-  subscribe,
 } from "graphql";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { TraceCarrier } from "../observability/operation-span.js";
@@ -17,6 +16,7 @@ import type {
   TransportAbilities,
 } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
+import { subscribeSharingEvents } from "../subscriptions/shared-event-execution.js";
 import { CLOSE_FORBIDDEN, type SocketLimits, slotOwnerOf } from "../subscriptions/socket-limits.js";
 import { type ResultStream, resultStream } from "./result-stream.js";
 import { slowConsumerError } from "./slow-consumer.js";
@@ -220,11 +220,11 @@ export function streamedOperations(
         if (extensions !== undefined) formatted.extensions = extensions;
         return { kind: "result", result: formatted };
       };
-      let source: Awaited<ReturnType<typeof subscribe>>;
+      let source: Awaited<ReturnType<typeof subscribeSharingEvents>>;
       try {
         source =
           admission.operation.operation === "subscription"
-            ? await subscribe(args)
+            ? await subscribeSharingEvents(args)
             : await execute(args);
       } catch (error) {
         source = { errors: [asGraphQLError(error)] };
