@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
+import { originalErrorOf, toClientError } from "../errors/client-errors.js";
 import type { Transport } from "../pipeline/operation-trace.js";
 import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
 import { boundedText } from "./bounded-text.js";

@@ -1,4 +1,5 @@
 import { type DocumentNode, GraphQLError, parse } from "graphql";
+import { codedError, recoded } from "../errors/coded-error.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
 import { analysisCost, validationWork } from "../limits/validation-work.js";
 import type { DocumentRules } from "./document-rules.js";
@@ -22,19 +23,6 @@ export interface DocumentRefusal {
 
 /** A document that parsed and is worth validating, or why not. */
 export type DocumentAnalysis = { document: DocumentNode } | DocumentRefusal;
-
-/** As Apollo names them: a parse error (or too many tokens), and a validation error. */
-export const coded = (
-  error: GraphQLError,
-  code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED",
-) =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    originalError: error,
-    extensions: { ...error.extensions, code },
-  });
 
 /**
  * Charges the trace's customer for a document refused after it was parsed: its analysis cost,
@@ -81,7 +69,7 @@ export async function analyseDocument(
   const customerId = trace.viewer?.customerId;
   const spent = customerId === undefined ? undefined : policy.costAdmission?.exhausted(customerId);
   if (spent !== undefined) {
-    const error = new GraphQLError(spent.message, { extensions: { code: spent.code } });
+    const error = codedError(spent.code, spent.message);
     return refuse(error, spent.httpStatus, spent.retryAfterSeconds);
   }
   let document: DocumentNode;
@@ -89,14 +77,14 @@ export async function analyseDocument(
     document = parse(query, policy.rules.parseOptions);
   } catch (error) {
     const syntax = error instanceof GraphQLError ? error : new GraphQLError("Syntax error.");
-    return refuse(coded(syntax, "GRAPHQL_PARSE_FAILED"), 400);
+    return refuse(recoded(syntax, "GRAPHQL_PARSE_FAILED"), 400);
   }
   const limit = policy.maxValidationWork;
   const work = validationWork(document, limit);
   trace.analysisCost = analysisCost(Math.min(work, limit));
   if (work > limit) {
     const message = `The document needs more validation work than the limit of ${limit}: fewer fields with the same name at one level, or fewer overlapping fragments.`;
-    return refuse(new GraphQLError(message, { extensions: { code: "DOCUMENT_TOO_COMPLEX" } }), 400);
+    return refuse(codedError("DOCUMENT_TOO_COMPLEX", message), 400);
   }
   return { document };
 }

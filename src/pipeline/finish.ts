@@ -1,8 +1,8 @@
+import { toClientError } from "../errors/client-errors.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { logOperation } from "../observability/operation-line.js";
 import { endOperationSpan } from "../observability/operation-span.js";
-import { toClientError } from "./client-errors.js";
 import type { OperationTrace } from "./operation-trace.js";
 
 /** Where finished operations are reported. */

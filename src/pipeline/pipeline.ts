@@ -2,13 +2,13 @@ import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../data/viewer.js";
+import { errorFormatter } from "../errors/format-error.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { OperationSpanParent } from "../observability/operation-span.js";
-import { errorFormatter } from "../server/format-error.js";
 import { admitDocument, type DocumentAdmission } from "./admit-document.js";
 import {
   admitOperation,

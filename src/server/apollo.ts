@@ -1,10 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin, type DocumentStore } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
+import { errorFormatter } from "../errors/format-error.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createDocumentCache } from "../pipeline/document-cache.js";
 import { type DocumentPosture, documentRules } from "../pipeline/document-rules.js";
-import { errorFormatter } from "./format-error.js";
 import { noStorePlugin } from "./no-store-plugin.js";
 import { buildGatewaySchema } from "./schema.js";
 import { landingPagePlugin } from "./schema-exposure.js";

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { Viewer } from "../data/viewer.js";
+import { codedError } from "../errors/coded-error.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "../pipeline/operation-trace.js";
 import type { OperationPipeline } from "../pipeline/pipeline.js";
@@ -114,7 +115,7 @@ export function graphqlWsHooks(
       // graphql-ws registers the operation being subscribed before calling this hook.
       if (Object.keys(ctx.subscriptions).length > limits.maxOperationsPerSocket) {
         const message = `At most ${limits.maxOperationsPerSocket} operations per socket.`;
-        const error = new GraphQLError(message, { extensions: { code: "SUBSCRIPTION_LIMIT" } });
+        const error = codedError("SUBSCRIPTION_LIMIT", message);
         return refuse([pipeline.refuse(trace, error)]);
       }
       // The id's trusted document, or the refusal of an ad-hoc one, before anything parses.

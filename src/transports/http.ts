@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
-import { UpstreamRateLimitedError } from "../data/errors.js";
+import { codedError } from "../errors/coded-error.js";
+import { retryAfterOf } from "../errors/retry-after.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { OperationAdmission } from "../pipeline/admit-operation.js";
-import { originalErrorOf } from "../pipeline/client-errors.js";
 import type {
   OperationRequest,
   OperationTrace,
@@ -86,21 +86,6 @@ function withoutPersistedQuery(extensions: Record<string, unknown> | undefined) 
   return rest;
 }
 
-/**
- * The longest `Retry-After` any of `errors` asks for (a field refused by the Stripe budget), in
- * whole seconds; undefined when none does.
- */
-function retryAfterOf(errors: readonly unknown[]): number | undefined {
-  let longest: number | undefined;
-  for (const error of errors) {
-    const original = originalErrorOf(error);
-    if (original instanceof UpstreamRateLimitedError && original.retryAfterSeconds !== undefined) {
-      longest = Math.max(longest ?? 0, original.retryAfterSeconds);
-    }
-  }
-  return longest;
-}
-
 /** A header's value (the first, if repeated), as Express's `req.header` gives it. */
 function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -138,11 +123,8 @@ export function httpTransport(pipeline: OperationPipeline): HttpTransport {
   return {
     context: async ({ req }) => {
       if (req.method !== "GET" && req.method !== "POST") {
-        throw new GraphQLError("Only GET and POST requests are served on /graphql.", {
-          extensions: {
-            code: "BAD_REQUEST",
-            http: { status: 405, headers: new HeaderMap([["allow", "GET, POST"]]) },
-          },
+        throw codedError("BAD_REQUEST", "Only GET and POST requests are served on /graphql.", {
+          extensions: { http: { status: 405, headers: new HeaderMap([["allow", "GET, POST"]]) } },
         });
       }
       const sent = operationRequestOf(req);

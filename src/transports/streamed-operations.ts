@@ -7,6 +7,8 @@ import {
   getOperationAST,
   subscribe,
 } from "graphql";
+import { codedError } from "../errors/coded-error.js";
+import type { ErrorCode } from "../errors/error-codes.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { TraceCarrier } from "../observability/operation-span.js";
 import type { Credentials } from "../pipeline/authenticate.js";
@@ -70,8 +72,7 @@ export interface StreamedOperations {
   close(): void;
 }
 
-const coded = (message: string, code: string) =>
-  new GraphQLError(message, { extensions: { code } });
+const coded = (message: string, code: ErrorCode) => codedError(code, message);
 
 /** An error thrown out of a source (not a resolver's error, which execution reports). */
 const asGraphQLError = (error: unknown) =>

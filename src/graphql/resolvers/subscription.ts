@@ -1,9 +1,9 @@
+import { codedError } from "../../errors/coded-error.js";
 import type {
   AccountLifecycleEventResolvers,
   SubscriptionResolvers,
 } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
-import { codedError } from "../../pipeline/client-errors.js";
 import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
 import { CursorNotResumableError } from "../../pubsub/event-log.js";
 import { encodeCursor } from "../../pubsub/event-position.js";

@@ -1,14 +1,8 @@
 import type { GraphQLFormattedError } from "graphql";
-import { CostBudgetExhaustedError, DataError, UpstreamRateLimitedError } from "../data/errors.js";
-import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
-import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
-
-/** The whole seconds a rate-limited data error says to wait (`retryAfterSeconds`), if it says. */
-function retryAfterOf(thrown: unknown): number | undefined {
-  if (!(thrown instanceof UpstreamRateLimitedError || thrown instanceof CostBudgetExhaustedError))
-    return undefined;
-  return thrown.retryAfterSeconds;
-}
+import { DataError } from "../data/errors.js";
+import { originalErrorOf, toClientError } from "./client-errors.js";
+import { retryAfterOf } from "./retry-after.js";
+import { messageWithoutSuggestions } from "./suggestions.js";
 
 /**
  * Masks every error that was not raised deliberately: its message becomes "Unexpected error."
