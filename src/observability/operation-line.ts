@@ -1,9 +1,14 @@
 import { GraphQLError } from "graphql";
 import { originalErrorOf, toClientError } from "../errors/client-errors.js";
-import type { Transport } from "../pipeline/operation-trace.js";
 import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
 import { boundedText } from "./bounded-text.js";
 import type { Logger } from "./logger.js";
+
+/**
+ * The transports that carry operations (a label in logs and metrics): GraphQL over HTTP,
+ * graphql-ws, graphql-sse, Apollo's multipart HTTP subscriptions.
+ */
+export type Transport = "http" | "ws" | "sse" | "multipart";
 
 /** What one finished GraphQL operation is logged with, whichever transport carried it. */
 export interface OperationRecord {

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from "express";
-import { describeBodyError } from "./error-answers.js";
+import { describeBodyError } from "../transports/error-answers.js";
 
 /**
  * Answers body-reading failures of the GraphQL endpoint (body over the limit: 413; unsupported

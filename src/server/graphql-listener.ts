@@ -1,10 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../observability/logger.js";
 import type { GraphqlHttpAnswer } from "../transports/apollo-node-http.js";
+import type { ErrorAnswer } from "../transports/error-answers.js";
+import { describeBodyError } from "../transports/error-answers.js";
+import { assignRequestId } from "../transports/request-id.js";
 import { type BodyPolicy, guardBody } from "./body-guard.js";
-import type { ErrorAnswer } from "./error-answers.js";
-import { describeBodyError } from "./error-answers.js";
-import { assignRequestId } from "./request-id.js";
 
 /** The path the lean route serves. */
 const GRAPHQL_PATH = "/graphql";

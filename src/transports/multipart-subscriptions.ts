@@ -1,9 +1,8 @@
 import type { RequestHandler, Response } from "express";
 import { getOperationAST, type ParseOptions, parse } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
-import type { OperationRequest } from "../pipeline/operation-trace.js";
-import { documentIdOf } from "../pipeline/trusted-documents.js";
-import { REQUEST_ID_HEADER } from "../server/request-id.js";
+import { documentIdOf, type OperationRequest } from "../pipeline/runner.js";
+import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
@@ -34,6 +33,19 @@ function namesSubscription(request: OperationRequest, parseOptions: ParseOptions
   } catch {
     return false;
   }
+}
+
+/** A stream of the one item a query (or a subscription that could not start) answers. */
+function oneItem(item: StreamItem): AsyncIterableIterator<StreamItem> & {
+  return(): Promise<IteratorResult<StreamItem>>;
+} {
+  const items = [item][Symbol.iterator]();
+  const stream = {
+    [Symbol.asyncIterator]: () => stream,
+    next: async () => items.next(),
+    return: async (): Promise<IteratorResult<StreamItem>> => ({ done: true, value: undefined }),
+  };
+  return stream;
 }
 
 /** One part: its headers, a blank line, its JSON; then the boundary that closes it. */
@@ -96,7 +108,7 @@ export function multipartSubscriptions(
         onSlowConsumer: (last) => endSlowStream(response, `${part(bodyOf(last))}--\r\n`),
         transport: "multipart",
         requestId: request.header(REQUEST_ID_HEADER) ?? null,
-        headers: request.headers,
+        traceCarriers: [request.headers],
         credentials: {
           authorization: request.header("authorization"),
           actAsCustomer: request.header(ACT_AS_CUSTOMER_HEADER),
@@ -107,7 +119,10 @@ export function multipartSubscriptions(
         answerRefusal(response, accept, answer);
         return;
       }
-      const { items } = answer;
+      const items =
+        answer.kind === "stream"
+          ? answer.items
+          : oneItem({ kind: "result", result: answer.result } as StreamItem);
       // A client that left while the operation was admitted gets no stream.
       if (response.destroyed || request.socket.destroyed) {
         await items.return();

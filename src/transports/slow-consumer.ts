@@ -1,15 +1,7 @@
 import type { ServerResponse } from "node:http";
-import { codedError } from "../errors/coded-error.js";
 
 /** How long a stream ended for a slow reader may take to hand over its last bytes before it is cut. */
 export const SLOW_CONSUMER_GRACE_MS = 10_000;
-
-/** The error a subscription whose reader fell too far behind ends with (SLOW_CONSUMER). */
-export const slowConsumerError = (maxPendingEvents: number) =>
-  codedError(
-    "SLOW_CONSUMER",
-    `The subscription was ended: its reader did not keep up (more than ${maxPendingEvents} events waiting).`,
-  );
 
 /**
  * Ends a streamed HTTP answer whose reader fell behind: writes `last` (the stream's final message,
