@@ -1,21 +1,10 @@
 import { randomUUID } from "node:crypto";
-import {
-  type ExecutionArgs,
-  type ExecutionResult,
-  GraphQLError,
-  type GraphQLFormattedError,
-  parse,
-} from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
-import {
-  mapStream,
-  type OperationOutcome,
-  type OperationRunner,
-  type TransportProfile,
-  type VerifiedCaller,
-} from "../pipeline/runner.js";
+import type { OperationRunner, TransportProfile, VerifiedCaller } from "../pipeline/runner.js";
 import { socketOperationCap } from "./caller-admission.js";
+import { carriedOutcome, carryOutcome } from "./graphql-ws-outcome.js";
 import {
   CLOSE_SLOW_CONSUMER,
   type SocketHold,
@@ -46,30 +35,6 @@ type ConnectionParams = {
 type Hooks = ServerOptions<ConnectionParams, Extra & Partial<SocketState>>;
 
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-
-/** Where an admitted operation's outcome rides from `onSubscribe` to `execute`/`subscribe`. */
-const OUTCOME = Symbol("runner outcome");
-type Carried = { [OUTCOME]: Exclude<OperationOutcome, { kind: "refused" }> };
-
-/**
- * What graphql-ws is handed to "execute": it needs a document naming an operation before it calls
- * `execute` or `subscribe`, both of which send the runner's outcome (the runner parsed and ran
- * the real one). Never executed.
- */
-const CARRIER_DOCUMENT = parse("{ __typename }");
-
-/** The runner's answer, handed to graphql-ws to send: one result, or the stream of them. */
-const carried = (args: ExecutionArgs) => {
-  const outcome = (args.contextValue as Carried)[OUTCOME];
-  // Formatted results, typed as graphql-ws's (it sends what `onNext` returns: them, as they are).
-  return (
-    outcome.kind === "single"
-      ? outcome.result
-      : mapStream(outcome.items, (item) =>
-          item.kind === "result" ? item.result : { errors: [item.error] },
-        )
-  ) as ExecutionResult | AsyncIterableIterator<ExecutionResult>;
-};
 
 /**
  * graphql-ws (the graphql-transport-ws protocol) over the runner: bytes in, bytes out.
@@ -141,11 +106,10 @@ export function graphqlWsHooks(runner: OperationRunner, limits: SocketLimits): H
         );
         return outcome.errors.map((error) => new GraphQLError(error.message));
       }
-      const contextValue: Carried = { [OUTCOME]: outcome };
-      return { schema: runner.schema, document: CARRIER_DOCUMENT, contextValue };
+      return carryOutcome(runner.schema, outcome);
     },
-    execute: carried,
-    subscribe: carried,
+    execute: carriedOutcome,
+    subscribe: carriedOutcome,
     // The runner's results are masked already: sent as they are.
     onNext: (_ctx, _id, _payload, _args, result) => result,
     onError: (ctx, id, _payload, errors) => {
