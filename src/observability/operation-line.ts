@@ -1,5 +1,4 @@
 import { GraphQLError } from "graphql";
-import { originalErrorOf, toClientError } from "../errors/client-errors.js";
 import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
 import { boundedText } from "./bounded-text.js";
 import type { Logger } from "./logger.js";
@@ -23,6 +22,8 @@ export interface OperationRecord {
   stripeCalls: ReadonlyMap<string, number> | undefined;
   /** The errors the operation answered with, as raised (before masking). */
   errors: unknown[];
+  /** The code the client saw for each of `errors`, in their order (`toClientError`'s). */
+  errorCodes: readonly string[];
 }
 
 /** A Stripe refusal behind one of the operation's errors, with the field it failed. */
@@ -50,6 +51,10 @@ function operationLogger(logger: Logger): Logger {
   return lean;
 }
 
+/** The error a resolver threw, under graphql-js's located wrapper (else the error itself). */
+const originalErrorOf = (error: unknown): unknown =>
+  error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
+
 const pathOf = (error: unknown): string | null =>
   error instanceof GraphQLError && error.path !== undefined ? error.path.join(".") : null;
 
@@ -66,8 +71,8 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
   const byRoute = Object.fromEntries(record.stripeCalls ?? new Map<string, number>());
   const errorCodes: string[] = [];
   const upstreamErrors: UpstreamErrorEntry[] = [];
-  for (const error of record.errors) {
-    const { code } = toClientError(error);
+  for (const [index, error] of record.errors.entries()) {
+    const code = record.errorCodes[index] ?? "INTERNAL_SERVER_ERROR";
     errorCodes.push(code);
     const path = pathOf(error);
     const upstream = stripeFailureOf(originalErrorOf(error));

@@ -67,8 +67,8 @@ export interface OperationPipelineOptions {
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
- * with the errors it returns, then `finish`. No transport type appears here: a transport adapter
- * (`src/transports/`) maps its requests and hooks onto these calls and nothing else.
+ * with the errors it returns, then `finish`. No transport type appears here, and only the runner
+ * (`runner.ts`, the order of these calls) calls them: transports call the runner.
  */
 export interface OperationPipeline {
   readonly schema: GraphQLSchema;

@@ -51,6 +51,7 @@ describe("secretScrubber", () => {
         startedAt: performance.now(),
         stripeCalls: undefined,
         errors: [],
+        errorCodes: [],
       });
     }
     const text = sink.text();
