@@ -5,6 +5,7 @@ import type { GatewayContext } from "../graphql/context.js";
 import type { OperationAdmission } from "./admit-operation.js";
 import type { ReceivedHttpOperation, RunnerSteps } from "./operation-outcome.js";
 import type { OperationTrace, TransportAbilities } from "./operation-trace.js";
+import { admitBeforeParsing } from "./run-operation.js";
 
 /** HTTP answers each request once: it serves no subscriptions. */
 const HTTP: TransportAbilities = { name: "HTTP", subscriptions: false };
@@ -126,7 +127,13 @@ export async function startHttpSession(
     sent === null || resolved === undefined ? sent : { ...sent, query: resolved.query };
   const auth = await stages.authenticate(trace, received.credentials, request ?? undefined);
   if (!auth.admitted) return refused({ error: auth.error, status: auth.status });
-  const gated = steps.gate === undefined ? undefined : await steps.gate({ viewer: auth.viewer });
+  // Admission before parsing: the same one place as `runOperation`'s.
+  const caller = {
+    viewer: auth.viewer,
+    ...(auth.service === undefined ? {} : { service: auth.service }),
+    ...(auth.expiresAt === undefined ? {} : { expiresAt: auth.expiresAt }),
+  };
+  const gated = await admitBeforeParsing(steps, caller);
   if (gated !== undefined) {
     const error = stages.refuse(trace, codedError(gated.code, gated.message));
     return refused({ error, status: gated.status });

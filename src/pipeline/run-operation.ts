@@ -39,7 +39,7 @@ const asGraphQLError = (error: unknown) =>
  * Admission before parsing: the one place a verified caller's operation may be held back before
  * any document work (the `admissionGate`, when the gateway has one).
  */
-async function admitBeforeParsing(
+export async function admitBeforeParsing(
   steps: RunnerSteps,
   caller: VerifiedCaller,
 ): Promise<CallerRefusal | undefined> {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { signToken } from "../../src/auth/sign-token.js";
+import { createTokenVerifier } from "../../src/auth/token-verifier.js";
+import { loadConfig } from "../../src/config/config.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { createGatewayMetrics } from "../../src/observability/metrics.js";
+import { documentRules } from "../../src/pipeline/document-rules.js";
+import {
+  type AdmissionGate,
+  createOperationRunner,
+  type VerifiedCaller,
+} from "../../src/pipeline/runner.js";
+import { buildGatewaySchema } from "../../src/server/schema.js";
+import { LogSink } from "../support/gateway.js";
+
+/** A runner whose admission gate refuses everyone, recording whom it was asked about. */
+function gatedRunner() {
+  const asked: VerifiedCaller[] = [];
+  const gate: AdmissionGate = async (caller) => {
+    asked.push(caller);
+    return { code: "RATE_LIMITED", message: "Held back before parsing.", status: 429 };
+  };
+  const runner = createOperationRunner({
+    schema: buildGatewaySchema(),
+    rules: documentRules({}),
+    verifyToken: createTokenVerifier(auth),
+    allowAnonymousIntrospection: true,
+    contextFor: () => {
+      throw new Error("a refused operation builds no context");
+    },
+    logger: createLogger("info", new LogSink()),
+    metrics: createGatewayMetrics(),
+    maxPendingEvents: 100,
+    admissionGate: gate,
+  });
+  return { runner, asked };
+}
+
+const auth = loadConfig({}).auth;
+const credentials = {
+  authorization: `Bearer ${await signToken(auth, { customerId: "cus_gate" })}`,
+  actAsCustomer: undefined,
+};
+/** Not GraphQL: had it been parsed, it would be refused GRAPHQL_PARSE_FAILED. */
+const UNPARSABLE = "{ accounts { ";
+
+describe("admission before parsing: the runner's one place for it", () => {
+  it("refuses a runner-executed operation after authentication and before its document is parsed", async () => {
+    const { runner, asked } = gatedRunner();
+    const outcome = await runner.run(
+      {
+        requestId: "r1",
+        caller: { credentials },
+        request: { query: UNPARSABLE },
+      },
+      { name: "sse", label: "Server-Sent Events", subscriptions: true },
+    );
+    expect(outcome).toEqual({
+      kind: "refused",
+      status: 429,
+      errors: [{ message: "Held back before parsing.", extensions: { code: "RATE_LIMITED" } }],
+    });
+    expect(asked.map((caller) => caller.viewer?.customerId)).toEqual(["cus_gate"]);
+  });
+
+  it("refuses an HTTP operation at the same point, before Apollo would parse it", async () => {
+    const { runner, asked } = gatedRunner();
+    const session = await runner.http({
+      requestId: "r2",
+      credentials,
+      request: { query: UNPARSABLE },
+      traceCarriers: [],
+    });
+    expect(session.context).toBeUndefined();
+    expect(session.refusal?.status).toBe(429);
+    expect(runner.mask(session.refusal?.error as never)).toEqual({
+      message: "Held back before parsing.",
+      extensions: { code: "RATE_LIMITED" },
+    });
+    expect(asked.map((caller) => caller.viewer?.customerId)).toEqual(["cus_gate"]);
+  });
+});
