@@ -1,5 +1,4 @@
 import {
-  GraphQLError,
   getOperationAST,
   Kind,
   type OperationDefinitionNode,
@@ -51,8 +50,9 @@ export function anonymousOperationAllowed(
 }
 
 /** The refusal of a request without a token (HTTP answers it with 401): code UNAUTHENTICATED. */
-export function authenticationRequired(): GraphQLError {
-  return new GraphQLError("Authentication required: send `Authorization: Bearer <token>`.", {
-    extensions: { code: "UNAUTHENTICATED" },
-  });
+export function authenticationRequired(): { code: "UNAUTHENTICATED"; message: string } {
+  return {
+    code: "UNAUTHENTICATED",
+    message: "Authentication required: send `Authorization: Bearer <token>`.",
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * The one allow-list of browser origins (ALLOWED_ORIGINS), parsed once at start-up and used by
  * HTTP CORS on the GraphQL routes (`server/cross-origin.ts`) and by the WebSocket Origin check
- * (`subscriptions/origin-check.ts`) alike.
+ * (`transports/origin-check.ts`) alike.
  */
 
 /** Hosts a development server runs on: what the development default lets in. */

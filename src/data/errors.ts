@@ -1,6 +1,6 @@
 /**
  * The data layer's failures, one class each, so domain code tells them apart with `instanceof`
- * and one function at the edge (`toClientError` in pipeline/client-errors.ts) turns them into
+ * and one function at the edge (`toClientError` in errors/client-errors.ts) turns them into
  * `extensions.code`s. Messages are written for the client; what Stripe said stays in `cause`,
  * for the logs only.
  */
@@ -50,6 +50,12 @@ export class NotFoundError extends DataError {
     super(`${KIND_NAMES[kind]} not found: ${id}`, options);
   }
 }
+
+/**
+ * An argument the schema accepts is still not a valid request (too many ids, a cursor that names
+ * no item): BAD_USER_INPUT at the edge, nothing read or changed.
+ */
+export class BadUserInputError extends DataError {}
 
 /** The operation has no viewer, and what it asked for needs one. */
 export class UnauthenticatedError extends DataError {

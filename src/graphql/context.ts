@@ -1,10 +1,15 @@
+import type { Context } from "@opentelemetry/api";
 import type { Viewer } from "../auth/viewer.js";
 import type { DataAccess } from "../data/data-access.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { IdempotencyKeyStore } from "../relink/idempotency-keys.js";
 
-/** What every resolver receives: the viewer and its tenancy-checked data access (which knows the viewer). */
+/**
+ * What every resolver receives: the viewer and its tenancy-checked data access (which knows the
+ * viewer). One per operation, and one per event of a subscription (fresh loaders, its own charge):
+ * never patched once built.
+ */
 export interface GatewayContext {
   /** The verified viewer, or null for an anonymous (introspection-only) operation. */
   viewer: Viewer | null;
@@ -16,22 +21,13 @@ export interface GatewayContext {
   /** Stripe calls this operation made so far, by route template (for logs and metrics). */
   stripeCalls: Map<string, number>;
   /**
-   * Replaces `data` with a fresh one (new loaders, same viewer), so no subscription event is
-   * served from an earlier event's cache. With `refusal`, the fresh data makes no Stripe call:
-   * each one it would make rejects with `refusal` (what the read model and the event hold are
-   * still served).
+   * The oldest read-model copy older than READ_MODEL_MAX_AGE_S this context's data served (epoch
+   * ms), undefined when none did or no data was read: reading it builds no data access.
    */
-  renewData(refusal?: Error): void;
+  staleServedSince(): number | undefined;
   /**
-   * Called by a subscription before it resolves each event: renews `data` after charging the
-   * event's Stripe reads to the customer's cost budget (the pipeline sets it, see
-   * src/pipeline/event-admission.ts); when the budget cannot cover them, the renewed data refuses
-   * them with RATE_LIMITED. Without a charge to make it only renews `data`.
-   */
-  beginEvent(): Promise<void>;
-  /**
-   * What the subscription event being resolved was charged (set by `beginEvent` when the
-   * operation is priced): its `extensions.cost`, in place of the subscribe-time report.
+   * What the subscription event this context resolves was charged (a fresh context per event,
+   * when the operation is priced): its `extensions.cost`, in place of the subscribe-time report.
    */
   eventCost?: CostReport;
   /**
@@ -50,5 +46,26 @@ export interface GatewayContext {
    * Where a subscription resumes when its client said so outside the document (SSE's
    * `Last-Event-ID`); it takes precedence over the field's `after` argument, being the newer.
    */
+  resumeAfter?: string;
+}
+
+/**
+ * One context's scope: whose it is and where its work is traced; for a subscription event, the
+ * operation's Stripe call counter it adds to, what the event was charged and, when the budget
+ * could not cover it, the refusal every Stripe call of the event rejects with.
+ */
+export interface ContextScope {
+  viewer: Viewer | null;
+  /** The operation span's context: Stripe calls and loader batches become its children. */
+  spanContext: Context;
+  /** The operation's counter (a subscription's events add to the subscribe-time one). */
+  stripeCalls?: Map<string, number>;
+  /** Every Stripe call of this context's data rejects with it (an event its budget cannot cover). */
+  refusal?: Error;
+  /** A subscription event's own charge (its `extensions.cost`). */
+  eventCost?: CostReport;
+  /** A streaming transport's end for a reader that fell behind (see GatewayContext). */
+  onSlowConsumer?: () => void;
+  /** Where a subscription resumes, said outside the document (SSE `Last-Event-ID`). */
   resumeAfter?: string;
 }

@@ -1,15 +1,9 @@
-import {
-  type DocumentNode,
-  GraphQLError,
-  type GraphQLSchema,
-  specifiedRules,
-  validate,
-} from "graphql";
+import { type DocumentNode, type GraphQLSchema, specifiedRules, validate } from "graphql";
+import { codedError, recoded } from "../errors/coded-error.js";
 import {
   type AnalysisPolicy,
   analyseDocument,
   chargeRefusal,
-  coded,
   type DocumentRefusal,
 } from "./analyse-document.js";
 import type { OperationTrace } from "./operation-trace.js";
@@ -34,9 +28,7 @@ export async function admitDocument(
   query: unknown,
 ): Promise<DocumentAdmission> {
   if (typeof query !== "string") {
-    const error = new GraphQLError("The operation has no query.", {
-      extensions: { code: "BAD_REQUEST" },
-    });
+    const error = codedError("BAD_REQUEST", "The operation has no query.");
     trace.errors.push(error);
     return { errors: [error], status: 400 };
   }
@@ -45,7 +37,7 @@ export async function admitDocument(
   const { document } = analysed;
   const invalid = validate(schema, document, [...specifiedRules, ...policy.rules.validationRules]);
   if (invalid.length > 0) {
-    const errors = invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
+    const errors = invalid.map((error) => recoded(error, "GRAPHQL_VALIDATION_FAILED"));
     trace.errors.push(...errors);
     await chargeRefusal(trace, policy);
     return { errors, status: 400 };

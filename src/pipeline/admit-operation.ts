@@ -1,13 +1,13 @@
 import {
   type DocumentNode,
-  GraphQLError,
+  type GraphQLError,
   type GraphQLSchema,
   getOperationAST,
   Kind,
   type OperationDefinitionNode,
 } from "graphql";
+import { codedError } from "../errors/coded-error.js";
 import type { CostAdmission, CostReport } from "../limits/cost-admission.js";
-import type { ErrorCode } from "./client-errors.js";
 import type { OperationTrace, TransportAbilities } from "./operation-trace.js";
 import { variableCoercionErrors } from "./variable-coercion.js";
 
@@ -42,9 +42,6 @@ export type OperationAdmission =
       retryAfterSeconds?: number;
       cost?: CostReport;
     };
-
-const refusal = (code: ErrorCode, message: string) =>
-  new GraphQLError(message, { extensions: { code } });
 
 /** graphql-js's words (what `execute` says) when no single operation can be picked. */
 function unresolvedMessage(document: DocumentNode, operationName: string | null | undefined) {
@@ -83,12 +80,12 @@ export async function admitOperation(
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) {
     const message = unresolvedMessage(document, operationName);
-    return refuse([refusal("OPERATION_RESOLUTION_FAILURE", message)], 400);
+    return refuse([codedError("OPERATION_RESOLUTION_FAILURE", message)], 400);
   }
   trace.operation = { name: operation.name?.value ?? null, type: operation.operation };
   if (operation.operation === "subscription" && !transport.subscriptions) {
     const message = `Subscriptions are not served over ${transport.name}: use graphql-ws (graphql-transport-ws) on /graphql, graphql-sse on /graphql/stream, or multipart HTTP (Accept: multipart/mixed;subscriptionSpec="1.0") on /graphql.`;
-    return refuse([refusal("BAD_REQUEST", message)], 400);
+    return refuse([codedError("BAD_REQUEST", message)], 400);
   }
   const badVariables = variableCoercionErrors(
     policy.schema,
@@ -113,7 +110,7 @@ export async function admitOperation(
       ? { admitted: true, operation, cost: admission.cost }
       : { admitted: true, operation, cost: admission.cost, eventCost };
   }
-  return refuse([refusal(rejection.code, rejection.message)], rejection.httpStatus, {
+  return refuse([codedError(rejection.code, rejection.message)], rejection.httpStatus, {
     retryAfterSeconds: rejection.retryAfterSeconds,
     cost: admission.cost,
   });

@@ -1,4 +1,5 @@
 import { type DocumentNode, GraphQLError, parse } from "graphql";
+import { codedError, recoded } from "../errors/coded-error.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
 import { analysisCost, validationWork } from "../limits/validation-work.js";
 import type { DocumentRules } from "./document-rules.js";
@@ -27,19 +28,6 @@ export interface DocumentRefusal {
 
 /** A document that parsed and is worth validating, or why not. */
 export type DocumentAnalysis = { document: DocumentNode } | DocumentRefusal;
-
-/** As Apollo names them: a parse error (or too many tokens), and a validation error. */
-export const coded = (
-  error: GraphQLError,
-  code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED",
-) =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    originalError: error,
-    extensions: { ...error.extensions, code },
-  });
 
 /**
  * Charges the trace's customer for a document refused after it was parsed: its analysis cost,
@@ -88,7 +76,7 @@ export async function analyseDocument(
   const customerId = trace.viewer?.customerId;
   const spent = customerId === undefined ? undefined : policy.costAdmission?.exhausted(customerId);
   if (spent !== undefined) {
-    const error = new GraphQLError(spent.message, { extensions: { code: spent.code } });
+    const error = codedError(spent.code, spent.message);
     return refuse(error, spent.httpStatus, spent.retryAfterSeconds);
   }
   const { refusedDocuments: refused, noteAnalysis } = policy;
@@ -104,8 +92,8 @@ export async function analyseDocument(
     document = parse(query, policy.rules.parseOptions);
   } catch (error) {
     if (!(error instanceof GraphQLError))
-      return refuse(coded(new GraphQLError("Syntax error."), "GRAPHQL_PARSE_FAILED"), 400);
-    const syntax = coded(error, "GRAPHQL_PARSE_FAILED");
+      return refuse(recoded(new GraphQLError("Syntax error."), "GRAPHQL_PARSE_FAILED"), 400);
+    const syntax = recoded(error, "GRAPHQL_PARSE_FAILED");
     refused?.remember(query, syntax, "GRAPHQL_PARSE_FAILED", trace.analysisCost);
     return refuse(syntax, 400);
   }
@@ -114,7 +102,7 @@ export async function analyseDocument(
   trace.analysisCost = analysisCost(Math.min(work, limit));
   if (work > limit) {
     const message = `The document needs more validation work than the limit of ${limit}: fewer fields with the same name at one level, or fewer overlapping fragments.`;
-    const tooComplex = new GraphQLError(message, { extensions: { code: "DOCUMENT_TOO_COMPLEX" } });
+    const tooComplex = codedError("DOCUMENT_TOO_COMPLEX", message);
     refused?.remember(query, tooComplex, "DOCUMENT_TOO_COMPLEX", trace.analysisCost);
     return refuse(tooComplex, 400);
   }

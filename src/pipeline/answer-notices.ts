@@ -28,7 +28,7 @@ export interface AnswerNotices {
  * operation's cost report.
  */
 export function answerNotices(context: GatewayContext | undefined): AnswerNotices {
-  const stale = context?.data.oldestStaleServed();
+  const stale = context?.staleServedSince();
   const eventCost = context?.eventCost;
   return {
     ...(stale === undefined

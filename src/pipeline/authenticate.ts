@@ -1,4 +1,4 @@
-import { GraphQLError, type ParseOptions } from "graphql";
+import type { GraphQLError, ParseOptions } from "graphql";
 import {
   anonymousOperation,
   anonymousOperationAllowed,
@@ -7,6 +7,7 @@ import {
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../auth/viewer.js";
 import { authenticate as verifyRequest } from "../auth/viewer-from-request.js";
+import { codedError } from "../errors/coded-error.js";
 import type { OperationRequest, OperationTrace } from "./operation-trace.js";
 
 /** What a transport found of the caller's credentials (a header, connection params). */
@@ -70,14 +71,20 @@ export async function authenticateCaller(
   // A refused request is logged with the name it gave, but has no resolved operation (type).
   const named = typeof request?.operationName === "string" ? request.operationName : null;
   if (auth.status === "rejected") {
-    const error = new GraphQLError(auth.message, { extensions: { code: auth.code } });
+    const error = codedError(auth.code, auth.message);
     return refuse(trace, error, auth.code === "FORBIDDEN" ? 403 : 401, named);
   }
   const operation = anonymousOperation(request, policy.parseOptions);
   if (anonymousOperationAllowed(operation, policy.allowAnonymousIntrospection)) {
     return { admitted: true, viewer: null, expiresAt: undefined };
   }
-  return refuse(trace, authenticationRequired(), 401, operation?.name?.value ?? named);
+  const required = authenticationRequired();
+  return refuse(
+    trace,
+    codedError(required.code, required.message),
+    401,
+    operation?.name?.value ?? named,
+  );
 }
 
 /** Records a refusal in `trace`, with the operation name the request gave (if any). */

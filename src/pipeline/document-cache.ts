@@ -36,6 +36,8 @@ export function retainedBytes(document: DocumentNode): number {
 
 /** The key a text is cached under: Apollo's query hash (sha256, hex). */
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+/** Bytes of text whose hash `holds` remembers (the texts of recent requests, most recent kept). */
+const REMEMBERED_TEXT_BYTES = 4 * 1024 * 1024;
 /** Apollo prefixes its keys with the schema's hash and `:`: the query hash is what follows. */
 const queryHashOfKey = (key: string) => key.slice(key.lastIndexOf(":") + 1);
 
@@ -83,6 +85,10 @@ export function createDocumentCache(
     maxSize: limits.maxBytes ?? DOCUMENT_CACHE_MAX_BYTES,
   });
   const proposed = new WeakMap<DocumentNode, { hash: string; bytes: number }>();
+  const hashes = new LRUCache<string, string>({
+    maxSize: REMEMBERED_TEXT_BYTES,
+    sizeCalculation: (_hash, text) => text.length * BYTES_PER_CHARACTER + 64,
+  });
   const store: DocumentKeyValueStore = {
     get: async (key) => documents.get(queryHashOfKey(key)),
     set: async (key, document) => {
@@ -96,7 +102,16 @@ export function createDocumentCache(
   };
   return {
     store,
-    holds: (text) => text.length <= MAX_CACHED_TEXT_LENGTH && documents.has(hashOf(text)),
+    holds: (text) => {
+      if (text.length > MAX_CACHED_TEXT_LENGTH) return false;
+      // A text seen before is not hashed again (a client repeats its few documents).
+      let hash = hashes.get(text);
+      if (hash === undefined) {
+        hash = hashOf(text);
+        hashes.set(text, hash);
+      }
+      return documents.has(hash);
+    },
     admitted: (document) => {
       const proposal = proposed.get(document);
       if (proposal === undefined) return;

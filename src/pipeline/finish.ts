@@ -1,8 +1,8 @@
+import { toClientError } from "../errors/client-errors.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
-import { logOperation } from "../observability/operation-line.js";
 import { endOperationSpan } from "../observability/operation-span.js";
-import { toClientError } from "./client-errors.js";
+import { logOperation } from "./operation-line.js";
 import type { OperationTrace } from "./operation-trace.js";
 
 /** Where finished operations are reported. */
@@ -26,6 +26,7 @@ export function finishOperation(trace: OperationTrace, reporting: OperationRepor
   trace.finished = true;
   const { logger, metrics } = reporting;
   const { transport } = trace;
+  const errorCodes = trace.errors.map((error) => toClientError(error).code);
   logOperation(logger, {
     transport,
     requestId: trace.requestId,
@@ -34,6 +35,7 @@ export function finishOperation(trace: OperationTrace, reporting: OperationRepor
     startedAt: trace.startedAt,
     stripeCalls: trace.context?.stripeCalls,
     errors: trace.errors,
+    errorCodes,
   });
   const type = trace.operation?.type ?? "unknown";
   const name = metrics.operationLabel({
@@ -46,7 +48,6 @@ export function finishOperation(trace: OperationTrace, reporting: OperationRepor
     { type, transport },
     (performance.now() - trace.startedAt) / 1000,
   );
-  const errorCodes = trace.errors.map((error) => toClientError(error).code);
   for (const code of errorCodes) metrics.errors.inc({ code, transport });
   let stripeCalls = 0;
   for (const count of trace.context?.stripeCalls.values() ?? []) stripeCalls += count;

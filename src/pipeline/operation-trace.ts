@@ -4,12 +4,10 @@ import type { Viewer } from "../auth/viewer.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { CostReport } from "../limits/cost-admission.js";
 import { type OperationSpanParent, startOperationSpan } from "../observability/operation-span.js";
+import type { Transport } from "./operation-line.js";
 
-/**
- * The transports that carry operations into the pipeline (a label in logs and metrics): GraphQL
- * over HTTP, graphql-ws, graphql-sse, Apollo's multipart HTTP subscriptions.
- */
-export type Transport = "http" | "ws" | "sse" | "multipart";
+/** The transports that carry operations into the pipeline (their label in logs and metrics). */
+export type { Transport } from "./operation-line.js";
 
 /** One GraphQL request as a client sent it, whatever carried it (fields not yet checked). */
 export interface OperationRequest {

@@ -1,15 +1,15 @@
-import type { Context } from "@opentelemetry/api";
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../auth/viewer.js";
-import type { GatewayContext } from "../graphql/context.js";
+import { CostBudgetExhaustedError } from "../data/errors.js";
+import { errorFormatter } from "../errors/format-error.js";
+import type { ContextScope, GatewayContext } from "../graphql/context.js";
 import type { CostAdmission } from "../limits/cost-admission.js";
 import type { FairAdmission } from "../limits/fair-admission.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import type { OperationSpanParent } from "../observability/operation-span.js";
-import { errorFormatter } from "../server/format-error.js";
 import { admitDocument, type DocumentAdmission } from "./admit-document.js";
 import {
   admitOperation,
@@ -27,7 +27,6 @@ import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
 import { createDocumentCache, type DocumentKeyValueStore } from "./document-cache.js";
 import type { DocumentRules } from "./document-rules.js";
-import { chargeEachEvent } from "./event-admission.js";
 import { finishOperation } from "./finish.js";
 import {
   newTrace,
@@ -56,10 +55,11 @@ export interface OperationPipelineOptions {
   /** Only the manifest's documents run, by id (TRUSTED_DOCUMENTS); undefined: any document. */
   trustedDocuments?: TrustedDocumentPolicy;
   /**
-   * Builds one operation's context for its viewer (`server/context-factory.ts`); its data access
-   * runs in `spanContext`, so the operation's Stripe calls and loader batches are its span's children.
+   * Builds a context (`server/context-factory.ts`): one per operation, and one per subscription
+   * event; its data access runs in the scope's span context, so the operation's Stripe calls and
+   * loader batches are its span's children.
    */
-  contextFor: (viewer: Viewer | null, spanContext: Context) => GatewayContext;
+  contextFor: (scope: ContextScope) => GatewayContext;
   logger: Logger;
   metrics: GatewayMetrics;
   /** The per-customer fair gate before the expensive stages (`awaitTurn`); without it, none. */
@@ -72,8 +72,8 @@ export interface OperationPipelineOptions {
  * `buildContext` → the transport executes or subscribes (`executing`, `report` its results'
  * errors) → `mask` every error the client sees → `finish` (one log line, the metrics).
  * Each stage writes what it learnt into the operation's trace; a refusal at any stage is answered
- * with the errors it returns, then `finish`. No transport type appears here: a transport adapter
- * (`src/transports/`) maps its requests and hooks onto these calls and nothing else.
+ * with the errors it returns, then `finish`. No transport type appears here, and only the runner
+ * (`runner.ts`, the order of these calls) calls them: transports call the runner.
  */
 export interface OperationPipeline {
   readonly schema: GraphQLSchema;
@@ -145,10 +145,21 @@ export interface OperationPipeline {
   /** Records a refusal the transport made itself (a socket's operation cap); returns `error`. */
   refuse(trace: OperationTrace, error: GraphQLError): GraphQLError;
   /**
-   * Stage 3: the operation's context, for the viewer authenticated in `trace`; a subscription's
-   * context charges each event its Stripe reads before resolving it (`chargeEachEvent`).
+   * Stage 3: the operation's context, for the viewer authenticated in `trace`, with what a
+   * streaming transport adds (its slow-reader end, a resume position said outside the document).
    */
-  buildContext(trace: OperationTrace): GatewayContext;
+  buildContext(
+    trace: OperationTrace,
+    streaming?: Pick<ContextScope, "onSlowConsumer" | "resumeAfter">,
+  ): GatewayContext;
+  /**
+   * Stage 4, per subscription event: the event's Stripe reads (`trace.eventCost`) charged to the
+   * viewer's cost budget, then a fresh context for it, adding to the operation's Stripe call count;
+   * when the budget cannot cover them, its data refuses every Stripe call with
+   * CostBudgetExhaustedError (RATE_LIMITED, `retryAfter`) and the event is still delivered.
+   * Without cost admission or a customer, a fresh context and no charge.
+   */
+  eventContext(trace: OperationTrace): Promise<GatewayContext>;
   /** Stage 4 began: the operation passed every stage and runs. */
   executing(trace: OperationTrace): void;
   /** Records the errors of one of the operation's results, as raised. */
@@ -158,8 +169,15 @@ export interface OperationPipeline {
    * (`answerNotices`: a stale read-model copy served). Every transport adds it to every result.
    */
   notices(trace: OperationTrace): AnswerNotices;
+  /** Stage 5 for one subscription event: the notices of the context that resolved it. */
+  noticesOf(context: GatewayContext): AnswerNotices;
   /** Stage 5: what the client sees of an error (`errorFormatter`: masked, no suggestions when hidden). */
   mask(error: GraphQLError): GraphQLFormattedError;
+  /** The same formatter, in Apollo's `formatError` shape (the formatted error and the raised one). */
+  readonly formatError: (
+    formatted: GraphQLFormattedError,
+    error?: unknown,
+  ) => GraphQLFormattedError;
   /** Stage 6 (`finishOperation`): once per operation, after its last answer is decided. */
   finish(trace: OperationTrace): void;
   /**
@@ -263,11 +281,35 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       trace.errors.push(error);
       return error;
     },
-    buildContext: (trace) => {
-      const context = options.contextFor(trace.viewer, trace.spanContext);
-      chargeEachEvent(context, options.costAdmission, trace.viewer?.customerId, trace.eventCost);
+    buildContext: (trace, streaming = {}) => {
+      const context = options.contextFor({
+        viewer: trace.viewer,
+        spanContext: trace.spanContext,
+        ...streaming,
+      });
       trace.context = context;
       return context;
+    },
+    eventContext: async (trace) => {
+      const { costAdmission } = options;
+      const customerId = trace.viewer?.customerId;
+      const scope = {
+        viewer: trace.viewer,
+        spanContext: trace.spanContext,
+        stripeCalls: trace.context?.stripeCalls,
+      };
+      if (costAdmission === undefined || customerId === undefined) return options.contextFor(scope);
+      const charged =
+        trace.eventCost > 0
+          ? await costAdmission.chargeEvent(customerId, trace.eventCost)
+          : ({ allowed: true, cost: { requested: 0 } } as const);
+      return options.contextFor({
+        ...scope,
+        eventCost: charged.cost,
+        ...(charged.allowed
+          ? {}
+          : { refusal: new CostBudgetExhaustedError(charged.message, charged.retryAfterSeconds) }),
+      });
     },
     executing: (trace) => {
       trace.executed = true;
@@ -278,7 +320,9 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       trace.errors.push(...errors);
     },
     notices: (trace) => answerNotices(trace.context),
+    noticesOf: (context) => answerNotices(context),
     mask: (error) => formatError(error.toJSON(), error),
+    formatError,
     finish: (trace) => {
       endTurn(trace);
       finishOperation(trace, reporting);

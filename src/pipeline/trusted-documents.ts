@@ -1,4 +1,6 @@
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
+import { codedError } from "../errors/coded-error.js";
+import type { ErrorCode } from "../errors/error-codes.js";
 import type { OperationRequest, OperationTrace } from "./operation-trace.js";
 
 /** Which documents may run (config/trusted-documents.ts): the manifest's, and text ones only if allowed. */
@@ -61,8 +63,8 @@ export function resolveTrustedDocument(
   request: OperationRequest,
 ): DocumentResolution {
   if (policy === undefined) return { admitted: true, query: request.query, documentId: null };
-  const refuse = (code: string, message: string, status: 400 | 403): DocumentResolution => {
-    const error = new GraphQLError(message, { extensions: { code } });
+  const refuse = (code: ErrorCode, message: string, status: 400 | 403): DocumentResolution => {
+    const error = codedError(code, message);
     trace.errors.push(error);
     return { admitted: false, error, status };
   };

@@ -1,11 +1,12 @@
 import {
   type DocumentNode,
-  GraphQLError,
+  type GraphQLError,
   type GraphQLSchema,
   getOperationAST,
   getVariableValues,
 } from "graphql";
-import { messageWithoutSuggestions } from "./suggestions.js";
+import { codedError } from "../errors/coded-error.js";
+import { messageWithoutSuggestions } from "../errors/suggestions.js";
 
 /** graphql-js's own cap on coercion errors per operation (what `execute` passes). */
 const MAX_COERCION_ERRORS = 50;
@@ -29,11 +30,11 @@ export function variableCoercionErrors(
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, {
     maxErrors: MAX_COERCION_ERRORS,
   });
-  return (coerced.errors ?? []).map(
-    (error) =>
-      new GraphQLError(hideSuggestions ? messageWithoutSuggestions(error.message) : error.message, {
-        nodes: error.nodes,
-        extensions: { code: "BAD_USER_INPUT" },
-      }),
+  return (coerced.errors ?? []).map((error) =>
+    codedError(
+      "BAD_USER_INPUT",
+      hideSuggestions ? messageWithoutSuggestions(error.message) : error.message,
+      { nodes: error.nodes },
+    ),
   );
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import express, { type Router } from "express";
 import helmet from "helmet";
-import { sendError } from "../server/error-answers.js";
+import { sendError } from "../transports/error-answers.js";
 import { playgroundAssets } from "./assets.js";
 
 /** The page; with the sandbox panel, its stylesheet and its script (before ours, so it is there). */

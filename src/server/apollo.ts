@@ -1,10 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin, type DocumentStore } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { errorFormatter } from "../errors/format-error.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createDocumentCache } from "../pipeline/document-cache.js";
-import { type DocumentPosture, documentRules } from "../pipeline/document-rules.js";
-import { errorFormatter } from "./format-error.js";
+import {
+  type DocumentPosture,
+  type DocumentRules,
+  documentRules,
+} from "../pipeline/document-rules.js";
 import { noStorePlugin } from "./no-store-plugin.js";
 import { buildGatewaySchema } from "./schema.js";
 import { landingPagePlugin } from "./schema-exposure.js";
@@ -19,6 +23,14 @@ export interface ApolloPosture extends DocumentPosture {
    * admits its documents).
    */
   documentStore?: DocumentStore;
+  /**
+   * The runner's document rules and error formatter (`OperationRunner.apollo`): the one set the
+   * gateway builds; default, built from this posture (tests that run Apollo alone).
+   */
+  runner?: {
+    rules: DocumentRules;
+    formatError: (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError;
+  };
 }
 
 /**
@@ -40,10 +52,11 @@ export function createApolloServer(
   schema: GraphQLSchema = buildGatewaySchema(),
   posture: ApolloPosture = {},
 ): ApolloServer<GatewayContext> {
-  const rules = documentRules(posture);
+  const rules = posture.runner?.rules ?? documentRules(posture);
   return new ApolloServer<GatewayContext>({
     schema,
-    formatError: errorFormatter({ hideSuggestions: rules.hideSuggestions }),
+    formatError:
+      posture.runner?.formatError ?? errorFormatter({ hideSuggestions: rules.hideSuggestions }),
     includeStacktraceInErrorResponses: false,
     // The rules below refuse introspection when it is off; Apollo's own rule would word it apart.
     introspection: true,

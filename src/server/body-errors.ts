@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from "express";
-import { describeBodyError } from "./error-answers.js";
+import { answerBodyError, describeBodyError } from "../transports/error-answers.js";
 
 /**
  * Answers body-reading failures of the GraphQL endpoint (body over the limit: 413; unsupported
@@ -9,13 +9,10 @@ import { describeBodyError } from "./error-answers.js";
  */
 export function bodyErrorHandler(): ErrorRequestHandler {
   return (error: unknown, _request, response, next) => {
-    const bodyError = describeBodyError(error);
-    if (bodyError === undefined || response.headersSent) {
+    if (response.headersSent || describeBodyError(error) === undefined) {
       next(error);
       return;
     }
-    response
-      .status(bodyError.status)
-      .json({ errors: [{ message: bodyError.message, extensions: { code: "BAD_REQUEST" } }] });
+    answerBodyError(response, error, "graphql");
   };
 }

@@ -1,10 +1,12 @@
-import type { Context } from "@opentelemetry/api";
 import type Stripe from "stripe";
-import type { Viewer } from "../auth/viewer.js";
 import type { LoaderBatchListener } from "../data/create-loaders.js";
-import { createDataAccess, type ForeignObjectListener } from "../data/data-access.js";
+import {
+  createDataAccess,
+  type DataAccess,
+  type ForeignObjectListener,
+} from "../data/data-access.js";
 import type { RefreshBudget } from "../data/refresh-budget.js";
-import type { GatewayContext } from "../graphql/context.js";
+import type { ContextScope, GatewayContext } from "../graphql/context.js";
 import { boundToOperation } from "../observability/spans.js";
 import type { AccountEventBus } from "../pubsub/event-bus.js";
 import type { ReadModel } from "../read-model/read-model.js";
@@ -32,28 +34,38 @@ export interface ContextFactoryOptions {
   refreshBudget?: RefreshBudget;
 }
 
+/** Builds one context (see `contextFactory`). */
+export type ContextFor = (scope: ContextScope) => GatewayContext;
+
 /**
- * Returns a function that builds a fresh context for one operation: its own Stripe call counter,
- * its own loaders and concurrency cap, scoped to `viewer`. Nothing is shared between operations but
- * the read model, whose every key names the customer. Its data access runs in `spanContext` (the
- * operation span's), so its Stripe calls, loader batches and read-model lookups are the span's children.
+ * Returns a function that builds a fresh context: its own loaders and concurrency cap, scoped to
+ * the viewer, its Stripe calls counted in the scope's counter (a new one per operation). Nothing
+ * is shared between contexts but the read model, whose every key names the customer. The data
+ * access is built on first use (a `{ __typename }` builds none) and once per context: it lives
+ * on the context's own prototype, so Apollo's shallow copy of a context shares it. Its work runs
+ * in the scope's span context.
  */
-export function contextFactory(options: ContextFactoryOptions) {
-  return (viewer: Viewer | null, spanContext: Context): GatewayContext => {
-    const stripeCalls = new Map<string, number>();
-    const fc = createFcApi(
-      options.stripe,
-      options.retryPolicy,
-      (route) => {
-        stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
-      },
-      options.stripeShared,
-      viewer?.customerId,
-    );
-    const freshData = (refusal?: Error) =>
-      boundToOperation(
+export function contextFactory(options: ContextFactoryOptions): ContextFor {
+  return (scope) => {
+    const { viewer } = scope;
+    const stripeCalls = scope.stripeCalls ?? new Map<string, number>();
+    let data: DataAccess | undefined;
+    const build = (): DataAccess => {
+      const fc =
+        scope.refusal === undefined
+          ? createFcApi(
+              options.stripe,
+              options.retryPolicy,
+              (route) => {
+                stripeCalls.set(route, (stripeCalls.get(route) ?? 0) + 1);
+              },
+              options.stripeShared,
+              viewer?.customerId,
+            )
+          : refusingFcApi(scope.refusal);
+      return boundToOperation(
         createDataAccess({
-          fc: refusal === undefined ? fc : refusingFcApi(refusal),
+          fc,
           viewer,
           maxConcurrency: options.maxConcurrency,
           ...(options.onLoaderBatch === undefined ? {} : { onLoaderBatch: options.onLoaderBatch }),
@@ -63,21 +75,30 @@ export function contextFactory(options: ContextFactoryOptions) {
           ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
           ...(options.refreshBudget === undefined ? {} : { refreshBudget: options.refreshBudget }),
         }),
-        spanContext,
+        scope.spanContext,
       );
-    const context: GatewayContext = {
+    };
+    const lazyData = Object.create(null, {
+      data: {
+        get: () => {
+          data ??= build();
+          return data;
+        },
+        set: (value: DataAccess) => {
+          data = value;
+        },
+      },
+    });
+    const context: GatewayContext = Object.assign(Object.create(lazyData), {
       viewer,
       relinkKeys: options.relinkKeys,
       accountEvents: options.accountEvents,
-      data: freshData(),
       stripeCalls,
-      renewData: (refusal) => {
-        context.data = freshData(refusal);
-      },
-      beginEvent: async () => {
-        context.renewData();
-      },
-    };
+      staleServedSince: () => data?.oldestStaleServed(),
+      ...(scope.eventCost === undefined ? {} : { eventCost: scope.eventCost }),
+      ...(scope.onSlowConsumer === undefined ? {} : { onSlowConsumer: scope.onSlowConsumer }),
+      ...(scope.resumeAfter === undefined ? {} : { resumeAfter: scope.resumeAfter }),
+    });
     return context;
   };
 }

@@ -3,7 +3,7 @@ import cors from "cors";
 import { type AllowedOrigins, isAllowedOrigin } from "../config/allowed-origins.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
-import { assignRequestId, REQUEST_ID_HEADER } from "./request-id.js";
+import { assignRequestId, REQUEST_ID_HEADER } from "../transports/request-id.js";
 
 /**
  * Request headers a browser client may send cross-origin: the token, the body's type, what

@@ -13,7 +13,7 @@ import { createFairAdmission } from "../limits/fair-admission.js";
 import type { Logger } from "../observability/logger.js";
 import { createGatewayMetrics } from "../observability/metrics.js";
 import { documentRules } from "../pipeline/document-rules.js";
-import { createOperationPipeline } from "../pipeline/pipeline.js";
+import { createOperationRunner } from "../pipeline/runner.js";
 import { graphiqlRoute } from "../playground/graphiql-route.js";
 import { sandboxPanelTarget } from "../playground/panel/availability.js";
 import { sandboxPanelRoute } from "../playground/panel/panel-route.js";
@@ -33,13 +33,15 @@ import { createStripeCallBudget } from "../stripe/call-budget.js";
 import { createStripeClient } from "../stripe/client.js";
 import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
-import { socketLimits } from "../subscriptions/socket-limits.js";
-import { attachGraphqlWs } from "../subscriptions/ws-server.js";
 import { apolloNodeHttp } from "../transports/apollo-node-http.js";
+import { finalErrorHandler, notFoundHandler } from "../transports/error-answers.js";
 import { graphqlSseRoute, SSE_PATH } from "../transports/graphql-sse.js";
 import { httpTransport } from "../transports/http.js";
 import { multipartSubscriptions } from "../transports/multipart-subscriptions.js";
+import { requestIdMiddleware } from "../transports/request-id.js";
+import { socketLimits } from "../transports/socket-limits.js";
 import { streamedOperations } from "../transports/streamed-operations.js";
+import { attachGraphqlWs } from "../transports/ws-server.js";
 import { createAccountEventIntake } from "../webhooks/account-event-intake.js";
 import { inMemoryDedupe, redisDedupe } from "../webhooks/event-dedupe.js";
 import { type EventSweep, startEventSweep } from "../webhooks/event-sweep.js";
@@ -49,7 +51,6 @@ import { type BodyPolicy, guardedBody } from "./body-guard.js";
 import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { contextFactory } from "./context-factory.js";
 import { crossOriginGate } from "./cross-origin.js";
-import { finalErrorHandler, notFoundHandler } from "./error-answers.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
 import { createLimitedHttpServer } from "./http-server-limits.js";
@@ -58,7 +59,6 @@ import { startMetricsEndpoint } from "./metrics-endpoint.js";
 import { createQueryProtection } from "./query-protection.js";
 import { reachableUrl } from "./reachable-url.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
-import { requestIdMiddleware } from "./request-id.js";
 import { buildGatewaySchema } from "./schema.js";
 import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
 import { stripeWebhookRoute } from "./stripe-webhook-route.js";
@@ -205,9 +205,9 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     onForeignObject: (kind, id) =>
       logger.warn({ kind, id }, "Stripe list answer held an object of another customer: left out"),
   });
-  // One pipeline for every transport: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse)
+  // One runner for every transport: HTTP (Apollo), WebSocket (graphql-ws), SSE (graphql-sse)
   // and multipart HTTP subscriptions are adapters.
-  const pipeline = createOperationPipeline({
+  const runner = createOperationRunner({
     schema,
     rules: documentRules(protection.apolloPosture),
     costAdmission: protection.costAdmission,
@@ -218,6 +218,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     logger,
     metrics,
     fairAdmission: createFairAdmission(config.graphql.fairAdmission),
+    maxPendingEvents: config.websocket.maxPendingEvents,
   });
   const trusted = config.graphql.trustedDocuments;
   if (trusted !== undefined) {
@@ -228,16 +229,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         : "trusted documents only: ad-hoc documents are refused",
     );
   }
-  const http = httpTransport(pipeline);
+  const http = httpTransport(runner);
   const apollo = createApolloServer(
     [ApolloServerPluginDrainHttpServer({ httpServer }), http.plugin],
     schema,
-    { ...protection.apolloPosture, documentStore: pipeline.documentStore },
+    { ...protection.apolloPosture, documentStore: runner.documentStore, runner: runner.apollo },
   );
   // One cap per customer over its WebSockets and its subscription streams (SSE, multipart).
   const sharedLimits = socketLimits(config.websocket);
-  const ws = attachGraphqlWs({ httpServer, config, pipeline, socketLimits: sharedLimits, logger });
-  const streams = streamedOperations(pipeline, sharedLimits, config.websocket.maxPendingEvents);
+  const ws = attachGraphqlWs({ httpServer, config, runner, socketLimits: sharedLimits, logger });
+  const streams = streamedOperations(runner, sharedLimits);
   await apollo.start();
   const answerGraphql = apolloNodeHttp(apollo, http.context);
 
@@ -307,7 +308,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   app.use(
     "/graphql",
     guardedBody(GRAPHQL_BODY, readGraphqlBody),
-    multipartSubscriptions(streams, { parseOptions: pipeline.rules.parseOptions }),
+    multipartSubscriptions(streams, { parseOptions: runner.parseOptions }),
     ((request, response, next) => {
       answerGraphql(request, response, request.body).catch(next);
     }) satisfies RequestHandler,

@@ -1,10 +1,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../observability/logger.js";
 import type { GraphqlHttpAnswer } from "../transports/apollo-node-http.js";
+import { answerBodyError, answerUnexpected } from "../transports/error-answers.js";
+import { assignRequestId } from "../transports/request-id.js";
 import { type BodyPolicy, guardBody } from "./body-guard.js";
-import type { ErrorAnswer } from "./error-answers.js";
-import { describeBodyError } from "./error-answers.js";
-import { assignRequestId } from "./request-id.js";
 
 /** The path the lean route serves. */
 const GRAPHQL_PATH = "/graphql";
@@ -23,15 +22,6 @@ export function isLeanGraphqlRequest(request: IncomingMessage): boolean {
   if (accept === undefined) return true;
   if (/multipart\/mixed/i.test(accept)) return false;
   return request.method !== "GET" || !/text\/html/i.test(accept);
-}
-
-/** Writes `body` as JSON with `status` (the answer `res.status().json()` gave). */
-function sendJson(response: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  response.statusCode = status;
-  response.setHeader("content-type", "application/json; charset=utf-8");
-  response.setHeader("content-length", Buffer.byteLength(text));
-  response.end(text);
 }
 
 /** What the lean route is built from. */
@@ -61,23 +51,14 @@ export interface LeanGraphqlOptions {
  */
 export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListener {
   const { app, answer, readBody, bodyPolicy, securityHeaders, logger } = options;
+  // The same answers as Express's routes give (bodyErrorHandler, finalErrorHandler): one implementation.
   const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
     if (response.headersSent) {
       response.destroy();
       return;
     }
-    const bodyError = describeBodyError(error);
-    if (bodyError !== undefined) {
-      sendJson(response, bodyError.status, {
-        errors: [{ message: bodyError.message, extensions: { code: "BAD_REQUEST" } }],
-      });
-      return;
-    }
-    logger.error({ err: error, method: request.method, path: GRAPHQL_PATH }, "unhandled error");
-    const body: ErrorAnswer = {
-      error: { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." },
-    };
-    sendJson(response, 500, body);
+    if (answerBodyError(response, error, "graphql")) return;
+    answerUnexpected(response, error, logger, { method: request.method, path: GRAPHQL_PATH });
   };
   return (request, response) => {
     if (!isLeanGraphqlRequest(request)) {

@@ -5,11 +5,11 @@ import type Stripe from "stripe";
 import type { Logger } from "../observability/logger.js";
 import { ATTR, gatewayTracer, inSpan } from "../observability/spans.js";
 import { stripeFailureOf } from "../stripe/stripe-failure.js";
+import { describeBodyError, sendError } from "../transports/error-answers.js";
 import { verifyStripeSignature, WebhookRejected } from "../webhooks/verify-signature.js";
 import { type BodyPolicy, guardedBody } from "./body-guard.js";
 import { WEBHOOK_BODY_LIMIT } from "./body-limits.js";
 import { readBodyBytes } from "./body-reader.js";
-import { describeBodyError, sendError } from "./error-answers.js";
 
 /** What the webhook route reads: JSON (Stripe's events), at most WEBHOOK_BODY_LIMIT. */
 const WEBHOOK_BODY: BodyPolicy = { limit: WEBHOOK_BODY_LIMIT, mediaTypes: ["application/json"] };

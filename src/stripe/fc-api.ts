@@ -41,7 +41,7 @@ export interface PageParams {
 /**
  * The Financial Connections calls the gateway makes, in Stripe's wire shapes. The only module
  * that talks to the SDK. Every call retries plain 429s per the policy and rejects with the SDK's
- * typed error otherwise (see pipeline/client-errors.ts for how those reach clients).
+ * typed error otherwise (see errors/client-errors.ts for how those reach clients).
  */
 export interface FcApi {
   /** One page of a customer's accounts, newest first. */

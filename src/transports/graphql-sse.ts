@@ -4,10 +4,9 @@ import type { ExecutionResult } from "graphql";
 import { print } from "graphql-sse";
 import { createHandler } from "graphql-sse/lib/use/express";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
-import type { OperationRequest } from "../pipeline/operation-trace.js";
-import { sendError } from "../server/error-answers.js";
-import { REQUEST_ID_HEADER } from "../server/request-id.js";
-import { mapStream } from "./result-stream.js";
+import { mapStream, type OperationRequest } from "../pipeline/runner.js";
+import { sendError } from "./error-answers.js";
+import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
 import { LAST_EVENT_ID_HEADER, lastEventId, sseEventIds } from "./sse-event-ids.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
@@ -54,7 +53,7 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
           ),
         transport: "sse",
         requestId: raw.header(REQUEST_ID_HEADER) ?? null,
-        headers: raw.headers,
+        traceCarriers: [raw.headers],
         credentials: {
           authorization: raw.header("authorization"),
           actAsCustomer: raw.header(ACT_AS_CUSTOMER_HEADER),
@@ -66,7 +65,8 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
         readOnly: raw.method === "GET",
         ...(resumeAfter === undefined ? {} : { resumeAfter }),
       });
-      if (answer.kind === "streaming") {
+      if (answer.kind === "single") return answer.result as ExecutionResult;
+      if (answer.kind === "stream") {
         const ids = sseEventIds(response);
         return mapStream(answer.items, (item) => {
           ids.record(item.kind === "result" ? item.result.extensions?.cursor : undefined);

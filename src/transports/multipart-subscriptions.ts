@@ -1,9 +1,10 @@
 import type { RequestHandler, Response } from "express";
-import { getOperationAST, type ParseOptions, parse } from "graphql";
+import type { ParseOptions } from "graphql";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
-import type { OperationRequest } from "../pipeline/operation-trace.js";
-import { documentIdOf } from "../pipeline/trusted-documents.js";
-import { REQUEST_ID_HEADER } from "../server/request-id.js";
+import type { OperationRequest } from "../pipeline/runner.js";
+import { acceptsMultipartSubscription, namesSubscription } from "./multipart-routing.js";
+
+import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
@@ -14,26 +15,17 @@ export const MULTIPART_CONTENT_TYPE = `multipart/mixed;boundary="${BOUNDARY}";su
 /** How often an idle stream sends an empty `{}` part, so proxies keep it open (Apollo: 5 s). */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
-/** The client asked for Apollo's multipart subscriptions (`subscriptionSpec=1.0`, quoted or not). */
-export const acceptsMultipartSubscription = (accept: string | undefined) =>
-  accept !== undefined && /multipart\/mixed[^,]*;\s*subscriptionSpec="?1\.0"?/i.test(accept);
-
-/**
- * Whether the request is this adapter's: its text parses and names a subscription, or it sends
- * no text (a trusted document's id: the pipeline resolves it, and refuses what it must).
- */
-function namesSubscription(request: OperationRequest, parseOptions: ParseOptions): boolean {
-  if (request.query === undefined || request.query === null || request.query === "") {
-    return documentIdOf(request) !== undefined;
-  }
-  if (typeof request.query !== "string") return false;
-  try {
-    const document = parse(request.query, parseOptions);
-    const name = typeof request.operationName === "string" ? request.operationName : undefined;
-    return getOperationAST(document, name)?.operation === "subscription";
-  } catch {
-    return false;
-  }
+/** A stream of the one item a query (or a subscription that could not start) answers. */
+function oneItem(item: StreamItem): AsyncIterableIterator<StreamItem> & {
+  return(): Promise<IteratorResult<StreamItem>>;
+} {
+  const items = [item][Symbol.iterator]();
+  const stream = {
+    [Symbol.asyncIterator]: () => stream,
+    next: async () => items.next(),
+    return: async (): Promise<IteratorResult<StreamItem>> => ({ done: true, value: undefined }),
+  };
+  return stream;
 }
 
 /** One part: its headers, a blank line, its JSON; then the boundary that closes it. */
@@ -96,7 +88,7 @@ export function multipartSubscriptions(
         onSlowConsumer: (last) => endSlowStream(response, `${part(bodyOf(last))}--\r\n`),
         transport: "multipart",
         requestId: request.header(REQUEST_ID_HEADER) ?? null,
-        headers: request.headers,
+        traceCarriers: [request.headers],
         credentials: {
           authorization: request.header("authorization"),
           actAsCustomer: request.header(ACT_AS_CUSTOMER_HEADER),
@@ -107,7 +99,10 @@ export function multipartSubscriptions(
         answerRefusal(response, accept, answer);
         return;
       }
-      const { items } = answer;
+      const items =
+        answer.kind === "stream"
+          ? answer.items
+          : oneItem({ kind: "result", result: answer.result } as StreamItem);
       // A client that left while the operation was admitted gets no stream.
       if (response.destroyed || request.socket.destroyed) {
         await items.return();

@@ -1,15 +1,7 @@
 import type { ServerResponse } from "node:http";
-import { GraphQLError } from "graphql";
 
 /** How long a stream ended for a slow reader may take to hand over its last bytes before it is cut. */
 export const SLOW_CONSUMER_GRACE_MS = 10_000;
-
-/** The error a subscription whose reader fell too far behind ends with (SLOW_CONSUMER). */
-export const slowConsumerError = (maxPendingEvents: number) =>
-  new GraphQLError(
-    `The subscription was ended: its reader did not keep up (more than ${maxPendingEvents} events waiting).`,
-    { extensions: { code: "SLOW_CONSUMER" } },
-  );
 
 /**
  * Ends a streamed HTTP answer whose reader fell behind: writes `last` (the stream's final message,

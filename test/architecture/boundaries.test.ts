@@ -12,12 +12,12 @@ const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
  */
 const LAYERS: readonly (readonly string[])[] = [
   ["src/*.ts"],
-  ["playground", "sandbox"],
   ["server"],
+  ["playground", "sandbox"],
   ["transports"],
-  ["subscriptions"],
   ["pipeline"],
   ["graphql"],
+  ["errors"],
   ["webhooks", "relink", "account-actions"],
   ["data"],
   ["pubsub", "read-model", "limits", "health"],
@@ -25,32 +25,6 @@ const LAYERS: readonly (readonly string[])[] = [
   ["observability", "redis"],
   ["config"],
   ["shared", "generated"],
-];
-
-/**
- * Imports that still run upward, `from -> to` (files under src/). Each waits for the change
- * named above it; the list only shrinks to empty, and an entry that no longer exists fails the test.
- */
-const UPWARD_FOR_NOW: readonly string[] = [
-  // The one operation runner (issue 22, points 1 and 2) takes these out: errors in one home below
-  // graphql/, the operation's log line with the runner, the transports' front door and request
-  // id below them, the WebSocket server onto the transports, the playground mounted from above.
-  "graphql/resolvers/connection.ts -> pipeline/client-errors.ts",
-  "graphql/resolvers/query.ts -> pipeline/client-errors.ts",
-  "graphql/resolvers/scalars.ts -> pipeline/client-errors.ts",
-  "graphql/resolvers/subscription.ts -> pipeline/client-errors.ts",
-  "observability/operation-line.ts -> pipeline/client-errors.ts",
-  "observability/operation-line.ts -> pipeline/operation-trace.ts",
-  "observability/operation-line.ts -> stripe/stripe-failure.ts",
-  "pipeline/pipeline.ts -> server/format-error.ts",
-  "server/gateway.ts -> playground/graphiql-route.ts",
-  "server/gateway.ts -> playground/panel/availability.ts",
-  "server/gateway.ts -> playground/panel/panel-route.ts",
-  "subscriptions/ws-server.ts -> transports/graphql-ws.ts",
-  "transports/graphql-sse.ts -> server/error-answers.ts",
-  "transports/graphql-sse.ts -> server/request-id.ts",
-  "transports/http.ts -> server/request-id.ts",
-  "transports/multipart-subscriptions.ts -> server/request-id.ts",
 ];
 
 /** The unit of the layer order a file of src/ belongs to: its top folder, or `src/*.ts`. */
@@ -149,25 +123,19 @@ describe("architecture boundaries", () => {
     expect(readmeLayers()).toEqual(LAYERS.map((layer) => [...layer]));
   });
 
-  it("no import runs up the layers or across one (the listed ones aside, until they go)", () => {
+  it("no import runs up the layers or across one", () => {
     const upward = imports.filter(runsUp).map(named);
     const cycles = folderCycles(imports);
-    // The figures of the folder graph, every import counted (the listed ones too).
+    // The figures of the folder graph.
     console.info(
       `folder graph: ${upward.length} upward imports between ${new Set(imports.filter(runsUp).map(({ from, to }) => `${unitOf(from)}->${unitOf(to)}`)).size} folder pairs; ` +
         `${cycles.length} cycles covering ${cycles.flat().length} folders${cycles.map((c) => ` [${c.join(" ")}]`).join("")}`,
     );
-    expect(upward.filter((edge) => !UPWARD_FOR_NOW.includes(edge))).toEqual([]);
+    expect(upward).toEqual([]);
   });
 
-  it("every listed upward import still exists (the list only shrinks)", () => {
-    const upward = new Set(imports.filter(runsUp).map(named));
-    expect(UPWARD_FOR_NOW.filter((edge) => !upward.has(edge))).toEqual([]);
-  });
-
-  it("the folders of src/ form no cycle (the listed upward imports aside)", () => {
-    const kept = imports.filter((edge) => !UPWARD_FOR_NOW.includes(named(edge)));
-    expect(folderCycles(kept)).toEqual([]);
+  it("the folders of src/ form no cycle", () => {
+    expect(folderCycles(imports)).toEqual([]);
   });
 
   it("gateway code never imports the sandbox (only the start-up entry point launches it)", () => {

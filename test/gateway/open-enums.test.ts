@@ -60,8 +60,7 @@ async function run(account: Record<string, unknown>) {
         }),
         stripeCalls: new Map(),
         accountEvents: inProcessBus(),
-        renewData: () => {},
-        beginEvent: async () => {},
+        staleServedSince: () => undefined,
       },
     },
   );

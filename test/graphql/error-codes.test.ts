@@ -3,6 +3,8 @@ import { buildSchema, GraphQLError } from "graphql";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import {
+  BadUserInputError,
+  CostBudgetExhaustedError,
   IdempotencyConflictError,
   NotFoundError,
   UnauthenticatedError,
@@ -11,8 +13,10 @@ import {
   UpstreamUnavailableError,
 } from "../../src/data/errors.js";
 import { fromStripeFailure } from "../../src/data/upstream-failure.js";
-import { ERROR_CODE_LIST, toClientError } from "../../src/pipeline/client-errors.js";
-import { maskError } from "../../src/server/format-error.js";
+import { toClientError } from "../../src/errors/client-errors.js";
+import { ERROR_CODE_LIST } from "../../src/errors/error-codes.js";
+import { maskError } from "../../src/errors/format-error.js";
+import { retryAfterOf } from "../../src/errors/retry-after.js";
 import { loadTypeDefs } from "../../src/server/type-defs.js";
 
 /** The backticked SCREAMING_SNAKE words of a text, once each, sorted. */
@@ -60,6 +64,7 @@ describe("toClientError, the edge's translation", () => {
   it("maps each data-layer error class to its code, under graphql-js's wrapper too", () => {
     const cases: [Error, string][] = [
       [new NotFoundError("account", "fca_1"), "NOT_FOUND"],
+      [new BadUserInputError("nodes accepts at most 100 ids."), "BAD_USER_INPUT"],
       [new UnauthenticatedError(), "UNAUTHENTICATED"],
       [new UpstreamRateLimitedError(), "RATE_LIMITED"],
       [new UpstreamUnavailableError(), "UPSTREAM_UNAVAILABLE"],
@@ -74,6 +79,20 @@ describe("toClientError, the edge's translation", () => {
     expect(toClientError(new NotFoundError("account", "fca_1")).message).toBe(
       "Account not found: fca_1",
     );
+    expect(toClientError(new BadUserInputError("nodes accepts at most 100 ids.")).message).toBe(
+      "nodes accepts at most 100 ids.",
+    );
+  });
+
+  it("retryAfterOf: the seconds a rate-limited error asks for, bare or located; the longest of several", () => {
+    const budget = new UpstreamRateLimitedError(undefined, 3);
+    const events = new CostBudgetExhaustedError("spent", 7);
+    expect(retryAfterOf(budget)).toBe(3);
+    expect(retryAfterOf(located(events))).toBe(7);
+    expect(retryAfterOf(new UpstreamRateLimitedError())).toBeUndefined();
+    expect(retryAfterOf(new NotFoundError("account", "fca_1"))).toBeUndefined();
+    expect(retryAfterOf([located(budget), new TypeError("x"), events])).toBe(7);
+    expect(retryAfterOf([])).toBeUndefined();
   });
 
   it("masks anything else, keeping no text of it", () => {

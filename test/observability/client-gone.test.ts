@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
-import { finalErrorHandler } from "../../src/server/error-answers.js";
+import { finalErrorHandler } from "../../src/transports/error-answers.js";
 import { LogSink } from "../support/gateway.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
-import { logOperation } from "../../src/observability/operation-line.js";
 import { secretScrubber } from "../../src/observability/scrub-secrets.js";
+import { logOperation } from "../../src/pipeline/operation-line.js";
 import { LogSink } from "../support/gateway.js";
 
 describe("secretScrubber", () => {
@@ -51,6 +51,7 @@ describe("secretScrubber", () => {
         startedAt: performance.now(),
         stripeCalls: undefined,
         errors: [],
+        errorCodes: [],
       });
     }
     const text = sink.text();

@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createGatewayMetrics } from "../../src/observability/metrics.js";
 import { documentRules } from "../../src/pipeline/document-rules.js";
-import { createOperationPipeline } from "../../src/pipeline/pipeline.js";
+import { createOperationRunner } from "../../src/pipeline/runner.js";
 import { createApolloServer } from "../../src/server/apollo.js";
 import { httpTransport } from "../../src/transports/http.js";
 import { LogSink } from "../support/gateway.js";
@@ -40,7 +40,7 @@ const failing = makeExecutableSchema({
 
 async function run(query: string) {
   const sink = new LogSink();
-  const pipeline = createOperationPipeline({
+  const runner = createOperationRunner({
     schema: failing,
     rules: documentRules({}),
     verifyToken: createTokenVerifier(loadConfig({}).auth),
@@ -50,8 +50,9 @@ async function run(query: string) {
     },
     logger: createLogger("info", sink),
     metrics: createGatewayMetrics(),
+    maxPendingEvents: 100,
   });
-  const server = createApolloServer([httpTransport(pipeline).plugin], failing);
+  const server = createApolloServer([httpTransport(runner).plugin], failing);
   await server.start();
   try {
     const response = await server.executeOperation({ query });

@@ -7,7 +7,7 @@
 import { type GraphQLError, parse } from "graphql";
 import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { coded } from "../../src/pipeline/analyse-document.js";
+import { recoded } from "../../src/errors/coded-error.js";
 import { createRefusedDocuments } from "../../src/pipeline/refused-documents.js";
 import { graphql, startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { liveClient } from "../support/live.js";
@@ -25,7 +25,7 @@ function parseFailure(text: string): GraphQLError {
   try {
     parse(text);
   } catch (error) {
-    return coded(error as GraphQLError, "GRAPHQL_PARSE_FAILED");
+    return recoded(error as GraphQLError, "GRAPHQL_PARSE_FAILED");
   }
   throw new Error("it parsed");
 }

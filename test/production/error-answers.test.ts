@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
-import { finalErrorHandler, notFoundHandler } from "../../src/server/error-answers.js";
+import { finalErrorHandler, notFoundHandler } from "../../src/transports/error-answers.js";
 import { graphql, LogSink, startStack, type TestStack } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
 import { coldCustomer } from "../support/read-model.js";

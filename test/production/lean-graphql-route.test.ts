@@ -5,10 +5,10 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.js";
 import { bodyErrorHandler } from "../../src/server/body-errors.js";
-import { describeBodyError } from "../../src/server/error-answers.js";
 import { isLeanGraphqlRequest, leanGraphqlListener } from "../../src/server/graphql-listener.js";
 import { jsonBodyReader } from "../../src/server/json-body.js";
 import { apiSecurityHeaderList } from "../../src/server/security-headers.js";
+import { describeBodyError } from "../../src/transports/error-answers.js";
 
 /**
  * The lean /graphql route against what Express gave the same requests: the JSON body read by

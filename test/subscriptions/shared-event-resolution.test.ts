@@ -1,8 +1,12 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
-import { type ExecutionResult, parse } from "graphql";
+import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import type { GatewayContext } from "../../src/graphql/context.js";
+import {
+  type EventResult,
+  subscribeWithEventContexts,
+} from "../../src/pipeline/execute-operation.js";
 import { LocalFanout } from "../../src/pubsub/local-fanout.js";
-import { subscribeSharingEvents } from "../../src/subscriptions/shared-event-execution.js";
 
 // The sharing itself, on a schema of the test's own: how often the event's fields are resolved.
 
@@ -42,23 +46,29 @@ function world() {
     },
   });
   const open = async (customerId: string, query: string, variables?: Record<string, unknown>) => {
-    const stream = await subscribeSharingEvents({
-      schema,
-      // Each subscription parses its own copy, as the transports do.
-      document: parse(query),
-      contextValue: { viewer: { customerId } },
-      ...(variables === undefined ? {} : { variableValues: variables }),
-    });
-    if (!(Symbol.asyncIterator in stream)) throw new Error("no stream");
+    // The fields these resolvers read of a context: a viewer.
+    const context = () => ({ viewer: { customerId } }) as unknown as GatewayContext;
+    const stream = await subscribeWithEventContexts(
+      {
+        schema,
+        // Each subscription parses its own copy, as the transports do.
+        document: parse(query),
+        operationName: undefined,
+        variableValues: variables,
+        contextValue: context(),
+      },
+      async () => context(),
+    );
+    if (!("next" in stream)) throw new Error("no stream");
     return stream;
   };
   return { fanout, resolved, open };
 }
 
-const next = async (stream: AsyncGenerator<ExecutionResult, void, void>) =>
-  (await stream.next()).value;
+const next = async (stream: AsyncIterator<EventResult>) =>
+  ((await stream.next()).value as EventResult | undefined)?.result;
 
-describe("subscribeSharingEvents", () => {
+describe("subscribeWithEventContexts: an event resolved once per distinct selection", () => {
   it("resolves an event once for every subscriber of the same selection, each getting the result", async () => {
     const { fanout, resolved, open } = world();
     const query = "subscription { tick { n doubled } }";
@@ -95,7 +105,7 @@ describe("subscribeSharingEvents", () => {
     const { fanout, open } = world();
     const stream = await open("cus_a", "subscription { tick { n } }");
     expect(fanout.subscribersOf("cus_a")).toBe(1);
-    await stream.return();
+    await stream.return?.();
     expect(fanout.subscribersOf("cus_a")).toBe(0);
   });
 });

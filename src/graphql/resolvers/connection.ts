@@ -1,4 +1,4 @@
-import { codedError } from "../../pipeline/client-errors.js";
+import { BadUserInputError } from "../../data/errors.js";
 
 /** A Relay connection over items whose cursor is their Stripe id. */
 export interface Connection<T> {
@@ -42,8 +42,7 @@ export function pageInMemory<T extends { id: string }>(
   let start = 0;
   if (after !== null && after !== undefined) {
     const index = items.findIndex((item) => item.id === after);
-    if (index === -1)
-      throw codedError("BAD_USER_INPUT", "The `after` cursor does not match any item.");
+    if (index === -1) throw new BadUserInputError("The `after` cursor does not match any item.");
     start = index + 1;
   }
   const page = items.slice(start, start + first);

@@ -1,6 +1,6 @@
+import { BadUserInputError } from "../../data/errors.js";
 import type { AccountFilter } from "../../generated/graphql.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
-import { codedError } from "../../pipeline/client-errors.js";
 import { clampFirst, MAX_PAGE } from "../../stripe/paging.js";
 import type { StripeAccount } from "../../stripe/wire-types.js";
 import type { QueryResolvers } from "../resolver-types.generated.js";
@@ -30,7 +30,7 @@ export const Query: QueryResolvers = {
   node: (_root, { id }, { data }) => fetchNode(data, id),
   nodes: (_root, { ids }, { data }) => {
     if (ids.length > MAX_PAGE) {
-      throw codedError("BAD_USER_INPUT", `nodes accepts at most ${MAX_PAGE} ids.`);
+      throw new BadUserInputError(`nodes accepts at most ${MAX_PAGE} ids.`);
     }
     return ids.map((id) => fetchNode(data, id));
   },

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from "graphql";
-import { codedError } from "../../pipeline/client-errors.js";
+import { codedError } from "../../errors/coded-error.js";
 
 /** Epoch seconds (Stripe) to a Date. */
 export const fromEpoch = (seconds: number): Date => new Date(seconds * 1000);

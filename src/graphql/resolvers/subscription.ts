@@ -1,5 +1,5 @@
+import { codedError } from "../../errors/coded-error.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
-import { codedError } from "../../pipeline/client-errors.js";
 import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
 import { CursorNotResumableError } from "../../pubsub/event-log.js";
 import { encodeCursor } from "../../pubsub/event-position.js";
@@ -37,8 +37,9 @@ async function viewerEvents(
 /**
  * One subscription field: the viewer's events (the bus is asked for the viewer's customer only),
  * of the given types, optionally of one account, optionally resumed after a cursor. Each event is
- * resolved with fresh loaders, so nothing an earlier event loaded is served stale, after its
- * Stripe reads were charged (`context.beginEvent`); its cursor goes to the result's extensions.
+ * resolved in a context of its own (fresh loaders, so nothing an earlier event loaded is served
+ * stale), built after its Stripe reads were charged (the runner's); its cursor goes to the
+ * result's extensions.
  * A reader that falls too far behind is the transport's to end (`context.onSlowConsumer`).
  */
 function stream(types: readonly AccountLifecycleType[] | "ALL") {
@@ -57,7 +58,6 @@ function stream(types: readonly AccountLifecycleType[] | "ALL") {
       );
     },
     resolve: async (event: PublishedLifecycleEvent, _args: StreamArgs, context: GatewayContext) => {
-      await context.beginEvent();
       context.eventCursor = encodeCursor(event.customerId, event.position);
       return event;
     },

@@ -1,6 +1,6 @@
 import express, { type Router } from "express";
 import { signToken } from "../../auth/sign-token.js";
-import { sendError } from "../../server/error-answers.js";
+import { sendError } from "../../transports/error-answers.js";
 import type { SandboxPanelTarget } from "./availability.js";
 import { sameOriginJsonOnly } from "./same-origin.js";
 

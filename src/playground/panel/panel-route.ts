@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import express, { type Router } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "../../observability/logger.js";
-import { sendError } from "../../server/error-answers.js";
+import { sendError } from "../../transports/error-answers.js";
 import type { SandboxPanelTarget } from "./availability.js";
 import { sandboxControlProxy } from "./control-proxy.js";
 import { devTokenRoute } from "./dev-token-route.js";

@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { sendError } from "../../server/error-answers.js";
+import { sendError } from "../../transports/error-answers.js";
 
 /**
  * Guards the panel's state-changing calls against other web pages (cross-site request forgery

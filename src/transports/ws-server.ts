@@ -5,8 +5,8 @@ import { WebSocketServer } from "ws";
 import type { GatewayConfig } from "../config/config.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
-import type { OperationPipeline } from "../pipeline/pipeline.js";
-import { graphqlWsHooks } from "../transports/graphql-ws.js";
+import type { OperationRunner } from "../pipeline/runner.js";
+import { graphqlWsHooks } from "./graphql-ws.js";
 import { refuseHandshake } from "./handshake-refusal.js";
 import { originAllowed } from "./origin-check.js";
 import type { SocketLimits } from "./socket-limits.js";
@@ -24,8 +24,8 @@ const ORIGIN_REFUSED = JSON.stringify({
 export interface WsServerOptions {
   httpServer: Server;
   config: GatewayConfig;
-  /** Every operation on every socket goes through it, as on HTTP. */
-  pipeline: OperationPipeline;
+  /** Every operation on every socket is its, as on HTTP. */
+  runner: OperationRunner;
   /** The per-customer cap, shared with the streaming HTTP transports; per-socket limits. */
   socketLimits: SocketLimits;
   logger: Logger;
@@ -73,10 +73,7 @@ export function attachGraphqlWs(options: WsServerOptions): WsServerHandle {
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
   };
   options.httpServer.on("upgrade", onUpgrade);
-  const server = useServer(
-    graphqlWsHooks(options.pipeline, options.socketLimits, config.websocket.maxPendingEvents),
-    wss,
-  );
+  const server = useServer(graphqlWsHooks(options.runner, options.socketLimits), wss);
   return {
     socketCount: () => wss.clients.size,
     close: async () => {

@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from "express";
+import type { ServerResponse } from "node:http";
+import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "../observability/logger.js";
 
 /**
@@ -9,10 +10,57 @@ export interface ErrorAnswer {
   error: { code: string; message: string };
 }
 
+/**
+ * Writes `body` as JSON with `status`: the one way every error answer is written, on the lean
+ * GraphQL route (no Express) and on Express's routes alike.
+ */
+export function writeJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader("content-type", "application/json; charset=utf-8");
+  response.setHeader("content-length", Buffer.byteLength(text));
+  response.end(text);
+}
+
 /** Answers `status` with the plain JSON error shape (`{error: {code, message}}`). */
-export function sendError(response: Response, status: number, code: string, message: string) {
+export function sendError(response: ServerResponse, status: number, code: string, message: string) {
   const body: ErrorAnswer = { error: { code, message } };
-  response.status(status).json(body);
+  writeJson(response, status, body);
+}
+
+/**
+ * Answers a request-body failure (describeBodyError) with its status: in the GraphQL shape
+ * (`{errors: [{message, extensions: {code: "BAD_REQUEST"}}]}`) on a GraphQL route, else the plain
+ * one. False, nothing written, for any other error.
+ */
+export function answerBodyError(
+  response: ServerResponse,
+  error: unknown,
+  shape: "graphql" | "plain",
+): boolean {
+  const bodyError = describeBodyError(error);
+  if (bodyError === undefined) return false;
+  if (shape === "plain") sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
+  else {
+    writeJson(response, bodyError.status, {
+      errors: [{ message: bodyError.message, extensions: { code: "BAD_REQUEST" } }],
+    });
+  }
+  return true;
+}
+
+/**
+ * Answers anything unexpected before the answer began: logged here with its stack, a 500
+ * `INTERNAL_SERVER_ERROR` with a fixed message.
+ */
+export function answerUnexpected(
+  response: ServerResponse,
+  error: unknown,
+  logger: Logger,
+  where: { method: string | undefined; path: string },
+): void {
+  logger.error({ err: error, method: where.method, path: where.path }, "unhandled error");
+  sendError(response, 500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
 }
 
 /** What body-parser (and http-errors) attach to the errors they raise. */
@@ -88,12 +136,7 @@ export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
       response.destroy();
       return;
     }
-    const bodyError = describeBodyError(error);
-    if (bodyError) {
-      sendError(response, bodyError.status, "BAD_REQUEST", bodyError.message);
-      return;
-    }
-    logger.error({ err: error, method: request.method, path: request.path }, "unhandled error");
-    sendError(response, 500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
+    if (answerBodyError(response, error, "plain")) return;
+    answerUnexpected(response, error, logger, { method: request.method, path: request.path });
   };
 }

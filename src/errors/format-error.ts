@@ -1,15 +1,11 @@
 import type { GraphQLFormattedError } from "graphql";
-import { CostBudgetExhaustedError, DataError, UpstreamRateLimitedError } from "../data/errors.js";
-import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
-import { messageWithoutSuggestions } from "../pipeline/suggestions.js";
+import { DataError } from "../data/errors.js";
+import { originalErrorOf, toClientError } from "./client-errors.js";
+import { retryAfterOf } from "./retry-after.js";
+import { messageWithoutSuggestions } from "./suggestions.js";
 
-/**
- * The whole seconds a rate-limited error says to wait, if it says: a data error's
- * `retryAfterSeconds`, or a deliberate refusal's own `extensions.retryAfter` (the fair gate's).
- */
-function retryAfterOf(thrown: unknown, formatted: GraphQLFormattedError): number | undefined {
-  if (thrown instanceof UpstreamRateLimitedError || thrown instanceof CostBudgetExhaustedError)
-    return thrown.retryAfterSeconds;
+/** A deliberate refusal's own `extensions.retryAfter` (the fair gate's), when a whole positive number. */
+function retryAfterSaid(formatted: GraphQLFormattedError): number | undefined {
   const said = formatted.extensions?.retryAfter;
   return Number.isSafeInteger(said) && (said as number) > 0 ? (said as number) : undefined;
 }
@@ -29,7 +25,8 @@ export function maskError(
   // The data layer's errors are known by class; any other error by the code it was formatted with.
   const thrown = originalErrorOf(error);
   const { code, message } = toClientError(thrown instanceof DataError ? thrown : formatted);
-  const retryAfter = code === "RATE_LIMITED" ? retryAfterOf(thrown, formatted) : undefined;
+  const retryAfter =
+    code === "RATE_LIMITED" ? (retryAfterOf(thrown) ?? retryAfterSaid(formatted)) : undefined;
   return {
     message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapStream, resultStream } from "../../src/transports/result-stream.js";
+import { mapStream, resultStream } from "../../src/pipeline/result-stream.js";
 
 /** A source that yields nothing until told to, like a subscription waiting for its next event. */
 function pendingSource() {

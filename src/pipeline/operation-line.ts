@@ -1,9 +1,13 @@
 import { GraphQLError } from "graphql";
-import { originalErrorOf, toClientError } from "../pipeline/client-errors.js";
-import type { Transport } from "../pipeline/operation-trace.js";
+import { boundedText } from "../observability/bounded-text.js";
+import type { Logger } from "../observability/logger.js";
 import { type StripeFailure, stripeFailureOf } from "../stripe/stripe-failure.js";
-import { boundedText } from "./bounded-text.js";
-import type { Logger } from "./logger.js";
+
+/**
+ * The transports that carry operations (a label in logs and metrics): GraphQL over HTTP,
+ * graphql-ws, graphql-sse, Apollo's multipart HTTP subscriptions.
+ */
+export type Transport = "http" | "ws" | "sse" | "multipart";
 
 /** What one finished GraphQL operation is logged with, whichever transport carried it. */
 export interface OperationRecord {
@@ -18,6 +22,8 @@ export interface OperationRecord {
   stripeCalls: ReadonlyMap<string, number> | undefined;
   /** The errors the operation answered with, as raised (before masking). */
   errors: unknown[];
+  /** The code the client saw for each of `errors`, in their order (`toClientError`'s). */
+  errorCodes: readonly string[];
 }
 
 /** A Stripe refusal behind one of the operation's errors, with the field it failed. */
@@ -45,6 +51,10 @@ function operationLogger(logger: Logger): Logger {
   return lean;
 }
 
+/** The error a resolver threw, under graphql-js's located wrapper (else the error itself). */
+const originalErrorOf = (error: unknown): unknown =>
+  error instanceof GraphQLError && error.originalError !== undefined ? error.originalError : error;
+
 const pathOf = (error: unknown): string | null =>
   error instanceof GraphQLError && error.path !== undefined ? error.path.join(".") : null;
 
@@ -61,8 +71,8 @@ export function logOperation(logger: Logger, record: OperationRecord): void {
   const byRoute = Object.fromEntries(record.stripeCalls ?? new Map<string, number>());
   const errorCodes: string[] = [];
   const upstreamErrors: UpstreamErrorEntry[] = [];
-  for (const error of record.errors) {
-    const { code } = toClientError(error);
+  for (const [index, error] of record.errors.entries()) {
+    const code = record.errorCodes[index] ?? "INTERNAL_SERVER_ERROR";
     errorCodes.push(code);
     const path = pathOf(error);
     const upstream = stripeFailureOf(originalErrorOf(error));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { atDeadline, MAX_TIMER_DELAY_MS } from "../../src/subscriptions/deadline-timer.js";
+import { atDeadline, MAX_TIMER_DELAY_MS } from "../../src/transports/deadline-timer.js";
 
 const DAY_MS = 86_400_000;
 
