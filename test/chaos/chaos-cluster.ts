@@ -34,8 +34,8 @@ export interface ChaosCluster {
   /** The Redis key prefix the instances share. */
   prefix: string;
   authorizationFor(customerId: string): Promise<string>;
-  /** The graphql-ws URL of instance `index`, or undefined when it is not alive. */
-  wsUrl(index: number): string | undefined;
+  /** The base URL of instance `index`, or undefined when it is not alive. */
+  baseUrl(index: number): string | undefined;
   /** The first live instance's base URL. */
   liveUrl(): string;
   /** Starts a new process in slot `index` (the instance a deploy brings back after a crash). */
@@ -111,9 +111,9 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
       }
       return token;
     },
-    wsUrl: (index) => {
+    baseUrl: (index) => {
       const instance = instances[index];
-      return instance?.alive() ? `${instance.url.replace(/^http/, "ws")}/graphql` : undefined;
+      return instance?.alive() ? instance.url : undefined;
     },
     liveUrl: () => {
       const instance = instances.find((candidate) => candidate.alive());

@@ -33,6 +33,9 @@ export interface ChaosSize {
   faultMs: number;
 }
 
+/** One subscriber in this many is a graphql-sse stream; the others are graphql-ws sockets. */
+const SSE_EVERY = 25;
+
 /** Longest a recovery may take before the suite fails (a generous deadline, not a goal). */
 const RECOVERY_DEADLINE_MS = 90_000;
 
@@ -84,12 +87,15 @@ export function chaosSuite(size: ChaosSize): void {
         );
         fleet = new SubscriberFleet({
           instances: cluster.instances.length,
-          wsUrl: (index) => cluster.wsUrl(index),
+          baseUrl: (index) => cluster.baseUrl(index),
           authorizationFor: (customerId) => cluster.authorizationFor(customerId),
         });
         for (let index = 0; index < size.subscribers; index += 1) {
-          const customer = cluster.customers[index % cluster.customers.length];
-          await fleet.add(customer?.id as string, index % cluster.instances.length);
+          const customer = cluster.customers[index % cluster.customers.length]?.id as string;
+          const home = index % cluster.instances.length;
+          // One in SSE_EVERY over graphql-sse, resuming with Last-Event-ID.
+          if (index % SSE_EVERY === SSE_EVERY - 1) await fleet.addSse(customer, home);
+          else await fleet.add(customer, home);
         }
         await waitFor(
           async () => {
@@ -191,6 +197,7 @@ export function chaosSuite(size: ChaosSize): void {
         const figures = {
           fault,
           subscribers: size.subscribers,
+          sse_subscribers: fleet.subscribers.filter((s) => s.transport === "graphql-sse").length,
           sent: sent.length - previousSent,
           published: check.published - (previous?.published ?? 0),
           delivered: check.delivered - (previous?.delivered ?? 0),

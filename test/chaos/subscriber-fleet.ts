@@ -2,12 +2,14 @@
  * The chaos suite's subscribers: each one a browser tab holding `accountStatusChanged` on a
  * graphql-ws socket of its own, resuming the way the README's example does (graphql-ws's own
  * retry re-sends the subscribe payload, whose `after` is kept at the last cursor received), to
- * whichever instance the load balancer offers when its own is gone.
+ * whichever instance the load balancer offers when its own is gone; a few over graphql-sse,
+ * resuming with Last-Event-ID (sse-subscriber.ts).
  */
 import { execFileSync } from "node:child_process";
-import { type Client, createClient } from "graphql-ws";
+import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { Changes } from "../support/wait.js";
+import { openSseSubscriber } from "./sse-subscriber.js";
 
 /** Every lifecycle event of the viewer's customer, resumable. */
 export const STATUS_CHANGES = `subscription ChaosStatusChanges($after: String) {
@@ -27,6 +29,7 @@ export interface Subscriber {
   customerId: string;
   /** The instance it prefers (its load-balancer affinity). */
   home: number;
+  transport: "graphql-ws" | "graphql-sse";
   received: Receipt[];
   errors: unknown[];
   /** Sockets it opened (1 + reconnects). */
@@ -38,8 +41,8 @@ export const positionOf = (cursor: string) => cursor.slice(0, cursor.lastIndexOf
 
 /** What a fleet needs from the cluster. */
 export interface FleetTarget {
-  /** The graphql-ws URL of instance `index`, or undefined while it is down. */
-  wsUrl(index: number): string | undefined;
+  /** The base URL of instance `index`, or undefined while it is down. */
+  baseUrl(index: number): string | undefined;
   instances: number;
   /** connectionParams' authorization for `customerId`. */
   authorizationFor(customerId: string): Promise<string>;
@@ -67,23 +70,16 @@ export class SubscriberFleet {
   readonly subscribers: Subscriber[] = [];
   /** Announced after each receipt or error. */
   readonly changes = new Changes();
-  private readonly clients: Client[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(private readonly target: FleetTarget) {}
 
-  /** Opens one subscriber of `customerId` preferring instance `home`. */
+  /** Opens one graphql-ws subscriber of `customerId` preferring instance `home`. */
   async add(customerId: string, home: number): Promise<Subscriber> {
-    const subscriber: Subscriber = {
-      index: this.subscribers.length,
-      customerId,
-      home,
-      received: [],
-      errors: [],
-      connections: 0,
-    };
+    const subscriber = this.newSubscriber(customerId, home, "graphql-ws");
     const authorization = await this.target.authorizationFor(customerId);
     const client = createClient({
-      url: () => this.urlFor(subscriber),
+      url: () => `${this.urlFor(subscriber).replace(/^http/, "ws")}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization },
       lazy: false,
@@ -119,8 +115,21 @@ export class SubscriberFleet {
         complete: () => {},
       },
     );
-    this.subscribers.push(subscriber);
-    this.clients.push(client);
+    this.closers.push(async () => client.dispose());
+    return subscriber;
+  }
+
+  /** Opens one graphql-sse subscriber (resuming with Last-Event-ID) of `customerId`. */
+  async addSse(customerId: string, home: number): Promise<Subscriber> {
+    const subscriber = this.newSubscriber(customerId, home, "graphql-sse");
+    this.closers.push(
+      openSseSubscriber({
+        subscriber,
+        baseUrl: () => this.urlFor(subscriber),
+        authorization: await this.target.authorizationFor(customerId),
+        changed: () => this.changes.notify(),
+      }),
+    );
     return subscriber;
   }
 
@@ -135,13 +144,27 @@ export class SubscriberFleet {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.clients.map((client) => client.dispose()));
+    await Promise.all(this.closers.map((close) => close()));
   }
 
-  /** Its home instance when up, else the first one up (the load balancer's choice). */
+  private newSubscriber(customerId: string, home: number, transport: Subscriber["transport"]) {
+    const subscriber: Subscriber = {
+      index: this.subscribers.length,
+      customerId,
+      home,
+      transport,
+      received: [],
+      errors: [],
+      connections: 0,
+    };
+    this.subscribers.push(subscriber);
+    return subscriber;
+  }
+
+  /** Its home instance's base URL when up, else the first one up (the load balancer's choice). */
   private urlFor(subscriber: Subscriber): string {
     for (let offset = 0; offset < this.target.instances; offset += 1) {
-      const url = this.target.wsUrl((subscriber.home + offset) % this.target.instances);
+      const url = this.target.baseUrl((subscriber.home + offset) % this.target.instances);
       if (url !== undefined) return url;
     }
     throw new Error("no gateway instance is up");
