@@ -38,8 +38,6 @@ export interface ChaosCluster {
   baseUrl(index: number): string | undefined;
   /** The first live instance's base URL. */
   liveUrl(): string;
-  /** Starts a new process in slot `index` (the instance a deploy brings back after a crash). */
-  restart(index: number): Promise<void>;
   /** Subscriptions held by each live instance (its `fc_gateway_live_subscriptions`). */
   liveSubscriptions(): Promise<number[]>;
   close(): Promise<void>;
@@ -119,10 +117,6 @@ export async function startChaosCluster(options: ClusterOptions): Promise<ChaosC
       const instance = instances.find((candidate) => candidate.alive());
       if (instance === undefined) throw new Error("no gateway instance is alive");
       return instance.url;
-    },
-    restart: async (index) => {
-      await instances[index]?.stop("SIGKILL");
-      instances[index] = await startGatewayProcess(env);
     },
     liveSubscriptions: () =>
       Promise.all(

@@ -99,7 +99,24 @@ export class Ledger {
 
   /** True when every subscriber received every published event of its customer. */
   caughtUp(fleet: SubscriberFleet): boolean {
-    const expected = new Map(this.customers.map((id) => [id, this.publishedFor(id)]));
+    return this.caughtUpOn(fleet, undefined);
+  }
+
+  /**
+   * True when every event of `among` (all when undefined) is published and every subscriber
+   * received those of its customer.
+   */
+  caughtUpOn(fleet: SubscriberFleet, among: Set<string> | undefined): boolean {
+    if (among !== undefined) {
+      const published = this.publishedIds();
+      if ([...among].some((id) => !published.has(id))) return false;
+    }
+    const expected = new Map(
+      this.customers.map((id) => [
+        id,
+        this.publishedFor(id).filter((eventId) => among === undefined || among.has(eventId)),
+      ]),
+    );
     return fleet.subscribers.every((subscriber) => {
       const got = new Set(subscriber.received.map((receipt) => receipt.eventId));
       return (expected.get(subscriber.customerId) ?? []).every((id) => got.has(id));
