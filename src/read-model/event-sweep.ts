@@ -9,10 +9,10 @@ const SWEPT_TYPES = "financial_connections.*";
 /** The store's meta value holding the sweep's cursor (epoch seconds). */
 const CURSOR = "event-sweep-cursor";
 /**
- * The store's meta value holding the second the cursor was first set in (epoch seconds): the
- * sweep never lists events created before it. A store that lost its data (a Redis restarted without persistence)
- * lost the webhook dedupe with it, so events handled before then would be handled, and
- * published, again.
+ * The store's meta value holding the second its first sweep started in (epoch seconds), kept
+ * while the store keeps its data: the sweep never lists events created before it. A store that
+ * lost its data (a Redis restarted without persistence) lost the webhook dedupe with it, so
+ * events handled before then would be handled, and published, again.
  */
 const ORIGIN = "event-sweep-origin";
 /** The lease that lets one instance sweep at a time. */
@@ -82,16 +82,17 @@ export function startEventSweep(options: EventSweepOptions): EventSweep {
     if (!held) return { swept: false, outcomes, cursor: undefined };
     const stored = await options.store.getMeta(CURSOR);
     const startSec = Math.floor(startedAt / 1000);
-    const cursor = stored === undefined ? startSec : Number(stored);
-    // No cursor: a fresh store, or one that lost its data (and the dedupe with it).
-    const storedOrigin = stored === undefined ? undefined : await options.store.getMeta(ORIGIN);
+    // The first sweep of a store (a fresh one, or one that lost its data and the dedupe with it)
+    // sets the origin, kept until the store is lost again: a sweep that failed keeps it too.
+    const storedOrigin = await options.store.getMeta(ORIGIN);
     const origin =
-      stored === undefined
-        ? startSec
-        : storedOrigin === undefined
-          ? cursor - OVERLAP_S
-          : Number(storedOrigin);
+      storedOrigin !== undefined
+        ? Number(storedOrigin)
+        : stored === undefined
+          ? startSec
+          : Number(stored) - OVERLAP_S;
     if (storedOrigin === undefined) await options.store.setMeta(ORIGIN, String(origin));
+    const cursor = stored === undefined ? origin : Number(stored);
     const events: Stripe.Event[] = [];
     let startingAfter: string | undefined;
     for (;;) {

@@ -70,4 +70,32 @@ describe.skipIf(!redisUp)("the event sweep after its store lost everything", () 
     expect(first.outcomes.published ?? 0).toBe(0);
     expect(second.outcomes.published ?? 0).toBe(0);
   });
+
+  it("still catches up what was missed after the loss when its first sweep failed", async () => {
+    const customer = await createCustomer(stack, 1, 1);
+    const accountId = customer.accounts[0] as string;
+    await loseEveryKey();
+    await controlOf(stack).fault({ status: 500, route: "GET /v1/events", count: 1 });
+    const failed = await stack.gateway.eventSweep.runOnce();
+    expect(failed.swept).toBe(false);
+
+    await controlOf(stack).setWebhookMode("drop");
+    try {
+      const { events } = await controlOf(stack).account(accountId, "deactivate", {
+        cause: "account_closed",
+      });
+      expect(events.length).toBeGreaterThan(0);
+      // The next sweep starts in a later second than the missed event was created in.
+      const createdSecond = Math.floor(Date.now() / 1000);
+      await waitFor(
+        () => (Math.floor(Date.now() / 1000) > createdSecond ? true : undefined),
+        "the next second",
+      );
+      const next = await stack.gateway.eventSweep.runOnce();
+      expect(next.swept).toBe(true);
+      expect(next.outcomes.published ?? 0).toBe(events.length);
+    } finally {
+      await controlOf(stack).setWebhookMode("deliver");
+    }
+  });
 });
