@@ -143,6 +143,11 @@ export class LocalFanout<E extends { customerId: string } = AccountLifecycleMess
     for (const customerId of customers) this.notify(customerId);
   }
 
+  /** The customers with subscribers in this process. */
+  customers(): string[] {
+    return [...this.byCustomer.keys()];
+  }
+
   /** Subscribers of one customer in this process. */
   subscribersOf(customerId: string): number {
     return this.byCustomer.get(customerId)?.size ?? 0;

@@ -5,6 +5,7 @@ import type { PublishedLifecycleEvent } from "./account-event.js";
 import type { AccountEventBus } from "./event-bus.js";
 import { DEFAULT_EVENT_RETENTION } from "./event-log.js";
 import { resumeAfter } from "./event-resume.js";
+import { createListenerCatchUp } from "./listener-catch-up.js";
 import { LocalFanout } from "./local-fanout.js";
 import { parseChannelMessage, RedisEventLog } from "./redis-event-log.js";
 
@@ -17,8 +18,9 @@ export const accountEventsChannel = (prefix: string) => `${prefix}:account-event
  * instance reaches subscribers on all of them, once each. Each event is also appended to its
  * customer's Redis Stream in the same step (RedisEventLog, trimmed by `retention`), which gives
  * it its position and lets a subscriber resume on any instance. ioredis reconnects and
- * resubscribes after a Redis restart; while Redis is down `publish` rejects (the webhook answers
- * 5xx).
+ * resubscribes after a Redis restart, and what was published while this instance was not
+ * listening is read back from the streams (listener-catch-up.ts); while Redis is down `publish`
+ * rejects (the webhook answers 5xx).
  */
 export async function redisBus(
   url: string,
@@ -47,20 +49,31 @@ export async function redisBus(
         ),
     ),
   );
+  const channel = accountEventsChannel(prefix);
+  const log = new RedisEventLog(publisher, prefix, retention);
+  // What was published while the listener was disconnected is read back from the streams.
+  const catchUp = createListenerCatchUp({
+    fanout,
+    readFrom: (customerId, start) => log.readFrom(customerId, start),
+    listening: () => listener.status === "ready",
+    onError: (error) =>
+      logger.warn({ err: (error as Error).message }, "redis bus catch-up not read yet"),
+  });
   listener.on("message", (_channel: string, message: string) => {
     try {
-      fanout.deliver(parseChannelMessage(message));
+      catchUp.hear(parseChannelMessage(message));
     } catch (error) {
       logger.error({ err: error }, "unreadable account event on the redis bus");
     }
   });
-  const channel = accountEventsChannel(prefix);
-  const log = new RedisEventLog(publisher, prefix, retention);
+  listener.on("close", () => catchUp.lost());
   // Subscribe now if Redis is up, and on every (re)connection: a Redis down at start-up must not
-  // stop the gateway (readiness reports it instead), and must be listened to once it is back.
+  // stop the gateway (readiness reports it instead), and must be listened to once it is back;
+  // then catch up on what was published in between.
   const subscribe = () =>
     listener
       .subscribe(channel)
+      .then(() => catchUp.resumed())
       .catch((error: Error) => logger.warn({ err: error.message }, "redis bus not subscribed yet"));
   listener.on("ready", () => void subscribe());
   await subscribe();

@@ -70,6 +70,18 @@ export class RedisEventLog implements AccountEventLog {
     )) as StreamPosition;
   }
 
+  /**
+   * The customer's retained events from `start` on (an XRANGE start: a position, `<ms>-0`, or
+   * `(` and a position for "after it"), in stream order; whether or not `start` is retained.
+   */
+  async readFrom(customerId: string, start: string): Promise<PublishedLifecycleEvent[]> {
+    const entries = await this.redis.xrange(accountLogKey(this.prefix, customerId), start, "+");
+    return entries.map(([id, fields]) => ({
+      ...(JSON.parse(fields[1] ?? "null") as AccountLifecycleMessage),
+      position: id,
+    }));
+  }
+
   async replayAfter(
     customerId: string,
     position: StreamPosition,

@@ -8,6 +8,13 @@ import type { IntakeOutcome } from "./account-event-intake.js";
 const SWEPT_TYPES = "financial_connections.*";
 /** The store's meta value holding the sweep's cursor (epoch seconds). */
 const CURSOR = "event-sweep-cursor";
+/**
+ * The store's meta value holding the second its first sweep started in (epoch seconds), kept
+ * while the store keeps its data: the sweep never lists events created before it. A store that
+ * lost its data (a Redis restarted without persistence) lost the webhook dedupe with it, so
+ * events handled before then would be handled, and published, again.
+ */
+const ORIGIN = "event-sweep-origin";
 /** The lease that lets one instance sweep at a time. */
 const LEASE = "event-sweep";
 /**
@@ -57,7 +64,11 @@ export interface EventSweepOptions {
  * kept in the store (minus OVERLAP_S), oldest first, and hands each to the intake, whose dedupe
  * skips the ones the webhook path already handled. The cursor only moves past events that were
  * accepted: a failure stops the sweep, and the next one starts from the same place. With no cursor
- * yet, the first sweep starts from now (an empty read model has nothing to catch up on).
+ * yet, the first sweep starts from now (an empty read model has nothing to catch up on), and no
+ * sweep lists events created before that second (ORIGIN): also after the store lost its data,
+ * which the dedupe lost too, so the events handled before the loss are not handled (published)
+ * again. Events whose webhooks failed while the store was unreachable are left to Stripe's
+ * retries.
  */
 export function startEventSweep(options: EventSweepOptions): EventSweep {
   const now = options.now ?? Date.now;
@@ -71,13 +82,23 @@ export function startEventSweep(options: EventSweepOptions): EventSweep {
     if (!held) return { swept: false, outcomes, cursor: undefined };
     const stored = await options.store.getMeta(CURSOR);
     const startSec = Math.floor(startedAt / 1000);
-    const cursor = stored === undefined ? startSec : Number(stored);
+    // The first sweep of a store (a fresh one, or one that lost its data and the dedupe with it)
+    // sets the origin, kept until the store is lost again: a sweep that failed keeps it too.
+    const storedOrigin = await options.store.getMeta(ORIGIN);
+    const origin =
+      storedOrigin !== undefined
+        ? Number(storedOrigin)
+        : stored === undefined
+          ? startSec
+          : Number(stored) - OVERLAP_S;
+    if (storedOrigin === undefined) await options.store.setMeta(ORIGIN, String(origin));
+    const cursor = stored === undefined ? origin : Number(stored);
     const events: Stripe.Event[] = [];
     let startingAfter: string | undefined;
     for (;;) {
       const page = await options.fc.listEvents({
         type: SWEPT_TYPES,
-        createdGte: Math.max(0, cursor - OVERLAP_S),
+        createdGte: Math.max(0, origin, cursor - OVERLAP_S),
         page: { limit: PAGE, startingAfter },
       });
       events.push(...page.data);
