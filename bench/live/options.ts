@@ -46,6 +46,14 @@ export interface LiveOptions {
   idleBetweenRounds: boolean;
 }
 
+function readProfileLabel(env: NodeJS.ProcessEnv): string | undefined {
+  const profileLabel = env.BENCH_LIVE_PROFILE?.trim() || undefined;
+  if (profileLabel !== undefined && !/^[a-z0-9-]+$/.test(profileLabel)) {
+    throw new Error(`BENCH_LIVE_PROFILE must be [a-z0-9-]+, got "${profileLabel}"`);
+  }
+  return profileLabel;
+}
+
 /** The gateways' Stripe limit: lifted (10,000/s), the gateway's own default, or per second. */
 export type StripeLimitSetting = "lifted" | "default" | number;
 
@@ -86,10 +94,7 @@ export function readLiveOptions(env: NodeJS.ProcessEnv = process.env): LiveOptio
       `BENCH_LIVE_SUBSCRIBERS (${subscribers}) must be a multiple of BENCH_LIVE_CUSTOMERS (${customers}), at most 1000 per customer${layouts.includes("redis") ? ", an even number per customer with the redis layout" : ""}`,
     );
   }
-  const profileLabel = env.BENCH_LIVE_PROFILE?.trim() || undefined;
-  if (profileLabel !== undefined && !/^[a-z0-9-]+$/.test(profileLabel)) {
-    throw new Error(`BENCH_LIVE_PROFILE must be [a-z0-9-]+, got "${profileLabel}"`);
-  }
+  const profileLabel = readProfileLabel(env);
   return {
     subscribers,
     customers,
@@ -108,7 +113,7 @@ export function readLiveOptions(env: NodeJS.ProcessEnv = process.env): LiveOptio
  * subscribers over 100 customers (BENCH_BURST_CUSTOMERS, BENCH_BURST_SOCKETS per customer), the
  * gateway at its default Stripe limit (BENCH_BURST_STRIPE_LIMIT: `lifted` or a number is the
  * control run), BENCH_BURST_ROUNDS measured bursts (default 3) of one event per customer, each from
- * an idle Stripe budget, no ingestion run. Throws naming a malformed variable.
+ * an idle Stripe budget, no ingestion run; BENCH_LIVE_PROFILE profiles it as in the live section. Throws naming a malformed variable.
  */
 export function readBurstOptions(env: NodeJS.ProcessEnv = process.env): LiveOptions {
   const customers = intFrom(env, "BENCH_BURST_CUSTOMERS", 100, 1, 1_000);
@@ -119,7 +124,7 @@ export function readBurstOptions(env: NodeJS.ProcessEnv = process.env): LiveOpti
     rounds: intFrom(env, "BENCH_BURST_ROUNDS", 3, 1, 100),
     layouts: ["ws"],
     redisUrl: "redis://127.0.0.1:6379",
-    profileLabel: undefined,
+    profileLabel: readProfileLabel(env),
     ingestionSeconds: 0,
     stripeLimit: readStripeLimit(
       env.BENCH_BURST_STRIPE_LIMIT?.trim() || "default",
