@@ -26,8 +26,8 @@ import { countStripeCalls, settledCounts } from "./calls.js";
 import { ratio } from "./format.js";
 import { hostileOnly } from "./hostile/main.js";
 import { formatLean, type LeanResults, readLeanOptions, runLeanSection } from "./lean/section.js";
-import { readLiveOptions } from "./live/options.js";
-import { formatLiveReport } from "./live/report.js";
+import { readBurstOptions, readLiveOptions } from "./live/options.js";
+import { formatBurstReport, formatLiveReport } from "./live/report.js";
 import { runLiveSection } from "./live/section.js";
 import { runLoad } from "./load.js";
 import { expectedNaiveCalls } from "./naive/resolvers.js";
@@ -57,6 +57,7 @@ const options = readOptions();
 const liveOptions = readLiveOptions();
 const LEAN_RESULTS = fileURLToPath(new URL("./results/lean.json", import.meta.url));
 const LIVE_RESULTS = fileURLToPath(new URL("./results/live.json", import.meta.url));
+const BURST_RESULTS = fileURLToPath(new URL("./results/burst.json", import.meta.url));
 const PRODUCTION_RESULTS = fileURLToPath(new URL("./results/production.json", import.meta.url));
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -178,6 +179,22 @@ async function liveOnly(): Promise<void> {
   progress(`figures written to ${LIVE_RESULTS}`);
 }
 
+/**
+ * The burst section (BENCH_ONLY=burst; not part of the full run): the live section's ws layout
+ * with the gateway at its default Stripe limit, bursts of one lifecycle webhook per customer each
+ * from an idle Stripe budget (see readBurstOptions); figures in bench/results/burst.json.
+ */
+async function burstOnly(): Promise<void> {
+  const burst = await runLiveSection(
+    readBurstOptions(),
+    { connections: options.connections, warmupSeconds: options.warmupSeconds },
+    progress,
+  );
+  await writeFile(BURST_RESULTS, `${JSON.stringify(burst, null, 2)}\n`);
+  process.stdout.write(`${formatBurstReport(burst)}\n`);
+  progress(`figures written to ${BURST_RESULTS}`);
+}
+
 /** The lean-path section alone (BENCH_ONLY=lean): quick to re-run after a change to the request path. */
 async function leanOnly(): Promise<void> {
   const lean = await runLeanSection(readLeanOptions(options), progress);
@@ -253,6 +270,7 @@ async function main(): Promise<void> {
 
 if (process.env.BENCH_ONLY === "lean") await leanOnly();
 else if (process.env.BENCH_ONLY === "live") await liveOnly();
+else if (process.env.BENCH_ONLY === "burst") await burstOnly();
 else if (process.env.BENCH_ONLY === "hostile") await hostileOnly(progress);
 else if (process.env.BENCH_ONLY === "analysis")
   process.stdout.write(`${formatAnalysis(runAnalysisSection())}\n`);

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { signToken } from "../../src/auth/sign-token.js";
 import { loadConfig } from "../../src/config/config.js";
 import { builtTarget } from "../lean/built-target.js";
+import type { StripeLimitSetting } from "./options.js";
 import type { ProbeAnswer, ProbeQuestion } from "./process-probes.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -26,12 +27,19 @@ const LIVE_ENV = {
   LOG_LEVEL: "info",
   HOST: "127.0.0.1",
   STRIPE_MAX_RETRIES: "0",
-  // The sandbox has no quota: the limiter at Stripe's test-mode 25/s would make a round of 100
-  // webhooks queue for their re-reads, and the figures show the limiter's setting.
-  STRIPE_RATE_LIMIT_PER_SECOND: "10000",
   // Subscriptions spend their cost at subscribe: 10,000 of them on 100 customers is no abuse here.
   RATE_LIMIT_COST_PER_MINUTE: "1000000000000",
 } as const;
+
+/**
+ * STRIPE_RATE_LIMIT_PER_SECOND for a limit setting. Lifted: the sandbox has no quota, and at
+ * Stripe's test-mode 25/s the figures would show the limiter's setting wherever the gateway reads
+ * Stripe. Default: unset, the gateway's own (25/s for a test key), as a deployment runs it.
+ */
+function stripeLimitEnv(limit: StripeLimitSetting): Record<string, string> {
+  if (limit === "default") return {};
+  return { STRIPE_RATE_LIMIT_PER_SECOND: limit === "lifted" ? "10000" : String(limit) };
+}
 
 /** A process of the section that answers the bench's probes (see process-probes.ts). */
 export interface ProbedProcess {
@@ -61,6 +69,8 @@ export interface LiveGateway extends ProbedProcess {
   webhookUrl: string;
   /** The secret its webhook endpoint accepts. */
   webhookSecret: string;
+  /** The Stripe limit it runs under, requests per second (its configuration's). */
+  stripeRateLimitPerSecond: number;
   /** The `Authorization` header value that signs a socket or stream in as `customerId`. */
   authorizationFor(customerId: string): Promise<string>;
 }
@@ -191,6 +201,8 @@ export interface LiveGatewaySettings {
   redis?: { url: string; keyPrefix: string };
   /** Where its log lines go. */
   logFile: string;
+  /** Its Stripe limit (see `stripeLimitEnv`). */
+  stripeLimit: StripeLimitSetting;
 }
 
 /**
@@ -214,6 +226,7 @@ export async function startLiveGateway(settings: LiveGatewaySettings): Promise<L
     STRIPE_API_BASE: settings.sandboxUrl,
     WS_MAX_SOCKETS_PER_CUSTOMER: String(Math.max(10, settings.socketsPerCustomer)),
     HTTP_MAX_CONNECTIONS: String(settings.maxConnections),
+    ...stripeLimitEnv(settings.stripeLimit),
     ...(settings.redis === undefined
       ? {}
       : { REDIS_URL: settings.redis.url, REDIS_KEY_PREFIX: settings.redis.keyPrefix }),
@@ -243,7 +256,7 @@ export async function startLiveGateway(settings: LiveGatewaySettings): Promise<L
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { auth } = loadConfig({ ...env });
+  const { auth, stripe } = loadConfig({ ...env });
   return {
     ...probes,
     url,
@@ -251,6 +264,7 @@ export async function startLiveGateway(settings: LiveGatewaySettings): Promise<L
     sseUrl: `${url}/graphql/stream`,
     webhookUrl: `${url}/webhooks/stripe`,
     webhookSecret: LIVE_ENV.STRIPE_WEBHOOK_SECRET,
+    stripeRateLimitPerSecond: stripe.rateLimit.perSecond,
     // Long enough to outlive any bench run.
     authorizationFor: async (customerId) =>
       `Bearer ${await signToken(auth, { customerId, ttlSeconds: 3600 })}`,

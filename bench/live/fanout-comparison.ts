@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ACCOUNT_EVENT_TYPES } from "../../src/stripe/event-types.js";
 import { settledCounts } from "../calls.js";
 import { ratio } from "../format.js";
@@ -42,8 +43,13 @@ export interface FanoutComparison {
   baseline: TargetFigures;
   /** True when `baseline` is another layout's run on the same clients (not measured again). */
   baselineShared: boolean;
-  /** Sandbox `/v1` requests per webhook during the gateway's run (1 = the intake's re-read). */
+  /**
+   * Sandbox `/v1` requests per webhook during the gateway's whole run, unmeasured rounds included
+   * (a deactivation's background re-read of its authorization counts 1).
+   */
   gatewayStripeCallsPerEvent: number | null;
+  /** The Stripe limit the gateway ran under, requests per second. */
+  gatewayStripeRateLimitPerSecond: number;
   /** gateway / baseline. */
   ratios: {
     p50: number | null;
@@ -71,6 +77,8 @@ interface TargetRun {
   idPrefix: string;
   /** Writes the first server's CPU profile summary under the measured rounds here. */
   profileFile?: string;
+  /** Awaited before each measured round (see FanoutSettings.beforeEachRound). */
+  beforeEachRound?: () => Promise<void>;
   progress: (message: string) => void;
 }
 
@@ -125,6 +133,7 @@ async function measureTarget(run: TargetRun): Promise<TargetFigures> {
       ...FANOUT_SETTINGS,
       rounds: run.rounds,
       idPrefix: run.idPrefix,
+      ...(run.beforeEachRound === undefined ? {} : { beforeEachRound: run.beforeEachRound }),
       phases: {
         idle: async () => {
           idle = await readMemory(run.servers);
@@ -185,7 +194,30 @@ export interface FanoutLayout {
   customers: DeactivatedCustomer[];
   subscribersPerCustomer: number;
   rounds: number;
+  /**
+   * Each measured round starts from an idle Stripe budget: on the gateway once the sandbox saw no
+   * request for a second (the previous round's background reads done), on the baseline after a
+   * second's pause.
+   */
+  idleBetweenRounds: boolean;
   progress: (message: string) => void;
+}
+
+/** How long the sandbox must see no request before a round counts as starting from idle. */
+const QUIET_MS = 1_000;
+/** At most this long waiting for it (the gateway's reads of a round at 25/s take seconds). */
+const QUIET_TIMEOUT_MS = 60_000;
+
+/** Resolves once the sandbox's request counter stayed still for QUIET_MS (or after the timeout). */
+async function quietStripe(sandbox: SandboxControl): Promise<void> {
+  const deadline = Date.now() + QUIET_TIMEOUT_MS;
+  let previous = (await sandbox.requestCounts()).total;
+  for (;;) {
+    await sleep(QUIET_MS);
+    const current = (await sandbox.requestCounts()).total;
+    if (current === previous || Date.now() > deadline) return;
+    previous = current;
+  }
 }
 
 /** The bare baseline measured on `layout` (one topic per customer, triggered by POST /publish). */
@@ -239,6 +271,7 @@ export async function measureBaseline(
     },
     rounds: layout.rounds,
     idPrefix: `bl${layout.protocol}`,
+    ...(layout.idleBetweenRounds ? { beforeEachRound: () => sleep(QUIET_MS) } : {}),
     ...(profileFile === undefined ? {} : { profileFile }),
     progress: layout.progress,
   });
@@ -320,9 +353,12 @@ export async function measureGateway(
     },
     rounds: layout.rounds,
     idPrefix,
+    ...(layout.idleBetweenRounds ? { beforeEachRound: () => quietStripe(sandbox) } : {}),
     ...(profileFile === undefined ? {} : { profileFile }),
     progress: layout.progress,
   });
+  // At the default limit the last round's background re-reads take seconds: count them all.
+  if (layout.idleBetweenRounds) await quietStripe(sandbox);
   const stripeCalls = await settledCounts(sandbox);
   return { figures, stripeCallsPerEvent: ratio(stripeCalls.total, webhooks) };
 }

@@ -30,6 +30,11 @@ export interface FanoutSettings {
    * measured round, `measured` just after the last.
    */
   phases?: { idle?(): Promise<void>; measuring?(): Promise<void>; measured?(): Promise<void> };
+  /**
+   * Awaited before each measured round (after `measuring`), unmeasured: e.g. until the target's
+   * Stripe calls of the previous round stopped, so each round starts from an idle Stripe budget.
+   */
+  beforeEachRound?(): Promise<void>;
 }
 
 /** What one fan-out measurement gave. */
@@ -120,6 +125,7 @@ export async function measureFanout(
   let missed = 0;
   await settings.phases?.measuring?.();
   for (let index = 0; index < settings.rounds; index += 1) {
+    await settings.beforeEachRound?.();
     const measured = await round(pool, target, ids(`r${index}`), settings.timeoutMs);
     latencies.push(...measured.latencies);
     lastReceipts.push(...measured.lastReceipts);

@@ -32,6 +32,39 @@ export interface LiveOptions {
   profileLabel: string | undefined;
   /** Measured seconds of each webhook ingestion run (BENCH_WEBHOOK_DURATION, default 5; 0: none). */
   ingestionSeconds: number;
+  /**
+   * The gateways' Stripe limit per second (BENCH_LIVE_STRIPE_LIMIT): `lifted` (the default,
+   * 10,000/s: the sandbox has no quota, so the figures show the fan-out, not the limiter),
+   * `default` (the gateway's own, 25/s for a test key), or a number.
+   */
+  stripeLimit: StripeLimitSetting;
+  /**
+   * When true, each measured round starts from an idle Stripe budget: after the gateway's Stripe
+   * calls of the previous round stopped (a second without one), and after a second's pause on the
+   * baseline. The burst section (BENCH_ONLY=burst) sets it; the live section does not.
+   */
+  idleBetweenRounds: boolean;
+}
+
+function readProfileLabel(env: NodeJS.ProcessEnv): string | undefined {
+  const profileLabel = env.BENCH_LIVE_PROFILE?.trim() || undefined;
+  if (profileLabel !== undefined && !/^[a-z0-9-]+$/.test(profileLabel)) {
+    throw new Error(`BENCH_LIVE_PROFILE must be [a-z0-9-]+, got "${profileLabel}"`);
+  }
+  return profileLabel;
+}
+
+/** The gateways' Stripe limit: lifted (10,000/s), the gateway's own default, or per second. */
+export type StripeLimitSetting = "lifted" | "default" | number;
+
+function readStripeLimit(raw: string | undefined, name: string): StripeLimitSetting {
+  const value = raw?.trim() || "lifted";
+  if (value === "lifted" || value === "default") return value;
+  const perSecond = Number(value);
+  if (!Number.isInteger(perSecond) || perSecond < 1 || perSecond > 100_000) {
+    throw new Error(`${name} must be lifted, default or a whole number 1-100000, got "${value}"`);
+  }
+  return perSecond;
 }
 
 function readLayouts(raw: string | undefined): LiveLayout[] {
@@ -61,10 +94,7 @@ export function readLiveOptions(env: NodeJS.ProcessEnv = process.env): LiveOptio
       `BENCH_LIVE_SUBSCRIBERS (${subscribers}) must be a multiple of BENCH_LIVE_CUSTOMERS (${customers}), at most 1000 per customer${layouts.includes("redis") ? ", an even number per customer with the redis layout" : ""}`,
     );
   }
-  const profileLabel = env.BENCH_LIVE_PROFILE?.trim() || undefined;
-  if (profileLabel !== undefined && !/^[a-z0-9-]+$/.test(profileLabel)) {
-    throw new Error(`BENCH_LIVE_PROFILE must be [a-z0-9-]+, got "${profileLabel}"`);
-  }
+  const profileLabel = readProfileLabel(env);
   return {
     subscribers,
     customers,
@@ -73,5 +103,33 @@ export function readLiveOptions(env: NodeJS.ProcessEnv = process.env): LiveOptio
     redisUrl: env.BENCH_REDIS_URL?.trim() || "redis://127.0.0.1:6379",
     profileLabel,
     ingestionSeconds: intFrom(env, "BENCH_WEBHOOK_DURATION", 5, 0, 300),
+    stripeLimit: readStripeLimit(env.BENCH_LIVE_STRIPE_LIMIT, "BENCH_LIVE_STRIPE_LIMIT"),
+    idleBetweenRounds: false,
+  };
+}
+
+/**
+ * The burst section's settings (BENCH_ONLY=burst): the live section's ws layout at 1,000
+ * subscribers over 100 customers (BENCH_BURST_CUSTOMERS, BENCH_BURST_SOCKETS per customer), the
+ * gateway at its default Stripe limit (BENCH_BURST_STRIPE_LIMIT: `lifted` or a number is the
+ * control run), BENCH_BURST_ROUNDS measured bursts (default 3) of one event per customer, each from
+ * an idle Stripe budget, no ingestion run; BENCH_LIVE_PROFILE profiles it as in the live section. Throws naming a malformed variable.
+ */
+export function readBurstOptions(env: NodeJS.ProcessEnv = process.env): LiveOptions {
+  const customers = intFrom(env, "BENCH_BURST_CUSTOMERS", 100, 1, 1_000);
+  const sockets = intFrom(env, "BENCH_BURST_SOCKETS", 10, 1, 100);
+  return {
+    subscribers: customers * sockets,
+    customers,
+    rounds: intFrom(env, "BENCH_BURST_ROUNDS", 3, 1, 100),
+    layouts: ["ws"],
+    redisUrl: "redis://127.0.0.1:6379",
+    profileLabel: readProfileLabel(env),
+    ingestionSeconds: 0,
+    stripeLimit: readStripeLimit(
+      env.BENCH_BURST_STRIPE_LIMIT?.trim() || "default",
+      "BENCH_BURST_STRIPE_LIMIT",
+    ),
+    idleBetweenRounds: true,
   };
 }

@@ -94,6 +94,7 @@ export async function runLiveSection(
     sandboxUrl: sandbox.url,
     socketsPerCustomer,
     maxConnections: subscribers + SPARE_DESCRIPTORS,
+    stripeLimit: options.stripeLimit,
   });
   try {
     const control = sandboxControl(sandbox.url);
@@ -114,6 +115,7 @@ export async function runLiveSection(
           customers,
           subscribersPerCustomer: perCustomer,
           rounds: options.rounds,
+          idleBetweenRounds: options.idleBetweenRounds,
           progress,
         };
         const instances = layoutName === "redis" ? 2 : 1;
@@ -162,6 +164,7 @@ export async function runLiveSection(
             baseline: shared,
             baselineShared,
             gatewayStripeCallsPerEvent: gateway.stripeCallsPerEvent,
+            gatewayStripeRateLimitPerSecond: gateways[0]?.stripeRateLimitPerSecond ?? 0,
             ratios: fanoutRatios(gateway.figures, shared),
             ...(profileFile === undefined ? {} : { profileFile }),
             ...(profileFile === undefined || baselineShared
