@@ -77,6 +77,10 @@ describe.skipIf(!reachable)("two instances sharing the read model on the real Re
 
     const { events } = await controlOf(stack).account(accountId, "deactivate");
     for (const eventId of events) await controlOf(stack).acknowledged(eventId);
+    // The event's account is stored before the ack; its authorization (Stripe sends no event for
+    // it) is fenced and re-read in the background once (publish at once, issue 23 section 0):
+    // that one call is the intake's, not the reads'.
+    await stack.gateway.readModel.rereads.idle();
     await resetRequests(stack);
 
     for (const gateway of [stack.gateway, second]) {
