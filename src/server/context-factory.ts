@@ -37,19 +37,43 @@ export interface ContextFactoryOptions {
 /** Builds one context (see `contextFactory`). */
 export type ContextFor = (scope: ContextScope) => GatewayContext;
 
+/** Where a context's data access is kept once built, and how it is built. */
+interface LazyData {
+  data: DataAccess | undefined;
+  build: () => DataAccess;
+}
+
+/**
+ * The class of every context: `data` is built on first read from the holder, an own property that
+ * a shallow copy (`Object.assign(Object.create(prototype), context)`, as Apollo makes) shares.
+ */
+class LazyDataContext {
+  readonly lazyData: LazyData;
+  constructor(lazyData: LazyData) {
+    this.lazyData = lazyData;
+  }
+  get data(): DataAccess {
+    this.lazyData.data ??= this.lazyData.build();
+    return this.lazyData.data;
+  }
+  set data(value: DataAccess) {
+    this.lazyData.data = value;
+  }
+}
+
 /**
  * Returns a function that builds a fresh context: its own loaders and concurrency cap, scoped to
  * the viewer, its Stripe calls counted in the scope's counter (a new one per operation). Nothing
  * is shared between contexts but the read model, whose every key names the customer. The data
- * access is built on first use (a `{ __typename }` builds none) and once per context: it lives
- * on the context's own prototype, so Apollo's shallow copy of a context shares it. Its work runs
- * in the scope's span context.
+ * access is built on first use (a `{ __typename }` builds none) and once per context: it is
+ * kept in the context's `lazyData` holder, which Apollo's shallow copy of a context shares. Every
+ * context has the one prototype (`LazyDataContext`), so property reads on contexts stay
+ * monomorphic. Its work runs in the scope's span context.
  */
 export function contextFactory(options: ContextFactoryOptions): ContextFor {
   return (scope) => {
     const { viewer } = scope;
     const stripeCalls = scope.stripeCalls ?? new Map<string, number>();
-    let data: DataAccess | undefined;
     const build = (): DataAccess => {
       const fc =
         scope.refusal === undefined
@@ -78,23 +102,13 @@ export function contextFactory(options: ContextFactoryOptions): ContextFor {
         scope.spanContext,
       );
     };
-    const lazyData = Object.create(null, {
-      data: {
-        get: () => {
-          data ??= build();
-          return data;
-        },
-        set: (value: DataAccess) => {
-          data = value;
-        },
-      },
-    });
-    const context: GatewayContext = Object.assign(Object.create(lazyData), {
+    const holder: LazyData = { data: undefined, build };
+    const context: GatewayContext = Object.assign(new LazyDataContext(holder), {
       viewer,
       relinkKeys: options.relinkKeys,
       accountEvents: options.accountEvents,
       stripeCalls,
-      staleServedSince: () => data?.oldestStaleServed(),
+      staleServedSince: () => holder.data?.oldestStaleServed(),
       ...(scope.eventCost === undefined ? {} : { eventCost: scope.eventCost }),
       ...(scope.onSlowConsumer === undefined ? {} : { onSlowConsumer: scope.onSlowConsumer }),
       ...(scope.resumeAfter === undefined ? {} : { resumeAfter: scope.resumeAfter }),
