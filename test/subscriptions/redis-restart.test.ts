@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import type { Client } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { accountEventsChannel } from "../../src/pubsub/redis-bus.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { type Feed, feed, liveClient, receivedBefore, registered } from "../support/live.js";
+import { freePort } from "../support/redis-server.js";
 import { control, createCustomer, type SandboxCustomer } from "../support/sandbox-control.js";
 import { eventually, waitFor } from "../support/wait.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
@@ -26,21 +26,6 @@ if (!hasRedisServer) {
   console.warn(
     "\n!!! SKIPPING the Redis restart test: no redis-server binary on this machine. !!!\n",
   );
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** Starts a throwaway redis-server of our own (never the shared one) and waits until it answers. */
