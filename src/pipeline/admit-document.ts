@@ -5,7 +5,9 @@ import {
   analyseDocument,
   chargeRefusal,
   type DocumentRefusal,
+  refusalOfSpentBudget,
 } from "./analyse-document.js";
+import type { DocumentCache } from "./document-cache.js";
 import type { OperationTrace } from "./operation-trace.js";
 
 /** A document that parsed and validated, or why it did not (with the status to answer). */
@@ -20,17 +22,29 @@ export type DocumentAdmission = { document: DocumentNode } | DocumentRefusal;
  * messages, or RATE_LIMITED (429), and are written into `trace`. A document refused after it was
  * parsed is charged like one that ran (`chargeRefusal`). A transport whose server parses and
  * validates itself (Apollo) runs `analyseDocument` alone before it.
+ *
+ * With `documents`, a text whose document is cached (it parsed, validated and ran before, on
+ * any transport) is neither parsed nor validated again, as on Apollo's HTTP path: the operation
+ * gets the cached document (no analysis cost, like a cached document on HTTP) once a spent budget
+ * has been refused; a document this stage validates is proposed to the cache, which keeps it once
+ * its operation is admitted.
  */
 export async function admitDocument(
   trace: OperationTrace,
   schema: GraphQLSchema,
   policy: AnalysisPolicy,
   query: unknown,
+  documents?: DocumentCache,
 ): Promise<DocumentAdmission> {
   if (typeof query !== "string") {
     const error = codedError("BAD_REQUEST", "The operation has no query.");
     trace.errors.push(error);
     return { errors: [error], status: 400 };
+  }
+  const cached = documents?.lookup(query);
+  if (cached !== undefined) {
+    const spent = refusalOfSpentBudget(trace, policy);
+    return spent === undefined ? { document: cached } : spent;
   }
   const analysed = await analyseDocument(trace, policy, query);
   if (!("document" in analysed)) return analysed;
@@ -42,5 +56,6 @@ export async function admitDocument(
     await chargeRefusal(trace, policy);
     return { errors, status: 400 };
   }
+  documents?.propose(query, document);
   return { document };
 }

@@ -48,6 +48,23 @@ export async function chargeRefusal(
 }
 
 /**
+ * The refusal (RATE_LIMITED or the budget's own code, its status and `Retry-After`) of a customer
+ * whose budget is known to be spent, written into `trace`; undefined when it is not (or the
+ * caller is anonymous). Nothing is charged: a refusal over budget spends nothing.
+ */
+export function refusalOfSpentBudget(
+  trace: OperationTrace,
+  policy: AnalysisPolicy,
+): DocumentRefusal | undefined {
+  const customerId = trace.viewer?.customerId;
+  const spent = customerId === undefined ? undefined : policy.costAdmission?.exhausted(customerId);
+  if (spent === undefined) return undefined;
+  const error = codedError(spent.code, spent.message);
+  trace.errors.push(error);
+  return { errors: [error], status: spent.httpStatus, retryAfterSeconds: spent.retryAfterSeconds };
+}
+
+/**
  * Stage 2a, before validation, on every transport: a customer whose budget is known to be spent
  * is refused (RATE_LIMITED, 429) before anything is parsed; then the text is parsed under the
  * rules' parser options (GRAPHQL_PARSE_FAILED, 400) and its validation work bounded from its
@@ -73,12 +90,8 @@ export async function analyseDocument(
       ? { errors: [error], status }
       : { errors: [error], status, retryAfterSeconds };
   };
-  const customerId = trace.viewer?.customerId;
-  const spent = customerId === undefined ? undefined : policy.costAdmission?.exhausted(customerId);
-  if (spent !== undefined) {
-    const error = codedError(spent.code, spent.message);
-    return refuse(error, spent.httpStatus, spent.retryAfterSeconds);
-  }
+  const spent = refusalOfSpentBudget(trace, policy);
+  if (spent !== undefined) return spent;
   const { refusedDocuments: refused, noteAnalysis } = policy;
   const recalled = refused?.recall(query);
   if (recalled !== undefined) {

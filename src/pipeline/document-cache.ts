@@ -58,6 +58,19 @@ export interface DocumentCache {
   /** True when the document of this text is cached: it parsed, validated and ran before. */
   holds(text: string): boolean;
   /**
+   * The cached document of this text (it parsed, validated and ran before), shared by every
+   * operation that sends the text: the transports that parse themselves (graphql-ws, SSE,
+   * multipart) skip parsing and validation with it, as Apollo does on HTTP, and each open
+   * subscription holds the one document instead of a copy. Undefined when not cached.
+   */
+  lookup(text: string): DocumentNode | undefined;
+  /**
+   * Proposes the document a transport parsed and validated itself from `text` (what Apollo's
+   * `store.set` does on HTTP): cached by `admitted` if its operation is admitted and the text and
+   * document are worth caching, else never.
+   */
+  propose(text: string, document: DocumentNode): void;
+  /**
    * `document`'s operation was admitted (it runs): the document Apollo proposed for it is cached,
    * if worth caching. A document never admitted (its request refused: over budget, over the cost
    * limit, bad variables) is never cached, and is garbage once its request ends.
@@ -89,28 +102,36 @@ export function createDocumentCache(
     maxSize: REMEMBERED_TEXT_BYTES,
     sizeCalculation: (_hash, text) => text.length * BYTES_PER_CHARACTER + 64,
   });
+  /** The hash of a text worth caching; a text seen before is not hashed again. */
+  const hashOfText = (text: string) => {
+    let hash = hashes.get(text);
+    if (hash === undefined) {
+      hash = hashOf(text);
+      hashes.set(text, hash);
+    }
+    return hash;
+  };
+  /** Records `document` as proposed under `hash` when it is worth caching. */
+  const proposeUnder = (hash: string, document: DocumentNode) => {
+    const text = document.loc?.source.body;
+    if (text === undefined || text.length > MAX_CACHED_TEXT_LENGTH) return;
+    const bytes = retainedBytes(document);
+    if (bytes > MAX_CACHED_DOCUMENT_BYTES) return;
+    proposed.set(document, { hash, bytes });
+  };
   const store: DocumentKeyValueStore = {
     get: async (key) => documents.get(queryHashOfKey(key)),
-    set: async (key, document) => {
-      const text = document.loc?.source.body;
-      if (text === undefined || text.length > MAX_CACHED_TEXT_LENGTH) return;
-      const bytes = retainedBytes(document);
-      if (bytes > MAX_CACHED_DOCUMENT_BYTES) return;
-      proposed.set(document, { hash: queryHashOfKey(key), bytes });
-    },
+    set: async (key, document) => proposeUnder(queryHashOfKey(key), document),
     delete: async (key) => documents.delete(queryHashOfKey(key)),
   };
   return {
     store,
-    holds: (text) => {
-      if (text.length > MAX_CACHED_TEXT_LENGTH) return false;
-      // A text seen before is not hashed again (a client repeats its few documents).
-      let hash = hashes.get(text);
-      if (hash === undefined) {
-        hash = hashOf(text);
-        hashes.set(text, hash);
-      }
-      return documents.has(hash);
+    holds: (text) => text.length <= MAX_CACHED_TEXT_LENGTH && documents.has(hashOfText(text)),
+    lookup: (text) =>
+      text.length <= MAX_CACHED_TEXT_LENGTH ? documents.get(hashOfText(text)) : undefined,
+    propose: (text, document) => {
+      if (text.length > MAX_CACHED_TEXT_LENGTH || document.loc?.source.body !== text) return;
+      proposeUnder(hashOfText(text), document);
     },
     admitted: (document) => {
       const proposal = proposed.get(document);

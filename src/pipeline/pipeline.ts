@@ -256,7 +256,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     documentStore: documents.store,
     documentCached: (text) => documents.holds(text),
     analyse: (trace, query) => analyseDocument(trace, analysis, query),
-    admitDocument: (trace, query) => admitDocument(trace, schema, analysis, query),
+    admitDocument: (trace, query) => admitDocument(trace, schema, analysis, query, documents),
     chargeRefusal: (trace) => chargeRefusal(trace, analysis),
     admit: async (trace, request, transport) => {
       const admitted = await admitOperation(

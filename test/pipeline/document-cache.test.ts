@@ -57,4 +57,18 @@ describe("the document cache", () => {
     expect(cache.holds("{ __typename } # 99")).toBe(true);
     expect(cache.holds("{ __typename } # 00")).toBe(false);
   });
+
+  it("caches a document a transport parsed itself only once admitted, and only under its own text", () => {
+    const cache = createDocumentCache();
+    const text = "{ accounts { nodes { id } } }";
+    const document = parse(text);
+    cache.propose("{ __typename }", document);
+    cache.admitted(document);
+    expect(cache.lookup("{ __typename }")).toBeUndefined();
+    cache.propose(text, document);
+    expect(cache.lookup(text)).toBeUndefined();
+    cache.admitted(document);
+    expect(cache.lookup(text)).toBe(document);
+    expect(cache.holds(text)).toBe(true);
+  });
 });
