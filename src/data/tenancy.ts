@@ -31,16 +31,18 @@ export interface Tenancy {
   ): StripeList<T>;
 }
 
+/** The operation's viewer; throws UnauthenticatedError when it has none (anonymous). */
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (viewer === null) throw new UnauthenticatedError();
+  return viewer;
+}
+
 /** The tenancy check of an operation by `viewer` (null: anonymous, every read refused). */
 export function tenancyOf(viewer: Viewer | null, onForeignObject: ForeignObjectListener): Tenancy {
-  const requireViewer = (): Viewer => {
-    if (viewer === null) throw new UnauthenticatedError();
-    return viewer;
-  };
   return {
-    viewer: requireViewer,
+    viewer: () => requireViewer(viewer),
     owned: async (kind, id, load) => {
-      const { customerId } = requireViewer();
+      const { customerId } = requireViewer(viewer);
       const object = await load(id);
       if (!isHeldByCustomer(object, customerId)) throw new NotFoundError(kind, id);
       return object;

@@ -1,3 +1,4 @@
+import { requireViewer } from "../../data/tenancy.js";
 import { codedError } from "../../errors/coded-error.js";
 import { deriveAccountHealth } from "../../health/account-health.js";
 import type { AccountLifecycleType, PublishedLifecycleEvent } from "../../pubsub/account-event.js";
@@ -49,7 +50,9 @@ function stream(types: readonly AccountLifecycleType[] | "ALL") {
       { accountId, after }: StreamArgs,
       context: GatewayContext,
     ) => {
-      const { customerId } = context.data.viewer();
+      // The viewer alone: a subscription's own context builds no data access (each event gets
+      // a fresh context that does), so an open subscription holds none.
+      const { customerId } = requireViewer(context.viewer);
       return filterIterator(
         await viewerEvents(customerId, context.resumeAfter ?? after, context),
         (event) =>
