@@ -1,4 +1,3 @@
-import { LRUCache } from "lru-cache";
 import { connectRedis } from "../redis/connection.js";
 
 /** How long a handled event id is remembered: Stripe retries for up to 3 days; keep 4. */
@@ -22,22 +21,39 @@ export interface EventDedupe {
   close(): Promise<void>;
 }
 
-/** A single-instance store in memory (bounded; the oldest ids go first when it is full). */
-export function inMemoryDedupe(maxEntries = 1_000_000): EventDedupe {
-  const states = new LRUCache<string, "processing" | "done">({
-    max: maxEntries,
-    ttlAutopurge: false,
-  });
+/** Event ids the in-memory store remembers at most (the oldest go first beyond). */
+export const IN_MEMORY_DEDUPE_MAX_IDS = 1_000_000;
+
+/**
+ * A single-instance store in memory: bounded (the oldest ids go first when it is full), its
+ * memory in proportion to the ids it holds (an id remembered is a Map entry; nothing is allocated
+ * ahead for ids not yet seen, as a fixed-size LRU would: 16 MB for a million).
+ */
+export function inMemoryDedupe(
+  maxEntries = IN_MEMORY_DEDUPE_MAX_IDS,
+  now: () => number = Date.now,
+): EventDedupe {
+  /** By id, in the order they were last set: the state and when it expires. */
+  const states = new Map<string, { state: "processing" | "done"; until: number }>();
+  const remember = (eventId: string, state: "processing" | "done", ttlSeconds: number) => {
+    states.delete(eventId);
+    states.set(eventId, { state, until: now() + ttlSeconds * 1000 });
+    if (states.size > maxEntries) {
+      const oldest = states.keys().next();
+      if (oldest.done !== true) states.delete(oldest.value);
+    }
+  };
   return {
     claim: async (eventId) => {
-      const state = states.get(eventId);
-      if (state === "done") return "done";
-      if (state === "processing") return "in_progress";
-      states.set(eventId, "processing", { ttl: PROCESSING_TTL_SECONDS * 1000 });
+      const held = states.get(eventId);
+      if (held !== undefined && held.until > now()) {
+        return held.state === "done" ? "done" : "in_progress";
+      }
+      remember(eventId, "processing", PROCESSING_TTL_SECONDS);
       return "claimed";
     },
     complete: async (eventId) => {
-      states.set(eventId, "done", { ttl: HANDLED_EVENT_TTL_SECONDS * 1000 });
+      remember(eventId, "done", HANDLED_EVENT_TTL_SECONDS);
     },
     release: async (eventId) => {
       states.delete(eventId);

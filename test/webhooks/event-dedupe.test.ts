@@ -5,6 +5,7 @@ import {
   type EventDedupe,
   HANDLED_EVENT_TTL_SECONDS,
   inMemoryDedupe,
+  PROCESSING_TTL_SECONDS,
   redisDedupe,
 } from "../../src/webhooks/event-dedupe.js";
 import { REDIS_URL, redisAvailableFor } from "../support/redis.js";
@@ -53,6 +54,31 @@ describe("webhook event dedupe", () => {
   });
 
   dedupeContract("in memory", async () => inMemoryDedupe());
+
+  describe("in memory, its bounds", () => {
+    it("forgets the oldest id first when full", async () => {
+      const store = inMemoryDedupe(2);
+      for (const id of ["evt_a", "evt_b", "evt_c"]) {
+        await store.claim(id);
+        await store.complete(id);
+      }
+      expect(await store.claim("evt_c")).toBe("done");
+      expect(await store.claim("evt_b")).toBe("done");
+      expect(await store.claim("evt_a")).toBe("claimed");
+    });
+
+    it("lets a claim whose handler never finished be taken over once its processing time is up", async () => {
+      let clock = 0;
+      const store = inMemoryDedupe(10, () => clock);
+      expect(await store.claim("evt_stuck")).toBe("claimed");
+      expect(await store.claim("evt_stuck")).toBe("in_progress");
+      clock += PROCESSING_TTL_SECONDS * 1000;
+      expect(await store.claim("evt_stuck")).toBe("claimed");
+      await store.complete("evt_stuck");
+      clock += (HANDLED_EVENT_TTL_SECONDS - 1) * 1000;
+      expect(await store.claim("evt_stuck")).toBe("done");
+    });
+  });
 
   describe.skipIf(!reachable)("in Redis", () => {
     const prefix = `dedupe-test-${randomUUID()}`;
