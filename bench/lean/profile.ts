@@ -3,7 +3,9 @@
  * environment, as `npm run bench`) with the gateway CPU-profiled under the rich warm dashboard's
  * load, and writes the summary to bench/profiles/lean-path-<label>.txt. Prints the section's
  * figures. BENCH_PROFILE_QUERY=floor profiles the pipeline floor (`{ __typename }`) instead,
- * BENCH_PROFILE_QUERY=small the small dashboard (issue 23). Needs a fresh `npm run build`.
+ * BENCH_PROFILE_QUERY=small the small dashboard (issue 23). BENCH_PROFILE_BASELINE=1 profiles
+ * bare Apollo under the same load too, into lean-path-<label>-apollo.txt. Needs a fresh
+ * `npm run build`.
  */
 import { fileURLToPath } from "node:url";
 import { readOptions } from "../options.js";
@@ -25,7 +27,8 @@ const results = await runLeanSection(
     ...readLeanOptions(options),
     profileQuery: query,
     profileFile: file,
-    profileTitle: `Gateway CPU profile under the ${titles[query]} load (${label}, ${new Date().toISOString()})`,
+    profileBaseline: process.env.BENCH_PROFILE_BASELINE === "1",
+    profileTitle: `CPU profile under the ${titles[query]} load (${label}, ${new Date().toISOString()})`,
   },
   (message) => process.stderr.write(`bench: ${message}\n`),
 );

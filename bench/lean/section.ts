@@ -52,8 +52,10 @@ export interface LeanOptions {
   rounds: number;
   /** Where to write the CPU profile summary of the gateway under the dashboard load; none: no profile. */
   profileFile?: string;
-  /** The summary's heading (e.g. which code was profiled). */
+  /** The summary's heading (e.g. which code was profiled), after "Gateway" or "Bare Apollo". */
   profileTitle?: string;
+  /** Profile bare Apollo too, under the same load, into `profileFile` with `-apollo` before `.txt`. */
+  profileBaseline?: boolean;
   /** The load profiled: the rich warm dashboard (default), the small one, or the pipeline floor. */
   profileQuery?: LeanQuery;
   /**
@@ -344,30 +346,41 @@ export async function runLeanSection(
     const { floor, small, dashboard } = comparisons;
     if (options.profileFile !== undefined) {
       const profiled = options.profileQuery ?? "dashboard";
-      progress(`lean: profiling the gateway under the ${LOADS[profiled].title} load`);
-      // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
-      // ignored) for a closer look in Chrome DevTools or VS Code.
-      const raw = `${options.profileFile.replace(/\.txt$/, "")}.cpuprofile`;
-      await gateway.profile(raw, () =>
-        runLoad({
-          body: LOADS[profiled].body,
-          url: gateway.url,
-          headers: gateway.headers,
-          headersInTurn: gateway.headersInTurn,
-          connections: options.connections,
-          durationSeconds: Math.max(5, options.durationSeconds),
-          warmupSeconds: 0,
-        }),
-      );
-      const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
-      await mkdir(dirname(options.profileFile), { recursive: true });
-      const heading = [
-        options.profileTitle ?? "Gateway CPU profile under the warm dashboard load",
-        `(${options.connections} connections, ${options.customers} customers, targets ${built ? "built (plain node, dist/)" : "under tsx (src/)"}, NODE_ENV=production; regenerate: npm run bench:profile -- <label>)`,
-        `measured in the same run (median of rounds, then by CPU per answer): pipeline floor ${times(floor.medianRatio)}, ${times(floor.cpuRatio)}; small dashboard ${times(small.medianRatio)}, ${times(small.cpuRatio)}; rich dashboard ${times(dashboard.medianRatio)}, ${times(dashboard.cpuRatio)} of bare Apollo`,
-      ].join("\n");
-      await writeFile(options.profileFile, summariseProfile(profile, heading));
-      progress(`lean: profile summary written to ${options.profileFile}`);
+      const heading = (who: string) =>
+        [
+          `${who} ${options.profileTitle ?? "CPU profile under the warm dashboard load"}`,
+          `(${options.connections} connections, ${options.customers} customers, targets ${built ? "built (plain node, dist/)" : "under tsx (src/)"}, NODE_ENV=production; regenerate: npm run bench:profile -- <label>)`,
+          `measured in the same run (median of rounds, then by CPU per answer): pipeline floor ${times(floor.medianRatio)}, ${times(floor.cpuRatio)}; small dashboard ${times(small.medianRatio)}, ${times(small.cpuRatio)}; rich dashboard ${times(dashboard.medianRatio)}, ${times(dashboard.cpuRatio)} of bare Apollo`,
+        ].join("\n");
+      const targets: [ChildTarget, string, string][] = [[gateway, options.profileFile, "Gateway"]];
+      if (options.profileBaseline === true) {
+        targets.push([
+          baseline,
+          options.profileFile.replace(/\.txt$/, "-apollo.txt"),
+          "Bare Apollo",
+        ]);
+      }
+      for (const [target, file, who] of targets) {
+        progress(`lean: profiling ${who} under the ${LOADS[profiled].title} load`);
+        // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
+        // ignored) for a closer look in Chrome DevTools or VS Code.
+        const raw = `${file.replace(/\.txt$/, "")}.cpuprofile`;
+        await target.profile(raw, () =>
+          runLoad({
+            body: LOADS[profiled].body,
+            url: target.url,
+            headers: target.headers,
+            headersInTurn: target.headersInTurn,
+            connections: options.connections,
+            durationSeconds: Math.max(5, options.durationSeconds),
+            warmupSeconds: 0,
+          }),
+        );
+        const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, summariseProfile(profile, heading(who)));
+        progress(`lean: profile summary written to ${file}`);
+      }
     }
     return {
       runtime: built ? "built" : "tsx",

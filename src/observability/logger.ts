@@ -73,7 +73,7 @@ export function createLogger(
  * thread pool) cost ~5 % of the gateway's CPU on a small operation; batched, a busy gateway
  * writes a few hundred times a second instead of once per operation.
  */
-export const LOG_BATCH_BYTES = 4096;
+export const LOG_BATCH_BYTES = 8192;
 
 /** Longest a line waits for the batch to fill before it is written anyway (ms). */
 export const LOG_BATCH_MS = 100;
