@@ -1,3 +1,4 @@
+import { fstatSync } from "node:fs";
 import { type Logger, pino } from "pino";
 import { secretScrubber } from "./scrub-secrets.js";
 
@@ -41,9 +42,9 @@ export const REDACTED_PATHS = [
 
 /**
  * Creates the process's one logger. `destination` lets tests capture every line; without it the
- * lines go to stdout through pino's asynchronous destination (sonic-boom: a request never waits
- * on a write; the lines are written in order, in batches, within `LOG_BATCH_MS`), which `gracefulShutdown` drains with
- * `flushLogger` and pino flushes synchronously on exit, so no line is lost on SIGTERM. `knownSecrets` (the
+ * lines go to stdout through pino's sonic-boom destination (`batchedStdout`: in order, in batches,
+ * within `LOG_BATCH_MS`), which `gracefulShutdown` drains with `flushLogger` and pino flushes
+ * synchronously on exit, so no line is lost on SIGTERM. `knownSecrets` (the
  * configured Stripe key and webhook secrets) are blanked wherever they appear in a line, on top
  * of the redacted paths (compiled once, here) and the secret shapes the scrubber knows.
  */
@@ -53,7 +54,7 @@ export function createLogger(
   knownSecrets: readonly string[] = [],
 ): Logger {
   const scrub = secretScrubber(knownSecrets);
-  const stdout = destination === undefined && level !== "silent" ? asyncStdout() : undefined;
+  const stdout = destination === undefined && level !== "silent" ? batchedStdout() : undefined;
   const logger = pino(
     {
       level,
@@ -78,25 +79,37 @@ export const LOG_BATCH_BYTES = 8192;
 /** Longest a line waits for the batch to fill before it is written anyway (ms). */
 export const LOG_BATCH_MS = 100;
 
+/** Whether stdout is a regular file (`node dist/main.js > file`), not a pipe or a terminal. */
+function stdoutIsFile(): boolean {
+  try {
+    return fstatSync(1).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Stdout through sonic-boom, asynchronously: lines written once `LOG_BATCH_BYTES` have gathered
- * or every `LOG_BATCH_MS` (its periodic flush, an unreferenced timer), whichever comes first.
+ * Stdout through sonic-boom, lines written once `LOG_BATCH_BYTES` have gathered or every
+ * `LOG_BATCH_MS` (its periodic flush, an unreferenced timer), whichever comes first. To a pipe or
+ * a terminal asynchronously (a request never waits on a reader; a full pipe holds the lines in
+ * memory), to a regular file synchronously: a batch written to a file does not wait on any reader,
+ * and each asynchronous write is a hand-off to libuv's thread pool and a thread woken.
  */
-const asyncStdout = () =>
+const batchedStdout = () =>
   pino.destination({
     dest: 1,
-    sync: false,
+    sync: stdoutIsFile(),
     minLength: LOG_BATCH_BYTES,
     periodicFlush: LOG_BATCH_MS,
   });
 
-/** The asynchronous destination of each logger `createLogger` gave one. */
-const ASYNC_DESTINATIONS = new WeakMap<Logger, ReturnType<typeof asyncStdout>>();
+/** The batched stdout destination of each logger `createLogger` gave one. */
+const ASYNC_DESTINATIONS = new WeakMap<Logger, ReturnType<typeof batchedStdout>>();
 
 /**
  * Resolves once every line `logger` accepted has been written, or after `timeoutMs` (a reader
  * that never reads must not hold the process forever), or at once when the destination failed.
- * For the asynchronous destination it writes out the gathered batch and waits for sonic-boom's
+ * For the batched stdout destination it writes out the gathered batch and waits for sonic-boom's
  * `drain` (its `flush(cb)` with a minimum length: called back when nothing is left to write).
  */
 export function flushLogger(logger: Logger, timeoutMs: number): Promise<void> {

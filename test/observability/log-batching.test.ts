@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -48,5 +51,30 @@ describe("batched stdout log destination", () => {
     });
     const lines = await linesOf(child, 500);
     expect(lines.map((line) => JSON.parse(line).index)).toEqual([...Array(500).keys()]);
+  });
+
+  it("writes a burst and a lone line after it to stdout redirected to a file (written synchronously)", async () => {
+    const file = join(tmpdir(), `log-batching-${process.pid}-${Date.now()}.log`);
+    const out = openSync(file, "w");
+    try {
+      child = spawn(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script(501)],
+        {
+          cwd: ROOT,
+          stdio: ["ignore", out, "inherit"],
+        },
+      );
+      const lines = () =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((line) => line !== "");
+      // The last line is less than a batch: the periodic flush writes it while the process idles.
+      await vi.waitFor(() => expect(lines()).toHaveLength(501), { timeout: 10_000, interval: 50 });
+      expect(lines().map((line) => JSON.parse(line).index)).toEqual([...Array(501).keys()]);
+    } finally {
+      closeSync(out);
+      rmSync(file, { force: true });
+    }
   });
 });
