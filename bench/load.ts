@@ -6,6 +6,11 @@ export interface LoadOptions {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Headers over `headers` for the requests each connection sends in turn (the first, then the
+   * second, ..., then the first again), e.g. one token per customer; unset: every request the same.
+   */
+  headersInTurn?: Record<string, string>[];
   connections: number;
   /** Measured seconds. */
   durationSeconds: number;
@@ -50,6 +55,11 @@ function fire(options: LoadOptions, seconds: number): Promise<autocannon.Result>
     method: "POST",
     headers: options.headers,
     body: options.body,
+    requests: options.headersInTurn?.map((headers) => ({
+      method: "POST" as const,
+      headers: { ...options.headers, ...headers },
+      body: options.body,
+    })),
     connections: options.connections,
     duration: seconds,
     timeout: options.timeoutSeconds ?? 30,

@@ -1,14 +1,20 @@
 /**
- * The lean-path section (issue 16): the gateway's own cost per operation against a bare Apollo
- * Server 5 standalone answering from memory, each in a process of its own, loaded by the same
- * autocannon in the bench's process:
+ * The lean-path section (issues 16 and 23): the gateway's own cost per operation against a bare
+ * Apollo Server 5 standalone answering from memory, each in a process of its own, loaded by the
+ * same autocannon in the bench's process. The gateway runs as production runs it
+ * (`production-gateway.ts`: `dist/main.js` under plain node, NODE_ENV=production, info logs to a
+ * file, the sandbox in a process of its own), the baseline built and NODE_ENV=production too;
+ * the load spreads over `customers` customers (10 accounts over 3 authorizations each), each
+ * connection sending their tokens in turn:
  * - the pipeline floor: `{ __typename }` with a valid token (authentication, limits, logging and
  *   metrics all on in the gateway: its whole per-request path and nothing else);
- * - the warm dashboard: the bench's dashboard query (`first: 100`, 10 accounts) answered from the
- *   gateway's warm read model, against Apollo serving the gateway's own answer from memory.
+ * - the small dashboard (issue 23): `accounts(first: 100)` with id, status, health state and the
+ *   authorization's id and status, from the gateway's warm read model;
+ * - the rich dashboard: the bench's dashboard query, from the warm read model.
+ * Apollo answers both dashboards with the first customer's answer of the gateway, from memory.
  * Gateway and baseline alternate for `rounds` rounds (in turns, who goes first); the figure is
  * the median of the rounds' ratios, the machine's other work moving both runs of a round alike.
- * With `profileFile`, the gateway is then CPU-profiled under the dashboard load and the profile's
+ * With `profileFile`, the gateway is then CPU-profiled under one of the loads and the profile's
  * summary (`summariseProfile`) written there.
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -19,8 +25,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixed, table, times } from "../format.js";
 import { type LoadFigures, runLoad } from "../load.js";
-import { DASHBOARD_BODY, type GraphQLData } from "../query.js";
+import { intFrom } from "../options.js";
+import {
+  DASHBOARD_BODY,
+  fetchDashboard,
+  type GraphQLData,
+  SMALL_DASHBOARD_BODY,
+} from "../query.js";
+import { sandboxControl } from "../sandbox-control.js";
 import { builtTarget } from "./built-target.js";
+import { type LeanGateway, startLeanGateway } from "./production-gateway.js";
 import { type CpuProfile, summariseProfile } from "./profile-summary.js";
 
 /** The body of the pipeline floor: the cheapest operation there is. */
@@ -28,17 +42,22 @@ export const FLOOR_BODY = JSON.stringify({ query: "{ __typename }" });
 
 /** Settings of the section. */
 export interface LeanOptions {
+  /** Concurrent connections of every load (BENCH_LEAN_CONNECTIONS, default 16: issue 23's). */
   connections: number;
+  /** Customers the load spreads over, 10 accounts / 3 authorizations each (BENCH_LEAN_CUSTOMERS, default 20). */
+  customers: number;
   durationSeconds: number;
   warmupSeconds: number;
   /** Alternations of gateway and baseline per query (BENCH_LEAN_ROUNDS, default 4). */
   rounds: number;
   /** Where to write the CPU profile summary of the gateway under the dashboard load; none: no profile. */
   profileFile?: string;
-  /** The summary's heading (e.g. which code was profiled). */
+  /** The summary's heading (e.g. which code was profiled), after "Gateway" or "Bare Apollo". */
   profileTitle?: string;
-  /** The load profiled: the warm dashboard (default) or the pipeline floor. */
-  profileQuery?: "dashboard" | "floor";
+  /** Profile bare Apollo too, under the same load, into `profileFile` with `-apollo` before `.txt`. */
+  profileBaseline?: boolean;
+  /** The load profiled: the rich warm dashboard (default), the small one, or the pipeline floor. */
+  profileQuery?: LeanQuery;
   /**
    * Run both targets under plain node, the gateway from `npm run build`'s dist/ (BENCH_LEAN_BUILT=1;
    * see built-target.ts), as production runs it (`npm run bench` builds first); BENCH_LEAN_BUILT=0:
@@ -46,6 +65,16 @@ export interface LeanOptions {
    */
   built?: boolean;
 }
+
+/** The section's loads. */
+export type LeanQuery = "floor" | "small" | "dashboard";
+
+/** Each load's body and name in the report. */
+const LOADS: Record<LeanQuery, { body: string; title: string }> = {
+  floor: { body: FLOOR_BODY, title: "{ __typename }" },
+  small: { body: SMALL_DASHBOARD_BODY, title: "small dashboard" },
+  dashboard: { body: DASHBOARD_BODY, title: "dashboard" },
+};
 
 /** One query, gateway against baseline. */
 export interface LeanComparison {
@@ -76,9 +105,12 @@ export interface LeanResults {
   /** How the targets ran: "tsx" (src/, as `npm start`) or "built" (plain node, dist/). */
   runtime: "tsx" | "built";
   connections: number;
+  customers: number;
   durationSeconds: number;
   rounds: number;
   floor: LeanComparison;
+  /** Issue 23's small dashboard. */
+  small: LeanComparison;
   dashboard: LeanComparison;
 }
 
@@ -89,7 +121,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 interface ChildTarget {
   url: string;
   headers: Record<string, string>;
-  answer?: GraphQLData;
+  /** Headers over `headers` each connection sends in turn (one token per customer). */
+  headersInTurn?: Record<string, string>[];
   /** The process's CPU time so far (user + system), in microseconds. */
   cpuMicros(): Promise<number>;
   /** Runs `during` with the CPU profiler on; writes the profile to `file`. */
@@ -112,26 +145,9 @@ function nextMessage(child: ChildProcess, kind: string): Promise<Record<string, 
   });
 }
 
-/** Forks `target-process.ts <kind>`, its stdout (the gateway's log lines) into `logFile`. */
-async function startTarget(
-  kind: "gateway" | "apollo",
-  logFile: string,
-  env: Record<string, string> = {},
-  built?: string,
-): Promise<ChildTarget> {
-  const out = openSync(logFile, "w");
-  const child = fork(built ?? TARGET, [kind], {
-    cwd: ROOT,
-    execArgv: built === undefined ? ["--import", "tsx"] : [],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", out, "inherit", "ipc"],
-  });
-  closeSync(out);
-  const ready = await nextMessage(child, "ready");
+/** The CPU and profiler probes of `child` (the protocol of `bench/live/process-probes.ts`). */
+function probesOf(child: ChildProcess): Pick<ChildTarget, "cpuMicros" | "profile"> {
   return {
-    url: ready.url as string,
-    headers: ready.headers as Record<string, string>,
-    answer: ready.answer as GraphQLData | undefined,
     cpuMicros: async () => {
       const answer = nextMessage(child, "cpu");
       child.send({ kind: "cpu" });
@@ -146,6 +162,33 @@ async function startTarget(
       child.send({ kind: "profile-stop", file });
       await written;
     },
+  };
+}
+
+/** Forks `target-process.ts apollo` (NODE_ENV=production), its stdout into `logFile`. */
+async function startApollo(
+  logFile: string,
+  answer: GraphQLData,
+  built?: string,
+): Promise<ChildTarget> {
+  const out = openSync(logFile, "w");
+  const child = fork(built ?? TARGET, ["apollo"], {
+    cwd: ROOT,
+    execArgv: built === undefined ? ["--import", "tsx"] : [],
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      BENCH_LEAN_ANSWER: JSON.stringify(answer),
+    },
+    stdio: ["ignore", out, "inherit", "ipc"],
+  });
+  closeSync(out);
+  const ready = await nextMessage(child, "ready");
+  return {
+    url: ready.url as string,
+    headers: ready.headers as Record<string, string>,
+    ...probesOf(child),
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners("exit");
@@ -153,6 +196,32 @@ async function startTarget(
         child.send({ kind: "stop" });
       }),
   };
+}
+
+/**
+ * Creates `count` customers (10 accounts over 3 authorizations each) in the gateway's sandbox and
+ * warms the read model with each one's dashboards; returns their `Authorization` headers and the
+ * first one's rich dashboard answer (which the baseline serves).
+ */
+async function warmCustomers(
+  gateway: LeanGateway,
+  count: number,
+): Promise<{ authorizations: string[]; answer: GraphQLData }> {
+  const control = sandboxControl(gateway.sandboxUrl);
+  const authorizations: string[] = [];
+  let answer: GraphQLData | undefined;
+  for (let index = 0; index < count; index++) {
+    const customer = await control.createCustomer(10, 3);
+    const authorization = await gateway.authorizationFor(customer.id);
+    const headers = { "content-type": "application/json", authorization };
+    // Twice: the first fills the read model, the second is answered from it.
+    await fetchDashboard(gateway.graphqlUrl, headers);
+    const data = await fetchDashboard(gateway.graphqlUrl, headers);
+    await fetchDashboard(gateway.graphqlUrl, headers, SMALL_DASHBOARD_BODY);
+    answer ??= data;
+    authorizations.push(authorization);
+  }
+  return { authorizations, answer: answer ?? {} };
 }
 
 /** The median of `values`, or null when there are none. */
@@ -193,6 +262,7 @@ async function compare(
       ...settings,
       url: target.url,
       headers: target.headers,
+      headersInTurn: target.headersInTurn,
       beforeMeasuring: async () => {
         cpuBefore = await target.cpuMicros();
       },
@@ -236,7 +306,7 @@ async function compare(
   };
 }
 
-/** Runs the section: both comparisons, then the profile when asked. Stops every process it started. */
+/** Runs the section: the three comparisons, then the profile when asked. Stops every process it started. */
 export async function runLeanSection(
   options: LeanOptions,
   progress: (message: string) => void,
@@ -244,65 +314,87 @@ export async function runLeanSection(
   const logFile = join(tmpdir(), `bench-lean-gateway-${process.pid}.log`);
   const built = options.built ? await builtTarget(ROOT, TARGET) : undefined;
   progress(
-    `lean: starting the gateway (logs, metrics, auth, limits on) and a bare Apollo, ${built ? "built, under plain node" : "under tsx"}`,
+    `lean: starting the gateway (NODE_ENV=production, info logs to a file, metrics, auth, limits on; sandbox apart) and a bare Apollo, ${built ? "built, under plain node" : "under tsx"}`,
   );
-  const gateway = await startTarget("gateway", logFile, {}, built);
+  const production = await startLeanGateway(built !== undefined, logFile);
   let baseline: ChildTarget | undefined;
   try {
-    baseline = await startTarget(
-      "apollo",
-      `${logFile}.apollo`,
-      { BENCH_LEAN_ANSWER: JSON.stringify(gateway.answer ?? {}) },
-      built,
-    );
-    const floor = await compare("{ __typename }", FLOOR_BODY, gateway, baseline, options, progress);
-    const dashboard = await compare(
-      "dashboard",
-      DASHBOARD_BODY,
-      gateway,
-      baseline,
-      options,
-      progress,
-    );
+    progress(`lean: ${options.customers} customers, warming the read model`);
+    const { authorizations, answer } = await warmCustomers(production, options.customers);
+    const gateway: ChildTarget = {
+      url: production.graphqlUrl,
+      headers: { "content-type": "application/json" },
+      headersInTurn: authorizations.map((authorization) => ({ authorization })),
+      ...probesOf(production.child),
+      stop: () => production.stop(),
+    };
+    baseline = await startApollo(`${logFile}.apollo`, answer, built);
+    // The same tokens go to Apollo (unread there), so both parse the same requests.
+    baseline.headersInTurn = gateway.headersInTurn;
+    const comparisons: Record<LeanQuery, LeanComparison> = {} as Record<LeanQuery, LeanComparison>;
+    for (const query of ["floor", "small", "dashboard"] as const) {
+      const load = LOADS[query];
+      comparisons[query] = await compare(
+        load.title,
+        load.body,
+        gateway,
+        baseline,
+        options,
+        progress,
+      );
+    }
+    const { floor, small, dashboard } = comparisons;
     if (options.profileFile !== undefined) {
-      const floorProfile = options.profileQuery === "floor";
-      progress(
-        `lean: profiling the gateway under the ${floorProfile ? "pipeline floor" : "dashboard"} load`,
-      );
-      // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
-      // ignored) for a closer look in Chrome DevTools or VS Code.
-      const raw = `${options.profileFile.replace(/\.txt$/, "")}.cpuprofile`;
-      await gateway.profile(raw, () =>
-        runLoad({
-          body: floorProfile ? FLOOR_BODY : DASHBOARD_BODY,
-          url: gateway.url,
-          headers: gateway.headers,
-          connections: options.connections,
-          durationSeconds: Math.max(5, options.durationSeconds),
-          warmupSeconds: 0,
-        }),
-      );
-      const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
-      await mkdir(dirname(options.profileFile), { recursive: true });
-      const heading = [
-        options.profileTitle ?? "Gateway CPU profile under the warm dashboard load",
-        `(${options.connections} connections, targets ${built ? "built (plain node, dist/)" : "under tsx (src/)"}; regenerate: npm run bench:profile -- <label>)`,
-        `measured in the same run: pipeline floor ${times(floor.medianRatio)} of bare Apollo's throughput (median of rounds), ${times(floor.cpuRatio)} by CPU per answer; warm dashboard ${times(dashboard.medianRatio)}, ${times(dashboard.cpuRatio)} by CPU per answer`,
-      ].join("\n");
-      await writeFile(options.profileFile, summariseProfile(profile, heading));
-      progress(`lean: profile summary written to ${options.profileFile}`);
+      const profiled = options.profileQuery ?? "dashboard";
+      const heading = (who: string) =>
+        [
+          `${who} ${options.profileTitle ?? "CPU profile under the warm dashboard load"}`,
+          `(${options.connections} connections, ${options.customers} customers, targets ${built ? "built (plain node, dist/)" : "under tsx (src/)"}, NODE_ENV=production; regenerate: npm run bench:profile -- <label>)`,
+          `measured in the same run (median of rounds, then by CPU per answer): pipeline floor ${times(floor.medianRatio)}, ${times(floor.cpuRatio)}; small dashboard ${times(small.medianRatio)}, ${times(small.cpuRatio)}; rich dashboard ${times(dashboard.medianRatio)}, ${times(dashboard.cpuRatio)} of bare Apollo`,
+        ].join("\n");
+      const targets: [ChildTarget, string, string][] = [[gateway, options.profileFile, "Gateway"]];
+      if (options.profileBaseline === true) {
+        targets.push([
+          baseline,
+          options.profileFile.replace(/\.txt$/, "-apollo.txt"),
+          "Bare Apollo",
+        ]);
+      }
+      for (const [target, file, who] of targets) {
+        progress(`lean: profiling ${who} under the ${LOADS[profiled].title} load`);
+        // The raw profile stays beside the summary (not committed: bench/profiles/*.cpuprofile is
+        // ignored) for a closer look in Chrome DevTools or VS Code.
+        const raw = `${file.replace(/\.txt$/, "")}.cpuprofile`;
+        await target.profile(raw, () =>
+          runLoad({
+            body: LOADS[profiled].body,
+            url: target.url,
+            headers: target.headers,
+            headersInTurn: target.headersInTurn,
+            connections: options.connections,
+            durationSeconds: Math.max(5, options.durationSeconds),
+            warmupSeconds: 0,
+          }),
+        );
+        const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, summariseProfile(profile, heading(who)));
+        progress(`lean: profile summary written to ${file}`);
+      }
     }
     return {
       runtime: built ? "built" : "tsx",
       connections: options.connections,
+      customers: options.customers,
       durationSeconds: options.durationSeconds,
       rounds: options.rounds,
       floor,
+      small,
       dashboard,
     };
   } finally {
     await baseline?.stop();
-    await gateway.stop();
+    await production.stop();
     rmSync(logFile, { force: true });
     rmSync(`${logFile}.apollo`, { force: true });
   }
@@ -317,7 +409,8 @@ const row = (comparison: LeanComparison, target: string, runs: LoadFigures[], rp
 
 /** The section as printed on stdout. */
 export function formatLean(results: LeanResults): string {
-  const rows = [results.floor, results.dashboard].flatMap((comparison) => [
+  const comparisons = [results.floor, results.small, results.dashboard];
+  const rows = comparisons.flatMap((comparison) => [
     row(comparison, "gateway", comparison.gateway, comparison.gatewayRps),
     row(comparison, "bare Apollo", comparison.baseline, comparison.baselineRps),
     [comparison.query, "gateway / bare Apollo", times(comparison.ratio), "", "", ""],
@@ -332,14 +425,16 @@ export function formatLean(results: LeanResults): string {
     ],
     [comparison.query, "bare Apollo / gateway CPU", times(comparison.cpuRatio), "", "", ""],
   ]);
+  const figure = (comparison: LeanComparison) =>
+    `${times(comparison.medianRatio)} of bare Apollo's throughput (median of the rounds), ${times(comparison.cpuRatio)} by CPU per answer`;
   return [
-    `Lean path: gateway (auth, limits, info logs, metrics on; warm read model) against a bare Apollo Server 5 standalone answering from memory, each in its own process (${results.runtime === "built" ? "built, plain node" : "tsx"}); ${results.connections} connections, ${results.rounds} alternating rounds of ${results.durationSeconds} s`,
+    `Lean path: gateway as production runs it (dist/main.js, NODE_ENV=production, info logs to a file; auth, limits, metrics on; warm read model) against a bare Apollo Server 5 standalone answering from memory, each in its own process (${results.runtime === "built" ? "built, plain node" : "tsx"}); ${results.connections} connections, ${results.customers} customers in turn, ${results.rounds} alternating rounds of ${results.durationSeconds} s`,
     table(["query", "target", "req/s", "p50 ms", "p99 ms", "failed"], rows),
-    ...[results.floor, results.dashboard].map(
+    ...comparisons.map(
       (comparison) =>
         `${comparison.query}: gateway / bare Apollo by round ${comparison.roundRatios.map((value) => value.toFixed(2)).join(", ")}`,
     ),
-    ...[results.floor, results.dashboard].flatMap((comparison) => {
+    ...comparisons.flatMap((comparison) => {
       const failed = [...comparison.gateway, ...comparison.baseline].reduce(
         (sum, run) => sum + run.non2xx + run.graphqlErrors + run.errors,
         0,
@@ -350,20 +445,27 @@ export function formatLean(results: LeanResults): string {
             `WARNING ${comparison.query}: ${failed} failed answers; its ratios compare refusals, not work`,
           ];
     }),
-    `Pipeline floor ({ __typename } with a token): ${times(results.floor.medianRatio)} of bare Apollo's throughput (median of the rounds), ${times(results.floor.cpuRatio)} by CPU per answer`,
-    `Warm dashboard (10 accounts): ${times(results.dashboard.medianRatio)} of bare Apollo's throughput (median of the rounds), ${times(results.dashboard.cpuRatio)} by CPU per answer`,
+    `Pipeline floor ({ __typename } with a token): ${figure(results.floor)}`,
+    `Small dashboard (issue 23; 10 accounts: id, status, health state, authorization): ${figure(results.small)}`,
+    `Rich dashboard (the bench's query, 10 accounts): ${figure(results.dashboard)}`,
   ].join("\n");
 }
 
-/** The section's settings from the environment (BENCH_LEAN_ROUNDS) on top of the bench's own. */
+/**
+ * The section's settings from the environment on top of the bench's own durations:
+ * BENCH_LEAN_ROUNDS (default 4), BENCH_LEAN_CONNECTIONS (default 16, issue 23's; the bench's
+ * BENCH_CONNECTIONS is not used here), BENCH_LEAN_CUSTOMERS (default 20), BENCH_LEAN_BUILT.
+ */
 export function readLeanOptions(
-  base: { connections: number; durationSeconds: number; warmupSeconds: number },
+  base: { durationSeconds: number; warmupSeconds: number },
   env: NodeJS.ProcessEnv = process.env,
 ): LeanOptions {
-  const raw = env.BENCH_LEAN_ROUNDS?.trim();
-  const rounds = raw === undefined || raw === "" ? 4 : Number(raw);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
-    throw new Error(`BENCH_LEAN_ROUNDS must be a whole number from 1 to 20, got "${raw}"`);
-  }
-  return { ...base, rounds, built: env.BENCH_LEAN_BUILT !== "0" };
+  return {
+    durationSeconds: base.durationSeconds,
+    warmupSeconds: base.warmupSeconds,
+    rounds: intFrom(env, "BENCH_LEAN_ROUNDS", 4, 1, 20),
+    connections: intFrom(env, "BENCH_LEAN_CONNECTIONS", 16, 1, 1_000),
+    customers: intFrom(env, "BENCH_LEAN_CUSTOMERS", 20, 1, 200),
+    built: env.BENCH_LEAN_BUILT !== "0",
+  };
 }

@@ -46,14 +46,20 @@ export function fencedStores(stores: LoaderStores, options: FencedReadsOptions):
       read: async (id, fetch) => {
         let answer = await store.read(id, fetch);
         const from = checkedAt(answer);
-        if (from < startedAt && !(await fences.mayServe(kind, answer, from)))
+        // No fence at all (the common case): the copy may serve, and is behind none.
+        if (
+          from < startedAt &&
+          !(await fences.unfenced()) &&
+          !(await fences.mayServe(kind, answer, from))
+        )
           answer = await allowed(id, fetch);
         await fences.settled();
         if (kind === "account") {
           const obtained = options.obtainedAccount(id) as StoredObjects[K] | undefined;
           if (obtained !== undefined && checkedAt(obtained) >= checkedAt(answer)) answer = obtained;
         }
-        if (await fences.behind(kind, answer, checkedAt(answer))) answer = await allowed(id, fetch);
+        if (!(await fences.unfenced()) && (await fences.behind(kind, answer, checkedAt(answer))))
+          answer = await allowed(id, fetch);
         return answer;
       },
     };
@@ -100,6 +106,12 @@ export async function listMayServe(
   options: Pick<FencedReadsOptions, "readModel" | "customerId" | "fences" | "startedAt">,
 ): Promise<StripeAccount[] | undefined> {
   const { readModel, fences, startedAt } = options;
+  // The common case (no relink open, no write of the viewer's pending): no fence, so every copy
+  // may serve and none is behind. Asked again after the session reads, which may raise one.
+  if (await fences.unfenced()) {
+    await fences.settled();
+    if (await fences.unfenced()) return [...accounts];
+  }
   const now = readModel.now();
   const served = [...accounts];
   for (const [index, account] of served.entries()) {

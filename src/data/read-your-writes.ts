@@ -36,6 +36,11 @@ export interface OperationFences {
     checkedAt: number,
   ): Promise<boolean>;
   settled(): Promise<void>;
+  /**
+   * True when the customer has no fence at all (none stored when the operation first read them,
+   * none raised by it since): every copy may serve and none is behind, whatever its age.
+   */
+  unfenced(): Promise<boolean>;
   /** Registers a relink session read of this operation (see `settled`). */
   sessionRead(read: Promise<unknown>): void;
   /** A relink session for `authorizationId` was created through the gateway: it is open. */
@@ -117,6 +122,7 @@ export function operationFences({
   return {
     settled,
     behind,
+    unfenced: async () => (await snapshot()).size === 0,
     mayServe: async (kind, object, checkedAt) => {
       const fence = await fenceOf(kind, object);
       if (fence === undefined) return true;

@@ -3,6 +3,8 @@ import {
   type Context,
   context,
   createContextKey,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   type Span,
   SpanStatusCode,
   type Tracer,
@@ -69,10 +71,27 @@ export function contextWithin(operation: Context): Context {
   return own !== undefined && active.getValue(OPERATION_KEY) === own ? active : operation;
 }
 
+/** The span `inSpan` hands its work while tracing is off: records nothing, like the API's no-op ones. */
+const UNTRACED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * Whether a tracer provider is registered (tracing on): the API's global provider is its proxy,
+ * with a delegate once an SDK registered one. Asked per span, so an SDK registered later counts.
+ */
+export function tracingRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return (
+    !(provider instanceof ProxyTracerProvider) ||
+    provider.getDelegateTracer(TRACER_NAME) !== undefined
+  );
+}
+
 /**
  * Runs `work` in a new active span named `name` with `attributes`, under the active context (or
  * `parent`); ends the span when `work` settles, with an error status (its error's class name as
- * `error.type`, never its message) when it rejects.
+ * `error.type`, never its message) when it rejects. While tracing is off, `work` runs at once with
+ * a non-recording span: the API's no-op tracer would only build a context nothing reads (no
+ * context manager is registered either), a span and a promise around `work` per call.
  */
 export function inSpan<T>(
   name: string,
@@ -80,6 +99,13 @@ export function inSpan<T>(
   work: (span: Span) => Promise<T>,
   parent: Context = context.active(),
 ): Promise<T> {
+  if (!tracingRegistered()) {
+    try {
+      return work(UNTRACED_SPAN);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return gatewayTracer().startActiveSpan(name, { attributes }, parent, async (span) => {
     try {
       return await work(span);

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { INVALID_SPAN_CONTEXT, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/config.js";
-import { TRACER_NAME } from "../../src/observability/spans.js";
+import { inSpan, TRACER_NAME, tracingRegistered } from "../../src/observability/spans.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { coldCustomer } from "../support/read-model.js";
 
@@ -74,5 +74,22 @@ describe("tracing off (no OTEL_* set)", () => {
     expect(
       loaded.filter((path) => /@opentelemetry[\\/](sdk-|exporter-|instrumentation)/.test(path)),
     ).toEqual([]);
+  });
+
+  it("runs the gateway's own spans' work directly, with a span that records nothing, failures passed on", async () => {
+    expect(tracingRegistered()).toBe(false);
+    const seen: boolean[] = [];
+    const answer = await inSpan("probe", { probe: 1 }, async (span) => {
+      seen.push(span.isRecording());
+      span.setAttribute("ignored", true);
+      return "done";
+    });
+    expect(answer).toBe("done");
+    expect(seen).toEqual([false]);
+    await expect(
+      inSpan("failing probe", {}, async () => {
+        throw new TypeError("upstream");
+      }),
+    ).rejects.toThrow(TypeError);
   });
 });

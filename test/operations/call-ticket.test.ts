@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type CallTicket, currentTicket, sendWithTicket } from "../../src/stripe/call-ticket.js";
+import {
+  type CallTicket,
+  currentTicket,
+  sendWithTicket,
+  ticketStorageOn,
+} from "../../src/stripe/call-ticket.js";
 import { SYSTEM_CALLER } from "../../src/stripe/fair-limiter.js";
 
 /** A ticket told apart by its route. */
@@ -54,5 +59,27 @@ describe("call tickets", () => {
       }),
     ).rejects.toThrow("upstream failed");
     expect(currentTicket()).toBeUndefined();
+  });
+
+  it("the storage (an async hook on every promise, on Node 20) is on only while a call is in flight", async () => {
+    expect(ticketStorageOn()).toBe(false);
+    let releaseFirst: () => void = () => {};
+    const firstGate = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const first = sendWithTicket(ticket("first"), () => firstGate);
+    expect(ticketStorageOn()).toBe(true);
+    await sendWithTicket(ticket("second"), later);
+    // The second call ended while the first is still in flight: still on.
+    expect(ticketStorageOn()).toBe(true);
+    releaseFirst();
+    await first;
+    expect(ticketStorageOn()).toBe(false);
+    await expect(
+      sendWithTicket(ticket("failing"), async () => {
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    expect(ticketStorageOn()).toBe(false);
   });
 });
