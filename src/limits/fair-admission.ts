@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { FairAdmissionLimits } from "../config/fair-admission-limits.js";
+import { createFairPacing } from "./fair-pacing.js";
 
 /** Seconds a caller refused for holding too many operations is told to wait (`Retry-After`). */
 export const FAIR_ADMISSION_RETRY_AFTER_SECONDS = 1;
@@ -31,6 +32,72 @@ interface CallerState {
 /** When the next turn runs: after the I/O the event loop has ready (`setImmediate`). */
 export type TurnScheduler = (turn: () => void) => void;
 
+/** The gate's clock and timers (tests replace them). */
+export interface GateTiming {
+  /** Runs the next turn after the I/O the event loop has ready (`setImmediate`). */
+  immediate: TurnScheduler;
+  /** Runs a turn in `ms` (an unref'd `setTimeout`): when a paced caller's wait ends. */
+  after(ms: number, turn: () => void): void;
+  /** Milliseconds, monotonic (`performance.now`): when waits end. */
+  now(): number;
+  /**
+   * Milliseconds of CPU the process has used (`process.cpuUsage`, user and system): what an
+   * operation's run is measured in, so time the process spent descheduled on a busy machine is
+   * not charged to whoever was running.
+   */
+  cpu(): number;
+  /**
+   * Calls `done` once the work an operation let in just now runs without I/O is over (see
+   * `afterMicrotasksAndTicks`).
+   */
+  afterRun(done: () => void): void;
+}
+
+/** A check that found less than this many ms (of CPU) of other work since the last one: quiet. */
+const QUIET_CHECK_MS = 0.05;
+/** Checks at most, so a chain that never quiets is measured up to here. */
+const MAX_CHECKS = 64;
+
+/**
+ * Calls `done` once the microtasks and `process.nextTick` callbacks queued from now on have run
+ * (the part of an operation that follows without waiting for I/O: promise steps, and the ticks
+ * DataLoader and streams schedule): a check re-queues itself (a microtask, then a tick, which runs
+ * once the microtask queue has drained) until one finds that almost nothing ran since the last
+ * (by `clock`).
+ */
+export function afterMicrotasksAndTicks(done: () => void, clock: () => number): void {
+  let last = clock();
+  let checks = 0;
+  const check = () => {
+    const now = clock();
+    checks += 1;
+    if (now - last < QUIET_CHECK_MS || checks >= MAX_CHECKS) {
+      done();
+      return;
+    }
+    last = now;
+    queueMicrotask(() => process.nextTick(check));
+  };
+  queueMicrotask(() => process.nextTick(check));
+}
+
+/** Milliseconds of CPU the process has used, user and system. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1_000;
+}
+
+/** The event loop's timing. */
+export const EVENT_LOOP_TIMING: GateTiming = {
+  immediate: setImmediate,
+  after: (ms, turn) => {
+    setTimeout(turn, ms).unref();
+  },
+  now: () => performance.now(),
+  cpu: () => cpuMs(),
+  afterRun: (done) => afterMicrotasksAndTicks(done, cpuMs),
+};
+
 /**
  * A per-caller fair gate for a single-threaded server. Parsing, validating and executing an
  * operation run on the event loop without yielding, so a caller keeping many requests in flight
@@ -46,12 +113,28 @@ export type TurnScheduler = (turn: () => void) => void;
  * `maxActive + maxQueued` operations is refused at once (RATE_LIMITED, 429, `retryAfter`
  * FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing. `release` (idempotent) frees the slot and
  * lets the caller's next operation into a later turn. A caller holding nothing is forgotten, so
- * the gate's memory is bounded by what is held.
+ * the gate's memory is bounded by what is held (and the paces of the last `maxDelayMs`).
+ *
+ * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
+ * in until it first waits for I/O (`timing.afterRun`), in process CPU time (`timing.cpu`), and
+ * paces a caller whose operations run longer than the free allowance while others are served
+ * (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a timer
+ * (`timing.after`) when its wait ends.
  */
 export function createFairAdmission(
   limits: FairAdmissionLimits,
-  schedule: TurnScheduler = setImmediate,
+  given: Partial<GateTiming> = {},
 ): FairAdmission {
+  const timing: GateTiming = { ...EVENT_LOOP_TIMING, ...given };
+  const schedule = timing.immediate;
+  const pacing =
+    limits.pacing !== undefined && limits.pacing.factor > 0
+      ? createFairPacing(limits.pacing)
+      : undefined;
+  /** Callers holding an operation past the gate (active above 0). */
+  let holdingCallers = 0;
+  /** The time a timer turn is set for (a paced caller's wait ends), if one is. */
+  let timerAt: number | undefined;
   const callers = new Map<string, CallerState>();
   /** Callers with waiting operations, in the order they started waiting (Set keeps insertion order). */
   const waitingCallers = new Set<string>();
@@ -66,9 +149,23 @@ export function createFairAdmission(
     scheduled = true;
     schedule(turn);
   };
-  /** The caller to let in next: waiting, below `maxActive`, least recently served first. */
-  const nextCaller = (): [string, CallerState] | undefined => {
+  /** A turn when the soonest paced wait ends (`waitMs` from `now`), unless one is set sooner. */
+  const setTimerTurn = (now: number, waitMs: number) => {
+    const at = now + waitMs;
+    if (timerAt !== undefined && timerAt <= at) return;
+    timerAt = at;
+    timing.after(waitMs, () => {
+      if (timerAt === at) timerAt = undefined;
+      turn();
+    });
+  };
+  /**
+   * The caller to let in next: waiting, below `maxActive`, not paced (or alone), least recently
+   * served first; with the soonest paced wait when every waiting caller is paced.
+   */
+  const nextCaller = (now: number): [string, CallerState] | number | undefined => {
     let chosen: [string, CallerState] | undefined;
+    let soonestWait: number | undefined;
     for (const caller of waitingCallers) {
       const state = callers.get(caller);
       if (state === undefined || state.waiting.length === 0) {
@@ -76,22 +173,48 @@ export function createFairAdmission(
         continue;
       }
       if (state.active >= limits.maxActive) continue;
+      if (pacing !== undefined) {
+        const othersHold =
+          holdingCallers > (state.active > 0 ? 1 : 0) ||
+          waitingCallers.size > (state.waiting.length > 0 ? 1 : 0);
+        const wait = pacing.waitFor(caller, now, othersHold);
+        if (wait > 0) {
+          soonestWait = Math.min(soonestWait ?? wait, wait);
+          continue;
+        }
+      }
       if (chosen === undefined || state.lastServed < chosen[1].lastServed) chosen = [caller, state];
     }
-    return chosen;
+    return chosen ?? soonestWait;
   };
   /** One turn: lets one operation in; the next turn comes after the event loop's I/O. */
   const turn = () => {
     scheduled = false;
-    const chosen = nextCaller();
+    const now = timing.now();
+    const chosen = nextCaller(now);
     if (chosen === undefined) return;
+    if (typeof chosen === "number") {
+      setTimerTurn(now, chosen);
+      return;
+    }
     const [caller, state] = chosen;
     turns += 1;
     state.lastServed = turns;
     const next = state.waiting.shift();
     if (state.waiting.length === 0) waitingCallers.delete(caller);
     if (next !== undefined) {
+      if (state.active === 0) holdingCallers += 1;
       state.active += 1;
+      if (pacing !== undefined) {
+        const letInTurn = turns;
+        const cpuBefore = timing.cpu();
+        pacing.letIn(caller, letInTurn);
+        timing.afterRun(() => {
+          const ended = timing.now();
+          const cpuMs = timing.cpu() - cpuBefore;
+          pacing.measured(caller, letInTurn, cpuMs, ended);
+        });
+      }
       next();
     }
     if (waitingCallers.size > 0) scheduleTurn();
@@ -126,6 +249,7 @@ export function createFairAdmission(
               if (released) return;
               released = true;
               held.active -= 1;
+              if (held.active === 0) holdingCallers -= 1;
               if (held.waiting.length > 0) {
                 waitingCallers.add(caller);
                 scheduleTurn();

@@ -22,6 +22,18 @@ describe("limits and exposure configuration", () => {
     expect(graphql.costPerMinute).toBe(100_000);
   });
 
+  it("paces expensive callers by default (factor 16 past 1 ms, at most 1 s), configurably, and not at factor 0", () => {
+    expect(loadConfig({}).graphql.fairAdmission).toEqual({
+      maxActive: 4,
+      maxQueued: 256,
+      pacing: { factor: 16, freeMs: 1, maxDelayMs: 1_000 },
+    });
+    expect(
+      loadConfig({ GRAPHQL_FAIR_PACING_FACTOR: "0", GRAPHQL_FAIR_PACING_FREE_MS: "2.5" }).graphql
+        .fairAdmission.pacing,
+    ).toEqual({ factor: 0, freeMs: 2.5, maxDelayMs: 1_000 });
+  });
+
   it("exposes introspection and the landing page in development only, unless told otherwise", () => {
     expect(loadConfig({}).graphql).toMatchObject({ introspection: true, landingPage: true });
     expect(loadConfig(PRODUCTION).graphql).toMatchObject({
@@ -44,6 +56,8 @@ describe("limits and exposure configuration", () => {
     ["RATE_LIMIT_COST_PER_MINUTE", "none"],
     ["GRAPHQL_INTROSPECTION", "perhaps"],
     ["GRAPHQL_LANDING_PAGE", "sometimes"],
+    ["GRAPHQL_FAIR_PACING_FACTOR", "-1"],
+    ["GRAPHQL_FAIR_PACING_FREE_MS", "soon"],
   ])("rejects a bad %s with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

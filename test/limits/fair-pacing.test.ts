@@ -1,0 +1,179 @@
+/**
+ * The fair gate's pacing (src/limits/fair-pacing.ts, in src/limits/fair-admission.ts): a caller
+ * whose operations run long waits, while others are served, in proportion to what its last one
+ * ran past the free allowance. The gate's clock is the test's: an operation "runs" by moving it
+ * forward in the steps that follow its admission; turns and timers run when the test says.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  afterMicrotasksAndTicks,
+  createFairAdmission,
+  type FairTurn,
+} from "../../src/limits/fair-admission.js";
+import { createFairPacing } from "../../src/limits/fair-pacing.js";
+
+const PACING = { factor: 2, freeMs: 1, maxDelayMs: 1_000 };
+
+/** A paced gate on the test's clock; each operation given the work it runs once let in. */
+function pacedGate(pacing = PACING) {
+  let clock = 0;
+  const due: (() => void)[] = [];
+  const timers: { at: number; turn: () => void }[] = [];
+  const gate = createFairAdmission(
+    { maxActive: 4, maxQueued: 10, pacing },
+    {
+      immediate: (turn) => due.push(turn),
+      after: (ms, turn) => timers.push({ at: clock + ms, turn }),
+      now: () => clock,
+      cpu: () => clock,
+      afterRun: (done) => afterMicrotasksAndTicks(done, () => clock),
+    },
+  );
+  const admitted: string[] = [];
+  const turns = new Map<string, FairTurn>();
+  /** `caller` asks; once let in, its operation runs `work` (ms on the test's clock) at once. */
+  const enter = (caller: string, label: string, work: (advance: (ms: number) => void) => void) =>
+    gate.enter(caller).then((turn) => {
+      turns.set(label, turn);
+      if (turn.admitted) {
+        admitted.push(label);
+        work((ms) => {
+          clock += ms;
+        });
+      }
+    });
+  const runs = (ms: number) => (advance: (ms: number) => void) => advance(ms);
+  /** Runs the due turn, then lets what it let in run and be measured. */
+  const turn = async () => {
+    for (const run of due.splice(0)) run();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const release = (label: string) => {
+    const given = turns.get(label);
+    if (given?.admitted) given.release();
+  };
+  /** Moves the clock to `at` and runs the timers due by then. */
+  const timersUntil = async (at: number) => {
+    clock = at;
+    for (const timer of timers.filter((t) => t.at <= at)) {
+      timers.splice(timers.indexOf(timer), 1);
+      timer.turn();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { admitted, enter, runs, turn, release, timers, timersUntil, now: () => clock };
+}
+
+describe("the fair gate's pacing", () => {
+  it("holds a caller whose operation ran past the free allowance for factor × the excess while another caller is served, then lets it in by a timer", async () => {
+    const g = pacedGate();
+    void g.enter("flooder", "f1", g.runs(6));
+    void g.enter("flooder", "f2", g.runs(6));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn(); // f1 runs 6 ms: the flooder waits 2 × (6 − 1) = 10 ms, until 16
+    await g.turn(); // v1
+    g.release("v1");
+    void g.enter("victim", "v2", g.runs(0.5));
+    await g.turn(); // the victim, idle since v1, arrives anew and goes first
+    expect(g.admitted).toEqual(["f1", "v1", "v2"]);
+    // Work-conserving round robin would let f2 in now: it waits, the victim having been served.
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "v1", "v2"]);
+    expect(g.timers.map((timer) => timer.at)).toEqual([16]);
+    await g.timersUntil(16);
+    expect(g.admitted).toEqual(["f1", "v1", "v2", "f2"]);
+  });
+
+  it("lets a paced caller in at once when no one else is waiting, holding or served since (work-conserving alone)", async () => {
+    const g = pacedGate();
+    void g.enter("flooder", "f1", g.runs(6));
+    void g.enter("flooder", "f2", g.runs(6));
+    await g.turn();
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "f2"]);
+    expect(g.timers).toEqual([]);
+  });
+
+  it("never paces an operation within the free allowance", async () => {
+    const g = pacedGate();
+    void g.enter("victim", "v1", g.runs(0.9));
+    void g.enter("victim", "v2", g.runs(0.9));
+    void g.enter("other", "o1", g.runs(0.9));
+    void g.enter("other", "o2", g.runs(0.9));
+    for (const _ of [1, 2, 3, 4]) await g.turn();
+    expect(g.admitted).toEqual(["v1", "o1", "v2", "o2"]);
+    expect(g.timers).toEqual([]);
+  });
+
+  it("measures the promise steps and ticks that follow the admission without I/O", async () => {
+    const g = pacedGate();
+    void g.enter("flooder", "f1", (advance) => {
+      advance(2);
+      void Promise.resolve()
+        .then(() => advance(1))
+        .then(() => process.nextTick(() => advance(2)));
+    });
+    void g.enter("flooder", "f2", g.runs(1));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn(); // f1 measured 5 ms: waits 2 × (5 − 1) = 8 ms, until 13
+    await g.turn(); // v1
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "v1"]);
+    expect(g.timers.map((timer) => timer.at)).toEqual([13]);
+  });
+
+  it("does not count what an operation runs after waiting for I/O", async () => {
+    const g = pacedGate();
+    void g.enter("flooder", "f1", (advance) => {
+      advance(1.5);
+      setImmediate(() => advance(100));
+    });
+    void g.enter("flooder", "f2", g.runs(1));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn(); // f1 measured 1.5 ms (waits 1 ms), then 100 ms after I/O
+    await g.turn(); // v1
+    await g.turn(); // measured 101.5 ms, f2 would wait 201 ms
+    expect(g.admitted).toEqual(["f1", "v1", "f2"]);
+    expect(g.timers).toEqual([]);
+  });
+
+  it("waits at most maxDelayMs after one operation", async () => {
+    const g = pacedGate({ ...PACING, maxDelayMs: 50 });
+    void g.enter("flooder", "f1", g.runs(500));
+    void g.enter("flooder", "f2", g.runs(1));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn();
+    await g.turn();
+    await g.turn();
+    expect(g.timers.map((timer) => timer.at)).toEqual([550]);
+  });
+
+  it("is off with factor 0: round robin as without pacing", async () => {
+    const g = pacedGate({ ...PACING, factor: 0 });
+    void g.enter("flooder", "f1", g.runs(6));
+    void g.enter("flooder", "f2", g.runs(6));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn();
+    await g.turn();
+    g.release("v1");
+    void g.enter("victim", "v2", g.runs(0.5));
+    await g.turn();
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "v1", "v2", "f2"]);
+    expect(g.timers).toEqual([]);
+  });
+});
+
+describe("the pacing book", () => {
+  it("forgets a pace once it has passed, and sweeps passed ones past 1,024 paced callers", () => {
+    const pacing = createFairPacing(PACING);
+    pacing.measured("a", 1, 6, 0);
+    expect(pacing.waitFor("a", 5, true)).toBe(5);
+    expect(pacing.waitFor("a", 10, true)).toBe(0);
+    expect(pacing.size()).toBe(0);
+    for (let n = 0; n < 1_025; n++) pacing.measured(`c${n}`, n, 2, 0);
+    expect(pacing.size()).toBe(1_025);
+    pacing.measured("late", 2_000, 2, 2_000);
+    expect(pacing.size()).toBe(1);
+  });
+});
