@@ -41,9 +41,9 @@ export interface GateTiming {
   /** Milliseconds, monotonic (`performance.now`): when waits end. */
   now(): number;
   /**
-   * Milliseconds of CPU the process has used (`process.cpuUsage`, user and system): what an
-   * operation's run is measured in, so time the process spent descheduled on a busy machine is
-   * not charged to whoever was running.
+   * Milliseconds of CPU the process has used (`process.cpuUsage`, user and system): an
+   * operation's run is measured as the smaller of this and wall time, so neither the moments the
+   * process was descheduled on a busy machine nor its other threads' work are charged to it.
    */
   cpu(): number;
   /**
@@ -53,8 +53,13 @@ export interface GateTiming {
   afterRun(done: () => void): void;
 }
 
-/** A check that found less than this many ms (of CPU) of other work since the last one: quiet. */
+/** A check that found less than this many ms of other work since the last one is quiet. */
 const QUIET_CHECK_MS = 0.05;
+/**
+ * Quiet checks in a row that end a run: a step that does nothing but wait a tick (and DataLoader
+ * queues its batch as a tick from a microtask) can leave one check quiet before more work.
+ */
+const QUIET_CHECKS_TO_END = 3;
 /** Checks at most, so a chain that never quiets is measured up to here. */
 const MAX_CHECKS = 64;
 
@@ -62,20 +67,25 @@ const MAX_CHECKS = 64;
  * Calls `done` once the microtasks and `process.nextTick` callbacks queued from now on have run
  * (the part of an operation that follows without waiting for I/O: promise steps, and the ticks
  * DataLoader and streams schedule): a check re-queues itself (a microtask, then a tick, which runs
- * once the microtask queue has drained) until one finds that almost nothing ran since the last
- * (by `clock`).
+ * once the microtask queue has drained) until QUIET_CHECKS_TO_END in a row find that almost
+ * nothing ran since the one before (by `clock`).
  */
-export function afterMicrotasksAndTicks(done: () => void, clock: () => number): void {
+export function afterMicrotasksAndTicks(
+  done: () => void,
+  clock: () => number = () => performance.now(),
+): void {
   let last = clock();
   let checks = 0;
+  let quiet = 0;
   const check = () => {
     const now = clock();
     checks += 1;
-    if (now - last < QUIET_CHECK_MS || checks >= MAX_CHECKS) {
+    quiet = now - last < QUIET_CHECK_MS ? quiet + 1 : 0;
+    last = now;
+    if (quiet >= QUIET_CHECKS_TO_END || checks >= MAX_CHECKS) {
       done();
       return;
     }
-    last = now;
     queueMicrotask(() => process.nextTick(check));
   };
   queueMicrotask(() => process.nextTick(check));
@@ -95,7 +105,7 @@ export const EVENT_LOOP_TIMING: GateTiming = {
   },
   now: () => performance.now(),
   cpu: () => cpuMs(),
-  afterRun: (done) => afterMicrotasksAndTicks(done, cpuMs),
+  afterRun: (done) => afterMicrotasksAndTicks(done),
 };
 
 /**
@@ -116,10 +126,10 @@ export const EVENT_LOOP_TIMING: GateTiming = {
  * the gate's memory is bounded by what is held (and the paces of the last `maxDelayMs`).
  *
  * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
- * in until it first waits for I/O (`timing.afterRun`), in process CPU time (`timing.cpu`), and
- * paces a caller whose operations run longer than the free allowance while others are served
- * (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a timer
- * (`timing.after`) when its wait ends.
+ * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall
+ * time, and paces a caller whose operations run longer than the free allowance while others are
+ * served (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a
+ * timer (`timing.after`) when its wait ends.
  */
 export function createFairAdmission(
   limits: FairAdmissionLimits,
@@ -211,8 +221,10 @@ export function createFairAdmission(
         pacing.letIn(caller, letInTurn);
         timing.afterRun(() => {
           const ended = timing.now();
-          const cpuMs = timing.cpu() - cpuBefore;
-          pacing.measured(caller, letInTurn, cpuMs, ended);
+          // The process's CPU counts its other threads too (V8's concurrent GC, the thread pool),
+          // wall time the moments it was descheduled: the smaller is nearer the run's own.
+          const runMs = Math.min(timing.cpu() - cpuBefore, ended - now);
+          pacing.measured(caller, letInTurn, runMs, ended);
         });
       }
       next();

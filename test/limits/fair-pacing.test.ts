@@ -4,6 +4,7 @@
  * ran past the free allowance. The gate's clock is the test's: an operation "runs" by moving it
  * forward in the steps that follow its admission; turns and timers run when the test says.
  */
+import DataLoader from "dataloader";
 import { describe, expect, it } from "vitest";
 import {
   afterMicrotasksAndTicks,
@@ -122,6 +123,27 @@ describe("the fair gate's pacing", () => {
     expect(g.timers.map((timer) => timer.at)).toEqual([13]);
   });
 
+  it("measures a DataLoader batch (a tick queued from a microtask) behind steps that do nothing", async () => {
+    const g = pacedGate();
+    const loader = new DataLoader<number, number>(async (keys) => keys.map((key) => key));
+    void g.enter("flooder", "f1", (advance) => {
+      advance(0.5);
+      void (async () => {
+        // Two steps with nothing to do (ticks), then the batch: a run's end needs 3 quiet checks.
+        for (const _ of [1, 2]) await new Promise((resolve) => process.nextTick(resolve));
+        await Promise.all([1, 2, 3].map((key) => loader.load(key)));
+        advance(4);
+      })();
+    });
+    void g.enter("flooder", "f2", g.runs(1));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn(); // f1 measured 4.5 ms: waits 2 × (4.5 − 1) = 7 ms, until 11.5
+    await g.turn(); // v1
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "v1"]);
+    expect(g.timers.map((timer) => timer.at)).toEqual([11.5]);
+  });
+
   it("does not count what an operation runs after waiting for I/O", async () => {
     const g = pacedGate();
     void g.enter("flooder", "f1", (advance) => {
@@ -135,6 +157,43 @@ describe("the fair gate's pacing", () => {
     await g.turn(); // measured 101.5 ms, f2 would wait 201 ms
     expect(g.admitted).toEqual(["f1", "v1", "f2"]);
     expect(g.timers).toEqual([]);
+  });
+
+  it("measures a run as the smaller of process CPU and wall time (other threads, descheduling)", async () => {
+    let wall = 0;
+    let cpu = 0;
+    const due: (() => void)[] = [];
+    const timers: number[] = [];
+    const gate = createFairAdmission(
+      { maxActive: 4, maxQueued: 10, pacing: PACING },
+      {
+        immediate: (turn) => due.push(turn),
+        after: (ms) => timers.push(wall + ms),
+        now: () => wall,
+        cpu: () => cpu,
+        afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
+      },
+    );
+    const turn = async () => {
+      for (const run of due.splice(0)) run();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const admitted: string[] = [];
+    const enter = (caller: string, label: string, wallMs: number, cpuMs: number) =>
+      gate.enter(caller).then(() => {
+        admitted.push(label);
+        wall += wallMs;
+        cpu += cpuMs;
+      });
+    // 6 ms of process CPU in 0.5 ms (GC threads), then 6 ms of wall in 0.5 ms of CPU: not paced.
+    void enter("flooder", "f1", 0.5, 6);
+    void enter("flooder", "f2", 6, 0.5);
+    void enter("flooder", "f3", 6, 6);
+    void enter("flooder", "f4", 1, 1);
+    void enter("victim", "v1", 0.5, 0.5);
+    for (const _ of [1, 2, 3, 4, 5, 6]) await turn();
+    expect(admitted).toEqual(["f1", "v1", "f2", "f3"]);
+    expect(timers).toEqual([13 + 10]); // f3: 6 ms both ways, waits 2 × (6 − 1) from 13
   });
 
   it("waits at most maxDelayMs after one operation", async () => {
