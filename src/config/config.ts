@@ -4,7 +4,11 @@ import { type AuthConfig, resolveAuthConfig } from "./auth-config.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
 import type { EventRetention } from "./event-retention.js";
-import { FAIR_PACING_MAX_DELAY_MS, type FairAdmissionLimits } from "./fair-admission-limits.js";
+import {
+  FAIR_PACING_MAX_DELAY_MS,
+  FAIR_PACING_RUNS,
+  type FairAdmissionLimits,
+} from "./fair-admission-limits.js";
 import { type MetricsSettings, resolveMetricsSettings } from "./metrics-settings.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "./stripe-rate-limit.js";
 import { resolveTracingSettings, type TracingSettings } from "./tracing-settings.js";
@@ -259,6 +263,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
           factor: env.GRAPHQL_FAIR_PACING_FACTOR,
           freeMs: env.GRAPHQL_FAIR_PACING_FREE_MS,
           maxDelayMs: FAIR_PACING_MAX_DELAY_MS,
+          runs: FAIR_PACING_RUNS,
         },
       },
       trustedDocuments,

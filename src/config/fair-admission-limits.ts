@@ -30,7 +30,14 @@ export interface FairPacingLimits {
   freeMs: number;
   /** The longest one wait (FAIR_PACING_MAX_DELAY_MS). */
   maxDelayMs: number;
+  /**
+   * A caller's last runs whose median is its cost (FAIR_PACING_RUNS): one slow run (a cold
+   * start, a collector's pause) paces no one; a caller is paced from its `runs`-th run on.
+   */
+  runs: number;
 }
 
 /** The longest a paced caller's next operation waits after one operation. */
-export const FAIR_PACING_MAX_DELAY_MS = 1_000;
+export const FAIR_PACING_MAX_DELAY_MS = 250;
+/** The runs whose median is a caller's cost. */
+export const FAIR_PACING_RUNS = 3;

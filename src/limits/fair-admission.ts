@@ -129,7 +129,8 @@ export const EVENT_LOOP_TIMING: GateTiming = {
  * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall
  * time, and paces a caller whose operations run longer than the free allowance while others are
  * served (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a
- * timer (`timing.after`) when its wait ends.
+ * timer (`timing.after`) when its wait ends. The gate idles only for one paced caller waiting
+ * alone; when several paced ones wait, the one whose wait ends soonest goes.
  */
 export function createFairAdmission(
   limits: FairAdmissionLimits,
@@ -171,11 +172,13 @@ export function createFairAdmission(
   };
   /**
    * The caller to let in next: waiting, below `maxActive`, not paced (or alone), least recently
-   * served first; with the soonest paced wait when every waiting caller is paced.
+   * served first. When every such caller is paced: the one whose wait ends soonest if two or more
+   * are (the loop is not left idle while several customers wait), else that one caller's wait.
    */
   const nextCaller = (now: number): [string, CallerState] | number | undefined => {
     let chosen: [string, CallerState] | undefined;
-    let soonestWait: number | undefined;
+    let soonest: { wait: number; caller: [string, CallerState] } | undefined;
+    let paced = 0;
     for (const caller of waitingCallers) {
       const state = callers.get(caller);
       if (state === undefined || state.waiting.length === 0) {
@@ -189,13 +192,16 @@ export function createFairAdmission(
           waitingCallers.size > (state.waiting.length > 0 ? 1 : 0);
         const wait = pacing.waitFor(caller, now, othersHold);
         if (wait > 0) {
-          soonestWait = Math.min(soonestWait ?? wait, wait);
+          paced += 1;
+          if (soonest === undefined || wait < soonest.wait)
+            soonest = { wait, caller: [caller, state] };
           continue;
         }
       }
       if (chosen === undefined || state.lastServed < chosen[1].lastServed) chosen = [caller, state];
     }
-    return chosen ?? soonestWait;
+    if (chosen !== undefined || soonest === undefined) return chosen;
+    return paced > 1 ? soonest.caller : soonest.wait;
   };
   /** One turn: lets one operation in; the next turn comes after the event loop's I/O. */
   const turn = () => {

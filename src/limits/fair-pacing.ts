@@ -1,43 +1,55 @@
 import type { FairPacingLimits } from "../config/fair-admission-limits.js";
 
-/** A caller's pace: when its next operation may be let in while others are served. */
+/** A caller's runs are forgotten this long after its last one (once more than SWEEP_ABOVE are kept). */
+const FORGET_AFTER_MS = 10_000;
+/** Callers kept before the stale ones are swept (each is small; a sweep is O(callers)). */
+const SWEEP_ABOVE = 1_024;
+
+/** A caller's pace: its last runs, and when its next operation may be let in while others are served. */
 interface Pace {
+  /** Its last `runs` runs, in ms, oldest first. */
+  runs: number[];
   /** performance.now() before which the caller waits while others are being served. */
   notBefore: number;
   /** The gate's turn that last let one of its operations in. */
   letInTurn: number;
+  /** When its last run was measured. */
+  measuredAt: number;
 }
-
-/** Paces kept before the expired ones are swept (each is small; a sweep is O(paces)). */
-const SWEEP_ABOVE = 1_024;
 
 /** The pacing book of the fair gate (see `createFairPacing`). */
 export interface FairPacing {
   /** `caller` had an operation let in at gate turn `turn`. */
   letIn(caller: string, turn: number): void;
   /**
-   * `caller`'s operation, let in at turn `turn`, ran `workMs` before it first waited for I/O:
-   * past the free allowance, the caller's next operation waits `factor` times the excess.
+   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O:
+   * once the median of its last `limits.runs` runs is past the free allowance, its next operation
+   * waits `factor` times the excess.
    */
-  measured(caller: string, turn: number, workMs: number, now: number): void;
+  measured(caller: string, turn: number, runMs: number, now: number): void;
   /**
    * Milliseconds `caller` must still wait at `now`, given whether others contend (another caller
    * waiting or holding an operation); 0: it may be let in.
    */
   waitFor(caller: string, now: number, othersHold: boolean): number;
-  /** Callers whose pace is remembered (tests: bounded memory). */
+  /** Callers whose runs are remembered (tests: bounded memory). */
   size(): number;
 }
+
+/** The middle value of `runs`. */
+const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs.length >> 1] ?? 0;
 
 /**
  * Paces callers whose operations are expensive, and only while others are being served: the fair
  * gate is otherwise work-conserving, so a caller arriving behind a flood waits for the flood's
- * operation that is running, every time; with pacing, an operation measured at `workMs` (its run
- * on the event loop from being let in until it first waits for I/O) over `freeMs` defers the
- * caller's next one by `factor × (workMs − freeMs)` (at most `maxDelayMs`), so another caller's request rarely arrives during one. The wait applies
- * only while someone else contends: another caller waiting or holding an operation, or let in
- * since the paced caller's last operation; alone, a paced caller goes at once (work-conserving).
- * A caller's pace is forgotten once it has passed.
+ * operation that is running, every time. With pacing, once the median of a caller's last
+ * `runs` runs (each from being let in until it first waits for I/O) is over `freeMs`, each
+ * run defers the caller's next operation by `factor × (median − freeMs)` (at most `maxDelayMs`),
+ * so another caller's request rarely arrives during one; a single slow run (a cold start, a
+ * pause of the collector) paces no one. The wait applies only while someone else contends:
+ * another caller waiting or holding an operation, or let in since the paced caller's last
+ * operation; alone, a paced caller goes at once (work-conserving). A caller's runs are forgotten
+ * FORGET_AFTER_MS after its last one, once more than SWEEP_ABOVE callers are remembered.
  */
 export function createFairPacing(limits: FairPacingLimits): FairPacing {
   const paces = new Map<string, Pace>();
@@ -50,7 +62,9 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
   };
   const sweep = (now: number) => {
     if (paces.size <= SWEEP_ABOVE) return;
-    for (const [caller, pace] of paces) if (pace.notBefore <= now) paces.delete(caller);
+    for (const [caller, pace] of paces) {
+      if (pace.measuredAt + FORGET_AFTER_MS <= now && pace.notBefore <= now) paces.delete(caller);
+    }
   };
   return {
     letIn: (caller, turn) => {
@@ -59,23 +73,23 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
       const pace = paces.get(caller);
       if (pace !== undefined) pace.letInTurn = turn;
     },
-    measured: (caller, turn, workMs, now) => {
-      const delay = limits.factor * (workMs - limits.freeMs);
-      if (!(delay > 0)) return;
-      const pace = paces.get(caller);
-      const notBefore = now + Math.min(delay, limits.maxDelayMs);
+    measured: (caller, turn, runMs, now) => {
+      let pace = paces.get(caller);
       if (pace === undefined) {
-        paces.set(caller, { notBefore, letInTurn: turn });
+        pace = { runs: [], notBefore: now, letInTurn: turn, measuredAt: now };
+        paces.set(caller, pace);
         sweep(now);
-      } else pace.notBefore = notBefore;
+      }
+      pace.runs.push(runMs);
+      if (pace.runs.length > limits.runs) pace.runs.shift();
+      pace.measuredAt = now;
+      if (pace.runs.length < limits.runs) return;
+      const delay = limits.factor * (median(pace.runs) - limits.freeMs);
+      if (delay > 0) pace.notBefore = now + Math.min(delay, limits.maxDelayMs);
     },
     waitFor: (caller, now, othersHold) => {
       const pace = paces.get(caller);
-      if (pace === undefined) return 0;
-      if (pace.notBefore <= now) {
-        paces.delete(caller);
-        return 0;
-      }
+      if (pace === undefined || pace.notBefore <= now) return 0;
       return othersHold || otherLetInAfter(caller, pace.letInTurn) ? pace.notBefore - now : 0;
     },
     size: () => paces.size,

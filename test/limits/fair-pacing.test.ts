@@ -13,7 +13,8 @@ import {
 } from "../../src/limits/fair-admission.js";
 import { createFairPacing } from "../../src/limits/fair-pacing.js";
 
-const PACING = { factor: 2, freeMs: 1, maxDelayMs: 1_000 };
+/** One run decides (runs: 1), so each test's first operation paces its caller. */
+const PACING = { factor: 2, freeMs: 1, maxDelayMs: 1_000, runs: 1 };
 
 /** A paced gate on the test's clock; each operation given the work it runs once let in. */
 function pacedGate(pacing = PACING) {
@@ -93,6 +94,22 @@ describe("the fair gate's pacing", () => {
     await g.turn();
     expect(g.admitted).toEqual(["f1", "f2"]);
     expect(g.timers).toEqual([]);
+  });
+
+  it("leaves the loop idle for one paced caller waiting alone only: of several, the soonest to end its wait goes at once", async () => {
+    const g = pacedGate();
+    void g.enter("a", "a1", g.runs(6)); // a waits until 16
+    void g.enter("a", "a2", g.runs(1));
+    void g.enter("b", "b1", g.runs(3)); // b waits until 9 + 4 = 13
+    void g.enter("b", "b2", g.runs(1));
+    await g.turn();
+    await g.turn();
+    await g.turn();
+    expect(g.admitted).toEqual(["a1", "b1", "b2"]);
+    expect(g.timers).toEqual([]);
+    await g.turn(); // a alone waiting, b served since: held by a timer
+    expect(g.admitted).toEqual(["a1", "b1", "b2"]);
+    expect(g.timers.map((timer) => timer.at)).toEqual([16]);
   });
 
   it("never paces an operation within the free allowance", async () => {
@@ -224,15 +241,28 @@ describe("the fair gate's pacing", () => {
 });
 
 describe("the pacing book", () => {
-  it("forgets a pace once it has passed, and sweeps passed ones past 1,024 paced callers", () => {
+  it("paces by the median of a caller's last runs: one slow run paces no one, a flood from its third run on", () => {
+    const pacing = createFairPacing({ ...PACING, runs: 3 });
+    pacing.measured("victim", 1, 0.5, 0);
+    pacing.measured("victim", 2, 40, 1); // a cold start
+    pacing.measured("victim", 3, 0.5, 42);
+    pacing.measured("victim", 4, 0.6, 43);
+    expect(pacing.waitFor("victim", 43, true)).toBe(0);
+    pacing.measured("flooder", 5, 4, 50);
+    pacing.measured("flooder", 6, 4, 54);
+    expect(pacing.waitFor("flooder", 54, true)).toBe(0);
+    pacing.measured("flooder", 7, 4, 58);
+    expect(pacing.waitFor("flooder", 58, true)).toBe(2 * (4 - 1));
+  });
+
+  it("forgets a caller's runs 10 s after its last once more than 1,024 callers are kept", () => {
     const pacing = createFairPacing(PACING);
     pacing.measured("a", 1, 6, 0);
     expect(pacing.waitFor("a", 5, true)).toBe(5);
     expect(pacing.waitFor("a", 10, true)).toBe(0);
-    expect(pacing.size()).toBe(0);
-    for (let n = 0; n < 1_025; n++) pacing.measured(`c${n}`, n, 2, 0);
+    for (let n = 0; n < 1_024; n++) pacing.measured(`c${n}`, n, 2, 0);
     expect(pacing.size()).toBe(1_025);
-    pacing.measured("late", 2_000, 2, 2_000);
+    pacing.measured("late", 2_000, 2, 10_000);
     expect(pacing.size()).toBe(1);
   });
 });

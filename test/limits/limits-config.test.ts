@@ -22,16 +22,16 @@ describe("limits and exposure configuration", () => {
     expect(graphql.costPerMinute).toBe(100_000);
   });
 
-  it("paces expensive callers by default (factor 16 past 1 ms, at most 1 s), configurably, and not at factor 0", () => {
+  it("paces expensive callers by default (factor 16 past 1 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
     expect(loadConfig({}).graphql.fairAdmission).toEqual({
       maxActive: 4,
       maxQueued: 256,
-      pacing: { factor: 16, freeMs: 1, maxDelayMs: 1_000 },
+      pacing: { factor: 16, freeMs: 1, maxDelayMs: 250, runs: 3 },
     });
     expect(
       loadConfig({ GRAPHQL_FAIR_PACING_FACTOR: "0", GRAPHQL_FAIR_PACING_FREE_MS: "2.5" }).graphql
         .fairAdmission.pacing,
-    ).toEqual({ factor: 0, freeMs: 2.5, maxDelayMs: 1_000 });
+    ).toEqual({ factor: 0, freeMs: 2.5, maxDelayMs: 250, runs: 3 });
   });
 
   it("exposes introspection and the landing page in development only, unless told otherwise", () => {
