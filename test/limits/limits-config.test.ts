@@ -22,11 +22,11 @@ describe("limits and exposure configuration", () => {
     expect(graphql.costPerMinute).toBe(100_000);
   });
 
-  it("paces expensive callers by default (factor 16 past 1 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
+  it("paces expensive callers by default (factor 32 past 2 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
     expect(loadConfig({}).graphql.fairAdmission).toEqual({
       maxActive: 4,
       maxQueued: 256,
-      pacing: { factor: 16, freeMs: 1, maxDelayMs: 250, runs: 3 },
+      pacing: { factor: 32, freeMs: 2, maxDelayMs: 250, runs: 3 },
     });
     expect(
       loadConfig({ GRAPHQL_FAIR_PACING_FACTOR: "0", GRAPHQL_FAIR_PACING_FREE_MS: "2.5" }).graphql
