@@ -86,11 +86,12 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the built sandbox, then the built gateway over it (`gatewayNodeArgs` before the script,
- * e.g. `--cpu-prof`); throws when `dist/` is missing.
+ * e.g. `--cpu-prof`; `gatewayEnv` over HOSTILE_ENV); throws when `dist/` is missing.
  */
 export async function startBuiltProcesses(
   logFile: string,
   gatewayNodeArgs: readonly string[] = [],
+  gatewayEnv: Record<string, string> = {},
 ): Promise<BuiltProcesses> {
   if (!existsSync(join(ROOT, "dist", "main.js"))) {
     throw new Error("the hostile-load section runs the built gateway: run `npm run build` first");
@@ -104,7 +105,7 @@ export async function startBuiltProcesses(
     stdio: ["ignore", "pipe", "inherit"],
   });
   const sandboxUrl = await awaitOutput(sandbox, /listening on (http:\/\/\S+)/, "the built sandbox");
-  const env = { ...base, PORT: String(gatewayPort), STRIPE_API_BASE: sandboxUrl };
+  const env = { ...base, ...gatewayEnv, PORT: String(gatewayPort), STRIPE_API_BASE: sandboxUrl };
   const gateway = spawn("node", [...gatewayNodeArgs, "dist/main.js"], {
     cwd: ROOT,
     env,
