@@ -123,7 +123,8 @@ export const EVENT_LOOP_TIMING: GateTiming = {
  * `maxActive + maxQueued` operations is refused at once (RATE_LIMITED, 429, `retryAfter`
  * FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing. `release` (idempotent) frees the slot and
  * lets the caller's next operation into a later turn. A caller holding nothing is forgotten, so
- * the gate's memory is bounded by what is held (and the paces of the last `maxDelayMs`).
+ * the gate's memory is bounded by what is held (and, pacing, the last runs of the callers of the
+ * last seconds: limits/fair-pacing.ts).
  *
  * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
  * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall

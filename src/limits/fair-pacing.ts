@@ -49,7 +49,8 @@ const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs
  * pause of the collector) paces no one. The wait applies only while someone else contends:
  * another caller waiting or holding an operation, or let in since the paced caller's last
  * operation; alone, a paced caller goes at once (work-conserving). A caller's runs are forgotten
- * FORGET_AFTER_MS after its last one, once more than SWEEP_ABOVE callers are remembered.
+ * FORGET_AFTER_MS after its last one, by a sweep when more than SWEEP_ABOVE callers (or twice
+ * what the last sweep kept) are remembered.
  */
 export function createFairPacing(limits: FairPacingLimits): FairPacing {
   const paces = new Map<string, Pace>();
@@ -60,11 +61,14 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
     const latestOther = last?.caller !== caller ? last : lastOther;
     return latestOther !== undefined && latestOther.turn > turn;
   };
+  /** The size past which the next sweep runs: twice what the last one kept (sweeps stay amortised). */
+  let sweepAbove = SWEEP_ABOVE;
   const sweep = (now: number) => {
-    if (paces.size <= SWEEP_ABOVE) return;
+    if (paces.size <= sweepAbove) return;
     for (const [caller, pace] of paces) {
       if (pace.measuredAt + FORGET_AFTER_MS <= now && pace.notBefore <= now) paces.delete(caller);
     }
+    sweepAbove = Math.max(SWEEP_ABOVE, 2 * paces.size);
   };
   return {
     letIn: (caller, turn) => {
