@@ -84,8 +84,15 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts the built sandbox, then the built gateway over it; throws when `dist/` is missing. */
-export async function startBuiltProcesses(logFile: string): Promise<BuiltProcesses> {
+/**
+ * Starts the built sandbox, then the built gateway over it (`gatewayNodeArgs` before the script,
+ * e.g. `--cpu-prof`; `gatewayEnv` over HOSTILE_ENV); throws when `dist/` is missing.
+ */
+export async function startBuiltProcesses(
+  logFile: string,
+  gatewayNodeArgs: readonly string[] = [],
+  gatewayEnv: Record<string, string> = {},
+): Promise<BuiltProcesses> {
   if (!existsSync(join(ROOT, "dist", "main.js"))) {
     throw new Error("the hostile-load section runs the built gateway: run `npm run build` first");
   }
@@ -98,8 +105,8 @@ export async function startBuiltProcesses(logFile: string): Promise<BuiltProcess
     stdio: ["ignore", "pipe", "inherit"],
   });
   const sandboxUrl = await awaitOutput(sandbox, /listening on (http:\/\/\S+)/, "the built sandbox");
-  const env = { ...base, PORT: String(gatewayPort), STRIPE_API_BASE: sandboxUrl };
-  const gateway = spawn("node", ["dist/main.js"], {
+  const env = { ...base, ...gatewayEnv, PORT: String(gatewayPort), STRIPE_API_BASE: sandboxUrl };
+  const gateway = spawn("node", [...gatewayNodeArgs, "dist/main.js"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,7 +4,11 @@ import { type AuthConfig, resolveAuthConfig } from "./auth-config.js";
 import { deploymentOf } from "./deployment.js";
 import { type Env, envSchema } from "./env-schema.js";
 import type { EventRetention } from "./event-retention.js";
-import type { FairAdmissionLimits } from "./fair-admission-limits.js";
+import {
+  FAIR_PACING_MAX_DELAY_MS,
+  FAIR_PACING_RUNS,
+  type FairAdmissionLimits,
+} from "./fair-admission-limits.js";
 import { type MetricsSettings, resolveMetricsSettings } from "./metrics-settings.js";
 import { resolveStripeRateLimit, type StripeRateLimit } from "./stripe-rate-limit.js";
 import { resolveTracingSettings, type TracingSettings } from "./tracing-settings.js";
@@ -81,7 +85,8 @@ export interface GatewayConfig {
     costPerMinute: number;
     /**
      * The per-customer fair gate before parsing (GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
-     * GRAPHQL_MAX_QUEUED_PER_CUSTOMER; see src/limits/fair-admission.ts).
+     * GRAPHQL_MAX_QUEUED_PER_CUSTOMER; pacing: GRAPHQL_FAIR_PACING_FACTOR,
+     * GRAPHQL_FAIR_PACING_FREE_MS; see src/limits/fair-admission.ts).
      */
     fairAdmission: FairAdmissionLimits;
     /** The trusted documents (TRUSTED_DOCUMENTS): undefined when unset, nothing is enforced. */
@@ -254,6 +259,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       fairAdmission: {
         maxActive: env.GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
         maxQueued: env.GRAPHQL_MAX_QUEUED_PER_CUSTOMER,
+        pacing: {
+          factor: env.GRAPHQL_FAIR_PACING_FACTOR,
+          freeMs: env.GRAPHQL_FAIR_PACING_FREE_MS,
+          maxDelayMs: FAIR_PACING_MAX_DELAY_MS,
+          runs: FAIR_PACING_RUNS,
+        },
       },
       trustedDocuments,
     },

@@ -125,6 +125,10 @@ export const envSchema = z.object({
   GRAPHQL_MAX_ACTIVE_PER_CUSTOMER: positiveInt.max(10_000).default(4),
   /** Operations of one customer waiting at the fair gate besides; one more is RATE_LIMITED. */
   GRAPHQL_MAX_QUEUED_PER_CUSTOMER: z.coerce.number().int().min(0).max(100_000).default(256),
+  /** Times an operation's measured work past the free allowance a paced caller then waits; 0: off. */
+  GRAPHQL_FAIR_PACING_FACTOR: z.coerce.number().min(0).max(100).default(32),
+  /** Milliseconds of an operation's measured work that cost its caller no wait. */
+  GRAPHQL_FAIR_PACING_FREE_MS: z.coerce.number().min(0).max(10_000).default(2),
   METRICS_TOKEN: optionalString.pipe(
     z
       .string()

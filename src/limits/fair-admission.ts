@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { FairAdmissionLimits } from "../config/fair-admission-limits.js";
+import { createFairPacing } from "./fair-pacing.js";
 
 /** Seconds a caller refused for holding too many operations is told to wait (`Retry-After`). */
 export const FAIR_ADMISSION_RETRY_AFTER_SECONDS = 1;
@@ -31,6 +32,82 @@ interface CallerState {
 /** When the next turn runs: after the I/O the event loop has ready (`setImmediate`). */
 export type TurnScheduler = (turn: () => void) => void;
 
+/** The gate's clock and timers (tests replace them). */
+export interface GateTiming {
+  /** Runs the next turn after the I/O the event loop has ready (`setImmediate`). */
+  immediate: TurnScheduler;
+  /** Runs a turn in `ms` (an unref'd `setTimeout`): when a paced caller's wait ends. */
+  after(ms: number, turn: () => void): void;
+  /** Milliseconds, monotonic (`performance.now`): when waits end. */
+  now(): number;
+  /**
+   * Milliseconds of CPU the process has used (`process.cpuUsage`, user and system): an
+   * operation's run is measured as the smaller of this and wall time, so neither the moments the
+   * process was descheduled on a busy machine nor its other threads' work are charged to it.
+   */
+  cpu(): number;
+  /**
+   * Calls `done` once the work an operation let in just now runs without I/O is over (see
+   * `afterMicrotasksAndTicks`).
+   */
+  afterRun(done: () => void): void;
+}
+
+/** A check that found less than this many ms of other work since the last one is quiet. */
+const QUIET_CHECK_MS = 0.05;
+/**
+ * Quiet checks in a row that end a run: a step that does nothing but wait a tick (and DataLoader
+ * queues its batch as a tick from a microtask) can leave one check quiet before more work.
+ */
+const QUIET_CHECKS_TO_END = 3;
+/** Checks at most, so a chain that never quiets is measured up to here. */
+const MAX_CHECKS = 64;
+
+/**
+ * Calls `done` once the microtasks and `process.nextTick` callbacks queued from now on have run
+ * (the part of an operation that follows without waiting for I/O: promise steps, and the ticks
+ * DataLoader and streams schedule): a check re-queues itself (a microtask, then a tick, which runs
+ * once the microtask queue has drained) until QUIET_CHECKS_TO_END in a row find that almost
+ * nothing ran since the one before (by `clock`).
+ */
+export function afterMicrotasksAndTicks(
+  done: () => void,
+  clock: () => number = () => performance.now(),
+): void {
+  let last = clock();
+  let checks = 0;
+  let quiet = 0;
+  const check = () => {
+    const now = clock();
+    checks += 1;
+    quiet = now - last < QUIET_CHECK_MS ? quiet + 1 : 0;
+    last = now;
+    if (quiet >= QUIET_CHECKS_TO_END || checks >= MAX_CHECKS) {
+      done();
+      return;
+    }
+    queueMicrotask(() => process.nextTick(check));
+  };
+  queueMicrotask(() => process.nextTick(check));
+}
+
+/** Milliseconds of CPU the process has used, user and system. */
+function cpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1_000;
+}
+
+/** The event loop's timing. */
+export const EVENT_LOOP_TIMING: GateTiming = {
+  immediate: setImmediate,
+  after: (ms, turn) => {
+    setTimeout(turn, ms).unref();
+  },
+  now: () => performance.now(),
+  cpu: () => cpuMs(),
+  afterRun: (done) => afterMicrotasksAndTicks(done),
+};
+
 /**
  * A per-caller fair gate for a single-threaded server. Parsing, validating and executing an
  * operation run on the event loop without yielding, so a caller keeping many requests in flight
@@ -46,12 +123,30 @@ export type TurnScheduler = (turn: () => void) => void;
  * `maxActive + maxQueued` operations is refused at once (RATE_LIMITED, 429, `retryAfter`
  * FAIR_ADMISSION_RETRY_AFTER_SECONDS) without queueing. `release` (idempotent) frees the slot and
  * lets the caller's next operation into a later turn. A caller holding nothing is forgotten, so
- * the gate's memory is bounded by what is held.
+ * the gate's memory is bounded by what is held (and, pacing, the last runs of the callers of the
+ * last seconds: limits/fair-pacing.ts).
+ *
+ * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
+ * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall
+ * time, and paces a caller whose operations run longer than the free allowance while others are
+ * served (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a
+ * timer (`timing.after`) when its wait ends. The gate idles only for one paced caller waiting
+ * alone; when several paced ones wait, the one whose wait ends soonest goes.
  */
 export function createFairAdmission(
   limits: FairAdmissionLimits,
-  schedule: TurnScheduler = setImmediate,
+  given: Partial<GateTiming> = {},
 ): FairAdmission {
+  const timing: GateTiming = { ...EVENT_LOOP_TIMING, ...given };
+  const schedule = timing.immediate;
+  const pacing =
+    limits.pacing !== undefined && limits.pacing.factor > 0
+      ? createFairPacing(limits.pacing)
+      : undefined;
+  /** Callers holding an operation past the gate (active above 0). */
+  let holdingCallers = 0;
+  /** The time a timer turn is set for (a paced caller's wait ends), if one is. */
+  let timerAt: number | undefined;
   const callers = new Map<string, CallerState>();
   /** Callers with waiting operations, in the order they started waiting (Set keeps insertion order). */
   const waitingCallers = new Set<string>();
@@ -66,9 +161,25 @@ export function createFairAdmission(
     scheduled = true;
     schedule(turn);
   };
-  /** The caller to let in next: waiting, below `maxActive`, least recently served first. */
-  const nextCaller = (): [string, CallerState] | undefined => {
+  /** A turn when the soonest paced wait ends (`waitMs` from `now`), unless one is set sooner. */
+  const setTimerTurn = (now: number, waitMs: number) => {
+    const at = now + waitMs;
+    if (timerAt !== undefined && timerAt <= at) return;
+    timerAt = at;
+    timing.after(waitMs, () => {
+      if (timerAt === at) timerAt = undefined;
+      turn();
+    });
+  };
+  /**
+   * The caller to let in next: waiting, below `maxActive`, not paced (or alone), least recently
+   * served first. When every such caller is paced: the one whose wait ends soonest if two or more
+   * are (the loop is not left idle while several customers wait), else that one caller's wait.
+   */
+  const nextCaller = (now: number): [string, CallerState] | number | undefined => {
     let chosen: [string, CallerState] | undefined;
+    let soonest: { wait: number; caller: [string, CallerState] } | undefined;
+    let paced = 0;
     for (const caller of waitingCallers) {
       const state = callers.get(caller);
       if (state === undefined || state.waiting.length === 0) {
@@ -76,22 +187,53 @@ export function createFairAdmission(
         continue;
       }
       if (state.active >= limits.maxActive) continue;
+      if (pacing !== undefined) {
+        const othersHold =
+          holdingCallers > (state.active > 0 ? 1 : 0) ||
+          waitingCallers.size > (state.waiting.length > 0 ? 1 : 0);
+        const wait = pacing.waitFor(caller, now, othersHold);
+        if (wait > 0) {
+          paced += 1;
+          if (soonest === undefined || wait < soonest.wait)
+            soonest = { wait, caller: [caller, state] };
+          continue;
+        }
+      }
       if (chosen === undefined || state.lastServed < chosen[1].lastServed) chosen = [caller, state];
     }
-    return chosen;
+    if (chosen !== undefined || soonest === undefined) return chosen;
+    return paced > 1 ? soonest.caller : soonest.wait;
   };
   /** One turn: lets one operation in; the next turn comes after the event loop's I/O. */
   const turn = () => {
     scheduled = false;
-    const chosen = nextCaller();
+    const now = timing.now();
+    const chosen = nextCaller(now);
     if (chosen === undefined) return;
+    if (typeof chosen === "number") {
+      setTimerTurn(now, chosen);
+      return;
+    }
     const [caller, state] = chosen;
     turns += 1;
     state.lastServed = turns;
     const next = state.waiting.shift();
     if (state.waiting.length === 0) waitingCallers.delete(caller);
     if (next !== undefined) {
+      if (state.active === 0) holdingCallers += 1;
       state.active += 1;
+      if (pacing !== undefined) {
+        const letInTurn = turns;
+        const cpuBefore = timing.cpu();
+        pacing.letIn(caller, letInTurn);
+        timing.afterRun(() => {
+          const ended = timing.now();
+          // The process's CPU counts its other threads too (V8's concurrent GC, the thread pool),
+          // wall time the moments it was descheduled: the smaller is nearer the run's own.
+          const runMs = Math.min(timing.cpu() - cpuBefore, ended - now);
+          pacing.measured(caller, letInTurn, runMs, ended);
+        });
+      }
       next();
     }
     if (waitingCallers.size > 0) scheduleTurn();
@@ -126,6 +268,7 @@ export function createFairAdmission(
               if (released) return;
               released = true;
               held.active -= 1;
+              if (held.active === 0) holdingCallers -= 1;
               if (held.waiting.length > 0) {
                 waitingCallers.add(caller);
                 scheduleTurn();

@@ -8,7 +8,10 @@ import { createFairAdmission, type FairTurn } from "../../src/limits/fair-admiss
 /** A gate whose turns run only when the test says, and the operations it let in, in order. */
 function manualGate(maxActive: number, maxQueued: number) {
   const due: (() => void)[] = [];
-  const gate = createFairAdmission({ maxActive, maxQueued }, (turn) => due.push(turn));
+  const gate = createFairAdmission(
+    { maxActive, maxQueued },
+    { immediate: (turn) => due.push(turn) },
+  );
   const admitted: string[] = [];
   const turns = new Map<string, FairTurn>();
   const enter = (caller: string, label: string) =>

@@ -22,6 +22,18 @@ describe("limits and exposure configuration", () => {
     expect(graphql.costPerMinute).toBe(100_000);
   });
 
+  it("paces expensive callers by default (factor 32 past 2 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
+    expect(loadConfig({}).graphql.fairAdmission).toEqual({
+      maxActive: 4,
+      maxQueued: 256,
+      pacing: { factor: 32, freeMs: 2, maxDelayMs: 250, runs: 3 },
+    });
+    expect(
+      loadConfig({ GRAPHQL_FAIR_PACING_FACTOR: "0", GRAPHQL_FAIR_PACING_FREE_MS: "2.5" }).graphql
+        .fairAdmission.pacing,
+    ).toEqual({ factor: 0, freeMs: 2.5, maxDelayMs: 250, runs: 3 });
+  });
+
   it("exposes introspection and the landing page in development only, unless told otherwise", () => {
     expect(loadConfig({}).graphql).toMatchObject({ introspection: true, landingPage: true });
     expect(loadConfig(PRODUCTION).graphql).toMatchObject({
@@ -44,6 +56,8 @@ describe("limits and exposure configuration", () => {
     ["RATE_LIMIT_COST_PER_MINUTE", "none"],
     ["GRAPHQL_INTROSPECTION", "perhaps"],
     ["GRAPHQL_LANDING_PAGE", "sometimes"],
+    ["GRAPHQL_FAIR_PACING_FACTOR", "-1"],
+    ["GRAPHQL_FAIR_PACING_FREE_MS", "soon"],
   ])("rejects a bad %s with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);

@@ -6,6 +6,7 @@ import type { StripeAccount } from "../../stripe/wire-types.js";
 import type { QueryResolvers } from "../resolver-types.generated.js";
 import { accountStatus } from "./account.js";
 import { pageInMemory } from "./connection.js";
+import { locatedItems } from "./item-errors.js";
 import { fetchNode } from "./node.js";
 
 /** True when the account passes every criterion the filter sets. */
@@ -28,11 +29,14 @@ function matches(account: StripeAccount, filter: AccountFilter | null | undefine
 /** Root query fields: the viewer's accounts and single objects, each through the data-access tenancy check. */
 export const Query: QueryResolvers = {
   node: (_root, { id }, { data }) => fetchNode(data, id),
-  nodes: (_root, { ids }, { data }) => {
+  nodes: (_root, { ids }, { data }, info) => {
     if (ids.length > MAX_PAGE) {
       throw new BadUserInputError(`nodes accepts at most ${MAX_PAGE} ids.`);
     }
-    return ids.map((id) => fetchNode(data, id));
+    return locatedItems(
+      ids.map((id) => fetchNode(data, id)),
+      info,
+    );
   },
   accounts: async (_root, { first, after, filter, refresh }, { data }) => {
     const all = await data.viewerAccounts({ refresh: refresh === true });

@@ -1,0 +1,101 @@
+import type { FairPacingLimits } from "../config/fair-admission-limits.js";
+
+/** A caller's runs are forgotten this long after its last one (once more than SWEEP_ABOVE are kept). */
+const FORGET_AFTER_MS = 10_000;
+/** Callers kept before the stale ones are swept (each is small; a sweep is O(callers)). */
+const SWEEP_ABOVE = 1_024;
+
+/** A caller's pace: its last runs, and when its next operation may be let in while others are served. */
+interface Pace {
+  /** Its last `runs` runs, in ms, oldest first. */
+  runs: number[];
+  /** performance.now() before which the caller waits while others are being served. */
+  notBefore: number;
+  /** The gate's turn that last let one of its operations in. */
+  letInTurn: number;
+  /** When its last run was measured. */
+  measuredAt: number;
+}
+
+/** The pacing book of the fair gate (see `createFairPacing`). */
+export interface FairPacing {
+  /** `caller` had an operation let in at gate turn `turn`. */
+  letIn(caller: string, turn: number): void;
+  /**
+   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O:
+   * once the median of its last `limits.runs` runs is past the free allowance, its next operation
+   * waits `factor` times the excess.
+   */
+  measured(caller: string, turn: number, runMs: number, now: number): void;
+  /**
+   * Milliseconds `caller` must still wait at `now`, given whether others contend (another caller
+   * waiting or holding an operation); 0: it may be let in.
+   */
+  waitFor(caller: string, now: number, othersHold: boolean): number;
+  /** Callers whose runs are remembered (tests: bounded memory). */
+  size(): number;
+}
+
+/** The middle value of `runs`. */
+const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs.length >> 1] ?? 0;
+
+/**
+ * Paces callers whose operations are expensive, and only while others are being served: the fair
+ * gate is otherwise work-conserving, so a caller arriving behind a flood waits for the flood's
+ * operation that is running, every time. With pacing, once the median of a caller's last
+ * `runs` runs (each from being let in until it first waits for I/O) is over `freeMs`, each
+ * run defers the caller's next operation by `factor × (median − freeMs)` (at most `maxDelayMs`),
+ * so another caller's request rarely arrives during one; a single slow run (a cold start, a
+ * pause of the collector) paces no one. The wait applies only while someone else contends:
+ * another caller waiting or holding an operation, or let in since the paced caller's last
+ * operation; alone, a paced caller goes at once (work-conserving). A caller's runs are forgotten
+ * FORGET_AFTER_MS after its last one, by a sweep when more than SWEEP_ABOVE callers (or twice
+ * what the last sweep kept) are remembered.
+ */
+export function createFairPacing(limits: FairPacingLimits): FairPacing {
+  const paces = new Map<string, Pace>();
+  /** The last caller let in and its turn, and the last other caller let in before it. */
+  let last: { caller: string; turn: number } | undefined;
+  let lastOther: { caller: string; turn: number } | undefined;
+  const otherLetInAfter = (caller: string, turn: number) => {
+    const latestOther = last?.caller !== caller ? last : lastOther;
+    return latestOther !== undefined && latestOther.turn > turn;
+  };
+  /** The size past which the next sweep runs: twice what the last one kept (sweeps stay amortised). */
+  let sweepAbove = SWEEP_ABOVE;
+  const sweep = (now: number) => {
+    if (paces.size <= sweepAbove) return;
+    for (const [caller, pace] of paces) {
+      if (pace.measuredAt + FORGET_AFTER_MS <= now && pace.notBefore <= now) paces.delete(caller);
+    }
+    sweepAbove = Math.max(SWEEP_ABOVE, 2 * paces.size);
+  };
+  return {
+    letIn: (caller, turn) => {
+      if (last !== undefined && last.caller !== caller) lastOther = last;
+      last = { caller, turn };
+      const pace = paces.get(caller);
+      if (pace !== undefined) pace.letInTurn = turn;
+    },
+    measured: (caller, turn, runMs, now) => {
+      let pace = paces.get(caller);
+      if (pace === undefined) {
+        pace = { runs: [], notBefore: now, letInTurn: turn, measuredAt: now };
+        paces.set(caller, pace);
+        sweep(now);
+      }
+      pace.runs.push(runMs);
+      if (pace.runs.length > limits.runs) pace.runs.shift();
+      pace.measuredAt = now;
+      if (pace.runs.length < limits.runs) return;
+      const delay = limits.factor * (median(pace.runs) - limits.freeMs);
+      if (delay > 0) pace.notBefore = now + Math.min(delay, limits.maxDelayMs);
+    },
+    waitFor: (caller, now, othersHold) => {
+      const pace = paces.get(caller);
+      if (pace === undefined || pace.notBefore <= now) return 0;
+      return othersHold || otherLetInAfter(caller, pace.letInTurn) ? pace.notBefore - now : 0;
+    },
+    size: () => paces.size,
+  };
+}
