@@ -25,14 +25,17 @@ export function resultStream<S, T>(
 ): ResultStream<T> {
   let ended = false;
   let pendingLast: { item: T } | undefined;
-  let wake: () => void = () => {};
-  const stopped = new Promise<typeof STOPPED>((resolve) => {
-    wake = () => resolve(STOPPED);
-  });
+  /**
+   * Wakes the pulls waiting now. Each pull races its own stop signal, dropped once it is answered:
+   * one signal for the stream's whole life would keep every pull's race handlers (about 300
+   * bytes an event) until the stream ends.
+   */
+  const waiting = new Set<() => void>();
   const end = () => {
     if (ended) return;
     ended = true;
-    wake();
+    for (const wake of waiting) wake();
+    waiting.clear();
     handlers.onEnd();
     // A source that is already done, or fails as it returns, has nothing more to say.
     void Promise.resolve(source.return?.()).catch(() => {});
@@ -48,6 +51,11 @@ export function resultStream<S, T>(
     next: async () => {
       if (ended) return takeLast();
       let outcome: IteratorResult<S> | typeof STOPPED;
+      let wake: () => void = () => {};
+      const stopped = new Promise<typeof STOPPED>((resolve) => {
+        wake = () => resolve(STOPPED);
+      });
+      waiting.add(wake);
       try {
         outcome = await Promise.race([source.next(), stopped]);
       } catch (error) {
@@ -55,6 +63,8 @@ export function resultStream<S, T>(
         pendingLast = { item: handlers.failed(error) };
         end();
         return takeLast();
+      } finally {
+        waiting.delete(wake);
       }
       if (outcome === STOPPED || ended) return takeLast();
       if (outcome.done) {
