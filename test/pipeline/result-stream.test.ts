@@ -74,6 +74,31 @@ describe("resultStream", () => {
     expect(ends).toEqual(["end"]);
   });
 
+  it("turns a source that throws as it is pulled into its last item", async () => {
+    const source: AsyncIterator<number> = {
+      next: () => {
+        throw new Error("bus gone at once");
+      },
+    };
+    const ends: string[] = [];
+    const items: string[] = [];
+    for await (const item of resultStream(source, handlers(ends))) items.push(item);
+    expect(items).toEqual(["failed: bus gone at once"]);
+    expect(ends).toEqual(["end"]);
+  });
+
+  it("answers every waiting pull when stopped: the last item once, then done", async () => {
+    const { source } = pendingSource();
+    const stream = resultStream(source, handlers([]));
+    const first = stream.next();
+    const second = stream.next();
+    stream.stop("token expired");
+    expect([await first, await second]).toEqual([
+      { value: "token expired", done: false },
+      { value: undefined, done: true },
+    ]);
+  });
+
   it("holds nothing per event it delivered while the stream stays open (a subscription open for days)", async () => {
     const events = 50_000;
     let delivered = 0;
