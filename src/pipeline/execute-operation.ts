@@ -105,7 +105,12 @@ export async function subscribeWithEventContexts(
       resolutions.set(key, own);
       return own;
     }
-    const shared = await first.catch(() => undefined);
+    let shared: EventResult | undefined;
+    try {
+      shared = await first;
+    } catch {
+      shared = undefined;
+    }
     // An event charged to the budget is charged, and maybe refused, per subscription: never shared.
     if (shared === undefined || (shared.context.eventCost?.requested ?? 0) > 0) {
       return resolveOwn(event);

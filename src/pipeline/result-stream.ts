@@ -10,8 +10,6 @@ export interface ResultStream<T> extends AsyncIterableIterator<T> {
   throw(error?: unknown): Promise<IteratorResult<T>>;
 }
 
-const STOPPED = Symbol("stopped");
-
 /**
  * Wraps `source` (a subscription's event stream, or a single answer) so that it can be ended
  * while it waits: an async generator's `return` waits for its pending `next`, which for a
@@ -25,14 +23,17 @@ export function resultStream<S, T>(
 ): ResultStream<T> {
   let ended = false;
   let pendingLast: { item: T } | undefined;
-  let wake: () => void = () => {};
-  const stopped = new Promise<typeof STOPPED>((resolve) => {
-    wake = () => resolve(STOPPED);
-  });
+  /**
+   * Answers the pulls waiting now (with the last item, or done). Each pull registers here until
+   * it is answered, and no longer: one stop signal for the stream's whole life, raced by every
+   * pull, kept every pull's race handlers, and its event, until the stream ended.
+   */
+  const waiting = new Set<() => void>();
   const end = () => {
     if (ended) return;
     ended = true;
-    wake();
+    for (const wake of waiting) wake();
+    waiting.clear();
     handlers.onEnd();
     // A source that is already done, or fails as it returns, has nothing more to say.
     void Promise.resolve(source.return?.()).catch(() => {});
@@ -45,23 +46,48 @@ export function resultStream<S, T>(
   };
   const stream: ResultStream<T> = {
     [Symbol.asyncIterator]: () => stream,
-    next: async () => {
-      if (ended) return takeLast();
-      let outcome: IteratorResult<S> | typeof STOPPED;
-      try {
-        outcome = await Promise.race([source.next(), stopped]);
-      } catch (error) {
-        if (ended) return takeLast();
-        pendingLast = { item: handlers.failed(error) };
-        end();
-        return takeLast();
-      }
-      if (outcome === STOPPED || ended) return takeLast();
-      if (outcome.done) {
-        end();
-        return done();
-      }
-      return { value: handlers.map(outcome.value), done: false };
+    next: () => {
+      if (ended) return Promise.resolve(takeLast());
+      // A promise of its own, answered by whichever comes first: the source's item or the end.
+      return new Promise<IteratorResult<T>>((resolve, reject) => {
+        let settled = false;
+        const settle = (answer: () => IteratorResult<T>) => {
+          if (settled) return;
+          settled = true;
+          waiting.delete(wake);
+          try {
+            resolve(answer());
+          } catch (error) {
+            reject(error);
+          }
+        };
+        const wake = () => settle(takeLast);
+        waiting.add(wake);
+        let pulled: Promise<IteratorResult<S>>;
+        try {
+          pulled = Promise.resolve(source.next());
+        } catch (error) {
+          pulled = Promise.reject(error);
+        }
+        pulled.then(
+          (outcome) =>
+            settle(() => {
+              if (ended) return takeLast();
+              if (outcome.done) {
+                end();
+                return done();
+              }
+              return { value: handlers.map(outcome.value), done: false };
+            }),
+          (error: unknown) =>
+            settle(() => {
+              if (ended) return takeLast();
+              pendingLast = { item: handlers.failed(error) };
+              end();
+              return takeLast();
+            }),
+        );
+      });
     },
     stop: (last) => {
       if (ended) return;

@@ -38,9 +38,23 @@ export function positionClock(now: () => number = Date.now): () => StreamPositio
   };
 }
 
-/** A short tag naming the customer's stream, so a cursor of another stream is recognised. */
-const streamTag = (customerId: string) =>
-  createHash("sha256").update(customerId).digest("base64url").slice(0, 10);
+/** Customers whose stream tag is kept (the oldest computed is forgotten first beyond). */
+const TAGS_KEPT = 10_000;
+const tags = new Map<string, string>();
+
+/**
+ * A short tag naming the customer's stream, so a cursor of another stream is recognised. Every
+ * event delivered carries one: each customer's is hashed once and kept (TAGS_KEPT at most).
+ */
+const streamTag = (customerId: string) => {
+  let tag = tags.get(customerId);
+  if (tag === undefined) {
+    tag = createHash("sha256").update(customerId).digest("base64url").slice(0, 10);
+    if (tags.size >= TAGS_KEPT) tags.delete(tags.keys().next().value as string);
+    tags.set(customerId, tag);
+  }
+  return tag;
+};
 
 /**
  * The cursor a client is given for an event: its position and a tag of its customer's stream
