@@ -7,10 +7,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { signToken } from "../../src/auth/sign-token.js";
 import { loadConfig } from "../../src/config/config.js";
+import { freePort, stopChild } from "../child-processes.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const START_TIMEOUT_MS = 60_000;
@@ -43,15 +43,6 @@ export interface BuiltProcesses {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
 /** Resolves with the first match of `pattern` in the child's stdout, or rejects when it exits. */
 function awaitOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -73,15 +64,6 @@ function awaitOutput(child: ChildProcess, pattern: RegExp, what: string): Promis
       reject(new Error(`${what} exited ${code}: ${seen.slice(-2000)}`));
     });
   });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -144,9 +126,9 @@ export async function startBuiltProcesses(
     },
     gatewayAlive: () => gateway.exitCode === null && gateway.signalCode === null,
     close: async () => {
-      await stop(gateway);
+      await stopChild(gateway);
       await exited;
-      await stop(sandbox);
+      await stopChild(sandbox);
       log.end();
     },
   };

@@ -7,10 +7,10 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { signToken } from "../../src/auth/sign-token.js";
 import { loadConfig } from "../../src/config/config.js";
+import { freePort, stopChild } from "../child-processes.js";
 import { startBuiltSandbox } from "../live/built-live.js";
 import { builtTarget } from "./built-target.js";
 
@@ -45,24 +45,6 @@ export interface LeanGateway {
   authorizationFor(customerId: string): Promise<string>;
   /** Stops the gateway (SIGTERM: its graceful shutdown, which drains the log) and the sandbox. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -101,7 +83,7 @@ export async function startLeanGateway(built: boolean, logFile: string): Promise
       ));
     if (ready) break;
     if (exited || Date.now() > deadline) {
-      await stop(child);
+      await stopChild(child);
       await sandbox.close();
       throw new Error(`the gateway did not start: see ${logFile}`);
     }
@@ -116,7 +98,7 @@ export async function startLeanGateway(built: boolean, logFile: string): Promise
     authorizationFor: async (customerId) =>
       `Bearer ${await signToken(auth, { customerId, ttlSeconds: 3600 })}`,
     stop: async () => {
-      await stop(child);
+      await stopChild(child);
       await sandbox.close();
     },
   };

@@ -7,10 +7,10 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { signToken } from "../../src/auth/sign-token.js";
 import { loadConfig } from "../../src/config/config.js";
+import { freePort, stopChild } from "../child-processes.js";
 import { builtTarget } from "../lean/built-target.js";
 import type { StripeLimitSetting } from "./options.js";
 import type { ProbeAnswer, ProbeQuestion } from "./process-probes.js";
@@ -82,24 +82,6 @@ export interface LiveBaseline extends ProbedProcess {
   publishUrl: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** The probes of a forked child: each question's answer is the next message of its kind. */
 function probed(child: ChildProcess): ProbedProcess {
   const waiting = new Map<string, ((answer: ProbeAnswer) => void)[]>();
@@ -139,7 +121,7 @@ function probed(child: ChildProcess): ProbedProcess {
       await ask({ kind: "heap-snapshot", file }, "snapshot");
     },
     alive: () => child.exitCode === null && child.signalCode === null,
-    close: () => stop(child),
+    close: () => stopChild(child),
   };
 }
 
@@ -187,7 +169,7 @@ export async function startBuiltSandbox(): Promise<{ url: string; close(): Promi
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await awaitOutput(sandbox, /listening on (http:\/\/\S+)/, "the built sandbox");
-  return { url, close: () => stop(sandbox) };
+  return { url, close: () => stopChild(sandbox) };
 }
 
 /** How one gateway of the section is configured. */
