@@ -73,42 +73,25 @@ afterAll(async () => {
 const event = (id: string) =>
   accountEvent("financial_connections.account.deactivated", { id: "fca_1" }, { id });
 
+/** A delivery of event `id`, signed with the test's secret. */
+const signedDelivery = (id: string) => {
+  const body = event(id);
+  return {
+    init: {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": signatureFor(body, SECRET),
+      },
+      body,
+    },
+  };
+};
+
 /** Deliveries and their expected statuses, each sent to both servers. */
 const cases: [string, () => { path?: string; init: RequestInit }, number][] = [
-  [
-    "a signed delivery",
-    () => {
-      const body = event("evt_leanok");
-      return {
-        init: {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "stripe-signature": signatureFor(body, SECRET),
-          },
-          body,
-        },
-      };
-    },
-    200,
-  ],
-  [
-    "a signed delivery handled elsewhere now (409)",
-    () => {
-      const body = event("evt_leanbusy");
-      return {
-        init: {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "stripe-signature": signatureFor(body, SECRET),
-          },
-          body,
-        },
-      };
-    },
-    409,
-  ],
+  ["a signed delivery", () => signedDelivery("evt_leanok"), 200],
+  ["a signed delivery handled elsewhere now (409)", () => signedDelivery("evt_leanbusy"), 409],
   [
     "a signed gzip delivery, with a query string",
     () => {
