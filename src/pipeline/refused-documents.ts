@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { GraphQLError, Source } from "graphql";
+import { type GraphQLError, Source } from "graphql";
 import { LRUCache } from "lru-cache";
+import { codedError } from "../errors/coded-error.js";
 
 /** Most refusals remembered at once. */
 export const REFUSED_DOCUMENTS_MAX_ENTRIES = 10_000;
@@ -23,7 +24,10 @@ export interface RememberedRefusal {
 
 /** Refusals of the analysis stage, by document text (its sha256), for one set of document rules. */
 export interface RefusedDocuments {
-  /** The refusal remembered for `text`, rebuilt as a fresh error located in `text`; or undefined. */
+  /**
+   * The refusal remembered for `text`, rebuilt as a fresh error located in `text` (without a
+   * stack: `codedError`); or undefined.
+   */
   recall(text: string): { error: GraphQLError; analysisCost: number } | undefined;
   /** Remembers that `text` was refused with `error` (its code, message and positions). */
   remember(text: string, error: GraphQLError, code: RememberedCode, analysisCost: number): void;
@@ -58,10 +62,10 @@ export function createRefusedDocuments(
     recall: (text) => {
       const refusal = refusals.get(keyOf(text));
       if (refusal === undefined) return undefined;
-      const error = new GraphQLError(refusal.message, {
-        source: refusal.positions === undefined ? undefined : new Source(text),
-        positions: refusal.positions,
-        extensions: { code: refusal.code },
+      const error = codedError(refusal.code, refusal.message, {
+        ...(refusal.positions === undefined
+          ? {}
+          : { source: new Source(text), positions: refusal.positions }),
       });
       return { error, analysisCost: refusal.analysisCost };
     },
