@@ -86,7 +86,7 @@ export interface GatewayConfig {
     /**
      * The per-customer fair gate before parsing (GRAPHQL_MAX_ACTIVE_PER_CUSTOMER,
      * GRAPHQL_MAX_QUEUED_PER_CUSTOMER; pacing: GRAPHQL_FAIR_PACING_FACTOR,
-     * GRAPHQL_FAIR_PACING_FREE_MS; see src/limits/fair-admission.ts).
+     * GRAPHQL_FAIR_PACING_FREE_MS, GRAPHQL_FAIR_PACING_REFUSED_MS; see src/limits/fair-admission.ts).
      */
     fairAdmission: FairAdmissionLimits;
     /** The trusted documents (TRUSTED_DOCUMENTS): undefined when unset, nothing is enforced. */
@@ -262,6 +262,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         pacing: {
           factor: env.GRAPHQL_FAIR_PACING_FACTOR,
           freeMs: env.GRAPHQL_FAIR_PACING_FREE_MS,
+          refusedMs: env.GRAPHQL_FAIR_PACING_REFUSED_MS,
           maxDelayMs: FAIR_PACING_MAX_DELAY_MS,
           runs: FAIR_PACING_RUNS,
         },

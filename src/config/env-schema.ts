@@ -129,6 +129,8 @@ export const envSchema = z.object({
   GRAPHQL_FAIR_PACING_FACTOR: z.coerce.number().min(0).max(100).default(32),
   /** Milliseconds of an operation's measured work that cost its caller no wait. */
   GRAPHQL_FAIR_PACING_FREE_MS: z.coerce.number().min(0).max(10_000).default(2),
+  /** The least a refused operation (bad document, spent budget) counts as, in ms of work; 0: as measured. */
+  GRAPHQL_FAIR_PACING_REFUSED_MS: z.coerce.number().min(0).max(10_000).default(4),
   METRICS_TOKEN: optionalString.pipe(
     z
       .string()

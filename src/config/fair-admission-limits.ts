@@ -1,7 +1,7 @@
 /**
  * The per-caller fair admission gate's limits, a setting resolved from the environment
  * (GRAPHQL_MAX_ACTIVE_PER_CUSTOMER, GRAPHQL_MAX_QUEUED_PER_CUSTOMER, GRAPHQL_FAIR_PACING_FACTOR,
- * GRAPHQL_FAIR_PACING_FREE_MS): how many operations one caller may hold in the gate, and how a
+ * GRAPHQL_FAIR_PACING_FREE_MS, GRAPHQL_FAIR_PACING_REFUSED_MS): how many operations one caller may hold in the gate, and how a
  * caller whose operations are expensive is paced. limits/fair-admission.ts enforces them.
  */
 export interface FairAdmissionLimits {
@@ -28,6 +28,11 @@ export interface FairPacingLimits {
   factor: number;
   /** Milliseconds of an operation's measured work that cost no wait (GRAPHQL_FAIR_PACING_FREE_MS). */
   freeMs: number;
+  /**
+   * The least an operation refused for the caller's own doing counts as, in milliseconds of run
+   * (GRAPHQL_FAIR_PACING_REFUSED_MS; 0: refusals count as measured).
+   */
+  refusedMs: number;
   /** The longest one wait (FAIR_PACING_MAX_DELAY_MS). */
   maxDelayMs: number;
   /**

@@ -5,9 +5,13 @@ import { createFairPacing } from "./fair-pacing.js";
 /** Seconds a caller refused for holding too many operations is told to wait (`Retry-After`). */
 export const FAIR_ADMISSION_RETRY_AFTER_SECONDS = 1;
 
-/** A turn: let in (release it when the operation's admission work is over), or refused. */
+/**
+ * A turn: let in (release it when the operation's admission work is over; `refused` when the
+ * operation was refused for the caller's own doing, which pacing charges: limits/fair-pacing.ts),
+ * or refused.
+ */
 export type FairTurn =
-  | { admitted: true; release(): void }
+  | { admitted: true; release(refused?: boolean): void }
   | { admitted: false; error: GraphQLError; status: 429; retryAfterSeconds: number };
 
 /** The gate in front of the expensive stages (parsing, validation, admission, execution). */
@@ -24,7 +28,8 @@ export interface FairAdmission {
 /** One caller's operations in the gate. */
 interface CallerState {
   active: number;
-  waiting: (() => void)[];
+  /** Each waiting operation's entry, called with the gate turn that lets it in. */
+  waiting: ((letInTurn: number) => void)[];
   /** The turn that last let one of its operations in; -1: none since it was last idle. */
   lastServed: number;
 }
@@ -128,8 +133,10 @@ export const EVENT_LOOP_TIMING: GateTiming = {
  *
  * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
  * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall
- * time, and paces a caller whose operations run longer than the free allowance while others are
- * served (limits/fair-pacing.ts): its next operation waits, its turn going to others, or to a
+ * time (wall time alone for a caller whose last run was well within the allowance: see
+ * `FairPacing.measuresCpu`), and paces a caller whose operations run longer than the free
+ * allowance, or are refused (`release(true)`), while others are served (limits/fair-pacing.ts):
+ * its next operation waits, its turn going to others, or to a
  * timer (`timing.after`) when its wait ends. The gate idles only for one paced caller waiting
  * alone; when several paced ones wait, the one whose wait ends soonest goes.
  */
@@ -224,17 +231,20 @@ export function createFairAdmission(
       state.active += 1;
       if (pacing !== undefined) {
         const letInTurn = turns;
-        const cpuBefore = timing.cpu();
+        // Only for a caller whose last run came near the allowance (a system call per read).
+        const cpuBefore = pacing.measuresCpu(caller) ? timing.cpu() : undefined;
         pacing.letIn(caller, letInTurn);
         timing.afterRun(() => {
           const ended = timing.now();
           // The process's CPU counts its other threads too (V8's concurrent GC, the thread pool),
           // wall time the moments it was descheduled: the smaller is nearer the run's own.
-          const runMs = Math.min(timing.cpu() - cpuBefore, ended - now);
+          const wallMs = ended - now;
+          const runMs =
+            cpuBefore === undefined ? wallMs : Math.min(timing.cpu() - cpuBefore, wallMs);
           pacing.measured(caller, letInTurn, runMs, ended);
         });
-      }
-      next();
+        next(letInTurn);
+      } else next(turns);
     }
     if (waitingCallers.size > 0) scheduleTurn();
   };
@@ -260,13 +270,14 @@ export function createFairAdmission(
       }
       const held = state;
       return new Promise<FairTurn>((resolve) => {
-        held.waiting.push(() => {
+        held.waiting.push((letInTurn) => {
           let released = false;
           resolve({
             admitted: true,
-            release: () => {
+            release: (refused = false) => {
               if (released) return;
               released = true;
+              if (refused) pacing?.refused(caller, letInTurn, timing.now());
               held.active -= 1;
               if (held.active === 0) holdingCallers -= 1;
               if (held.waiting.length > 0) {

@@ -9,6 +9,13 @@ const SWEEP_ABOVE = 1_024;
 interface Pace {
   /** Its last `runs` runs, in ms, oldest first. */
   runs: number[];
+  /** The gate turn that let in each of `runs`' operations, in the same order. */
+  runTurns: number[];
+  /**
+   * Refused operations not yet measured: the turn that let each in, and the least its run counts
+   * as (`refused` came before `measured`).
+   */
+  chargesDue: Map<number, number>;
   /** performance.now() before which the caller waits while others are being served. */
   notBefore: number;
   /** The gate's turn that last let one of its operations in. */
@@ -28,6 +35,21 @@ export interface FairPacing {
    */
   measured(caller: string, turn: number, runMs: number, now: number): void;
   /**
+   * `caller`'s operation let in at turn `turn` was refused for the caller's own doing (a document
+   * that does not parse, validate or fit the work bound; a spent budget): its run counts as at
+   * least `limits.refusedMs`, whether it was measured already or not yet.
+   */
+  refused(caller: string, turn: number, now: number): void;
+  /**
+   * Whether `caller`'s next run should be measured with the process's CPU time as well as wall
+   * time: only once its last run came past half the free allowance. Reading the process's CPU
+   * costs a system call (about 5 us, a twentieth of a small operation), and a run within the
+   * allowance paces no one whichever clock measured it, so a caller of cheap operations is
+   * measured by wall time alone; one whose cheap run was slowed past the allowance (the process
+   * descheduled) has that one run counted on wall time, which the median of its runs absorbs.
+   */
+  measuresCpu(caller: string): boolean;
+  /**
    * Milliseconds `caller` must still wait at `now`, given whether others contend (another caller
    * waiting or holding an operation); 0: it may be let in.
    */
@@ -46,7 +68,12 @@ const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs
  * `runs` runs (each from being let in until it first waits for I/O) is over `freeMs`, each
  * run defers the caller's next operation by `factor × (median − freeMs)` (at most `maxDelayMs`),
  * so another caller's request rarely arrives during one; a single slow run (a cold start, a
- * pause of the collector) paces no one. The wait applies only while someone else contends:
+ * pause of the collector) paces no one. A refused operation (`refused`: a document that does not
+ * parse, validate or fit the work bound, or a spent budget) counts as a run of at least
+ * `refusedMs`: what the gate measures of it is little (a remembered refusal is a hash), but its
+ * request still costs the process the HTTP path around the gate (reading and parsing the body,
+ * writing the answer, its log line), which no run measures, and a caller repeating refused
+ * requests is flooding. The wait applies only while someone else contends:
  * another caller waiting or holding an operation, or let in since the paced caller's last
  * operation; alone, a paced caller goes at once (work-conserving). A caller's runs are forgotten
  * FORGET_AFTER_MS after its last one, by a sweep when more than SWEEP_ABOVE callers (or twice
@@ -66,9 +93,33 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
   const sweep = (now: number) => {
     if (paces.size <= sweepAbove) return;
     for (const [caller, pace] of paces) {
-      if (pace.measuredAt + FORGET_AFTER_MS <= now && pace.notBefore <= now) paces.delete(caller);
+      const idle = pace.measuredAt + FORGET_AFTER_MS <= now && pace.notBefore <= now;
+      if (idle && pace.chargesDue.size === 0) paces.delete(caller);
     }
     sweepAbove = Math.max(SWEEP_ABOVE, 2 * paces.size);
+  };
+  /** The caller's pace, new if it has none (sweeping the stale ones first when many are kept). */
+  const paceOf = (caller: string, turn: number, now: number) => {
+    let pace = paces.get(caller);
+    if (pace === undefined) {
+      pace = {
+        runs: [],
+        runTurns: [],
+        chargesDue: new Map(),
+        notBefore: now,
+        letInTurn: turn,
+        measuredAt: now,
+      };
+      paces.set(caller, pace);
+      sweep(now);
+    }
+    return pace;
+  };
+  /** Sets when the caller's next operation may go, from the median of its last runs. */
+  const repace = (pace: Pace, now: number) => {
+    if (pace.runs.length < limits.runs) return;
+    const delay = limits.factor * (median(pace.runs) - limits.freeMs);
+    if (delay > 0) pace.notBefore = now + Math.min(delay, limits.maxDelayMs);
   };
   return {
     letIn: (caller, turn) => {
@@ -78,18 +129,33 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
       if (pace !== undefined) pace.letInTurn = turn;
     },
     measured: (caller, turn, runMs, now) => {
-      let pace = paces.get(caller);
-      if (pace === undefined) {
-        pace = { runs: [], notBefore: now, letInTurn: turn, measuredAt: now };
-        paces.set(caller, pace);
-        sweep(now);
+      const pace = paceOf(caller, turn, now);
+      const charged = pace.chargesDue.get(turn);
+      pace.chargesDue.delete(turn);
+      pace.runs.push(Math.max(runMs, charged ?? 0));
+      pace.runTurns.push(turn);
+      if (pace.runs.length > limits.runs) {
+        pace.runs.shift();
+        pace.runTurns.shift();
       }
-      pace.runs.push(runMs);
-      if (pace.runs.length > limits.runs) pace.runs.shift();
       pace.measuredAt = now;
-      if (pace.runs.length < limits.runs) return;
-      const delay = limits.factor * (median(pace.runs) - limits.freeMs);
-      if (delay > 0) pace.notBefore = now + Math.min(delay, limits.maxDelayMs);
+      repace(pace, now);
+    },
+    refused: (caller, turn, now) => {
+      if (limits.refusedMs <= 0) return;
+      const pace = paceOf(caller, turn, now);
+      const at = pace.runTurns.indexOf(turn);
+      if (at === -1) {
+        pace.chargesDue.set(turn, limits.refusedMs);
+        return;
+      }
+      pace.runs[at] = Math.max(pace.runs[at] ?? 0, limits.refusedMs);
+      repace(pace, now);
+    },
+    measuresCpu: (caller) => {
+      const runs = paces.get(caller)?.runs;
+      const last = runs?.[runs.length - 1];
+      return last !== undefined && last > limits.freeMs / 2;
     },
     waitFor: (caller, now, othersHold) => {
       const pace = paces.get(caller);

@@ -1,4 +1,5 @@
 import { toClientError } from "../errors/client-errors.js";
+import type { ErrorCode } from "../errors/error-codes.js";
 import type { Logger } from "../observability/logger.js";
 import type { GatewayMetrics } from "../observability/metrics.js";
 import { endOperationSpan } from "../observability/operation-span.js";
@@ -11,6 +12,26 @@ export interface OperationReporting {
   metrics: GatewayMetrics;
 }
 
+/** The code the client sees for each of the operation's errors, in order. */
+export function clientErrorCodes(trace: OperationTrace): ErrorCode[] {
+  return trace.errors.map((error) => toClientError(error).code);
+}
+
+/**
+ * The codes that refuse an operation for its caller's own doing, which the fair gate's pacing
+ * charges (limits/fair-pacing.ts): a document that does not parse, validate or fit the work bound,
+ * and a spent budget (cost, miss, refresh; RATE_LIMITED).
+ */
+const CALLERS_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "DOCUMENT_TOO_COMPLEX",
+  "RATE_LIMITED",
+]);
+
+/** Whether `code` refuses an operation for its caller's own doing (CALLERS_REFUSALS). */
+export const isCallersRefusal = (code: ErrorCode) => CALLERS_REFUSALS.has(code);
+
 /**
  * The last stage, once per operation whatever became of it (ran, refused at any stage, a
  * socket refused at connection_init): one info line (`logOperation`: name, type, transport,
@@ -20,13 +41,17 @@ export interface OperationReporting {
  * verified viewer sent it and it ran; the type is "unknown" until the document was resolved.
  * Then the operation's span ends with its name, type, cost, error codes and Stripe call count
  * (never its variables, document or token). A second call for the same trace does nothing.
+ * `errorCodes`: `clientErrorCodes(trace)`, when the caller has them already.
  */
-export function finishOperation(trace: OperationTrace, reporting: OperationReporting): void {
+export function finishOperation(
+  trace: OperationTrace,
+  reporting: OperationReporting,
+  errorCodes: readonly ErrorCode[] = clientErrorCodes(trace),
+): void {
   if (trace.finished) return;
   trace.finished = true;
   const { logger, metrics } = reporting;
   const { transport } = trace;
-  const errorCodes = trace.errors.map((error) => toClientError(error).code);
   logOperation(logger, {
     transport,
     requestId: trace.requestId,

@@ -27,7 +27,7 @@ import { type AnswerNotices, answerNotices } from "./answer-notices.js";
 import { type Authentication, authenticateCaller, type Credentials } from "./authenticate.js";
 import { createDocumentCache, type DocumentKeyValueStore } from "./document-cache.js";
 import type { DocumentRules } from "./document-rules.js";
-import { finishOperation } from "./finish.js";
+import { clientErrorCodes, finishOperation, isCallersRefusal } from "./finish.js";
 import {
   newTrace,
   type OperationRequest,
@@ -214,9 +214,9 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
   const formatError = errorFormatter({ hideSuggestions: rules.hideSuggestions });
   const reporting = { logger, metrics: options.metrics };
   /** The fair-gate turn each let-in operation holds, until `endTurn`. */
-  const turns = new WeakMap<OperationTrace, () => void>();
-  const endTurn = (trace: OperationTrace) => {
-    turns.get(trace)?.();
+  const turns = new WeakMap<OperationTrace, (refused?: boolean) => void>();
+  const endTurn = (trace: OperationTrace, refused = false) => {
+    turns.get(trace)?.(refused);
     turns.delete(trace);
   };
   return {
@@ -324,8 +324,10 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     mask: (error) => formatError(error.toJSON(), error),
     formatError,
     finish: (trace) => {
-      endTurn(trace);
-      finishOperation(trace, reporting);
+      if (trace.finished) return;
+      const errorCodes = clientErrorCodes(trace);
+      endTurn(trace, errorCodes.some(isCallersRefusal));
+      finishOperation(trace, reporting, errorCodes);
     },
     release: (trace) => {
       endTurn(trace);

@@ -14,7 +14,7 @@ import {
 import { createFairPacing } from "../../src/limits/fair-pacing.js";
 
 /** One run decides (runs: 1), so each test's first operation paces its caller. */
-const PACING = { factor: 2, freeMs: 1, maxDelayMs: 1_000, runs: 1 };
+const PACING = { factor: 2, freeMs: 1, refusedMs: 4, maxDelayMs: 1_000, runs: 1 };
 
 /** A paced gate on the test's clock; each operation given the work it runs once let in. */
 function pacedGate(pacing = PACING) {
@@ -50,9 +50,10 @@ function pacedGate(pacing = PACING) {
     for (const run of due.splice(0)) run();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  const release = (label: string) => {
+  /** Releases `label`'s turn; `refused`: the operation was refused for its caller's doing. */
+  const release = (label: string, refused = false) => {
     const given = turns.get(label);
-    if (given?.admitted) given.release();
+    if (given?.admitted) given.release(refused);
   };
   /** Moves the clock to `at` and runs the timers due by then. */
   const timersUntil = async (at: number) => {
@@ -176,18 +177,22 @@ describe("the fair gate's pacing", () => {
     expect(g.timers).toEqual([]);
   });
 
-  it("measures a run as the smaller of process CPU and wall time (other threads, descheduling)", async () => {
+  it("measures a run as the smaller of process CPU and wall time, reading the CPU only for a caller whose last run came past half the allowance", async () => {
     let wall = 0;
     let cpu = 0;
+    let cpuReads = 0;
     const due: (() => void)[] = [];
     const timers: number[] = [];
     const gate = createFairAdmission(
-      { maxActive: 4, maxQueued: 10, pacing: PACING },
+      { maxActive: 8, maxQueued: 10, pacing: PACING },
       {
         immediate: (turn) => due.push(turn),
         after: (ms) => timers.push(wall + ms),
         now: () => wall,
-        cpu: () => cpu,
+        cpu: () => {
+          cpuReads += 1;
+          return cpu;
+        },
         afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
       },
     );
@@ -196,21 +201,64 @@ describe("the fair gate's pacing", () => {
       await new Promise((resolve) => setImmediate(resolve));
     };
     const admitted: string[] = [];
+    const cpuReadsAt: Record<string, number> = {};
     const enter = (caller: string, label: string, wallMs: number, cpuMs: number) =>
       gate.enter(caller).then(() => {
         admitted.push(label);
+        cpuReadsAt[label] = cpuReads;
         wall += wallMs;
         cpu += cpuMs;
       });
-    // 6 ms of process CPU in 0.5 ms (GC threads), then 6 ms of wall in 0.5 ms of CPU: not paced.
-    void enter("flooder", "f1", 0.5, 6);
-    void enter("flooder", "f2", 6, 0.5);
-    void enter("flooder", "f3", 6, 6);
-    void enter("flooder", "f4", 1, 1);
+    void enter("flooder", "f1", 0.4, 0.4); // its first run: wall time alone
+    void enter("flooder", "f2", 0.6, 6); // last run 0.4, within half the allowance: wall, 0.6
+    void enter("flooder", "f3", 6, 0.5); // last run 0.6: CPU read, min(0.5 CPU, 6 wall) = 0.5
+    void enter("flooder", "f4", 6, 6); // last run 0.5: wall, 6 ms: paced 2 × (6 − 1)
+    void enter("flooder", "f5", 1, 1);
     void enter("victim", "v1", 0.5, 0.5);
-    for (const _ of [1, 2, 3, 4, 5, 6]) await turn();
-    expect(admitted).toEqual(["f1", "v1", "f2", "f3"]);
-    expect(timers).toEqual([13 + 10]); // f3: 6 ms both ways, waits 2 × (6 − 1) from 13
+    for (const _ of [1, 2, 3, 4, 5, 6, 7]) await turn();
+    expect(admitted).toEqual(["f1", "v1", "f2", "f3", "f4"]);
+    // One CPU read before f3 ran (v1's first run is measured by wall time too), one after it.
+    expect(cpuReadsAt).toEqual({ f1: 0, v1: 0, f2: 0, f3: 1, f4: 2 });
+    expect(cpuReads).toBe(2);
+    expect(timers).toEqual([13.5 + 10]); // f4 ended at 0.4 + 0.5 + 0.6 + 6 + 6
+  });
+
+  it("counts an operation refused for its caller's doing (`release(true)`) as a run of at least refusedMs", async () => {
+    const g = pacedGate();
+    void g.enter("flooder", "f1", g.runs(0.2));
+    void g.enter("flooder", "f2", g.runs(0.2));
+    void g.enter("victim", "v1", g.runs(0.5));
+    await g.turn(); // f1 runs 0.2 ms, within the allowance
+    g.release("f1", true); // refused: counts as 4 ms, the flooder waits 2 × (4 − 1) from 0.2
+    await g.turn(); // v1
+    await g.turn();
+    expect(g.admitted).toEqual(["f1", "v1"]);
+    expect(g.timers.map((timer) => timer.at)).toEqual([0.2 + 6]);
+    await g.timersUntil(6.2);
+    expect(g.admitted).toEqual(["f1", "v1", "f2"]);
+  });
+
+  it("does not pace an operation released without a refusal, nor a refused caller alone", async () => {
+    const g = pacedGate();
+    void g.enter("a", "a1", g.runs(0.2));
+    void g.enter("a", "a2", g.runs(0.2));
+    void g.enter("b", "b1", g.runs(0.2));
+    void g.enter("b", "b2", g.runs(0.2));
+    await g.turn();
+    g.release("a1");
+    await g.turn();
+    g.release("b1");
+    await g.turn();
+    await g.turn();
+    expect(g.admitted).toEqual(["a1", "b1", "a2", "b2"]);
+    const alone = pacedGate();
+    void alone.enter("a", "a1", alone.runs(0.2));
+    void alone.enter("a", "a2", alone.runs(0.2));
+    await alone.turn();
+    alone.release("a1", true);
+    await alone.turn();
+    expect(alone.admitted).toEqual(["a1", "a2"]);
+    expect(alone.timers).toEqual([]);
   });
 
   it("waits at most maxDelayMs after one operation", async () => {
@@ -253,6 +301,25 @@ describe("the pacing book", () => {
     expect(pacing.waitFor("flooder", 54, true)).toBe(0);
     pacing.measured("flooder", 7, 4, 58);
     expect(pacing.waitFor("flooder", 58, true)).toBe(2 * (4 - 1));
+  });
+
+  it("charges a refusal whether it comes before or after the operation's run is measured", () => {
+    const pacing = createFairPacing(PACING);
+    pacing.measured("before", 1, 0.3, 0);
+    pacing.refused("before", 1, 1);
+    expect(pacing.waitFor("before", 1, true)).toBe(2 * (4 - 1));
+    pacing.refused("after", 2, 0);
+    expect(pacing.waitFor("after", 0, true)).toBe(0);
+    pacing.measured("after", 2, 0.3, 1);
+    expect(pacing.waitFor("after", 1, true)).toBe(2 * (4 - 1));
+    // Another operation's refusal raises only that operation's run.
+    pacing.measured("other", 3, 0.3, 0);
+    pacing.refused("other", 4, 0);
+    expect(pacing.waitFor("other", 0, true)).toBe(0);
+    const off = createFairPacing({ ...PACING, refusedMs: 0 });
+    off.measured("caller", 1, 0.3, 0);
+    off.refused("caller", 1, 0);
+    expect(off.waitFor("caller", 0, true)).toBe(0);
   });
 
   it("forgets a caller's runs 10 s after its last, sweeping past 1,024 callers or twice what the last sweep kept", () => {

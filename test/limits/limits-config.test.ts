@@ -22,16 +22,19 @@ describe("limits and exposure configuration", () => {
     expect(graphql.costPerMinute).toBe(100_000);
   });
 
-  it("paces expensive callers by default (factor 32 past 2 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
+  it("paces expensive callers by default (factor 32 past 2 ms, a refusal counted as 4 ms, median of 3 runs, at most 250 ms), configurably, and not at factor 0", () => {
     expect(loadConfig({}).graphql.fairAdmission).toEqual({
       maxActive: 4,
       maxQueued: 256,
-      pacing: { factor: 32, freeMs: 2, maxDelayMs: 250, runs: 3 },
+      pacing: { factor: 32, freeMs: 2, refusedMs: 4, maxDelayMs: 250, runs: 3 },
     });
     expect(
-      loadConfig({ GRAPHQL_FAIR_PACING_FACTOR: "0", GRAPHQL_FAIR_PACING_FREE_MS: "2.5" }).graphql
-        .fairAdmission.pacing,
-    ).toEqual({ factor: 0, freeMs: 2.5, maxDelayMs: 250, runs: 3 });
+      loadConfig({
+        GRAPHQL_FAIR_PACING_FACTOR: "0",
+        GRAPHQL_FAIR_PACING_FREE_MS: "2.5",
+        GRAPHQL_FAIR_PACING_REFUSED_MS: "0",
+      }).graphql.fairAdmission.pacing,
+    ).toEqual({ factor: 0, freeMs: 2.5, refusedMs: 0, maxDelayMs: 250, runs: 3 });
   });
 
   it("exposes introspection and the landing page in development only, unless told otherwise", () => {
@@ -58,6 +61,7 @@ describe("limits and exposure configuration", () => {
     ["GRAPHQL_LANDING_PAGE", "sometimes"],
     ["GRAPHQL_FAIR_PACING_FACTOR", "-1"],
     ["GRAPHQL_FAIR_PACING_FREE_MS", "soon"],
+    ["GRAPHQL_FAIR_PACING_REFUSED_MS", "-4"],
   ])("rejects a bad %s with a message naming it", (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
