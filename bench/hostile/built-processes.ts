@@ -37,11 +37,19 @@ export interface BuiltProcesses {
   authorizationFor(customerId: string): Promise<string>;
   /** The gateway process's resident memory in MB (Linux /proc), or null when unreadable. */
   gatewayRssMb(): Promise<number | null>;
+  /**
+   * CPU time the gateway process has used so far, user and system, all its threads, in ms
+   * (Linux /proc, 10 ms ticks), or null when unreadable.
+   */
+  gatewayCpuMs(): Promise<number | null>;
   /** Whether the gateway process is still running. */
   gatewayAlive(): boolean;
   /** Stops both (SIGTERM, then SIGKILL after 10 s). */
   close(): Promise<void>;
 }
+
+/** Milliseconds per clock tick of /proc's CPU times (USER_HZ, 100 on Linux). */
+const CLOCK_TICK_MS = 10;
 
 /** Resolves with the first match of `pattern` in the child's stdout, or rejects when it exits. */
 function awaitOutput(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
@@ -120,6 +128,16 @@ export async function startBuiltProcesses(
         const status = await readFile(`/proc/${gateway.pid}/status`, "utf8");
         const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
         return kb === undefined ? null : Math.round(Number(kb) / 1024);
+      } catch {
+        return null;
+      }
+    },
+    gatewayCpuMs: async () => {
+      try {
+        const stat = await readFile(`/proc/${gateway.pid}/stat`, "utf8");
+        // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
       } catch {
         return null;
       }

@@ -16,6 +16,8 @@ export interface FloodOutcome {
   connectionErrors: number;
   /** Requests still unanswered 10 s after the flood's end, given up. */
   timeouts: number;
+  /** CPU time the flood's own process used (user and system), in ms: the attacker's share of the machine. */
+  cpuMs: number;
 }
 
 function required(name: string): string {
@@ -31,7 +33,14 @@ const authorization = required("FLOOD_AUTHORIZATION");
 const seconds = Number(required("FLOOD_SECONDS"));
 const concurrency = Number(required("FLOOD_CONCURRENCY"));
 
-const outcome: FloodOutcome = { sent: 0, statuses: {}, connectionErrors: 0, timeouts: 0 };
+const outcome: FloodOutcome = {
+  sent: 0,
+  statuses: {},
+  connectionErrors: 0,
+  timeouts: 0,
+  cpuMs: 0,
+};
+const cpuAtStart = process.cpuUsage();
 const deadline = Date.now() + seconds * 1000;
 let index = 0;
 
@@ -56,4 +65,6 @@ async function loop(): Promise<void> {
 }
 
 await Promise.all(Array.from({ length: concurrency }, loop));
+const used = process.cpuUsage(cpuAtStart);
+outcome.cpuMs = Math.round((used.user + used.system) / 1_000);
 process.stdout.write(`${JSON.stringify(outcome)}\n`);

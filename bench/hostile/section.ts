@@ -61,6 +61,12 @@ export interface FloodFigures {
    */
   stripeRequests: number;
   gatewayRssMb: { before: number | null; after: number | null };
+  /**
+   * The share of one core the gateway used while the victim was timed during the flood, and the
+   * flood's own process over its run (the attacker shares this machine's cores; a real one
+   * would not), in percent; null when unreadable.
+   */
+  cpuPercent: { gateway: number | null; floodClient: number };
   gatewayAlive: boolean;
 }
 
@@ -159,7 +165,11 @@ async function measureFlood(
   await sandbox.resetRequests();
   progress(`hostile load: ${kind} flood (${options.concurrency} in flight, ${options.seconds} s)`);
   const floodDone = runFlood(kind, processes.gatewayUrl, flooder, options);
+  const cpuBefore = await processes.gatewayCpuMs();
+  const timedFrom = performance.now();
   const flooded = await timeVictim(processes.gatewayUrl, victim, options.seconds);
+  const cpuAfter = await processes.gatewayCpuMs();
+  const timedMs = performance.now() - timedFrom;
   const flood = await floodDone;
   // Lookups a flood queued go on after its clients gave up: counted until they stop.
   const stripeRequests = (await settledCounts(sandbox, 60_000)).total;
@@ -174,6 +184,13 @@ async function measureFlood(
     flood,
     stripeRequests,
     gatewayRssMb: { before, after },
+    cpuPercent: {
+      gateway:
+        cpuBefore === null || cpuAfter === null
+          ? null
+          : Math.round((100 * (cpuAfter - cpuBefore)) / timedMs),
+      floodClient: Math.round((100 * flood.cpuMs) / (options.seconds * 1000)),
+    },
     gatewayAlive: processes.gatewayAlive(),
   };
 }
@@ -227,6 +244,7 @@ export function formatHostile(results: HostileResults): string {
     `${flood.flood.sent}: ${statuses(flood.flood)}`,
     String(flood.stripeRequests),
     `${flood.gatewayRssMb.before ?? "?"} -> ${flood.gatewayRssMb.after ?? "?"}`,
+    `${flood.cpuPercent.gateway ?? "?"} / ${flood.cpuPercent.floodClient}`,
     flood.gatewayAlive ? "yes" : "DIED",
   ]);
   return [
@@ -242,6 +260,7 @@ export function formatHostile(results: HostileResults): string {
         "flood requests: answers",
         "Stripe reqs",
         "gateway RSS MB",
+        "CPU % gateway / flood client",
         "alive",
       ],
       rows,
