@@ -47,7 +47,9 @@ const TOLD_KEPT = 10_000;
  * The payload is Stripe's state at the event's `created` (whole seconds). Against the read
  * model's copy (its `checkedAt`, ms): no copy or an older one, the payload is stored and
  * published; a copy from a later second is newer, and it is what is published (unless it no
- * longer says what the event says: "stale", nothing published); a copy of the same second equal
+ * longer says what the event says, or the account is being re-read, when the copy may be older
+ * than what subscribers were told: "stale", nothing published, the re-read corrects subscribers
+ * if Stripe's state differs from what they were told); a copy of the same second equal
  * to the payload is published as it is. A copy of the same second that differs leaves the order
  * unsure (so is any event of an account whose re-read is on its way): the payload is published,
  * the account is fenced (reads of it go to Stripe, or wait for the re-read on its way) and
@@ -105,10 +107,12 @@ export function createLifecycleAtOnce(
     const newer = stored === undefined || stored.checkedAt < from;
     const later = !newer && stored.checkedAt >= from + 1000;
     // Also unsure while the account is being re-read: that read may have been sent before or
-    // after this change, and it will be stored (newer wins) when it lands.
+    // after this change, and it will be stored (newer wins) when it lands. Nor does a later
+    // stored copy decide then: an earlier event of the same second as that copy, published
+    // over it, is why the account is being re-read (subscribers were told something newer).
+    const rereading = deps.background.has("account", payload.id);
     const unsure =
-      (!later && deps.background.has("account", payload.id)) ||
-      (!newer && !later && !isDeepStrictEqual(stored.object, payload));
+      rereading || (!newer && !later && !isDeepStrictEqual(stored.object, payload));
     const current = later ? stored.object : payload;
     const implied: ImpliedObject[] = await deps.implied.impliedBy(type, current, customerId);
     if (unsure) implied.push({ kind: "account", id: payload.id });
@@ -125,7 +129,7 @@ export function createLifecycleAtOnce(
         return deps.fences.raise(customerId, id, raise);
       }),
     );
-    const publishing = stillTrue(type, current);
+    const publishing = stillTrue(type, current) && !(later && rereading);
     for (const { kind, id } of implied) {
       if (kind === "account" && id === payload.id)
         deps.background.schedule(

@@ -1,21 +1,25 @@
 import type { Client } from "graphql-ws";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
-import { startStack, type TestStack } from "../support/gateway.js";
+import { heldEventClock, startStack, type TestStack } from "../support/gateway.js";
 import { feed, liveClient, receivedBefore, registered } from "../support/live.js";
 import {
   acknowledged,
   type ControlResult,
   control,
+  controlOf,
   createCustomer,
+  ROUTES,
 } from "../support/sandbox-control.js";
 import { eventually } from "../support/wait.js";
 import { accountEvent, deliverSigned } from "../support/webhook.js";
 
 let stack: TestStack;
 const clients: Client[] = [];
+/** The sandbox's event clock: a test holds it to create several events in one second. */
+const eventClock = heldEventClock();
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ sandboxEventClock: eventClock.now });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.dispose()));
@@ -181,6 +185,39 @@ describe("out-of-order deliveries", () => {
       status: "ACTIVE",
       health: { state: "HEALTHY" },
     });
+  });
+
+  it("a late, older delivery while its account is re-read after an unsure order is stale: the copy being re-read is not published again", async () => {
+    const owner = await createCustomer(stack, 1, 1);
+    const [accountId] = owner.accounts as [string];
+    const live = await subscriber(owner.id, "accountStatusChanged");
+    const sandbox = controlOf(stack);
+    // A deactivation and a reactivation created in the same second: the gateway stores the
+    // first, publishes the second (its payload) and re-reads the account, whose order is unsure.
+    eventClock.hold();
+    let staleSnapshot: Record<string, unknown>;
+    try {
+      await lifecycle(accountId, "deactivate", {});
+      staleSnapshot = await rawAccount(accountId);
+      // That re-read takes a while (a slow Stripe): the late delivery below arrives meanwhile.
+      await sandbox.fault({ route: ROUTES.retrieveAccount, delay_ms: 1_500, count: 10 });
+      await lifecycle(accountId, "reactivate");
+    } finally {
+      eventClock.release();
+    }
+    await eventually(() => live.events().length === 2, 5_000, "reactivated");
+
+    const late = accountEvent("financial_connections.account.deactivated", staleSnapshot, {
+      created: Math.floor(Date.now() / 1000) - 60,
+    });
+    const answer = await deliverSigned(stack, late);
+    await sandbox.clearFaults();
+    expect(answer).toMatchObject({ status: 200, body: { outcome: "stale" } });
+    await stack.gateway.readModel.rereads.idle();
+    const received = await live.before(await freshEvent("reactivated", accountId));
+    // Neither the stored deactivated copy again, nor a correction of it.
+    expect(received.map((event) => event.type)).toEqual(["DEACTIVATED", "REACTIVATED"]);
+    expect(received.at(-1)?.account).toMatchObject({ status: "ACTIVE" });
   });
 
   it("publishes the current state when the payload lacks status_details (an older API version)", async () => {

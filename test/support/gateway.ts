@@ -28,6 +28,31 @@ export interface StackOptions {
   upstream?: (sandboxUrl: string) => Promise<Upstream>;
   /** Accumulates the gateway's cost-pricing work (operations priced, selections visited). */
   pricingWork?: PricingWork;
+  /**
+   * The sandbox's event clock (Unix seconds: events' `created`); default the system clock. It
+   * must never go back (see `heldEventClock`).
+   */
+  sandboxEventClock?: () => number;
+}
+
+/**
+ * A sandbox event clock a test can hold on one second, so that several events are created in the
+ * same second (the gateway cannot order them by `created`), then let go (the system clock again,
+ * which is never earlier than the second it held).
+ */
+export function heldEventClock() {
+  let held: number | undefined;
+  return {
+    now: () => held ?? Math.floor(Date.now() / 1000),
+    /** Holds the clock on the current second. */
+    hold: () => {
+      held = Math.floor(Date.now() / 1000);
+    },
+    /** Lets the clock go on with the system clock (already at or past the held second). */
+    release: () => {
+      held = undefined;
+    },
+  };
 }
 
 /** A stand-in between the gateway and the sandbox, closed with the stack. */
@@ -68,6 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     port: 0,
     webhookSecret: config.webhookSecrets[0],
     webhookRetry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
+    ...(options.sandboxEventClock === undefined ? {} : { eventClock: options.sandboxEventClock }),
   });
   const upstream = options.upstream ? await options.upstream(sandbox.url) : undefined;
   const gateway = await startGateway({
