@@ -111,8 +111,7 @@ export function createLifecycleAtOnce(
     // stored copy decide then: an earlier event of the same second as that copy, published
     // over it, is why the account is being re-read (subscribers were told something newer).
     const rereading = deps.background.has("account", payload.id);
-    const unsure =
-      rereading || (!newer && !later && !isDeepStrictEqual(stored.object, payload));
+    const unsure = rereading || (!newer && !later && !isDeepStrictEqual(stored.object, payload));
     const current = later ? stored.object : payload;
     const implied: ImpliedObject[] = await deps.implied.impliedBy(type, current, customerId);
     if (unsure) implied.push({ kind: "account", id: payload.id });
