@@ -213,6 +213,47 @@ describe("the fair gate's pacing", () => {
     expect(timers).toEqual([13 + 10]); // f3: 6 ms both ways, waits 2 × (6 − 1) from 13
   });
 
+  it("reads the process CPU once for a run within the free allowance by wall time, twice past it", async () => {
+    let wall = 0;
+    let cpuReads = 0;
+    const due: (() => void)[] = [];
+    const timers: number[] = [];
+    const gate = createFairAdmission(
+      { maxActive: 4, maxQueued: 10, pacing: PACING },
+      {
+        immediate: (turn) => due.push(turn),
+        after: (ms) => timers.push(wall + ms),
+        now: () => wall,
+        cpu: () => {
+          cpuReads += 1;
+          return wall;
+        },
+        afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
+      },
+    );
+    const turn = async () => {
+      for (const run of due.splice(0)) run();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const enter = (caller: string, wallMs: number) =>
+      gate.enter(caller).then(() => {
+        wall += wallMs;
+      });
+    void enter("quick", 1); // the free allowance exactly: not paced, one reading
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("slow", 6);
+    void enter("slow", 1);
+    void enter("quick", 0.5);
+    await turn(); // 6 ms: the second reading decides (6 ms of CPU), paced 2 × (6 − 1)
+    expect(cpuReads).toBe(3);
+    await turn(); // quick goes, slow waiting
+    expect(cpuReads).toBe(4);
+    await turn(); // slow alone: a timer when its wait ends, nothing let in
+    expect(cpuReads).toBe(4);
+    expect(timers).toEqual([7 + 10]);
+  });
+
   it("waits at most maxDelayMs after one operation", async () => {
     const g = pacedGate({ ...PACING, maxDelayMs: 50 });
     void g.enter("flooder", "f1", g.runs(500));
