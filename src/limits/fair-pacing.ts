@@ -15,6 +15,11 @@ interface Pace {
   letInTurn: number;
   /** When its last run was measured. */
   measuredAt: number;
+  /**
+   * Its next runs whose CPU is read (`readsCpu`): `runs` after a run past the free allowance or
+   * one whose CPU was not read, one fewer after each run within it.
+   */
+  cpuReadsLeft: number;
 }
 
 /** The pacing book of the fair gate (see `createFairPacing`). */
@@ -22,11 +27,21 @@ export interface FairPacing {
   /** `caller` had an operation let in at gate turn `turn`. */
   letIn(caller: string, turn: number): void;
   /**
-   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O:
-   * once the median of its last `limits.runs` runs is past the free allowance, its next operation
-   * waits `factor` times the excess.
+   * Whether the run of `caller`'s next operation is to be measured with the process CPU clock too
+   * (see `measured`): for a caller it remembers no run of, and while any of its last
+   * `limits.runs` runs went past the free allowance or was not read. A caller whose last runs were
+   * all within the allowance is measured by wall time alone (a CPU reading is a system call that
+   * walks the process's threads, the largest cost of a small operation's run).
    */
-  measured(caller: string, turn: number, runMs: number, now: number): void;
+  readsCpu(caller: string): boolean;
+  /**
+   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O
+   * (undefined: past the free allowance by wall time, its CPU not read: not recorded, since the
+   * process may have been descheduled, and its next runs are read): once the median of its last
+   * `limits.runs` runs is past the free allowance, its next operation waits `factor` times the
+   * excess.
+   */
+  measured(caller: string, turn: number, runMs: number | undefined, now: number): void;
   /**
    * Milliseconds `caller` must still wait at `now`, given whether others contend (another caller
    * waiting or holding an operation); 0: it may be let in.
@@ -46,7 +61,9 @@ const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs
  * `runs` runs (each from being let in until it first waits for I/O) is over `freeMs`, each
  * run defers the caller's next operation by `factor × (median − freeMs)` (at most `maxDelayMs`),
  * so another caller's request rarely arrives during one; a single slow run (a cold start, a
- * pause of the collector) paces no one. The wait applies only while someone else contends:
+ * pause of the collector) paces no one (a caller whose last runs were all within the allowance
+ * is paced one run later than its CPU would have it: its first run past it is measured by wall
+ * time alone and not recorded, see `readsCpu`). The wait applies only while someone else contends:
  * another caller waiting or holding an operation, or let in since the paced caller's last
  * operation; alone, a paced caller goes at once (work-conserving). A caller's runs are forgotten
  * FORGET_AFTER_MS after its last one, by a sweep when more than SWEEP_ABOVE callers (or twice
@@ -77,16 +94,23 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
       const pace = paces.get(caller);
       if (pace !== undefined) pace.letInTurn = turn;
     },
+    readsCpu: (caller) => {
+      const pace = paces.get(caller);
+      return pace === undefined || pace.cpuReadsLeft > 0;
+    },
     measured: (caller, turn, runMs, now) => {
       let pace = paces.get(caller);
       if (pace === undefined) {
-        pace = { runs: [], notBefore: now, letInTurn: turn, measuredAt: now };
+        pace = { runs: [], notBefore: now, letInTurn: turn, measuredAt: now, cpuReadsLeft: 0 };
         paces.set(caller, pace);
         sweep(now);
       }
+      pace.measuredAt = now;
+      if (runMs === undefined || runMs > limits.freeMs) pace.cpuReadsLeft = limits.runs;
+      else if (pace.cpuReadsLeft > 0) pace.cpuReadsLeft -= 1;
+      if (runMs === undefined) return;
       pace.runs.push(runMs);
       if (pace.runs.length > limits.runs) pace.runs.shift();
-      pace.measuredAt = now;
       if (pace.runs.length < limits.runs) return;
       const delay = limits.factor * (median(pace.runs) - limits.freeMs);
       if (delay > 0) pace.notBefore = now + Math.min(delay, limits.maxDelayMs);

@@ -213,13 +213,13 @@ describe("the fair gate's pacing", () => {
     expect(timers).toEqual([13 + 10]); // f3: 6 ms both ways, waits 2 × (6 − 1) from 13
   });
 
-  it("reads the process CPU once for a run within the free allowance by wall time, twice past it", async () => {
+  it("reads the process CPU where a run past the allowance may come (a caller's first run, the runs after one past it), not again after a run within it; a run past it unread is not recorded", async () => {
     let wall = 0;
     let cpuReads = 0;
     const due: (() => void)[] = [];
     const timers: number[] = [];
     const gate = createFairAdmission(
-      { maxActive: 4, maxQueued: 10, pacing: PACING },
+      { maxActive: 8, maxQueued: 10, pacing: PACING },
       {
         immediate: (turn) => due.push(turn),
         after: (ms) => timers.push(wall + ms),
@@ -235,23 +235,34 @@ describe("the fair gate's pacing", () => {
       for (const run of due.splice(0)) run();
       await new Promise((resolve) => setImmediate(resolve));
     };
-    const enter = (caller: string, wallMs: number) =>
+    const admitted: string[] = [];
+    const enter = (caller: string, label: string, wallMs: number) =>
       gate.enter(caller).then(() => {
+        admitted.push(label);
         wall += wallMs;
       });
-    void enter("quick", 1); // the free allowance exactly: not paced, one reading
+    void enter("caller", "c1", 1); // its first run: read when let in; within the allowance, not again
     await turn();
     expect(cpuReads).toBe(1);
-    void enter("slow", 6);
-    void enter("slow", 1);
-    void enter("quick", 0.5);
-    await turn(); // 6 ms: the second reading decides (6 ms of CPU), paced 2 × (6 − 1)
-    expect(cpuReads).toBe(3);
-    await turn(); // quick goes, slow waiting
+    void enter("caller", "c2", 0.5); // its last run within the allowance: wall time alone
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("caller", "c3", 6); // past it, unread: not recorded, so not paced
+    void enter("caller", "c4", 6); // read: 6 ms both ways, paced 2 × (6 − 1) from 14
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("victim", "v1", 0.5); // its first run: read
+    await turn();
+    await turn();
+    expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4"]);
     expect(cpuReads).toBe(4);
-    await turn(); // slow alone: a timer when its wait ends, nothing let in
+    void enter("caller", "c5", 1);
+    void enter("victim", "v2", 0.5); // its last run within the allowance: not read
+    await turn();
+    await turn();
+    expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4", "v2"]);
     expect(cpuReads).toBe(4);
-    expect(timers).toEqual([7 + 10]);
+    expect(timers).toEqual([24]);
   });
 
   it("waits at most maxDelayMs after one operation", async () => {
