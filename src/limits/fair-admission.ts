@@ -88,9 +88,11 @@ export function afterMicrotasksAndTicks(
       done();
       return;
     }
-    queueMicrotask(() => process.nextTick(check));
+    queueMicrotask(nextCheck);
   };
-  queueMicrotask(() => process.nextTick(check));
+  // One closure for every check's microtask, not one per check.
+  const nextCheck = () => process.nextTick(check);
+  queueMicrotask(nextCheck);
 }
 
 /** Milliseconds of CPU the process has used, user and system. */
