@@ -48,7 +48,9 @@ export interface GateTiming {
   /**
    * Milliseconds of CPU the process has used (`process.cpuUsage`, user and system): an
    * operation's run is measured as the smaller of this and wall time, so neither the moments the
-   * process was descheduled on a busy machine nor its other threads' work are charged to it.
+   * process was descheduled on a busy machine nor its other threads' work are charged to it. Read
+   * only where a run past the free allowance may come (`FairPacing.readsCpu`) and after a run
+   * past it by wall time.
    */
   cpu(): number;
   /**
@@ -91,9 +93,11 @@ export function afterMicrotasksAndTicks(
       done();
       return;
     }
-    queueMicrotask(() => process.nextTick(check));
+    queueMicrotask(nextCheck);
   };
-  queueMicrotask(() => process.nextTick(check));
+  // One closure for every check's microtask, not one per check.
+  const nextCheck = () => process.nextTick(check);
+  queueMicrotask(nextCheck);
 }
 
 /** Milliseconds of CPU the process has used, user and system. */
@@ -133,10 +137,11 @@ export const EVENT_LOOP_TIMING: GateTiming = {
  *
  * With `limits.pacing` (factor above 0), the gate measures each operation's run after it is let
  * in until it first waits for I/O (`timing.afterRun`), the smaller of process CPU time and wall
- * time (wall time alone for a caller whose last run was well within the allowance: see
- * `FairPacing.measuresCpu`), and paces a caller whose operations run longer than the free
- * allowance, or are refused (`release(true)`), while others are served (limits/fair-pacing.ts):
- * its next operation waits, its turn going to others, or to a
+ * time (a caller whose last runs were all within the free allowance: wall time, and a run past
+ * it so measured is not recorded but makes its next runs read the CPU; see `FairPacing.readsCpu`),
+ * and paces a caller whose operations run longer than the free allowance, or are refused
+ * (`release(true)`), while others are served (limits/fair-pacing.ts): its next operation waits,
+ * its turn going to others, or to a
  * timer (`timing.after`) when its wait ends. The gate idles only for one paced caller waiting
  * alone; when several paced ones wait, the one whose wait ends soonest goes.
  */
@@ -150,6 +155,7 @@ export function createFairAdmission(
     limits.pacing !== undefined && limits.pacing.factor > 0
       ? createFairPacing(limits.pacing)
       : undefined;
+  const freeMs = limits.pacing?.freeMs ?? 0;
   /** Callers holding an operation past the gate (active above 0). */
   let holdingCallers = 0;
   /** The time a timer turn is set for (a paced caller's wait ends), if one is. */
@@ -231,16 +237,23 @@ export function createFairAdmission(
       state.active += 1;
       if (pacing !== undefined) {
         const letInTurn = turns;
-        // Only for a caller whose last run came near the allowance (a system call per read).
-        const cpuBefore = pacing.measuresCpu(caller) ? timing.cpu() : undefined;
+        const cpuBefore = pacing.readsCpu(caller) ? timing.cpu() : undefined;
         pacing.letIn(caller, letInTurn);
         timing.afterRun(() => {
           const ended = timing.now();
-          // The process's CPU counts its other threads too (V8's concurrent GC, the thread pool),
-          // wall time the moments it was descheduled: the smaller is nearer the run's own.
           const wallMs = ended - now;
+          // The process's CPU counts its other threads too (V8's concurrent GC, the thread pool),
+          // wall time the moments it was descheduled: the smaller is nearer the run's own. A run
+          // within the free allowance by wall time is within it by both, and paces no one
+          // whichever is recorded: its CPU is not read again (each reading is a system call that
+          // walks the process's threads: two were 15 % of the busy time of `{ __typename }` under
+          // load). A run past it whose CPU was not read is told as such (see `readsCpu`).
           const runMs =
-            cpuBefore === undefined ? wallMs : Math.min(timing.cpu() - cpuBefore, wallMs);
+            wallMs <= freeMs
+              ? wallMs
+              : cpuBefore === undefined
+                ? undefined
+                : Math.min(timing.cpu() - cpuBefore, wallMs);
           pacing.measured(caller, letInTurn, runMs, ended);
         });
         next(letInTurn);

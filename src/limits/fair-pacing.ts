@@ -22,6 +22,11 @@ interface Pace {
   letInTurn: number;
   /** When its last run was measured. */
   measuredAt: number;
+  /**
+   * Its next runs whose CPU is read (`readsCpu`): `runs` after a run past the free allowance or
+   * one whose CPU was not read, one fewer after each run within it.
+   */
+  cpuReadsLeft: number;
 }
 
 /** The pacing book of the fair gate (see `createFairPacing`). */
@@ -29,26 +34,28 @@ export interface FairPacing {
   /** `caller` had an operation let in at gate turn `turn`. */
   letIn(caller: string, turn: number): void;
   /**
-   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O:
-   * once the median of its last `limits.runs` runs is past the free allowance, its next operation
-   * waits `factor` times the excess.
+   * Whether the run of `caller`'s next operation is to be measured with the process CPU clock too
+   * (see `measured`): for a caller it remembers no run of, and while any of its last
+   * `limits.runs` runs went past the free allowance or was not read. A caller whose last runs were
+   * all within the allowance is measured by wall time alone (a CPU reading is a system call that
+   * walks the process's threads, the largest cost of a small operation's run).
    */
-  measured(caller: string, turn: number, runMs: number, now: number): void;
+  readsCpu(caller: string): boolean;
+  /**
+   * `caller`'s operation, let in at turn `turn`, ran `runMs` before it first waited for I/O
+   * (undefined: past the free allowance by wall time, its CPU not read: not recorded, since the
+   * process may have been descheduled, and its next runs are read): once the median of its last
+   * `limits.runs` runs is past the free allowance, its next operation waits `factor` times the
+   * excess.
+   */
+  measured(caller: string, turn: number, runMs: number | undefined, now: number): void;
   /**
    * `caller`'s operation let in at turn `turn` was refused for the caller's own doing (a document
    * that does not parse, validate or fit the work bound; a spent budget): its run counts as at
-   * least `limits.refusedMs`, whether it was measured already or not yet.
+   * least `limits.refusedMs`, whether it was measured already or not yet (and even when its run
+   * was not recorded, being past the allowance by wall time with its CPU not read).
    */
   refused(caller: string, turn: number, now: number): void;
-  /**
-   * Whether `caller`'s next run should be measured with the process's CPU time as well as wall
-   * time: only once its last run came past half the free allowance. Reading the process's CPU
-   * costs a system call (about 5 us, a twentieth of a small operation), and a run within the
-   * allowance paces no one whichever clock measured it, so a caller of cheap operations is
-   * measured by wall time alone; one whose cheap run was slowed past the allowance (the process
-   * descheduled) has that one run counted on wall time, which the median of its runs absorbs.
-   */
-  measuresCpu(caller: string): boolean;
   /**
    * Milliseconds `caller` must still wait at `now`, given whether others contend (another caller
    * waiting or holding an operation); 0: it may be let in.
@@ -58,8 +65,14 @@ export interface FairPacing {
   size(): number;
 }
 
-/** The middle value of `runs`. */
-const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs.length >> 1] ?? 0;
+/** The middle value of `runs` (of three without copying or sorting them: every operation's case). */
+function median(runs: readonly number[]): number {
+  if (runs.length === 3) {
+    const [a, b, c] = runs as [number, number, number];
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
+  return [...runs].sort((x, y) => x - y)[runs.length >> 1] ?? 0;
+}
 
 /**
  * Paces callers whose operations are expensive, and only while others are being served: the fair
@@ -68,8 +81,10 @@ const median = (runs: readonly number[]) => [...runs].sort((a, b) => a - b)[runs
  * `runs` runs (each from being let in until it first waits for I/O) is over `freeMs`, each
  * run defers the caller's next operation by `factor × (median − freeMs)` (at most `maxDelayMs`),
  * so another caller's request rarely arrives during one; a single slow run (a cold start, a
- * pause of the collector) paces no one. A refused operation (`refused`: a document that does not
- * parse, validate or fit the work bound, or a spent budget) counts as a run of at least
+ * pause of the collector) paces no one (a caller whose last runs were all within the allowance
+ * is paced one run later than its CPU would have it: its first run past it is measured by wall
+ * time alone and not recorded, see `readsCpu`). A refused operation (`refused`: a document that
+ * does not parse, validate or fit the work bound, or a spent budget) counts as a run of at least
  * `refusedMs`: what the gate measures of it is little (a remembered refusal is a hash), but its
  * request still costs the process the HTTP path around the gate (reading and parsing the body,
  * writing the answer, its log line), which no run measures, and a caller repeating refused
@@ -109,6 +124,7 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
         notBefore: now,
         letInTurn: turn,
         measuredAt: now,
+        cpuReadsLeft: 0,
       };
       paces.set(caller, pace);
       sweep(now);
@@ -128,17 +144,25 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
       const pace = paces.get(caller);
       if (pace !== undefined) pace.letInTurn = turn;
     },
+    readsCpu: (caller) => {
+      const pace = paces.get(caller);
+      return pace === undefined || pace.cpuReadsLeft > 0;
+    },
     measured: (caller, turn, runMs, now) => {
       const pace = paceOf(caller, turn, now);
+      pace.measuredAt = now;
+      if (runMs === undefined || runMs > limits.freeMs) pace.cpuReadsLeft = limits.runs;
+      else if (pace.cpuReadsLeft > 0) pace.cpuReadsLeft -= 1;
       const charged = pace.chargesDue.get(turn);
       pace.chargesDue.delete(turn);
-      pace.runs.push(Math.max(runMs, charged ?? 0));
+      const run = runMs === undefined ? charged : Math.max(runMs, charged ?? 0);
+      if (run === undefined) return;
+      pace.runs.push(run);
       pace.runTurns.push(turn);
       if (pace.runs.length > limits.runs) {
         pace.runs.shift();
         pace.runTurns.shift();
       }
-      pace.measuredAt = now;
       repace(pace, now);
     },
     refused: (caller, turn, now) => {
@@ -151,11 +175,6 @@ export function createFairPacing(limits: FairPacingLimits): FairPacing {
       }
       pace.runs[at] = Math.max(pace.runs[at] ?? 0, limits.refusedMs);
       repace(pace, now);
-    },
-    measuresCpu: (caller) => {
-      const runs = paces.get(caller)?.runs;
-      const last = runs?.[runs.length - 1];
-      return last !== undefined && last > limits.freeMs / 2;
     },
     waitFor: (caller, now, othersHold) => {
       const pace = paces.get(caller);

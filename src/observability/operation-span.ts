@@ -8,7 +8,13 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import { ATTR, gatewayTracer, operationContext } from "./spans.js";
+import {
+  ATTR,
+  gatewayTracer,
+  operationContext,
+  tracingRegistered,
+  UNTRACED_SPAN,
+} from "./spans.js";
 
 /**
  * Where an operation's caller may have put a W3C trace context: request headers, a socket's
@@ -54,14 +60,25 @@ function remoteParent(carriers: readonly TraceCarrier[]): Context {
 }
 
 /**
+ * Every operation's span and context while tracing is off: the API's no-op tracer would build a
+ * span that records nothing and two contexts per operation; this one records nothing either.
+ */
+const UNTRACED_OPERATION: OperationSpan = {
+  span: UNTRACED_SPAN,
+  context: operationContext(ROOT_CONTEXT, UNTRACED_SPAN),
+};
+
+/**
  * Starts the span of one GraphQL operation (`operation`; `operation <type> <label>` once
  * `endOperationSpan` knows its type, apart from the graphql instrumentation's `<type> <name>`
- * execution span), parented as `parent` says. Nothing of the request is recorded here.
+ * execution span), parented as `parent` says. Nothing of the request is recorded here. While
+ * tracing is off (`tracingRegistered`), one shared span that records nothing.
  */
 export function startOperationSpan(
   transport: string,
   parent: OperationSpanParent = {},
 ): OperationSpan {
+  if (!tracingRegistered()) return UNTRACED_OPERATION;
   const active = context.active();
   const inherit = parent.inheritActive === true && trace.getSpan(active) !== undefined;
   const parentContext = inherit ? active : remoteParent(parent.carriers ?? []);

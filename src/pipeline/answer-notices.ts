@@ -28,13 +28,13 @@ export interface AnswerNotices {
  * operation's cost report.
  */
 export function answerNotices(context: GatewayContext | undefined): AnswerNotices {
-  const stale = context?.staleServedSince();
-  const eventCost = context?.eventCost;
-  return {
-    ...(stale === undefined
-      ? {}
-      : { readModel: { stale: true, oldestCheckedAt: new Date(stale).toISOString() } }),
-    ...(eventCost === undefined ? {} : { cost: eventCost }),
-    ...(context?.eventCursor === undefined ? {} : { cursor: context.eventCursor }),
-  };
+  const notices: AnswerNotices = {};
+  if (context === undefined) return notices;
+  const stale = context.staleServedSince();
+  if (stale !== undefined) {
+    notices.readModel = { stale: true, oldestCheckedAt: new Date(stale).toISOString() };
+  }
+  if (context.eventCost !== undefined) notices.cost = context.eventCost;
+  if (context.eventCursor !== undefined) notices.cursor = context.eventCursor;
+  return notices;
 }

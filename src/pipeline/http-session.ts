@@ -88,10 +88,10 @@ function session(
     executing: () => stages.executing(trace),
     answered: (errors) => {
       const cost = admission?.cost;
-      const extensions: Record<string, unknown> = {
-        ...(cost === undefined ? {} : { cost }),
-        ...stages.notices(trace),
-      };
+      const notices = stages.notices(trace);
+      // The cost report first, then the notices (a notice's `cost` replaces it).
+      const extensions: Record<string, unknown> =
+        cost === undefined ? { ...notices } : Object.assign({ cost }, notices);
       const retryAfterSeconds = retryAfterOf(errors);
       stages.report(trace, errors);
       stages.finish(trace);
@@ -109,10 +109,12 @@ export async function startHttpSession(
   const sent = received.request;
   // The operation span continues the http instrumentation's server span (tracing on), else the
   // request's own `traceparent`.
-  const trace = stages.start("http", received.requestId, {
-    ...(sent === null ? {} : { request: sent }),
-    parent: { carriers: received.traceCarriers, inheritActive: true },
-  });
+  const parent = { carriers: received.traceCarriers, inheritActive: true };
+  const trace = stages.start(
+    "http",
+    received.requestId,
+    sent === null ? { parent } : { request: sent, parent },
+  );
   const refused = (refusal: HttpRefusal) => {
     stages.finish(trace);
     return session(steps, trace, { refusal });
@@ -123,7 +125,9 @@ export async function startHttpSession(
     return refused({ error: resolved.error, status: resolved.status });
   }
   const request =
-    sent === null || resolved === undefined ? sent : { ...sent, query: resolved.query };
+    sent === null || resolved === undefined || resolved.query === sent.query
+      ? sent
+      : { ...sent, query: resolved.query };
   const auth = await stages.authenticate(trace, received.credentials, request ?? undefined);
   if (!auth.admitted) return refused({ error: auth.error, status: auth.status });
   // Admission before parsing: the same one place as `runOperation`'s.

@@ -13,8 +13,11 @@ export interface BodyPolicy {
 }
 
 /** `type/subtype` of a Content-Type header, lower case, without its parameters. */
-const mediaTypeOf = (contentType: string | undefined) =>
-  (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+function mediaTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined) return "";
+  const end = contentType.indexOf(";");
+  return (end === -1 ? contentType : contentType.slice(0, end)).trim().toLowerCase();
+}
 
 /**
  * The first check of every route that reads a body, before the body is read, authentication or

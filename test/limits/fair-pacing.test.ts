@@ -177,22 +177,18 @@ describe("the fair gate's pacing", () => {
     expect(g.timers).toEqual([]);
   });
 
-  it("measures a run as the smaller of process CPU and wall time, reading the CPU only for a caller whose last run came past half the allowance", async () => {
+  it("measures a run as the smaller of process CPU and wall time (other threads, descheduling)", async () => {
     let wall = 0;
     let cpu = 0;
-    let cpuReads = 0;
     const due: (() => void)[] = [];
     const timers: number[] = [];
     const gate = createFairAdmission(
-      { maxActive: 8, maxQueued: 10, pacing: PACING },
+      { maxActive: 4, maxQueued: 10, pacing: PACING },
       {
         immediate: (turn) => due.push(turn),
         after: (ms) => timers.push(wall + ms),
         now: () => wall,
-        cpu: () => {
-          cpuReads += 1;
-          return cpu;
-        },
+        cpu: () => cpu,
         afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
       },
     );
@@ -201,26 +197,21 @@ describe("the fair gate's pacing", () => {
       await new Promise((resolve) => setImmediate(resolve));
     };
     const admitted: string[] = [];
-    const cpuReadsAt: Record<string, number> = {};
     const enter = (caller: string, label: string, wallMs: number, cpuMs: number) =>
       gate.enter(caller).then(() => {
         admitted.push(label);
-        cpuReadsAt[label] = cpuReads;
         wall += wallMs;
         cpu += cpuMs;
       });
-    void enter("flooder", "f1", 0.4, 0.4); // its first run: wall time alone
-    void enter("flooder", "f2", 0.6, 6); // last run 0.4, within half the allowance: wall, 0.6
-    void enter("flooder", "f3", 6, 0.5); // last run 0.6: CPU read, min(0.5 CPU, 6 wall) = 0.5
-    void enter("flooder", "f4", 6, 6); // last run 0.5: wall, 6 ms: paced 2 × (6 − 1)
-    void enter("flooder", "f5", 1, 1);
+    // 6 ms of process CPU in 0.5 ms (GC threads), then 6 ms of wall in 0.5 ms of CPU: not paced.
+    void enter("flooder", "f1", 0.5, 6);
+    void enter("flooder", "f2", 6, 0.5);
+    void enter("flooder", "f3", 6, 6);
+    void enter("flooder", "f4", 1, 1);
     void enter("victim", "v1", 0.5, 0.5);
-    for (const _ of [1, 2, 3, 4, 5, 6, 7]) await turn();
-    expect(admitted).toEqual(["f1", "v1", "f2", "f3", "f4"]);
-    // One CPU read before f3 ran (v1's first run is measured by wall time too), one after it.
-    expect(cpuReadsAt).toEqual({ f1: 0, v1: 0, f2: 0, f3: 1, f4: 2 });
-    expect(cpuReads).toBe(2);
-    expect(timers).toEqual([13.5 + 10]); // f4 ended at 0.4 + 0.5 + 0.6 + 6 + 6
+    for (const _ of [1, 2, 3, 4, 5, 6]) await turn();
+    expect(admitted).toEqual(["f1", "v1", "f2", "f3"]);
+    expect(timers).toEqual([13 + 10]); // f3: 6 ms both ways, waits 2 × (6 − 1) from 13
   });
 
   it("counts an operation refused for its caller's doing (`release(true)`) as a run of at least refusedMs", async () => {
@@ -259,6 +250,58 @@ describe("the fair gate's pacing", () => {
     await alone.turn();
     expect(alone.admitted).toEqual(["a1", "a2"]);
     expect(alone.timers).toEqual([]);
+  });
+
+  it("reads the process CPU where a run past the allowance may come (a caller's first run, the runs after one past it), not again after a run within it; a run past it unread is not recorded", async () => {
+    let wall = 0;
+    let cpuReads = 0;
+    const due: (() => void)[] = [];
+    const timers: number[] = [];
+    const gate = createFairAdmission(
+      { maxActive: 8, maxQueued: 10, pacing: PACING },
+      {
+        immediate: (turn) => due.push(turn),
+        after: (ms) => timers.push(wall + ms),
+        now: () => wall,
+        cpu: () => {
+          cpuReads += 1;
+          return wall;
+        },
+        afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
+      },
+    );
+    const turn = async () => {
+      for (const run of due.splice(0)) run();
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const admitted: string[] = [];
+    const enter = (caller: string, label: string, wallMs: number) =>
+      gate.enter(caller).then(() => {
+        admitted.push(label);
+        wall += wallMs;
+      });
+    void enter("caller", "c1", 1); // its first run: read when let in; within the allowance, not again
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("caller", "c2", 0.5); // its last run within the allowance: wall time alone
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("caller", "c3", 6); // past it, unread: not recorded, so not paced
+    void enter("caller", "c4", 6); // read: 6 ms both ways, paced 2 × (6 − 1) from 14
+    await turn();
+    expect(cpuReads).toBe(1);
+    void enter("victim", "v1", 0.5); // its first run: read
+    await turn();
+    await turn();
+    expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4"]);
+    expect(cpuReads).toBe(4);
+    void enter("caller", "c5", 1);
+    void enter("victim", "v2", 0.5); // its last run within the allowance: not read
+    await turn();
+    await turn();
+    expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4", "v2"]);
+    expect(cpuReads).toBe(4);
+    expect(timers).toEqual([24]);
   });
 
   it("waits at most maxDelayMs after one operation", async () => {
@@ -316,6 +359,10 @@ describe("the pacing book", () => {
     pacing.measured("other", 3, 0.3, 0);
     pacing.refused("other", 4, 0);
     expect(pacing.waitFor("other", 0, true)).toBe(0);
+    // A run past the allowance whose CPU was not read is not recorded, but its refusal is.
+    pacing.refused("unread", 5, 0);
+    pacing.measured("unread", 5, undefined, 1);
+    expect(pacing.waitFor("unread", 1, true)).toBe(2 * (4 - 1));
     const off = createFairPacing({ ...PACING, refusedMs: 0 });
     off.measured("caller", 1, 0.3, 0);
     off.refused("caller", 1, 0);

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { INVALID_SPAN_CONTEXT, ProxyTracerProvider, trace } from "@opentelemetry/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/config.js";
+import { startOperationSpan } from "../../src/observability/operation-span.js";
 import { inSpan, TRACER_NAME, tracingRegistered } from "../../src/observability/spans.js";
 import { graphql, startStack, type TestStack } from "../support/gateway.js";
 import { coldCustomer } from "../support/read-model.js";
@@ -74,6 +75,20 @@ describe("tracing off (no OTEL_* set)", () => {
     expect(
       loaded.filter((path) => /@opentelemetry[\\/](sdk-|exporter-|instrumentation)/.test(path)),
     ).toEqual([]);
+  });
+
+  it("gives every operation the one span that records nothing, whatever its carriers say, none built per operation", () => {
+    expect(tracingRegistered()).toBe(false);
+    const first = startOperationSpan("http", {
+      carriers: [{ traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }],
+      inheritActive: true,
+    });
+    const second = startOperationSpan("ws");
+    expect(second.span).toBe(first.span);
+    expect(second.context).toBe(first.context);
+    expect(first.span.isRecording()).toBe(false);
+    expect(first.span.spanContext()).toEqual(INVALID_SPAN_CONTEXT);
+    expect(trace.getSpan(first.context)).toBe(first.span);
   });
 
   it("runs the gateway's own spans' work directly, with a span that records nothing, failures passed on", async () => {
