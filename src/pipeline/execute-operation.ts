@@ -96,7 +96,9 @@ export async function subscribeWithEventContexts(
     const result = await execute({ ...execution, rootValue: event, contextValue: context });
     return { result, context };
   };
-  const resolve = async (event: unknown): Promise<EventResult> => {
+  // Chains of `then`s rather than async functions: this is on every subscriber's path for every
+  // event, and each async function and await is a promise more.
+  const resolve = (event: unknown): Promise<EventResult> => {
     if (key === undefined || typeof event !== "object" || event === null) return resolveOwn(event);
     const resolutions = resolutionsOf(event);
     const first = resolutions.get(key);
@@ -105,23 +107,24 @@ export async function subscribeWithEventContexts(
       resolutions.set(key, own);
       return own;
     }
-    let shared: EventResult | undefined;
-    try {
-      shared = await first;
-    } catch {
-      shared = undefined;
-    }
-    // An event charged to the budget is charged, and maybe refused, per subscription: never shared.
-    if (shared === undefined || (shared.context.eventCost?.requested ?? 0) > 0) {
-      return resolveOwn(event);
-    }
-    return shared;
+    return first.then(
+      // An event charged to the budget is charged, and maybe refused, per subscription: never shared.
+      (shared) => ((shared.context.eventCost?.requested ?? 0) > 0 ? resolveOwn(event) : shared),
+      () => resolveOwn(event),
+    );
   };
+  const item = (value: EventResult): IteratorResult<EventResult> => ({ value, done: false });
+  const resolved = (
+    event: IteratorResult<unknown>,
+  ): IteratorResult<EventResult> | Promise<IteratorResult<EventResult>> =>
+    event.done ? done() : resolve(event.value).then(item);
   return {
-    next: async () => {
-      const event = await events.next();
-      if (event.done) return done();
-      return { value: await resolve(event.value), done: false };
+    next: () => {
+      try {
+        return events.next().then(resolved);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     return: async () => {
       await events.return?.(undefined);

@@ -23,26 +23,53 @@ export function resultStream<S, T>(
 ): ResultStream<T> {
   let ended = false;
   let pendingLast: { item: T } | undefined;
+  /** One pull waiting for the source (or the end): answered once, by whichever comes first. */
+  interface Pull {
+    resolve: (result: IteratorResult<T>) => void;
+    reject: (error: unknown) => void;
+  }
   /**
-   * Answers the pulls waiting now (with the last item, or done). Each pull registers here until
-   * it is answered, and no longer: one stop signal for the stream's whole life, raced by every
-   * pull, kept every pull's race handlers, and its event, until the stream ended.
+   * The pulls waiting now (answered with the last item, or done, when the stream ends). Each pull
+   * is here until it is answered, and no longer: one stop signal for the stream's whole life,
+   * raced by every pull, kept every pull's race handlers, and its event, until the stream ended.
    */
-  const waiting = new Set<() => void>();
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    for (const wake of waiting) wake();
-    waiting.clear();
-    handlers.onEnd();
-    // A source that is already done, or fails as it returns, has nothing more to say.
-    void Promise.resolve(source.return?.()).catch(() => {});
-  };
+  const waiting = new Set<Pull>();
   const done = (): IteratorResult<T> => ({ value: undefined, done: true });
   const takeLast = (): IteratorResult<T> => {
     const last = pendingLast;
     pendingLast = undefined;
     return last ? { value: last.item, done: false } : done();
+  };
+  /** Answers `pull` with `answer(input)` unless it was answered already. */
+  const settle = <I>(pull: Pull, answer: (input: I) => IteratorResult<T>, input: I) => {
+    if (!waiting.delete(pull)) return;
+    try {
+      pull.resolve(answer(input));
+    } catch (error) {
+      pull.reject(error);
+    }
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    for (const pull of waiting) settle(pull, takeLast, undefined);
+    handlers.onEnd();
+    // A source that is already done, or fails as it returns, has nothing more to say.
+    void Promise.resolve(source.return?.()).catch(() => {});
+  };
+  const pulledItem = (outcome: IteratorResult<S>): IteratorResult<T> => {
+    if (ended) return takeLast();
+    if (outcome.done) {
+      end();
+      return done();
+    }
+    return { value: handlers.map(outcome.value), done: false };
+  };
+  const pullFailed = (error: unknown): IteratorResult<T> => {
+    if (ended) return takeLast();
+    pendingLast = { item: handlers.failed(error) };
+    end();
+    return takeLast();
   };
   const stream: ResultStream<T> = {
     [Symbol.asyncIterator]: () => stream,
@@ -50,19 +77,8 @@ export function resultStream<S, T>(
       if (ended) return Promise.resolve(takeLast());
       // A promise of its own, answered by whichever comes first: the source's item or the end.
       return new Promise<IteratorResult<T>>((resolve, reject) => {
-        let settled = false;
-        const settle = (answer: () => IteratorResult<T>) => {
-          if (settled) return;
-          settled = true;
-          waiting.delete(wake);
-          try {
-            resolve(answer());
-          } catch (error) {
-            reject(error);
-          }
-        };
-        const wake = () => settle(takeLast);
-        waiting.add(wake);
+        const pull: Pull = { resolve, reject };
+        waiting.add(pull);
         let pulled: Promise<IteratorResult<S>>;
         try {
           pulled = Promise.resolve(source.next());
@@ -70,22 +86,8 @@ export function resultStream<S, T>(
           pulled = Promise.reject(error);
         }
         pulled.then(
-          (outcome) =>
-            settle(() => {
-              if (ended) return takeLast();
-              if (outcome.done) {
-                end();
-                return done();
-              }
-              return { value: handlers.map(outcome.value), done: false };
-            }),
-          (error: unknown) =>
-            settle(() => {
-              if (ended) return takeLast();
-              pendingLast = { item: handlers.failed(error) };
-              end();
-              return takeLast();
-            }),
+          (outcome) => settle(pull, pulledItem, outcome),
+          (error: unknown) => settle(pull, pullFailed, error),
         );
       });
     },

@@ -20,6 +20,7 @@ import type {
 } from "./operation-outcome.js";
 import type { OperationTrace } from "./operation-trace.js";
 import { type ResultStream, resultStream } from "./result-stream.js";
+import { sharedAnswer } from "./shared-answers.js";
 
 /** The error a subscription whose reader fell too far behind ends with (SLOW_CONSUMER). */
 export const slowConsumerError = (maxPendingEvents: number) =>
@@ -201,7 +202,12 @@ export async function runOperation(
     return { kind: "single", result: item.result };
   }
   items = resultStream(source, {
-    map: ({ result, context }) => answer(result, context),
+    // An event resolved alike for many subscriptions is formatted once (`sharedAnswer`).
+    map: ({ result, context }) => {
+      stages.report(trace, result.errors ?? []);
+      const shared = sharedAnswer(result, context, () => formatted(steps, result, cost, context));
+      return { kind: "result", result: shared };
+    },
     failed: (error) => answer({ errors: [asGraphQLError(error)] }, contextValue),
     onEnd: () => {
       release();

@@ -6,11 +6,16 @@ export function filterIterator<T>(
   source: AsyncIterableIterator<T>,
   keep: (item: T) => boolean,
 ): AsyncIterableIterator<T> {
+  // A chain of `then`s rather than an async loop: one promise per pull of the source (this is
+  // on every subscriber's path for every event).
+  const kept = (result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> =>
+    result.done || keep(result.value) ? result : source.next().then(kept);
   const iterator: AsyncIterableIterator<T> = {
-    next: async () => {
-      for (;;) {
-        const result = await source.next();
-        if (result.done || keep(result.value)) return result;
+    next: () => {
+      try {
+        return source.next().then(kept);
+      } catch (error) {
+        return Promise.reject(error);
       }
     },
     return: async () => (await source.return?.()) ?? { value: undefined, done: true },

@@ -8,7 +8,7 @@ import { mapStream, type OperationRequest } from "../pipeline/runner.js";
 import { sendError } from "./error-answers.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
-import { LAST_EVENT_ID_HEADER, lastEventId, sseEventIds } from "./sse-event-ids.js";
+import { LAST_EVENT_ID_HEADER, lastEventId, sseNextEvents } from "./sse-event-ids.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** Where GraphQL over Server-Sent Events is served. */
@@ -31,7 +31,8 @@ const asResult = (item: StreamItem) =>
  * pulls an event once the previous one is written out; a reader that falls
  * STREAM_MAX_PENDING_EVENTS behind gets a SLOW_CONSUMER `next` and `complete`, then the stream ends.
  * Each subscription event is sent with its cursor as the SSE `id:`, and a request's
- * `Last-Event-ID` resumes the subscription after it.
+ * `Last-Event-ID` resumes the subscription after it; an event resolved alike for many streams is
+ * serialised once for all of them (`sseNextEvents`).
  */
 export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
   const handler = createHandler({
@@ -67,11 +68,10 @@ export function graphqlSseRoute(streams: StreamedOperations): RequestHandler {
       });
       if (answer.kind === "single") return answer.result as ExecutionResult;
       if (answer.kind === "stream") {
-        const ids = sseEventIds(response);
-        return mapStream(answer.items, (item) => {
-          ids.record(item.kind === "result" ? item.result.extensions?.cursor : undefined);
-          return asResult(item);
-        });
+        const events = sseNextEvents(response);
+        return mapStream(answer.items, (item) =>
+          events.message(item.kind === "result" ? item.result : { errors: [item.error] }),
+        );
       }
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
       if (answer.retryAfterSeconds !== undefined) {

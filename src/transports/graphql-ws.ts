@@ -4,7 +4,7 @@ import type { ServerOptions } from "graphql-ws";
 import type { Extra } from "graphql-ws/use/ws";
 import type { OperationRunner, TransportProfile, VerifiedCaller } from "../pipeline/runner.js";
 import { socketOperationCap } from "./caller-admission.js";
-import { carriedOutcome, carryOutcome } from "./graphql-ws-outcome.js";
+import { carriedOutcome, carryOutcome, nextMessage } from "./graphql-ws-outcome.js";
 import {
   CLOSE_SLOW_CONSUMER,
   type SocketHold,
@@ -43,7 +43,8 @@ const text = (value: unknown) => (typeof value === "string" ? value : undefined)
  * (4429), and close it when the token expires (4403). Each subscribe message is the runner's
  * `run` (the socket's operation cap is this transport's admission of the caller); a refusal is
  * sent as `error` (its errors with `extensions.cost` when priced), a result or stream as `next`
- * messages, already masked. A subscription whose reader fell STREAM_MAX_PENDING_EVENTS behind
+ * messages, already masked (a stream's by the adapter, each event's payload serialised once for
+ * every socket that resolved it alike). A subscription whose reader fell STREAM_MAX_PENDING_EVENTS behind
  * gets its SLOW_CONSUMER `error` and the socket is closed with 4413. Each operation's span
  * continues its subscribe message's `extensions`, else `connectionParams`, else the upgrade's
  * `traceparent`.
@@ -106,11 +107,20 @@ export function graphqlWsHooks(runner: OperationRunner, limits: SocketLimits): H
         );
         return outcome.errors.map((error) => new GraphQLError(error.message));
       }
-      return carryOutcome(runner.schema, outcome);
+      // Stream items are sent here, each payload serialised once per answer (not per socket),
+      // as graphql-ws's socket adapter sends: only while the socket is open, once written out.
+      const message = nextMessage(id);
+      const sendNext = (payloadJson: string) =>
+        new Promise<void>((resolve, reject) => {
+          if (socket.readyState !== socket.OPEN) return resolve();
+          socket.send(message(payloadJson), (error) => (error ? reject(error) : resolve()));
+        });
+      return carryOutcome(runner.schema, outcome, sendNext);
     },
     execute: carriedOutcome,
     subscribe: carriedOutcome,
-    // The runner's results are masked already: sent as they are.
+    // The runner's results are masked already: sent as they are (a single result; a stream's
+    // items the adapter sends itself).
     onNext: (_ctx, _id, _payload, _args, result) => result,
     onError: (ctx, id, _payload, errors) => {
       const refused = ctx.extra.refused?.get(id);

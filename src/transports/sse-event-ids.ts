@@ -1,10 +1,18 @@
 import type { ServerResponse } from "node:http";
+import type { ExecutionResult, FormattedExecutionResult } from "graphql";
+import { serialisedAnswer } from "./serialised-answer.js";
 
 /** The header a browser's EventSource (and any SSE client) sends on reconnect: the last `id:`. */
 export const LAST_EVENT_ID_HEADER = "last-event-id";
 
 /** What the standard allows in an SSE `id:` (no line breaks, no NUL), kept short. */
 const SAFE_ID = /^[\x20-\x7e]{1,200}$/;
+
+/** How graphql-sse begins every `next` event it writes (`print` in graphql-sse's common). */
+const NEXT_EVENT = "event: next\n";
+
+/** What graphql-sse is handed in place of each result: its message is written from the queue. */
+const PLACEHOLDER: ExecutionResult = Object.freeze({});
 
 /**
  * The `Last-Event-ID` a reconnecting SSE client sent, or undefined without one (an id the gateway
@@ -16,25 +24,33 @@ export function lastEventId(header: string | string[] | undefined): string | und
 }
 
 /**
- * Gives the `next` events graphql-sse writes to `response` an SSE `id:` line: graphql-sse prints
- * only `event:` and `data:`, so the cursor of each result is queued by `record` (in the order the
- * results are handed to graphql-sse, which writes them in that order) and put before its
- * message as it is written. A result without a cursor (a query's answer, an error) gets none,
+ * The `next` events of one stream written to `response` as the gateway prints them: graphql-sse
+ * prints only `event:` and `data:`, and serialises each result for each stream. `message`
+ * queues a result's whole event (its cursor as the SSE `id:` line, then `event: next` and its
+ * `data:`, the result serialised once per answer by `serialisedAnswer`, so an event resolved alike
+ * for many streams is serialised once) and returns the placeholder to hand graphql-sse in its
+ * place; graphql-sse writes its `next` events in the order it was handed them, and each one it
+ * writes is replaced by the next queued event. A result without a cursor (an error) gets no `id:`,
  * so the client's last event id stays the last event's.
  */
-export function sseEventIds(response: ServerResponse): { record(cursor: unknown): void } {
-  const cursors: (string | undefined)[] = [];
+export function sseNextEvents(response: ServerResponse): {
+  message(result: FormattedExecutionResult): ExecutionResult;
+} {
+  const queued: string[] = [];
   const write = response.write.bind(response) as (chunk: unknown, ...rest: unknown[]) => boolean;
   response.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === "string" && chunk.startsWith("event: next\n")) {
-      const cursor = cursors.shift();
-      if (cursor !== undefined) return write(`id: ${cursor}\n${chunk}`, ...rest);
+    if (typeof chunk === "string" && chunk.startsWith(NEXT_EVENT)) {
+      const event = queued.shift();
+      if (event !== undefined) return write(event, ...rest);
     }
     return write(chunk, ...rest);
   }) as ServerResponse["write"];
   return {
-    record: (cursor) => {
-      cursors.push(typeof cursor === "string" && SAFE_ID.test(cursor) ? cursor : undefined);
+    message: (result) => {
+      const cursor = result.extensions?.cursor;
+      const id = typeof cursor === "string" && SAFE_ID.test(cursor) ? `id: ${cursor}\n` : "";
+      queued.push(`${id}${NEXT_EVENT}data: ${serialisedAnswer(result)}\n\n`);
+      return PLACEHOLDER;
     },
   };
 }
