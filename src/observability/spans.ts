@@ -72,7 +72,7 @@ export function contextWithin(operation: Context): Context {
 }
 
 /** The span `inSpan` hands its work while tracing is off: records nothing, like the API's no-op ones. */
-const UNTRACED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+export const UNTRACED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * Whether a tracer provider is registered (tracing on): the API's global provider is its proxy,
