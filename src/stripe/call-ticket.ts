@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { StripeCaller } from "./fair-limiter.js";
 
 /**
@@ -29,40 +28,52 @@ export interface SentRequests {
   retryWaitMs: number;
 }
 
-const tickets = new AsyncLocalStorage<CallTicket>();
+/**
+ * The request header that carries a call's ticket number from `sendWithTicket` to the HTTP
+ * client, written as stripe-node writes the headers it is given (each word capitalised).
+ * `takeTicket` removes it: it never leaves the process.
+ */
+export const TICKET_HEADER = "X-Gateway-Call-Ticket";
 
-/** SDK calls sent through `sendWithTicket` and not yet settled. */
-let callsInFlight = 0;
-
-const callEnded = () => {
-  callsInFlight -= 1;
-  // On Node 20 an enabled AsyncLocalStorage runs async hooks on every promise the process makes
-  // (~8 % of a warm dashboard's CPU, where no Stripe call is made): off while no call needs it.
-  if (callsInFlight === 0) tickets.disable();
-};
+/** The tickets of the SDK calls in flight, by number. */
+const tickets = new Map<string, CallTicket>();
+let lastNumber = 0;
 
 /**
- * Runs `send` (one SDK call) with `ticket` visible to the HTTP client it ends in. The storage is
- * on only while at least one such call is in flight (see `ticketStorageOn`).
+ * Runs `send` (one SDK call) with `ticket` reachable from the HTTP client it ends in: `send` is
+ * given the request headers to pass to the SDK (`{ headers }` in its request options), which
+ * stripe-node hands to the HTTP client with every request of the call, its own retries included.
+ * The ticket is forgotten once the call settled. No async context is involved (an
+ * AsyncLocalStorage, on Node 20, puts a hook on every promise the process makes while it is on:
+ * with background re-reads in flight that was every event's fan-out too).
  */
-export async function sendWithTicket<T>(ticket: CallTicket, send: () => Promise<T>): Promise<T> {
-  callsInFlight += 1;
+export async function sendWithTicket<T>(
+  ticket: CallTicket,
+  send: (headers: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  lastNumber += 1;
+  const number = String(lastNumber);
+  tickets.set(number, ticket);
   try {
-    return await tickets.run(ticket, send);
+    return await send({ [TICKET_HEADER]: number });
   } finally {
-    callEnded();
+    tickets.delete(number);
   }
 }
 
-/** The ticket of the SDK call being sent, if it was sent through `sendWithTicket`. */
-export function currentTicket(): CallTicket | undefined {
-  return tickets.getStore();
+/**
+ * The ticket of the SDK call a request's `headers` belong to, if it was sent through
+ * `sendWithTicket` and has not settled; removes the ticket header from `headers` (stripe-node
+ * gives each request a copy of its own), so it is never sent.
+ */
+export function takeTicket(headers: Record<string, unknown>): CallTicket | undefined {
+  const number = headers[TICKET_HEADER];
+  if (number === undefined) return undefined;
+  delete headers[TICKET_HEADER];
+  return typeof number === "string" ? tickets.get(number) : undefined;
 }
 
-/**
- * Whether the ticket storage (and with it, on Node 20, an async hook on every promise) is on:
- * true exactly while a call sent through `sendWithTicket` has not settled.
- */
-export function ticketStorageOn(): boolean {
-  return callsInFlight > 0;
+/** SDK calls sent through `sendWithTicket` and not yet settled (their tickets held). */
+export function ticketsInFlight(): number {
+  return tickets.size;
 }

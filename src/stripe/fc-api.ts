@@ -131,7 +131,12 @@ export function createFcApi(
   // One span per call (`stripe <route>`, a child of the active span: the operation's, a loader
   // batch's, a webhook intake's), with its 429 retries, total limiter wait, last status and
   // Stripe request id; each HTTP request is a child span of its own (gated-http-client.ts).
-  const call = <T>(route: string, attempt: () => Promise<unknown>): Promise<T> =>
+  // `attempt` sends the SDK call with `headers` in its request options: the call's ticket, for
+  // the gated HTTP client that only exists with a limiter (none without, so nothing extra is sent).
+  const call = <T>(
+    route: string,
+    attempt: (headers: Record<string, string>) => Promise<unknown>,
+  ): Promise<T> =>
     inSpan(`stripe ${route}`, { [ATTR.stripeRoute]: route }, async (span) => {
       const sent: SentRequests = { count: 0, retryWaitMs: 0 };
       let attempts = 0;
@@ -159,10 +164,14 @@ export function createFcApi(
           try {
             // The SDK's GA types lack the preview fields the pinned version returns; the
             // generated wire types (from Stripe's preview OpenAPI description) describe what arrives.
-            const result = (await sendWithTicket(
-              { caller, prepaid: limiter !== undefined, route, admissionWaitMs, sent },
-              attempt,
-            )) as T;
+            const result = (
+              limiter === undefined
+                ? await attempt({})
+                : await sendWithTicket(
+                    { caller, prepaid: true, route, admissionWaitMs, sent },
+                    attempt,
+                  )
+            ) as T;
             onOutcome(route, "200");
             return result;
           } catch (error) {
@@ -177,11 +186,15 @@ export function createFcApi(
         throw error;
       }
     });
-  const get = (path: string, params: Record<string, unknown> = {}) =>
-    stripe.rawRequest("GET", path, params);
+  const get = (path: string, headers: Record<string, string>) =>
+    stripe.rawRequest("GET", path, {}, { headers });
   // The same key on every attempt, ours and stripe-node's: a retried POST never acts twice.
-  const post = (path: string, params: Record<string, unknown>, idempotencyKey: string) =>
-    stripe.rawRequest("POST", path, params, { idempotencyKey });
+  const post = (
+    path: string,
+    params: Record<string, unknown>,
+    idempotencyKey: string,
+    headers: Record<string, string>,
+  ) => stripe.rawRequest("POST", path, params, { idempotencyKey, headers });
   const accountPath = (accountId: string, action: string) =>
     `/v1/financial_connections/accounts/${encodeURIComponent(accountId)}/${action}`;
   const pageParams = (page: PageParams) => ({
@@ -191,77 +204,100 @@ export function createFcApi(
 
   return {
     listEvents: ({ type, createdGte, page }) =>
-      call("GET /v1/events", () =>
-        stripe.events.list({ type, created: { gte: createdGte }, ...pageParams(page) }),
+      call("GET /v1/events", (headers) =>
+        stripe.events.list(
+          { type, created: { gte: createdGte }, ...pageParams(page) },
+          { headers },
+        ),
       ),
     listAccounts: (customerId, page) =>
-      call("GET /v1/financial_connections/accounts", () =>
-        stripe.financialConnections.accounts.list({
-          account_holder: { customer: customerId },
-          ...pageParams(page),
-        }),
+      call("GET /v1/financial_connections/accounts", (headers) =>
+        stripe.financialConnections.accounts.list(
+          { account_holder: { customer: customerId }, ...pageParams(page) },
+          { headers },
+        ),
       ),
     retrieveAccount: (accountId) =>
-      call("GET /v1/financial_connections/accounts/{account}", () =>
-        stripe.financialConnections.accounts.retrieve(accountId),
+      call("GET /v1/financial_connections/accounts/{account}", (headers) =>
+        stripe.financialConnections.accounts.retrieve(accountId, {}, { headers }),
       ),
     retrieveAuthorization: (authorizationId) =>
-      call("GET /v1/financial_connections/authorizations/{authorization}", () =>
-        get(`/v1/financial_connections/authorizations/${encodeURIComponent(authorizationId)}`),
+      call("GET /v1/financial_connections/authorizations/{authorization}", (headers) =>
+        get(
+          `/v1/financial_connections/authorizations/${encodeURIComponent(authorizationId)}`,
+          headers,
+        ),
       ),
     retrieveSession: async (sessionId) =>
       withoutClientSecret(
-        await call<StripeSession>("GET /v1/financial_connections/sessions/{session}", () =>
-          get(`/v1/financial_connections/sessions/${encodeURIComponent(sessionId)}`),
+        await call<StripeSession>("GET /v1/financial_connections/sessions/{session}", (headers) =>
+          get(`/v1/financial_connections/sessions/${encodeURIComponent(sessionId)}`, headers),
         ),
       ),
     createSession: async (params, idempotencyKey) => {
-      const session = await call<StripeSession>("POST /v1/financial_connections/sessions", () =>
-        post(
-          "/v1/financial_connections/sessions",
-          {
-            account_holder: { type: "customer", customer: params.customerId },
-            permissions: params.permissions,
-            relink_options: {
-              authorization: params.relinkAuthorization,
-              ...(params.relinkAccount === undefined ? {} : { account: params.relinkAccount }),
+      const session = await call<StripeSession>(
+        "POST /v1/financial_connections/sessions",
+        (headers) =>
+          post(
+            "/v1/financial_connections/sessions",
+            {
+              account_holder: { type: "customer", customer: params.customerId },
+              permissions: params.permissions,
+              relink_options: {
+                authorization: params.relinkAuthorization,
+                ...(params.relinkAccount === undefined ? {} : { account: params.relinkAccount }),
+              },
+              ...(params.accountSubcategories === undefined
+                ? {}
+                : { filters: { account_subcategories: params.accountSubcategories } }),
+              ...(params.returnUrl === undefined ? {} : { return_url: params.returnUrl }),
             },
-            ...(params.accountSubcategories === undefined
-              ? {}
-              : { filters: { account_subcategories: params.accountSubcategories } }),
-            ...(params.returnUrl === undefined ? {} : { return_url: params.returnUrl }),
-          },
-          idempotencyKey,
-        ),
+            idempotencyKey,
+            headers,
+          ),
       );
       return { session: withoutClientSecret(session), clientSecret: session.client_secret ?? "" };
     },
     refreshAccount: (accountId, features, idempotencyKey) =>
-      call("POST /v1/financial_connections/accounts/{account}/refresh", () =>
-        post(accountPath(accountId, "refresh"), { features }, idempotencyKey),
+      call("POST /v1/financial_connections/accounts/{account}/refresh", (headers) =>
+        post(accountPath(accountId, "refresh"), { features }, idempotencyKey, headers),
       ),
     disconnectAccount: (accountId, idempotencyKey) =>
-      call("POST /v1/financial_connections/accounts/{account}/disconnect", () =>
-        post(accountPath(accountId, "disconnect"), {}, idempotencyKey),
+      call("POST /v1/financial_connections/accounts/{account}/disconnect", (headers) =>
+        post(accountPath(accountId, "disconnect"), {}, idempotencyKey, headers),
       ),
     subscribeTransactions: (accountId, idempotencyKey) =>
-      call("POST /v1/financial_connections/accounts/{account}/subscribe", () =>
-        post(accountPath(accountId, "subscribe"), { features: ["transactions"] }, idempotencyKey),
+      call("POST /v1/financial_connections/accounts/{account}/subscribe", (headers) =>
+        post(
+          accountPath(accountId, "subscribe"),
+          { features: ["transactions"] },
+          idempotencyKey,
+          headers,
+        ),
       ),
     unsubscribeTransactions: (accountId, idempotencyKey) =>
-      call("POST /v1/financial_connections/accounts/{account}/unsubscribe", () =>
-        post(accountPath(accountId, "unsubscribe"), { features: ["transactions"] }, idempotencyKey),
+      call("POST /v1/financial_connections/accounts/{account}/unsubscribe", (headers) =>
+        post(
+          accountPath(accountId, "unsubscribe"),
+          { features: ["transactions"] },
+          idempotencyKey,
+          headers,
+        ),
       ),
     listTransactions: (accountId, page) =>
-      call("GET /v1/financial_connections/transactions", () =>
-        stripe.financialConnections.transactions.list({ account: accountId, ...pageParams(page) }),
+      call("GET /v1/financial_connections/transactions", (headers) =>
+        stripe.financialConnections.transactions.list(
+          { account: accountId, ...pageParams(page) },
+          { headers },
+        ),
       ),
     listOwners: (accountId, ownershipId, page) =>
-      call("GET /v1/financial_connections/accounts/{account}/owners", () =>
-        stripe.financialConnections.accounts.listOwners(accountId, {
-          ownership: ownershipId,
-          ...pageParams(page),
-        }),
+      call("GET /v1/financial_connections/accounts/{account}/owners", (headers) =>
+        stripe.financialConnections.accounts.listOwners(
+          accountId,
+          { ownership: ownershipId, ...pageParams(page) },
+          { headers },
+        ),
       ),
   };
 }

@@ -1,7 +1,7 @@
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { type Span, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import Stripe from "stripe";
-import { ATTR, gatewayTracer } from "../observability/spans.js";
-import { currentTicket } from "./call-ticket.js";
+import { ATTR, gatewayTracer, tracingRegistered, UNTRACED_SPAN } from "../observability/spans.js";
+import { takeTicket } from "./call-ticket.js";
 import { type FairStripeLimiter, SYSTEM_CALLER } from "./fair-limiter.js";
 import { routeTemplateOf } from "./route-template.js";
 
@@ -23,14 +23,18 @@ const headerText = (value: string | string[] | undefined) =>
  * OpenTelemetry names HTTP client spans; a child of its FcApi call's `stripe <route>` span):
  * the route template (ids as placeholders, never the path or its query), the method, the
  * attempt's number in its call, the limiter wait, the answer's status and Stripe's
- * `request-id`. Nothing of the headers or body is recorded.
+ * `request-id`. Nothing of the headers or body is recorded. Without a tracer registered no span
+ * is made (the work runs as it would inside a span nobody records).
+ *
+ * The FcApi call a request belongs to is found by the ticket header its request carries (see
+ * call-ticket.ts), which is removed before the request is sent.
  */
 export function createGatedHttpClient(limiter: FairStripeLimiter): HttpClient {
   const inner = Stripe.createNodeHttpClient();
   return {
     getClientName: () => inner.getClientName(),
     makeRequest: (host, port, path, method, headers, requestData, protocol, timeout) => {
-      const ticket = currentTicket();
+      const ticket = takeTicket(headers as Record<string, unknown>);
       const route = ticket?.route ?? routeTemplateOf(method, path);
       const sent = ticket?.sent;
       if (sent !== undefined) sent.count += 1;
@@ -39,52 +43,50 @@ export function createGatedHttpClient(limiter: FairStripeLimiter): HttpClient {
         [ATTR.httpMethod]: method,
         [ATTR.stripeAttempt]: sent?.count ?? 1,
       };
-      return gatewayTracer().startActiveSpan(
-        route,
-        { kind: SpanKind.CLIENT, attributes },
-        async (span) => {
-          try {
-            let waitedMs = 0;
-            if (ticket?.prepaid === true) {
-              ticket.prepaid = false;
-              waitedMs = ticket.admissionWaitMs ?? 0;
-            } else {
-              const waitStarted = performance.now();
-              await limiter.acquire(ticket?.caller ?? SYSTEM_CALLER, false);
-              waitedMs = performance.now() - waitStarted;
-              if (sent !== undefined) sent.retryWaitMs += waitedMs;
-            }
-            span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs));
-            const response = await inner.makeRequest(
-              host,
-              port,
-              path,
-              method,
-              headers,
-              requestData,
-              protocol,
-              timeout,
-            );
-            const status = response.getStatusCode();
-            const requestId = headerText(response.getHeaders()["request-id"]);
-            if (sent !== undefined) {
-              sent.lastStatus = status;
-              sent.lastRequestId = requestId;
-            }
-            span.setAttribute(ATTR.httpStatus, status);
-            if (requestId !== undefined) span.setAttribute(ATTR.stripeRequestId, requestId);
-            if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
-            return response;
-          } catch (error) {
-            if (sent !== undefined) sent.lastStatus = "network";
-            span.setAttribute(ATTR.errorType, error instanceof Error ? error.name : "network");
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            throw error;
-          } finally {
-            span.end();
+      const send = async (span: Span) => {
+        try {
+          let waitedMs = 0;
+          if (ticket?.prepaid === true) {
+            ticket.prepaid = false;
+            waitedMs = ticket.admissionWaitMs ?? 0;
+          } else {
+            const waitStarted = performance.now();
+            await limiter.acquire(ticket?.caller ?? SYSTEM_CALLER, false);
+            waitedMs = performance.now() - waitStarted;
+            if (sent !== undefined) sent.retryWaitMs += waitedMs;
           }
-        },
-      );
+          span.setAttribute(ATTR.stripeLimiterWaitMs, Math.round(waitedMs));
+          const response = await inner.makeRequest(
+            host,
+            port,
+            path,
+            method,
+            headers,
+            requestData,
+            protocol,
+            timeout,
+          );
+          const status = response.getStatusCode();
+          const requestId = headerText(response.getHeaders()["request-id"]);
+          if (sent !== undefined) {
+            sent.lastStatus = status;
+            sent.lastRequestId = requestId;
+          }
+          span.setAttribute(ATTR.httpStatus, status);
+          if (requestId !== undefined) span.setAttribute(ATTR.stripeRequestId, requestId);
+          if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+          return response;
+        } catch (error) {
+          if (sent !== undefined) sent.lastStatus = "network";
+          span.setAttribute(ATTR.errorType, error instanceof Error ? error.name : "network");
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          span.end();
+        }
+      };
+      if (!tracingRegistered()) return send(UNTRACED_SPAN);
+      return gatewayTracer().startActiveSpan(route, { kind: SpanKind.CLIENT, attributes }, send);
     },
   };
 }

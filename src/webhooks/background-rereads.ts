@@ -23,7 +23,9 @@ export type RereadFollowUp<K extends StoredKind> = (
  * was acknowledged, through the same Stripe client and budget as any other re-read (the
  * process's Stripe limiter), shared per object as the implied reads share theirs. Per object at
  * most one re-read runs and one waits: events arriving while one waits join it (their
- * follow-ups run after it, in order). A failed attempt (Stripe unreachable, rate limited) is
+ * follow-ups run after it, in order). A re-read with none running before it waits for the end of
+ * the event loop's current turn: the events of one turn (a burst of webhooks read together) share
+ * it, and its Stripe request is sent after their deliveries, not between them. A failed attempt (Stripe unreachable, rate limited) is
  * retried with backoff up to BACKGROUND_REREAD_ATTEMPTS times, then logged and given up (the
  * fence the caller raised keeps reads of the object going to Stripe meanwhile); a refused
  * re-read (see refused-reread.ts) is not retried. Each re-read's first attempt is tracked in
@@ -62,8 +64,27 @@ interface Waiting {
   attempted: () => void;
 }
 
+/**
+ * Resolves on the event loop's next turn (a `setImmediate`), one promise for every caller of one
+ * turn: the background re-reads scheduled while the webhooks of one turn are handled start
+ * together, after them.
+ */
+function turnEnd(): () => Promise<void> {
+  let pending: Promise<void> | undefined;
+  return () => {
+    pending ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        pending = undefined;
+        resolve();
+      }),
+    );
+    return pending;
+  };
+}
+
 /** Builds the process's background re-reads. */
 export function createBackgroundRereads(deps: BackgroundRereadsDeps): BackgroundRereads {
+  const afterThisTurn = turnEnd();
   const maxObjects = deps.maxObjects ?? MAX_BACKGROUND_REREADS;
   /** Per object: the tail of its chain (the running re-read, then the waiting one). */
   const tails = new Map<string, Promise<void>>();
@@ -121,7 +142,9 @@ export function createBackgroundRereads(deps: BackgroundRereadsDeps): Background
         attempted,
       };
       waiting.set(key, job);
-      const tail = (tails.get(key) ?? Promise.resolve()).then(() => run(kind, id, key, job));
+      // A first re-read starts once the turn's foreground work is done (the deliveries of the
+      // webhooks that arrived together): until then every event of the object joins it.
+      const tail = (tails.get(key) ?? afterThisTurn()).then(() => run(kind, id, key, job));
       deps.pending.track(kind, id, firstAttempt, tail);
       tails.set(key, tail);
       void tail.finally(() => {

@@ -1,9 +1,11 @@
+import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import {
   type CallTicket,
-  currentTicket,
   sendWithTicket,
-  ticketStorageOn,
+  TICKET_HEADER,
+  takeTicket,
+  ticketsInFlight,
 } from "../../src/stripe/call-ticket.js";
 import { SYSTEM_CALLER } from "../../src/stripe/fair-limiter.js";
 
@@ -14,72 +16,82 @@ const ticket = (route: string): CallTicket => ({ caller: SYSTEM_CALLER, prepaid:
 const later = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("call tickets", () => {
-  it("an SDK call sees its own ticket after awaits, while other calls start and finish around it", async () => {
+  it("a request finds its own call's ticket after awaits, while other calls start and finish around it", async () => {
     const seen: (string | undefined)[] = [];
     let releaseLong: () => void = () => {};
     const longGate = new Promise<void>((resolve) => {
       releaseLong = resolve;
     });
-    const long = sendWithTicket(ticket("long"), async () => {
+    const long = sendWithTicket(ticket("long"), async (headers) => {
       await longGate;
       await later();
-      seen.push(currentTicket()?.route);
+      seen.push(takeTicket({ ...headers })?.route);
     });
-    // A short call starts and finishes while the long one waits: the storage stays on for it.
-    await sendWithTicket(ticket("short"), async () => {
+    await sendWithTicket(ticket("short"), async (headers) => {
       await later();
-      seen.push(currentTicket()?.route);
+      seen.push(takeTicket({ ...headers })?.route);
     });
     releaseLong();
     await long;
     expect(seen).toEqual(["short", "long"]);
   });
 
-  it("no ticket outside a call, before and after one", async () => {
-    expect(currentTicket()).toBeUndefined();
-    await sendWithTicket(ticket("one"), async () => {
-      await later();
-      expect(currentTicket()?.route).toBe("one");
-    });
-    expect(currentTicket()).toBeUndefined();
-    await later();
-    expect(currentTicket()).toBeUndefined();
-    // A second call after the storage was turned off sees its own ticket again.
-    await sendWithTicket(ticket("two"), async () => {
-      await later();
-      expect(currentTicket()?.route).toBe("two");
+  it("takes the ticket header out of the request's headers, so it is never sent", async () => {
+    await sendWithTicket(ticket("one"), async (headers) => {
+      const request: Record<string, unknown> = { Accept: "application/json", ...headers };
+      expect(takeTicket(request)?.route).toBe("one");
+      expect(request).toEqual({ Accept: "application/json" });
     });
   });
 
-  it("a call that throws still turns the storage off, and the error reaches the caller", async () => {
+  it("no ticket for a request outside any call, nor for one of a call that settled (or threw)", async () => {
+    expect(takeTicket({ Accept: "application/json" })).toBeUndefined();
+    let kept: Record<string, string> = {};
+    await sendWithTicket(ticket("done"), async (headers) => {
+      kept = headers;
+    });
+    expect(takeTicket({ ...kept })).toBeUndefined();
     await expect(
-      sendWithTicket(ticket("failing"), async () => {
+      sendWithTicket(ticket("failing"), async (headers) => {
+        kept = headers;
         await later();
         throw new Error("upstream failed");
       }),
     ).rejects.toThrow("upstream failed");
-    expect(currentTicket()).toBeUndefined();
+    expect(takeTicket({ ...kept })).toBeUndefined();
+    expect(ticketsInFlight()).toBe(0);
   });
 
-  it("the storage (an async hook on every promise, on Node 20) is on only while a call is in flight", async () => {
-    expect(ticketStorageOn()).toBe(false);
-    let releaseFirst: () => void = () => {};
-    const firstGate = new Promise<void>((resolve) => {
-      releaseFirst = resolve;
-    });
-    const first = sendWithTicket(ticket("first"), () => firstGate);
-    expect(ticketStorageOn()).toBe(true);
-    await sendWithTicket(ticket("second"), later);
-    // The second call ended while the first is still in flight: still on.
-    expect(ticketStorageOn()).toBe(true);
-    releaseFirst();
-    await first;
-    expect(ticketStorageOn()).toBe(false);
-    await expect(
-      sendWithTicket(ticket("failing"), async () => {
-        throw new Error("refused");
-      }),
-    ).rejects.toThrow("refused");
-    expect(ticketStorageOn()).toBe(false);
+  it("stripe-node hands the header to its HTTP client with every request of the call, its own retries included", async () => {
+    const seen: (string | undefined)[] = [];
+    let requests = 0;
+    const inner = Stripe.createNodeHttpClient();
+    const httpClient = {
+      getClientName: () => inner.getClientName(),
+      makeRequest: async (...args: Parameters<typeof inner.makeRequest>) => {
+        const headers = args[4] as Record<string, unknown>;
+        seen.push(takeTicket(headers)?.route);
+        expect(headers[TICKET_HEADER]).toBeUndefined();
+        requests += 1;
+        // The first attempt fails as a closed connection would: stripe-node retries it once.
+        if (requests === 1)
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        return {
+          getStatusCode: () => 200,
+          getHeaders: () => ({}),
+          getRawResponse: () => ({}),
+          toStream: () => {
+            throw new Error("not streamed");
+          },
+          toJSON: async () => ({ id: "fca_1", object: "financial_connections.account" }),
+        };
+      },
+    } as unknown as NonNullable<Stripe.StripeConfig["httpClient"]>;
+    const stripe = new Stripe("sk_test_x", { httpClient, maxNetworkRetries: 0, telemetry: false });
+    const account = await sendWithTicket(ticket("retrieve"), (headers) =>
+      stripe.financialConnections.accounts.retrieve("fca_1", {}, { headers }),
+    );
+    expect(account.id).toBe("fca_1");
+    expect(seen).toEqual(["retrieve", "retrieve"]);
   });
 });

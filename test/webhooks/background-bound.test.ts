@@ -8,7 +8,10 @@ import { inMemoryReadModelStore } from "../../src/read-model/memory-store.js";
 import { createPendingRereads } from "../../src/read-model/pending-rereads.js";
 import { SANDBOX_DEV_API_KEY } from "../../src/shared/sandbox-defaults.js";
 import { createFcApi } from "../../src/stripe/fc-api.js";
-import { createAccountEventIntake } from "../../src/webhooks/account-event-intake.js";
+import {
+  createAccountEventIntake,
+  type IntakeOutcome,
+} from "../../src/webhooks/account-event-intake.js";
 import { inMemoryDedupe } from "../../src/webhooks/event-dedupe.js";
 import { FAST_RATE_LIMIT_RETRY, startStack, type TestStack } from "../support/gateway.js";
 import {
@@ -96,5 +99,42 @@ describe("the background re-reads' bound", () => {
     expect(counts.routes[ROUTES.retrieveAuthorization]).toBe(1);
     expect((await published.next()).value?.eventId).toBe(event.id);
     await published.return?.();
+  });
+});
+
+describe("the background re-reads of one turn of the event loop", () => {
+  it("deactivations of three accounts of one authorization, handled together (webhooks arriving at once), share one re-read of it", async () => {
+    const { intake, rereads } = intakeWithRoomFor(10);
+    const customer = await createCustomer(stack, 3, 1);
+    // Deactivating one account deactivates its authorization and every account on it.
+    const { events: ids } = await controlOf(stack).account(
+      customer.accounts[0] ?? "",
+      "deactivate",
+    );
+    const events: Stripe.Event[] = [];
+    for (const id of ids) {
+      const response = await fetch(`${stack.sandbox.url}/v1/events/${id}`, {
+        headers: { authorization: `Bearer ${SANDBOX_DEV_API_KEY}` },
+      });
+      const event = (await response.json()) as Stripe.Event;
+      if (event.type === "financial_connections.account.deactivated") events.push(event);
+    }
+    expect(events).toHaveLength(3);
+    await resetRequests(stack);
+
+    // Each handled in a task of its own within one turn of the event loop, as webhooks read from
+    // their sockets in one poll are (every promise of one settles before the next begins).
+    const outcomes = await Promise.all(
+      events.map(
+        (event) =>
+          new Promise<IntakeOutcome>((resolve, reject) =>
+            setImmediate(() => intake(event).then(resolve, reject)),
+          ),
+      ),
+    );
+    expect(outcomes.map(({ outcome }) => outcome)).toEqual(["published", "published", "published"]);
+    await rereads.idle();
+    // One read for the three: each started after every event arrived.
+    expect((await requestCounts(stack)).routes[ROUTES.retrieveAuthorization]).toBe(1);
   });
 });
