@@ -67,6 +67,42 @@ function pacedGate(pacing = PACING) {
   return { admitted, enter, runs, turn, release, timers, timersUntil, now: () => clock };
 }
 
+/**
+ * A paced gate on two clocks of the test's, wall time and process CPU, each moved by what an
+ * operation is given once let in (CPU as much as wall unless told); counts the CPU clock's reads.
+ */
+function twoClockGate(maxActive: number) {
+  const clocks = { wall: 0, cpu: 0, cpuReads: 0 };
+  const due: (() => void)[] = [];
+  const timers: number[] = [];
+  const gate = createFairAdmission(
+    { maxActive, maxQueued: 10, pacing: PACING },
+    {
+      immediate: (turn) => due.push(turn),
+      after: (ms) => timers.push(clocks.wall + ms),
+      now: () => clocks.wall,
+      cpu: () => {
+        clocks.cpuReads += 1;
+        return clocks.cpu;
+      },
+      afterRun: (done) => afterMicrotasksAndTicks(done, () => clocks.wall),
+    },
+  );
+  /** Runs the due turn, then lets what it let in run and be measured. */
+  const turn = async () => {
+    for (const run of due.splice(0)) run();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const admitted: string[] = [];
+  const enter = (caller: string, label: string, wallMs: number, cpuMs = wallMs) =>
+    gate.enter(caller).then(() => {
+      admitted.push(label);
+      clocks.wall += wallMs;
+      clocks.cpu += cpuMs;
+    });
+  return { enter, turn, admitted, timers, cpuReads: () => clocks.cpuReads };
+}
+
 describe("the fair gate's pacing", () => {
   it("holds a caller whose operation ran past the free allowance for factor × the excess while another caller is served, then lets it in by a timer", async () => {
     const g = pacedGate();
@@ -178,31 +214,7 @@ describe("the fair gate's pacing", () => {
   });
 
   it("measures a run as the smaller of process CPU and wall time (other threads, descheduling)", async () => {
-    let wall = 0;
-    let cpu = 0;
-    const due: (() => void)[] = [];
-    const timers: number[] = [];
-    const gate = createFairAdmission(
-      { maxActive: 4, maxQueued: 10, pacing: PACING },
-      {
-        immediate: (turn) => due.push(turn),
-        after: (ms) => timers.push(wall + ms),
-        now: () => wall,
-        cpu: () => cpu,
-        afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
-      },
-    );
-    const turn = async () => {
-      for (const run of due.splice(0)) run();
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-    const admitted: string[] = [];
-    const enter = (caller: string, label: string, wallMs: number, cpuMs: number) =>
-      gate.enter(caller).then(() => {
-        admitted.push(label);
-        wall += wallMs;
-        cpu += cpuMs;
-      });
+    const { enter, turn, admitted, timers } = twoClockGate(4);
     // 6 ms of process CPU in 0.5 ms (GC threads), then 6 ms of wall in 0.5 ms of CPU: not paced.
     void enter("flooder", "f1", 0.5, 6);
     void enter("flooder", "f2", 6, 0.5);
@@ -253,54 +265,28 @@ describe("the fair gate's pacing", () => {
   });
 
   it("reads the process CPU where a run past the allowance may come (a caller's first run, the runs after one past it), not again after a run within it; a run past it unread is not recorded", async () => {
-    let wall = 0;
-    let cpuReads = 0;
-    const due: (() => void)[] = [];
-    const timers: number[] = [];
-    const gate = createFairAdmission(
-      { maxActive: 8, maxQueued: 10, pacing: PACING },
-      {
-        immediate: (turn) => due.push(turn),
-        after: (ms) => timers.push(wall + ms),
-        now: () => wall,
-        cpu: () => {
-          cpuReads += 1;
-          return wall;
-        },
-        afterRun: (done) => afterMicrotasksAndTicks(done, () => wall),
-      },
-    );
-    const turn = async () => {
-      for (const run of due.splice(0)) run();
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-    const admitted: string[] = [];
-    const enter = (caller: string, label: string, wallMs: number) =>
-      gate.enter(caller).then(() => {
-        admitted.push(label);
-        wall += wallMs;
-      });
+    const { enter, turn, admitted, timers, cpuReads: reads } = twoClockGate(8);
     void enter("caller", "c1", 1); // its first run: read when let in; within the allowance, not again
     await turn();
-    expect(cpuReads).toBe(1);
+    expect(reads()).toBe(1);
     void enter("caller", "c2", 0.5); // its last run within the allowance: wall time alone
     await turn();
-    expect(cpuReads).toBe(1);
+    expect(reads()).toBe(1);
     void enter("caller", "c3", 6); // past it, unread: not recorded, so not paced
     void enter("caller", "c4", 6); // read: 6 ms both ways, paced 2 × (6 − 1) from 14
     await turn();
-    expect(cpuReads).toBe(1);
+    expect(reads()).toBe(1);
     void enter("victim", "v1", 0.5); // its first run: read
     await turn();
     await turn();
     expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4"]);
-    expect(cpuReads).toBe(4);
+    expect(reads()).toBe(4);
     void enter("caller", "c5", 1);
     void enter("victim", "v2", 0.5); // its last run within the allowance: not read
     await turn();
     await turn();
     expect(admitted).toEqual(["c1", "c2", "c3", "v1", "c4", "v2"]);
-    expect(cpuReads).toBe(4);
+    expect(reads()).toBe(4);
     expect(timers).toEqual([24]);
   });
 
