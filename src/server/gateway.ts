@@ -35,7 +35,7 @@ import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 import { apolloNodeHttp } from "../transports/apollo-node-http.js";
 import { finalErrorHandler, notFoundHandler } from "../transports/error-answers.js";
-import { graphqlSseRoute, SSE_PATH } from "../transports/graphql-sse.js";
+import { graphqlSseAnswer, SSE_PATH } from "../transports/graphql-sse.js";
 import { httpTransport } from "../transports/http.js";
 import { multipartSubscriptions } from "../transports/multipart-subscriptions.js";
 import { requestIdMiddleware } from "../transports/request-id.js";
@@ -61,6 +61,7 @@ import { reachableUrl } from "./reachable-url.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { buildGatewaySchema } from "./schema.js";
 import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
+import { sseStreamListener } from "./sse-listener.js";
 import { stripeWebhookListener, stripeWebhookRoute } from "./stripe-webhook-route.js";
 
 /** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */
@@ -298,11 +299,15 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Every body is checked (limit, media type) before it is read, and read with a limit, before
   // authentication or anything else looks at the request.
   const readGraphqlBody = jsonBodyReader(GRAPHQL_BODY_LIMIT);
-  // Before /graphql, which would match it as a prefix.
+  const answerSse = graphqlSseAnswer(streams);
+  // `/graphql/stream` itself is the lean SSE listener's (below); Express matches other spellings
+  // too. Before /graphql, which would match it as a prefix.
   app.use(
     SSE_PATH,
     guardedBody(GRAPHQL_BODY, readGraphqlBody),
-    graphqlSseRoute(streams),
+    ((request, response, next) => {
+      answerSse(request, response, request.body).catch(next);
+    }) satisfies RequestHandler,
     bodyErrorHandler(),
   );
   app.use(
@@ -333,13 +338,22 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       stripeWebhookListener({
         ...webhookRoute,
         securityHeaders: apiHeaders,
-        next: leanGraphqlListener({
-          app,
-          answer: answerGraphql,
+        // Server-Sent Events skip Express too: each open stream kept Express's request,
+        // response and router state for its whole life (about a quarter of its heap).
+        next: sseStreamListener({
+          answer: answerSse,
           readBody: readGraphqlBody,
           bodyPolicy: GRAPHQL_BODY,
           securityHeaders: apiHeaders,
           logger,
+          next: leanGraphqlListener({
+            app,
+            answer: answerGraphql,
+            readBody: readGraphqlBody,
+            bodyPolicy: GRAPHQL_BODY,
+            securityHeaders: apiHeaders,
+            logger,
+          }),
         }),
       }),
     ),
