@@ -5,6 +5,7 @@ import { createHandler, print } from "graphql-sse";
 import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import { mapStream, type OperationRequest } from "../pipeline/runner.js";
 import { sendError } from "./error-answers.js";
+import { flattenHeaderBlock } from "./flat-header.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
 import {
@@ -146,6 +147,7 @@ export function graphqlSseAnswer(streams: StreamedOperations): SseAnswer {
       response.end(answer);
       return;
     }
+    flattenHeaderBlock(response);
     await writeEvents(response, answer, context);
   };
 }
