@@ -14,6 +14,7 @@ import {
   type SseNextEvents,
   sseNextEvents,
 } from "./sse-event-ids.js";
+import { writeEvents } from "./sse-writer.js";
 import type { StreamedOperations, StreamItem } from "./streamed-operations.js";
 
 /** Where GraphQL over Server-Sent Events is served. */
@@ -148,7 +149,7 @@ export function graphqlSseAnswer(streams: StreamedOperations): SseAnswer {
       return;
     }
     flattenHeaderBlock(response);
-    await writeEvents(response, answer, context);
+    return writeEvents(response, answer, (event) => context.events?.outgoing(event) ?? event);
   };
 }
 
@@ -156,28 +157,4 @@ export function graphqlSseAnswer(streams: StreamedOperations): SseAnswer {
 function headerOf(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join("\n") : value;
-}
-
-/**
- * Writes the event stream to `response` as graphql-sse's node:http adapter does: each event once
- * the previous one is written out (the client's pace; a stream ended meanwhile, for a slow reader,
- * stops the writing), the operation stopped when the client goes away; a `next` event is written
- * as the stream's queue of `next` events has it (sseNextEvents), with its `id:`.
- */
-async function writeEvents(
-  response: ServerResponse,
-  events: AsyncGenerator<string, void, undefined>,
-  context: SseRequestContext,
-): Promise<void> {
-  const stop = () => void events.return(undefined);
-  response.once("close", stop);
-  for await (const event of events) {
-    if (!response.writable) break;
-    const text = context.events === undefined ? event : context.events.outgoing(event);
-    await new Promise<void>((resolve, reject) => {
-      response.write(text, (error) => (error ? reject(error) : resolve()));
-    });
-  }
-  response.off("close", stop);
-  response.end();
 }
