@@ -50,7 +50,7 @@ import { bodyErrorHandler } from "./body-errors.js";
 import { type BodyPolicy, guardedBody } from "./body-guard.js";
 import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { contextFactory } from "./context-factory.js";
-import { crossOriginGate } from "./cross-origin.js";
+import { crossOriginGate, crossOriginHeaders } from "./cross-origin.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
 import { createLimitedHttpServer } from "./http-server-limits.js";
@@ -306,7 +306,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     SSE_PATH,
     guardedBody(GRAPHQL_BODY, readGraphqlBody),
     ((request, response, next) => {
-      answerSse(request, response, request.body).catch(next);
+      // Express's chain has set the route's headers.
+      answerSse(request, response, request.body, []).catch(next);
     }) satisfies RequestHandler,
     bodyErrorHandler(),
   );
@@ -330,33 +331,37 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     logger,
   });
   const apiHeaders = apiSecurityHeaderList({ production: config.production });
+  const gated = withCors(
+    // Stripe's webhooks skip Express too (its router, middleware chain and `res.json` were
+    // 5 to 9 % of the gateway's busy time at 10 subscribers per webhook).
+    stripeWebhookListener({
+      ...webhookRoute,
+      securityHeaders: apiHeaders,
+      next: leanGraphqlListener({
+        app,
+        answer: answerGraphql,
+        readBody: readGraphqlBody,
+        bodyPolicy: GRAPHQL_BODY,
+        securityHeaders: apiHeaders,
+        logger,
+      }),
+    }),
+  );
+  // Server-Sent Events skip Express and come first: each open stream kept Express's request,
+  // response and router state for its whole life, and the table of headers set one by one
+  // (the CORS gate's, the request id, the security headers); the gate's rules give its headers
+  // (crossOriginHeaders), and the requests the gate answers itself go to it.
   httpServer.on(
     "request",
-    withCors(
-      // Stripe's webhooks skip Express too (its router, middleware chain and `res.json` were
-      // 5 to 9 % of the gateway's busy time at 10 subscribers per webhook).
-      stripeWebhookListener({
-        ...webhookRoute,
-        securityHeaders: apiHeaders,
-        // Server-Sent Events skip Express too: each open stream kept Express's request,
-        // response and router state for its whole life (about a quarter of its heap).
-        next: sseStreamListener({
-          answer: answerSse,
-          readBody: readGraphqlBody,
-          bodyPolicy: GRAPHQL_BODY,
-          securityHeaders: apiHeaders,
-          logger,
-          next: leanGraphqlListener({
-            app,
-            answer: answerGraphql,
-            readBody: readGraphqlBody,
-            bodyPolicy: GRAPHQL_BODY,
-            securityHeaders: apiHeaders,
-            logger,
-          }),
-        }),
-      }),
-    ),
+    sseStreamListener({
+      answer: answerSse,
+      crossOrigin: crossOriginHeaders(config.allowedOrigins),
+      readBody: readGraphqlBody,
+      bodyPolicy: GRAPHQL_BODY,
+      securityHeaders: apiHeaders,
+      logger,
+      next: gated,
+    }),
   );
 
   await new Promise<void>((resolve, reject) => {

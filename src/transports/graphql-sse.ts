@@ -6,6 +6,7 @@ import { ACT_AS_CUSTOMER_HEADER } from "../auth/viewer-from-request.js";
 import { mapStream, type OperationRequest } from "../pipeline/runner.js";
 import { sendError } from "./error-answers.js";
 import { flattenHeaderBlock } from "./flat-header.js";
+import { type HeaderList, headerLine, setHeaders } from "./header-list.js";
 import { REQUEST_ID_HEADER } from "./request-id.js";
 import { endSlowStream } from "./slow-consumer.js";
 import {
@@ -46,11 +47,15 @@ function documentIdOf(request: IncomingMessage, body: unknown): unknown {
   return queryAt === -1 ? undefined : parseQueryString(url.slice(queryAt + 1)).documentId;
 }
 
-/** Answers one request on the SSE route: see graphqlSseAnswer. */
+/**
+ * Answers one request on the SSE route: see graphqlSseAnswer. `headers` are the route's headers
+ * not yet set on `response` (cross-origin, request id, security headers), written with the answer.
+ */
 export type SseAnswer = (
   request: IncomingMessage,
   response: ServerResponse,
   body: unknown,
+  headers: HeaderList,
 ) => Promise<void>;
 
 /**
@@ -121,9 +126,10 @@ export function graphqlSseAnswer(streams: StreamedOperations): SseAnswer {
       ];
     },
   });
-  return async (request, response, body) => {
+  return async (request, response, body, headers) => {
     // graphql-sse streams only to this exact Accept (what its client and EventSource send).
     if (request.headers.accept !== "text/event-stream") {
+      setHeaders(response, headers);
       sendError(
         response,
         406,
@@ -143,7 +149,7 @@ export function graphqlSseAnswer(streams: StreamedOperations): SseAnswer {
       raw: request,
       context,
     });
-    response.writeHead(init.status, init.statusText, init.headers);
+    response.writeHead(init.status, init.statusText, headerLine(headers, init.headers));
     if (answer === null || typeof answer === "string") {
       response.end(answer);
       return;

@@ -13,11 +13,13 @@ import { jsonBodyReader } from "../../src/server/json-body.js";
 import { apiSecurityHeaderList } from "../../src/server/security-headers.js";
 import { isSseRequest, sseStreamListener } from "../../src/server/sse-listener.js";
 import type { SseAnswer } from "../../src/transports/graphql-sse.js";
+import { type HeaderList, headerLine } from "../../src/transports/header-list.js";
 import { startStack, type TestStack, tokenFor } from "../support/gateway.js";
 import { PRODUCTION_ENV } from "../support/production-env.js";
 import { createCustomer } from "../support/sandbox-control.js";
 
 const LIMIT = 1024;
+const APP = "https://app.example.test";
 const HEADERS = apiSecurityHeaderList({ production: false });
 
 async function listen(listener: RequestListener): Promise<{ server: Server; url: string }> {
@@ -43,7 +45,18 @@ describe("sseStreamListener", () => {
     }
   });
 
-  /** A listener whose answer echoes the body it was given, and counts what reached `next`. */
+  /** The CORS rules of the tests below: `https://app.example.test` allowed, other origins not. */
+  const crossOrigin = (request: IncomingMessage): HeaderList | undefined => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return [["Vary", "Origin"]];
+    if (origin !== "https://app.example.test") return undefined;
+    return [
+      ["Vary", "Origin"],
+      ["Access-Control-Allow-Origin", origin],
+    ];
+  };
+
+  /** A listener with `answer`, counting what reached `next` (which answers "next"). */
   async function withListener(
     answer: SseAnswer,
     run: (url: string, nextCalls: () => number) => Promise<void>,
@@ -52,6 +65,7 @@ describe("sseStreamListener", () => {
     const { server, url } = await listen(
       sseStreamListener({
         answer,
+        crossOrigin,
         next: (_request, response) => {
           nextCalls += 1;
           response.end("next");
@@ -70,26 +84,52 @@ describe("sseStreamListener", () => {
     }
   }
 
-  it("answers with the request id, the API security headers and the JSON body read, never calling the next listener for it", async () => {
-    const echo: SseAnswer = async (_request, response, body) => {
+  it("hands the answer the body read and every header of the route, none set on the response yet, never calling the next listener for it", async () => {
+    const setBefore: string[][] = [];
+    const echo: SseAnswer = async (_request, response, body, headers) => {
+      setBefore.push(response.getHeaderNames());
+      response.writeHead(200, headerLine(headers, { "content-type": "application/json" }));
       response.end(JSON.stringify(body));
     };
     await withListener(echo, async (url, nextCalls) => {
       const response = await fetch(`${url}/graphql/stream`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-request-id": "caller-id-1" },
+        headers: {
+          "content-type": "application/json",
+          "x-request-id": "caller-id-1",
+          origin: "https://app.example.test",
+        },
         body: '{"query":"{ a }"}',
       });
       expect(await response.json()).toEqual({ query: "{ a }" });
       expect(response.headers.get("x-request-id")).toBe("caller-id-1");
+      expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example.test");
+      expect(response.headers.get("vary")).toBe("Origin");
       for (const [name, value] of HEADERS) expect(response.headers.get(name)).toBe(value);
+      expect(setBefore).toEqual([[]]);
       expect(nextCalls()).toBe(0);
       expect(await (await fetch(`${url}/graphql`)).text()).toBe("next");
       expect(nextCalls()).toBe(1);
     });
   });
 
-  it("refuses a body over the limit or not JSON before the answer runs, in GraphQL's error shape", async () => {
+  it("leaves a request the CORS gate answers itself (an origin not allowed) to the next listener", async () => {
+    let answered = 0;
+    const counting: SseAnswer = async (_request, response) => {
+      answered += 1;
+      response.end();
+    };
+    await withListener(counting, async (url, nextCalls) => {
+      const response = await fetch(`${url}/graphql/stream`, {
+        headers: { origin: "https://elsewhere.example.test" },
+      });
+      expect(await response.text()).toBe("next");
+      expect(nextCalls()).toBe(1);
+      expect(answered).toBe(0);
+    });
+  });
+
+  it("refuses a body over the limit or not JSON before the answer runs, in GraphQL's error shape, with the route's headers", async () => {
     let answered = 0;
     const counting: SseAnswer = async (_request, response) => {
       answered += 1;
@@ -112,15 +152,17 @@ describe("sseStreamListener", () => {
         const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
         expect(body.errors[0]?.extensions.code).toBe("BAD_REQUEST");
         expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("vary")).toBe("Origin");
+        expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       }
       expect(answered).toBe(0);
     });
   });
 
   it("answers a failure before the stream began with a 500, and closes the connection of one after", async () => {
-    const failing: SseAnswer = async (request, response) => {
+    const failing: SseAnswer = async (request, response, _body, headers) => {
       if (request.url?.includes("late")) {
-        response.writeHead(200, { "content-type": "text/event-stream" });
+        response.writeHead(200, headerLine(headers, { "content-type": "text/event-stream" }));
         response.write(":\n\n");
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -132,6 +174,7 @@ describe("sseStreamListener", () => {
       expect(await early.json()).toEqual({
         error: { code: "INTERNAL_SERVER_ERROR", message: "Unexpected error." },
       });
+      expect(early.headers.get("x-frame-options")).toBe("DENY");
       const late = await fetch(`${url}/graphql/stream?late`);
       expect(late.status).toBe(200);
       await expect(late.text()).rejects.toThrow();
@@ -143,13 +186,14 @@ describe("the gateway answers /graphql/stream as Express's chain of before does 
   let stack: TestStack;
   let authorization: string;
   beforeAll(async () => {
-    stack = await startStack({ env: { ...PRODUCTION_ENV } });
+    stack = await startStack({ env: { ...PRODUCTION_ENV, ALLOWED_ORIGINS: APP } });
     const customer = await createCustomer(stack, 1, 1);
     authorization = `Bearer ${await tokenFor(stack, customer.id)}`;
   });
   afterAll(() => stack.close());
 
   const SSE = { accept: "text/event-stream" };
+  const FROM_APP = { ...SSE, "content-type": "application/json", origin: APP };
   const JSON_SSE = { ...SSE, "content-type": "application/json" };
   const cases: { name: string; query?: string; init: () => RequestInit }[] = [
     { name: "no `Accept: text/event-stream` (406)", init: () => ({ method: "GET" }) },
@@ -162,6 +206,33 @@ describe("the gateway answers /graphql/stream as Express's chain of before does 
       init: () => ({
         method: "POST",
         headers: { ...JSON_SSE, authorization },
+        body: '{"query":"{ __typename }"}',
+      }),
+    },
+    {
+      name: "a query from a browser page of an allowed origin",
+      init: () => ({
+        method: "POST",
+        headers: { ...FROM_APP, authorization },
+        body: '{"query":"{ __typename }"}',
+      }),
+    },
+    {
+      name: "a preflight of an allowed origin",
+      init: () => ({
+        method: "OPTIONS",
+        headers: {
+          origin: APP,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      }),
+    },
+    {
+      name: "an origin not allowed (403)",
+      init: () => ({
+        method: "POST",
+        headers: { ...FROM_APP, origin: "https://elsewhere.example.test", authorization },
         body: '{"query":"{ __typename }"}',
       }),
     },
