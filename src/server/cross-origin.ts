@@ -3,6 +3,7 @@ import cors from "cors";
 import { type AllowedOrigins, isAllowedOrigin } from "../config/allowed-origins.js";
 import { boundedText } from "../observability/bounded-text.js";
 import type { Logger } from "../observability/logger.js";
+import type { HeaderList } from "../transports/header-list.js";
 import { assignRequestId, REQUEST_ID_HEADER } from "../transports/request-id.js";
 
 /**
@@ -56,6 +57,49 @@ export interface CrossOriginOptions {
   logger: Logger;
 }
 
+/** The `cors` middleware of the GraphQL routes: preflights and actual requests of an allowed origin. */
+const graphqlCors = () =>
+  cors({
+    origin: (origin, decide) => decide(null, origin),
+    methods: [...CORS_METHODS],
+    allowedHeaders: [...CORS_ALLOWED_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: CORS_MAX_AGE_S,
+    optionsSuccessStatus: 204,
+  });
+
+/** What every answer on a GraphQL route carries. */
+const VARY_ORIGIN: HeaderList = [["Vary", "Origin"]];
+
+/**
+ * The cross-origin headers crossOriginGate gives an answer on a GraphQL route that it passes on:
+ * `Vary: Origin` to a request without `Origin`; with an allowed `Origin`, an actual request
+ * (not a preflight) also gets the `cors` package's (that origin, CORS_EXPOSED_HEADERS). Undefined
+ * for the requests the gate answers itself (any other origin; a preflight of an allowed one). For
+ * a route that writes its answer's headers at once, without setting them one by one first.
+ */
+export function crossOriginHeaders(
+  allowedOrigins: AllowedOrigins,
+): (request: IncomingMessage) => HeaderList | undefined {
+  const corsHeaders = graphqlCors();
+  return (request) => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return VARY_ORIGIN;
+    if (request.method === "OPTIONS" || !isAllowedOrigin(origin, allowedOrigins)) return undefined;
+    // What `cors` sets, recorded (it reads back only `Vary`, which it extends).
+    const recorded = new Map<string, readonly [string, string]>([["vary", ["Vary", "Origin"]]]);
+    const recorder = {
+      getHeader: (name: string) => recorded.get(name.toLowerCase())?.[1],
+      setHeader: (name: string, value: unknown) => {
+        recorded.set(name.toLowerCase(), [name, String(value)]);
+      },
+    } as unknown as ServerResponse;
+    // The origin callback never fails and calls back at once: `cors` has set all it sets here.
+    corsHeaders(request, recorder, () => {});
+    return [...recorded.values()];
+  };
+}
+
 /**
  * CORS for the GraphQL routes (`/graphql`, `/graphql/stream`; every method and transport on them):
  * returns a wrapper that puts it in front of `next`, the server's request listener. Other routes
@@ -71,19 +115,14 @@ export interface CrossOriginOptions {
  *   GraphQL work is done for it; logged as a warning with the origin (bounded).
  *
  * The gate's own answers carry the request id and the API security headers like every answer.
+ * The headers of a request passed on are crossOriginHeaders's.
  */
 export function crossOriginGate(
   options: CrossOriginOptions,
 ): (next: RequestListener) => RequestListener {
   const { allowedOrigins, securityHeaders, logger } = options;
-  const corsHeaders = cors({
-    origin: (origin, decide) => decide(null, origin),
-    methods: [...CORS_METHODS],
-    allowedHeaders: [...CORS_ALLOWED_HEADERS],
-    exposedHeaders: [...CORS_EXPOSED_HEADERS],
-    maxAge: CORS_MAX_AGE_S,
-    optionsSuccessStatus: 204,
-  });
+  const passedOn = crossOriginHeaders(allowedOrigins);
+  const corsHeaders = graphqlCors();
   const ownAnswer = (request: IncomingMessage, response: ServerResponse) => {
     assignRequestId(request, response);
     for (const [name, value] of securityHeaders) response.setHeader(name, value);
@@ -93,12 +132,14 @@ export function crossOriginGate(
       next(request, response);
       return;
     }
-    response.setHeader("Vary", "Origin");
-    const origin = request.headers.origin;
-    if (origin === undefined) {
+    const headers = passedOn(request);
+    if (headers !== undefined) {
+      for (const [name, value] of headers) response.setHeader(name, value);
       next(request, response);
       return;
     }
+    response.setHeader("Vary", "Origin");
+    const origin = request.headers.origin ?? "";
     if (!isAllowedOrigin(origin, allowedOrigins)) {
       ownAnswer(request, response);
       logger.warn(
@@ -111,8 +152,8 @@ export function crossOriginGate(
       response.end(ORIGIN_REFUSED);
       return;
     }
-    if (request.method === "OPTIONS") ownAnswer(request, response);
-    // The origin callback above never fails, so `cors` calls on with no error.
+    // A preflight of an allowed origin: `cors` answers it (the origin callback never fails).
+    ownAnswer(request, response);
     corsHeaders(request, response, () => next(request, response));
   };
 }

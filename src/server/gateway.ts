@@ -35,7 +35,7 @@ import { createFcApi } from "../stripe/fc-api.js";
 import { DEFAULT_RATE_LIMIT_RETRY, type RateLimitRetryPolicy } from "../stripe/rate-limit-retry.js";
 import { apolloNodeHttp } from "../transports/apollo-node-http.js";
 import { finalErrorHandler, notFoundHandler } from "../transports/error-answers.js";
-import { graphqlSseRoute, SSE_PATH } from "../transports/graphql-sse.js";
+import { graphqlSseAnswer, SSE_PATH } from "../transports/graphql-sse.js";
 import { httpTransport } from "../transports/http.js";
 import { multipartSubscriptions } from "../transports/multipart-subscriptions.js";
 import { requestIdMiddleware } from "../transports/request-id.js";
@@ -50,7 +50,7 @@ import { bodyErrorHandler } from "./body-errors.js";
 import { type BodyPolicy, guardedBody } from "./body-guard.js";
 import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { contextFactory } from "./context-factory.js";
-import { crossOriginGate } from "./cross-origin.js";
+import { crossOriginGate, crossOriginHeaders } from "./cross-origin.js";
 import { leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
 import { createLimitedHttpServer } from "./http-server-limits.js";
@@ -61,6 +61,7 @@ import { reachableUrl } from "./reachable-url.js";
 import { busReadiness, type ReadinessCheck, stripeReadiness } from "./readiness.js";
 import { buildGatewaySchema } from "./schema.js";
 import { apiSecurityHeaderList, securityHeaders } from "./security-headers.js";
+import { sseStreamListener } from "./sse-listener.js";
 import { stripeWebhookListener, stripeWebhookRoute } from "./stripe-webhook-route.js";
 
 /** What every GraphQL route (HTTP, SSE, multipart) reads: JSON, at most GRAPHQL_BODY_LIMIT. */
@@ -298,11 +299,16 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
   // Every body is checked (limit, media type) before it is read, and read with a limit, before
   // authentication or anything else looks at the request.
   const readGraphqlBody = jsonBodyReader(GRAPHQL_BODY_LIMIT);
-  // Before /graphql, which would match it as a prefix.
+  const answerSse = graphqlSseAnswer(streams);
+  // `/graphql/stream` itself is the lean SSE listener's (below); Express matches other spellings
+  // too. Before /graphql, which would match it as a prefix.
   app.use(
     SSE_PATH,
     guardedBody(GRAPHQL_BODY, readGraphqlBody),
-    graphqlSseRoute(streams),
+    ((request, response, next) => {
+      // Express's chain has set the route's headers.
+      answerSse(request, response, request.body, []).catch(next);
+    }) satisfies RequestHandler,
     bodyErrorHandler(),
   );
   app.use(
@@ -325,24 +331,37 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     logger,
   });
   const apiHeaders = apiSecurityHeaderList({ production: config.production });
+  const gated = withCors(
+    // Stripe's webhooks skip Express too (its router, middleware chain and `res.json` were
+    // 5 to 9 % of the gateway's busy time at 10 subscribers per webhook).
+    stripeWebhookListener({
+      ...webhookRoute,
+      securityHeaders: apiHeaders,
+      next: leanGraphqlListener({
+        app,
+        answer: answerGraphql,
+        readBody: readGraphqlBody,
+        bodyPolicy: GRAPHQL_BODY,
+        securityHeaders: apiHeaders,
+        logger,
+      }),
+    }),
+  );
+  // Server-Sent Events skip Express and come first: each open stream kept Express's request,
+  // response and router state for its whole life, and the table of headers set one by one
+  // (the CORS gate's, the request id, the security headers); the gate's rules give its headers
+  // (crossOriginHeaders), and the requests the gate answers itself go to it.
   httpServer.on(
     "request",
-    withCors(
-      // Stripe's webhooks skip Express too (its router, middleware chain and `res.json` were
-      // 5 to 9 % of the gateway's busy time at 10 subscribers per webhook).
-      stripeWebhookListener({
-        ...webhookRoute,
-        securityHeaders: apiHeaders,
-        next: leanGraphqlListener({
-          app,
-          answer: answerGraphql,
-          readBody: readGraphqlBody,
-          bodyPolicy: GRAPHQL_BODY,
-          securityHeaders: apiHeaders,
-          logger,
-        }),
-      }),
-    ),
+    sseStreamListener({
+      answer: answerSse,
+      crossOrigin: crossOriginHeaders(config.allowedOrigins),
+      readBody: readGraphqlBody,
+      bodyPolicy: GRAPHQL_BODY,
+      securityHeaders: apiHeaders,
+      logger,
+      next: gated,
+    }),
   );
 
   await new Promise<void>((resolve, reject) => {

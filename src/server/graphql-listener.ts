@@ -26,7 +26,7 @@ export function isLeanGraphqlRequest(request: IncomingMessage): boolean {
 
 /** What the lean route is built from. */
 export interface LeanGraphqlOptions {
-  /** Every other request (and the landing page, multipart, SSE): the Express app. */
+  /** Every other request (and the landing page, multipart): the Express app. */
   app: RequestListener;
   /** Apollo over the bare request (apolloNodeHttp). */
   answer: GraphqlHttpAnswer;

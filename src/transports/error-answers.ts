@@ -115,6 +115,27 @@ export const isClientGone = (error: unknown) =>
   CLIENT_GONE.has(String((error as { code?: unknown }).code));
 
 /**
+ * Ends an answer that had begun (a stream) when it fails: the connection is closed; a client that
+ * went away (isClientGone) is logged at debug, any other failure as an error.
+ */
+export function closeAfterFailure(
+  response: ServerResponse,
+  error: unknown,
+  logger: Logger,
+  where: { method: string | undefined; path: string },
+): void {
+  if (isClientGone(error)) {
+    logger.debug({ code: (error as { code: string }).code, path: where.path }, "client gone");
+  } else {
+    logger.error(
+      { err: error, method: where.method, path: where.path },
+      "error after the answer began",
+    );
+  }
+  response.destroy();
+}
+
+/**
  * The last error handler, so that Express's HTML error page (with its stack trace outside
  * production) is never sent: a request-body failure answers its 4xx with `BAD_REQUEST`, anything
  * else a 500 `INTERNAL_SERVER_ERROR` with a fixed message, logged here with its stack. When the
@@ -125,15 +146,7 @@ export const isClientGone = (error: unknown) =>
 export function finalErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
     if (response.headersSent) {
-      if (isClientGone(error)) {
-        logger.debug({ code: (error as { code: string }).code, path: request.path }, "client gone");
-      } else {
-        logger.error(
-          { err: error, method: request.method, path: request.path },
-          "error after the answer began",
-        );
-      }
-      response.destroy();
+      closeAfterFailure(response, error, logger, { method: request.method, path: request.path });
       return;
     }
     if (answerBodyError(response, error, "plain")) return;

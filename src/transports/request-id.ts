@@ -26,8 +26,16 @@ export function requestIdMiddleware(): RequestHandler {
  * or a fresh UUID, written to the request's headers and the response's.
  */
 export function assignRequestId(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader(REQUEST_ID_HEADER, acceptedRequestId(request));
+}
+
+/**
+ * The request's id as assignRequestId gives it (the caller's acceptable `x-request-id` or a fresh
+ * UUID, written to the request's headers), for a route that writes its answer's headers itself.
+ */
+export function acceptedRequestId(request: IncomingMessage): string {
   const offered = request.headers[REQUEST_ID_HEADER];
   const id = typeof offered === "string" && ACCEPTED_ID.test(offered) ? offered : randomUUID();
   request.headers[REQUEST_ID_HEADER] = id;
-  response.setHeader(REQUEST_ID_HEADER, id);
+  return id;
 }

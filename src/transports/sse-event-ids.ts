@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 import { serialisedAnswer } from "./serialised-answer.js";
 
@@ -23,28 +22,26 @@ export function lastEventId(header: string | string[] | undefined): string | und
   return value === undefined || value === "" ? undefined : value;
 }
 
+/** The `next` events of one stream as the gateway prints them: see sseNextEvents. */
+export interface SseNextEvents {
+  /** Queues `result`'s whole event; returns the placeholder to hand graphql-sse in its place. */
+  message(result: FormattedExecutionResult): ExecutionResult;
+  /** What to write for `chunk`, an event graphql-sse printed: a `next` one is the next queued event. */
+  outgoing(chunk: string): string;
+}
+
 /**
- * The `next` events of one stream written to `response` as the gateway prints them: graphql-sse
- * prints only `event:` and `data:`, and serialises each result for each stream. `message`
- * queues a result's whole event (its cursor as the SSE `id:` line, then `event: next` and its
- * `data:`, the result serialised once per answer by `serialisedAnswer`, so an event resolved alike
- * for many streams is serialised once) and returns the placeholder to hand graphql-sse in its
- * place; graphql-sse writes its `next` events in the order it was handed them, and each one it
- * writes is replaced by the next queued event. A result without a cursor (an error) gets no `id:`,
+ * The `next` events of one stream as the gateway prints them: graphql-sse prints only `event:`
+ * and `data:`, and serialises each result for each stream. `message` queues a result's whole
+ * event (its cursor as the SSE `id:` line, then `event: next` and its `data:`, the result
+ * serialised once per answer by `serialisedAnswer`, so an event resolved alike for many streams is
+ * serialised once) and returns the placeholder to hand graphql-sse in its place; graphql-sse
+ * prints its `next` events in the order it was handed them, and the writer writes, for each one,
+ * `outgoing`'s answer: the next queued event. A result without a cursor (an error) gets no `id:`,
  * so the client's last event id stays the last event's.
  */
-export function sseNextEvents(response: ServerResponse): {
-  message(result: FormattedExecutionResult): ExecutionResult;
-} {
+export function sseNextEvents(): SseNextEvents {
   const queued: string[] = [];
-  const write = response.write.bind(response) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  response.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (typeof chunk === "string" && chunk.startsWith(NEXT_EVENT)) {
-      const event = queued.shift();
-      if (event !== undefined) return write(event, ...rest);
-    }
-    return write(chunk, ...rest);
-  }) as ServerResponse["write"];
   return {
     message: (result) => {
       const cursor = result.extensions?.cursor;
@@ -52,5 +49,6 @@ export function sseNextEvents(response: ServerResponse): {
       queued.push(`${id}${NEXT_EVENT}data: ${serialisedAnswer(result)}\n\n`);
       return PLACEHOLDER;
     },
+    outgoing: (chunk) => (chunk.startsWith(NEXT_EVENT) ? (queued.shift() ?? chunk) : chunk),
   };
 }
