@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "../observability/logger.js";
 import type { GraphqlHttpAnswer } from "../transports/apollo-node-http.js";
+import type { DirectGraphqlAnswer } from "../transports/direct-http.js";
 import { answerBodyError, answerUnexpected } from "../transports/error-answers.js";
 import { assignRequestId } from "../transports/request-id.js";
 import { type BodyPolicy, guardBody } from "./body-guard.js";
@@ -30,6 +31,8 @@ export interface LeanGraphqlOptions {
   app: RequestListener;
   /** Apollo over the bare request (apolloNodeHttp). */
   answer: GraphqlHttpAnswer;
+  /** The common request without Apollo (directGraphqlHttp), tried first; without it, Apollo's. */
+  direct?: DirectGraphqlAnswer;
   /** Reads the JSON body (jsonBodyReader). */
   readBody: (request: IncomingMessage, response: ServerResponse) => Promise<unknown>;
   /** The route's body limit and media types, checked (guardBody) before the body is read. */
@@ -46,11 +49,13 @@ export interface LeanGraphqlOptions {
  * first (guardBody: over the limit 413, not JSON 415, before anything reads it), the JSON body read
  * with the same limit and encodings (jsonBodyReader), a body failure answered as bodyErrorHandler
  * did (`{errors: [{message, extensions: {code: "BAD_REQUEST"}}]}` with 413/415/400), and any
- * other failure as finalErrorHandler did (500 `INTERNAL_SERVER_ERROR`, logged). Apollo does the
- * rest (CSRF prevention, methods: a context refusal answers 405). Everything else is `app`'s.
+ * other failure as finalErrorHandler did (500 `INTERNAL_SERVER_ERROR`, logged). The common
+ * request (a POST of one operation) is answered by `direct` as Apollo would answer it; Apollo
+ * does the rest (CSRF prevention, methods: a context refusal answers 405). Everything else is
+ * `app`'s.
  */
 export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListener {
-  const { app, answer, readBody, bodyPolicy, securityHeaders, logger } = options;
+  const { app, answer, direct, readBody, bodyPolicy, securityHeaders, logger } = options;
   // The same answers as Express's routes give (bodyErrorHandler, finalErrorHandler): one implementation.
   const fail = (request: IncomingMessage, response: ServerResponse, error: unknown) => {
     if (response.headersSent) {
@@ -73,7 +78,7 @@ export function leanGraphqlListener(options: LeanGraphqlOptions): RequestListene
       return;
     }
     readBody(request, response)
-      .then((body) => answer(request, response, body))
+      .then((body) => direct?.(request, response, body) ?? answer(request, response, body))
       .catch((error: unknown) => fail(request, response, error));
   };
 }
