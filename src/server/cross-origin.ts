@@ -54,6 +54,11 @@ export interface CrossOriginOptions {
   /** The security headers of every API answer (apiSecurityHeaderList), for the gate's own answers. */
   securityHeaders: ReadonlyArray<readonly [string, string]>;
   logger: Logger;
+  /**
+   * Requests without an `Origin` whose `Vary: Origin` the next listener writes itself, with the
+   * rest of its answer's head (the lean GraphQL route's: `leanGraphqlListener`'s `vary`).
+   */
+  varySetBy?: (request: IncomingMessage) => boolean;
 }
 
 /**
@@ -75,7 +80,7 @@ export interface CrossOriginOptions {
 export function crossOriginGate(
   options: CrossOriginOptions,
 ): (next: RequestListener) => RequestListener {
-  const { allowedOrigins, securityHeaders, logger } = options;
+  const { allowedOrigins, securityHeaders, logger, varySetBy } = options;
   const corsHeaders = cors({
     origin: (origin, decide) => decide(null, origin),
     methods: [...CORS_METHODS],
@@ -93,12 +98,13 @@ export function crossOriginGate(
       next(request, response);
       return;
     }
-    response.setHeader("Vary", "Origin");
     const origin = request.headers.origin;
     if (origin === undefined) {
+      if (varySetBy?.(request) !== true) response.setHeader("Vary", "Origin");
       next(request, response);
       return;
     }
+    response.setHeader("Vary", "Origin");
     if (!isAllowedOrigin(origin, allowedOrigins)) {
       ownAnswer(request, response);
       logger.warn(

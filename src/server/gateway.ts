@@ -52,7 +52,7 @@ import { type BodyPolicy, guardedBody } from "./body-guard.js";
 import { GRAPHQL_BODY_LIMIT } from "./body-limits.js";
 import { contextFactory } from "./context-factory.js";
 import { crossOriginGate } from "./cross-origin.js";
-import { leanGraphqlListener } from "./graphql-listener.js";
+import { isLeanGraphqlRequest, leanGraphqlListener } from "./graphql-listener.js";
 import { healthRoutes } from "./health-routes.js";
 import { createLimitedHttpServer } from "./http-server-limits.js";
 import { jsonBodyReader } from "./json-body.js";
@@ -329,6 +329,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
     allowedOrigins: config.allowedOrigins,
     securityHeaders: apiSecurityHeaderList({ production: config.production }),
     logger,
+    varySetBy: isLeanGraphqlRequest,
   });
   const apiHeaders = apiSecurityHeaderList({ production: config.production });
   httpServer.on(
@@ -349,6 +350,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
           readBody: readGraphqlBody,
           bodyPolicy: GRAPHQL_BODY,
           securityHeaders: apiHeaders,
+          vary: "Origin",
           logger,
         }),
       }),

@@ -21,6 +21,11 @@ export type DirectGraphqlAnswer = (
   request: IncomingMessage,
   response: ServerResponse,
   body: unknown,
+  /**
+   * The answer's own head, flat (name, value, …), not yet set on the response (the request id,
+   * the security headers): written with the answer's in one `writeHead`, which appends to it.
+   */
+  head: string[],
 ) => Promise<void> | undefined;
 
 /** The request the direct path answers, as Apollo would read it. */
@@ -76,15 +81,23 @@ export function directRequestOf(
   };
 }
 
-/** Writes `reply` as Apollo's answer would be written (`apolloNodeHttp`): `JSON + "\n"`. */
-function write(response: ServerResponse, reply: DirectReply, mediaType: string): void {
+/**
+ * Writes `reply` as Apollo's answer would be written (`apolloNodeHttp`: `JSON + "\n"`, its
+ * Content-Length), `head` and the reply's headers in one `writeHead` (headers already set on the
+ * response, such as the CORS gate's, are kept unless `head` names them).
+ */
+function write(
+  response: ServerResponse,
+  reply: DirectReply,
+  mediaType: string,
+  head: string[],
+): void {
   // Apollo's field order (`orderExecutionResultFields`); undefined fields are left out.
   const text = `${JSON.stringify({ errors: reply.errors, data: reply.data, extensions: reply.extensions })}\n`;
-  for (const [name, value] of reply.headers) response.setHeader(name, value);
-  if (reply.noStore) response.setHeader("cache-control", "no-store");
-  response.setHeader("content-type", mediaType);
-  response.statusCode = reply.status;
-  response.setHeader("content-length", Buffer.byteLength(text));
+  for (const [name, value] of reply.headers) head.push(name, value);
+  if (reply.noStore) head.push("cache-control", "no-store");
+  head.push("content-type", mediaType, "content-length", String(Buffer.byteLength(text)));
+  response.writeHead(reply.status, head);
   response.end(text);
 }
 
@@ -222,7 +235,7 @@ export function directGraphqlHttp(
     if (result.extensions !== undefined) answer.extensions = result.extensions;
     return ended(session, answer, errors);
   };
-  return (request, response, body) => {
+  return (request, response, body, head) => {
     if (!open()) return undefined;
     const sent = directRequestOf(request, body);
     if (sent === undefined) return undefined;
@@ -236,7 +249,7 @@ export function directGraphqlHttp(
         failed([ensureGraphQLError(error, "Context creation failed: ")], false),
       )
       .then((answer) => {
-        write(response, answer, sent.mediaType);
+        write(response, answer, sent.mediaType, head);
         settle();
       });
   };

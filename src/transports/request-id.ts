@@ -26,8 +26,16 @@ export function requestIdMiddleware(): RequestHandler {
  * or a fresh UUID, written to the request's headers and the response's.
  */
 export function assignRequestId(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader(REQUEST_ID_HEADER, requestIdFor(request));
+}
+
+/**
+ * The request's id (the caller's acceptable `x-request-id` or a fresh UUID), written to its
+ * headers; the caller echoes it in the answer's `x-request-id` itself (assignRequestId does).
+ */
+export function requestIdFor(request: IncomingMessage): string {
   const offered = request.headers[REQUEST_ID_HEADER];
   const id = typeof offered === "string" && ACCEPTED_ID.test(offered) ? offered : randomUUID();
   request.headers[REQUEST_ID_HEADER] = id;
-  response.setHeader(REQUEST_ID_HEADER, id);
+  return id;
 }

@@ -50,6 +50,20 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** What an answer says in its head besides its body (the request id is the caller's, echoed). */
+const HEADERS = [
+  "content-type",
+  "cache-control",
+  "retry-after",
+  "vary",
+  "x-request-id",
+  "content-security-policy",
+  "strict-transport-security",
+  "x-content-type-options",
+  "x-frame-options",
+  "referrer-policy",
+];
+
 async function answerOf(
   gateway: GatewayHandle,
   body: unknown,
@@ -57,11 +71,11 @@ async function answerOf(
 ): Promise<{ status: number; headers: Record<string, string | null>; body: string }> {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", "x-request-id": "parity-1", ...headers },
     body: JSON.stringify(body),
   });
   const picked: Record<string, string | null> = {};
-  for (const name of ["content-type", "cache-control", "retry-after", "content-security-policy"]) {
+  for (const name of HEADERS) {
     picked[name] = response.headers.get(name);
   }
   // Each gateway keeps its own budget: its reset time and the seconds until then are its own.
@@ -95,6 +109,11 @@ describe("the gateway answers the same with and without Apollo's request pipelin
       };
       const dashboard = await both({ query: DASHBOARD }, headers);
       expect(dashboard.direct.status).toBe(200);
+      expect(dashboard.direct.headers).toMatchObject({
+        vary: "Origin",
+        "x-request-id": "parity-1",
+        "x-content-type-options": "nosniff",
+      });
       expect(JSON.parse(dashboard.direct.body).extensions?.cost).toBeDefined();
       expect(dashboard.direct).toEqual(dashboard.apollo);
 

@@ -105,7 +105,7 @@ async function pair(introspection: boolean): Promise<Pair> {
       listen((request, response) => {
         void read(request, response).then(
           (body) =>
-            (withDirect ? direct(request, response, body) : undefined) ??
+            (withDirect ? direct(request, response, body, []) : undefined) ??
             viaApollo(request, response, body),
         );
       }),
