@@ -203,7 +203,8 @@ export function directGraphqlHttp(
         [],
       );
     }
-    // Admission refused an operation the document does not hold (OPERATION_RESOLUTION_FAILURE).
+    // A document without the operation asked for never gets here: admission refused it
+    // (OPERATION_RESOLUTION_FAILURE), so Apollo's check for it after execution has no twin.
     session.executing();
     let result: ExecutionResult;
     try {
@@ -249,8 +250,12 @@ export function directGraphqlHttp(
         failed([ensureGraphQLError(error, "Context creation failed: ")], false),
       )
       .then((answer) => {
-        write(response, answer, sent.mediaType, head);
-        settle();
+        try {
+          write(response, answer, sent.mediaType, head);
+        } finally {
+          // The operation's fair turn ends with its answer, whatever became of it.
+          settle();
+        }
       });
   };
 }
