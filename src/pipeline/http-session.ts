@@ -1,4 +1,11 @@
-import type { DocumentNode, GraphQLError, GraphQLFormattedError } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLFormattedError,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
 import { retryAfterOf } from "../errors/retry-after.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { OperationAdmission } from "./admit-operation.js";
@@ -33,6 +40,21 @@ export interface HttpSession {
   readonly context: GatewayContext | undefined;
   /** The text Apollo parses instead of the request's: the trusted document its id named. */
   readonly trustedText: string | undefined;
+  /**
+   * Apollo's own step between the context and the operation, for a transport that answers without
+   * Apollo (`direct-http.ts`), as Apollo does it with the same rules: `query`'s document from the
+   * document cache, else parsed with the rules' parser options and validated with the spec's
+   * rules and the rules' own, then offered to the cache (kept once admitted). A document that
+   * does not validate is charged (`validated`) and its errors returned as graphql-js raised them;
+   * a syntax error (possible only if the text left the cache since the session's analysis) too.
+   */
+  document(
+    query: string,
+  ): Promise<
+    | { document: DocumentNode }
+    | { syntaxError: GraphQLError }
+    | { validationErrors: readonly GraphQLError[] }
+  >;
   /** Apollo validated the document: one that did not validate is charged like one that ran. */
   validated(errors: readonly unknown[] | undefined): Promise<void>;
   /** Stage 2b once Apollo resolved the operation: variables, cost, the budget. */
@@ -69,6 +91,29 @@ function session(
     refusal: before.refusal,
     context: before.context,
     trustedText: before.trustedText,
+    document: async (query) => {
+      const cached = stages.cachedDocument(query);
+      if (cached !== undefined) return { document: cached };
+      let document: DocumentNode;
+      try {
+        document = parse(query, stages.rules.parseOptions);
+      } catch (error) {
+        return {
+          syntaxError:
+            error instanceof GraphQLError ? error : new GraphQLError((error as Error).message),
+        };
+      }
+      const validationErrors = validate(stages.schema, document, [
+        ...specifiedRules,
+        ...stages.rules.validationRules,
+      ]);
+      if (validationErrors.length > 0) {
+        await stages.chargeRefusal(trace);
+        return { validationErrors };
+      }
+      stages.proposeDocument(query, document);
+      return { document };
+    },
     validated: async (errors) => {
       if (errors !== undefined && errors.length > 0) await stages.chargeRefusal(trace);
     },

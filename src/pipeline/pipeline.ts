@@ -1,4 +1,4 @@
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../auth/viewer.js";
 import { CostBudgetExhaustedError } from "../data/errors.js";
@@ -122,6 +122,13 @@ export interface OperationPipeline {
   readonly documentStore: DocumentKeyValueStore;
   /** True when this text's document is in `documentStore` (nothing to analyse: it ran before). */
   documentCached(text: string): boolean;
+  /** This text's cached document (`DocumentCache.lookup`): it parsed, validated and ran before. */
+  cachedDocument(text: string): DocumentNode | undefined;
+  /**
+   * Offers the cache a document parsed and validated from `text` outside `admitDocument` (what
+   * Apollo's `documentStore.set` does): kept once its operation is admitted (`admit`).
+   */
+  proposeDocument(text: string, document: DocumentNode): void;
   /**
    * Stage 2a, before validation (`analyseDocument`): a spent budget refused before parsing, the
    * parse, the validation-work bound, the analysis cost. For Apollo, which then parses and
@@ -255,6 +262,8 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     endTurn,
     documentStore: documents.store,
     documentCached: (text) => documents.holds(text),
+    cachedDocument: (text) => documents.lookup(text),
+    proposeDocument: (text, document) => documents.propose(text, document),
     analyse: (trace, query) => analyseDocument(trace, analysis, query),
     admitDocument: (trace, query) => admitDocument(trace, schema, analysis, query, documents),
     chargeRefusal: (trace) => chargeRefusal(trace, analysis),

@@ -55,6 +55,11 @@ export interface CrossOriginOptions {
   /** The security headers of every API answer (apiSecurityHeaderList), for the gate's own answers. */
   securityHeaders: ReadonlyArray<readonly [string, string]>;
   logger: Logger;
+  /**
+   * Requests without an `Origin` whose `Vary: Origin` the next listener writes itself, with the
+   * rest of its answer's head (the lean GraphQL route's: `leanGraphqlListener`'s `vary`).
+   */
+  varySetBy?: (request: IncomingMessage) => boolean;
 }
 
 /** The `cors` middleware of the GraphQL routes: preflights and actual requests of an allowed origin. */
@@ -120,7 +125,7 @@ export function crossOriginHeaders(
 export function crossOriginGate(
   options: CrossOriginOptions,
 ): (next: RequestListener) => RequestListener {
-  const { allowedOrigins, securityHeaders, logger } = options;
+  const { allowedOrigins, securityHeaders, logger, varySetBy } = options;
   const passedOn = crossOriginHeaders(allowedOrigins);
   const corsHeaders = graphqlCors();
   const ownAnswer = (request: IncomingMessage, response: ServerResponse) => {
@@ -134,7 +139,10 @@ export function crossOriginGate(
     }
     const headers = passedOn(request);
     if (headers !== undefined) {
-      for (const [name, value] of headers) response.setHeader(name, value);
+      // Without an Origin the headers are `Vary: Origin` alone, which varySetBy's route writes.
+      if (request.headers.origin !== undefined || varySetBy?.(request) !== true) {
+        for (const [name, value] of headers) response.setHeader(name, value);
+      }
       next(request, response);
       return;
     }
