@@ -38,6 +38,14 @@ export interface GatewayConfig {
   };
   /** Secrets accepted on `/webhooks/stripe` (several during rotation). */
   webhookSecrets: string[];
+  /**
+   * Apollo Server's own usage reporting to Apollo Studio is on: APOLLO_KEY and APOLLO_GRAPH_REF
+   * are set, so Apollo installs it by itself. Its plugin sees only the requests Apollo's request
+   * pipeline answers, so every GraphQL POST goes through that pipeline then (no direct path).
+   */
+  apolloUsageReporting: boolean;
+  /** APOLLO_KEY (Apollo reads it itself): kept only so the logger blanks it (knownSecretsOf). */
+  apolloKey: string | undefined;
   /** The embedded sandbox (its port is in `stripe.target`): extra generated accounts. */
   sandbox: { seedSize: number };
   redisUrl: string | undefined;
@@ -205,6 +213,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     );
   }
   return {
+    apolloUsageReporting: env.APOLLO_KEY !== undefined && env.APOLLO_GRAPH_REF !== undefined,
+    apolloKey: env.APOLLO_KEY,
     env: env.NODE_ENV,
     production: env.NODE_ENV === "production",
     port: env.PORT,

@@ -118,6 +118,10 @@ export const envSchema = z.object({
   GRAPHQL_LANDING_PAGE: optionalString.pipe(z.stringbool().optional()),
   /** The trusted documents manifest (client preset `persisted-documents.json`); see config/trusted-documents.ts. */
   TRUSTED_DOCUMENTS: optionalString,
+  // Apollo Server reads these itself (its usage reporting to Apollo Studio); the gateway reads
+  // whether they are set, to send every request through Apollo's pipeline then.
+  APOLLO_KEY: optionalString,
+  APOLLO_GRAPH_REF: optionalString,
   /** Outside production, documents sent as text run beside the manifest's (GraphiQL). */
   TRUSTED_DOCUMENTS_ALLOW_ADHOC: optionalString.pipe(z.stringbool().optional()),
   RATE_LIMIT_COST_PER_MINUTE: positiveInt.max(1_000_000_000_000).default(100_000),

@@ -82,7 +82,8 @@ export interface GatewayOptions {
   pricingWork?: PricingWork;
   /**
    * The common GraphQL POST answered without Apollo's request pipeline (`directGraphqlHttp`);
-   * default true. False: Apollo answers every request (tests compare the two answers).
+   * default true. False: Apollo answers every request (tests compare the two answers); so does
+   * `config.apolloUsageReporting`.
    */
   directHttp?: boolean;
 }
@@ -348,7 +349,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
         app,
         answer: answerGraphql,
         // Apollo's request pipeline was a fifth of the gateway's time per `{ __typename }`.
-        ...(options.directHttp === false
+        // Not with Apollo's usage reporting on: its plugin sees only what Apollo answers.
+        ...(options.directHttp === false || config.apolloUsageReporting
           ? {}
           : { direct: directGraphqlHttp(runner, () => !shuttingDown) }),
         readBody: readGraphqlBody,
