@@ -4,6 +4,8 @@
  * charges them (src/limits/fair-pacing.ts); an operation that ran is released without it. The
  * gate here is the real one, wrapped to record each turn's release.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../src/auth/sign-token.js";
 import { createTokenVerifier } from "../../src/auth/token-verifier.js";
@@ -14,7 +16,9 @@ import { createLogger } from "../../src/observability/logger.js";
 import { createGatewayMetrics } from "../../src/observability/metrics.js";
 import { documentRules } from "../../src/pipeline/document-rules.js";
 import { createOperationRunner } from "../../src/pipeline/runner.js";
+import { jsonBodyReader } from "../../src/server/json-body.js";
 import { buildGatewaySchema } from "../../src/server/schema.js";
+import { directGraphqlHttp } from "../../src/transports/direct-http.js";
 import { LogSink } from "../support/gateway.js";
 
 const auth = loadConfig({}).auth;
@@ -91,4 +95,40 @@ describe("refusals charged to the caller's pace", () => {
     expect(session.refusal?.status).toBe(400);
     expect(releases).toEqual([true]);
   });
+
+  it.each([
+    { name: "unparsable", query: DOCUMENTS.unparsable, status: 400, refused: true },
+    { name: "failing validation", query: DOCUMENTS.invalid, status: 400, refused: true },
+    { name: "answered", query: DOCUMENTS.fine, status: 200, refused: false },
+  ])(
+    "a document $name POSTed on the direct HTTP path is released with refused = $refused",
+    async ({ query, status, refused }) => {
+      const { runner, releases } = recordingRunner();
+      const direct = directGraphqlHttp(runner);
+      const read = jsonBodyReader(64 * 1024);
+      const server = createServer((request, response) => {
+        void read(request, response).then((body) => {
+          if (direct(request, response, body, []) === undefined) response.destroy();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const answer = await fetch(
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+          {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              authorization: credentials.authorization,
+            },
+            body: JSON.stringify({ query }),
+          },
+        );
+        expect(answer.status).toBe(status);
+        expect(releases).toEqual([refused]);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });
