@@ -163,8 +163,8 @@ describe("sseStreamListener", () => {
     const failing: SseAnswer = async (request, response, _body, headers) => {
       if (request.url?.includes("late")) {
         response.writeHead(200, headerLine(headers, { "content-type": "text/event-stream" }));
-        response.write(":\n\n");
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        // The stream has begun once its first bytes are handed to the socket.
+        await new Promise((resolve) => response.write(":\n\n", resolve));
       }
       throw new Error("broken");
     };
