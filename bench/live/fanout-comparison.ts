@@ -10,6 +10,7 @@ import { type BaselinePublish, TOPIC_HEADER } from "./baseline-ws.js";
 import type { DeactivatedCustomer } from "./bench-customers.js";
 import type { LiveBaseline, LiveGateway, ProbedProcess } from "./built-live.js";
 import { type FanoutFigures, type FanoutTarget, measureFanout } from "./fanout.js";
+import { stagesOfProfile } from "./profile-stages.js";
 import { readCpu, readMemory, type ServerCost, serverCost } from "./server-figures.js";
 import { postWebhook, signatureFor, stripeEventPayload } from "./stripe-events.js";
 import { openSubscriberPool, type PoolGroup, type SubscriberPool } from "./subscriber-pool.js";
@@ -91,7 +92,7 @@ async function writeProfileSummary(
   await mkdir(dirname(file), { recursive: true });
   await stop(raw);
   const profile = JSON.parse(await readFile(raw, "utf8")) as CpuProfile;
-  await writeFile(file, `${summariseProfile(profile, title, 30)}\n`);
+  await writeFile(file, `${summariseProfile(profile, title, 30)}\n${stagesOfProfile(profile)}\n`);
 }
 
 /**
