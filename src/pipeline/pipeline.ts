@@ -289,10 +289,17 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     admitDocument: (trace, query) => admitDocument(trace, schema, analysis, query, documents),
     chargeRefusal: (trace) => chargeRefusal(trace, analysis),
     admit: (trace, request, transport) => {
+      // Field by field: `{ ...request, analysisCost }` (a spread, then a property the source lacks)
+      // takes V8's slow path, ~1 µs an operation.
       const admitted = admitOperation(
         trace,
         admission,
-        { ...request, analysisCost: trace.analysisCost },
+        {
+          document: request.document,
+          operationName: request.operationName,
+          variables: request.variables,
+          analysisCost: trace.analysisCost,
+        },
         transport,
       );
       return admitted instanceof Promise
