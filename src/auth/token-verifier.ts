@@ -18,8 +18,12 @@ export const IAT_CLOCK_SKEW_SECONDS = 60;
 const HS_ALGORITHMS = ["HS256"];
 const ASYMMETRIC_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];
 
-/** Verifies one bearer token; rejects with AuthenticationFailed (a message safe to return). */
-export type TokenVerifier = (token: string) => Promise<Identity>;
+/**
+ * Verifies one bearer token: its identity, answered now when the verifier already knows the token
+ * (a remembered one: `cacheVerifiedTokens`), else a promise of it that rejects with
+ * AuthenticationFailed (a message safe to return). Never throws.
+ */
+export type TokenVerifier = (token: string) => Identity | Promise<Identity>;
 
 const scopesOf = (payload: JWTPayload): string[] => {
   const scope = payload.scope ?? payload.scp;

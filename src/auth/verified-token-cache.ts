@@ -22,7 +22,8 @@ export type TimedTokenVerifier = (token: string, nowMs: number) => Promise<Ident
  * the same clock). Refusals are never remembered, and nothing but an identical token string ever
  * gets a remembered identity: one customer's token can never answer for another's. Bounded in
  * entries and in bytes (VERIFIED_TOKEN_CACHE_BYTES); a token over MAX_REMEMBERED_TOKEN_LENGTH is
- * not remembered at all. Revocation is
+ * not remembered at all. A remembered token's identity is answered now (not a promise); every
+ * other token's is a promise of `verify`'s answer. Revocation is
  * unchanged: a token is valid until its `exp`, with or without this cache.
  */
 export function cacheVerifiedTokens(
@@ -35,7 +36,15 @@ export function cacheVerifiedTokens(
     maxSize: VERIFIED_TOKEN_CACHE_BYTES,
     sizeCalculation: (_identity, token) => entryBytes(token),
   });
-  return async (token) => {
+  const verifyAndRemember = async (token: string, nowMs: number): Promise<Identity> => {
+    const identity = Object.freeze(await verify(token, nowMs));
+    // Only a token with an expiry is remembered (every accepted one has one: `exp` is required).
+    if (identity.expiresAt !== undefined && token.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
+      verified.set(token, identity);
+    }
+    return identity;
+  };
+  return (token) => {
     const nowMs = now();
     const remembered = verified.get(token);
     if (remembered !== undefined) {
@@ -43,11 +52,6 @@ export function cacheVerifiedTokens(
       if (expiresAt !== undefined && expiresAt > Math.floor(nowMs / 1000)) return remembered;
       verified.delete(token);
     }
-    const identity = Object.freeze(await verify(token, nowMs));
-    // Only a token with an expiry is remembered (every accepted one has one: `exp` is required).
-    if (identity.expiresAt !== undefined && token.length <= MAX_REMEMBERED_TOKEN_LENGTH) {
-      verified.set(token, identity);
-    }
-    return identity;
+    return verifyAndRemember(token, nowMs);
   };
 }

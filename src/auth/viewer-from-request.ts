@@ -22,13 +22,15 @@ export function bearerToken(header: string | undefined): string | undefined {
  * Authenticates a request from its bearer token and the act-as header. The customer comes only
  * from a verified token: a customer token's own claim, or, for a service token, the customer the
  * act-as header names. A customer token that names another customer in the header is FORBIDDEN;
- * a service token without the header is UNAUTHENTICATED (it has no customer to act for).
+ * a service token without the header is UNAUTHENTICATED (it has no customer to act for). Answered
+ * now (not a promise) when nothing is waited for: no token, a malformed header, or a token the
+ * verifier answers now (a remembered one).
  */
-export async function authenticate(
+export function authenticate(
   verify: TokenVerifier,
   authorization: string | undefined,
   actAsCustomer: string | undefined,
-): Promise<RequestAuth> {
+): RequestAuth | Promise<RequestAuth> {
   const token = bearerToken(authorization);
   if (token === undefined) {
     return authorization === undefined || authorization === ""
@@ -39,14 +41,25 @@ export async function authenticate(
           message: "Use `Authorization: Bearer <token>`.",
         };
   }
-  let identity: Identity;
+  let identity: Identity | Promise<Identity>;
   try {
-    identity = await verify(token);
+    identity = verify(token);
   } catch (error) {
-    const message =
-      error instanceof AuthenticationFailed ? error.message : "Authentication failed.";
-    return { status: "rejected", code: "UNAUTHENTICATED", message };
+    return refusedToken(error);
   }
+  return identity instanceof Promise
+    ? identity.then((verified) => authorised(verified, actAsCustomer), refusedToken)
+    : authorised(identity, actAsCustomer);
+}
+
+/** A token the verifier refused: UNAUTHENTICATED, with its message when it is one to return. */
+function refusedToken(error: unknown): RequestAuth {
+  const message = error instanceof AuthenticationFailed ? error.message : "Authentication failed.";
+  return { status: "rejected", code: "UNAUTHENTICATED", message };
+}
+
+/** What a verified `identity` may do with the act-as header's `actAsCustomer`. */
+function authorised(identity: Identity, actAsCustomer: string | undefined): RequestAuth {
   if (identity.kind === "customer") {
     if (actAsCustomer !== undefined && actAsCustomer !== identity.customerId) {
       return {

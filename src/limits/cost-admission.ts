@@ -2,7 +2,7 @@ import { type GraphQLSchema, getOperationAST } from "graphql";
 import { LRUCache } from "lru-cache";
 import type { Viewer } from "../auth/viewer.js";
 import type { Logger } from "../observability/logger.js";
-import type { CostBudget } from "./cost-budget.js";
+import { type CostBudget, type SpendResult, spendFrom } from "./cost-budget.js";
 import { pricedOncePerDocument } from "./document-costs.js";
 import {
   type CostRequest,
@@ -55,7 +55,13 @@ export interface AdmissionRequest extends CostRequest {
 
 /** Decides, before execution, whether an operation may run. Shared by HTTP and WebSocket. */
 export interface CostAdmission {
-  admit(request: AdmissionRequest): Promise<Admission>;
+  /**
+   * The admission of `request` (see `createCostAdmission`). Answered now (not a promise) when
+   * nothing must be waited for: an operation refused over the cost limit, an anonymous one, or
+   * one charged to a budget that answers at once (`CostBudget.spendNow`, in memory); a promise
+   * when the budget's store is remote (Redis).
+   */
+  admit(request: AdmissionRequest): Admission | Promise<Admission>;
   /**
    * Charges one event of an admitted subscription its `eventCost` to the customer's budget
    * (src/limits/event-charge.ts), before the event is resolved.
@@ -89,6 +95,8 @@ const EXHAUSTED_CUSTOMERS_REMEMBERED = 10_000;
  * when given, accumulates the work of every pricing (tests and benchmarks count it). An operation
  * without variables is priced once per parsed document (`pricedOncePerDocument`). A subscription
  * is also priced per event (`estimateEventCost`); `chargeEvent` charges each event delivered.
+ * `admit` waits for nothing it need not: with a budget that answers at once (`spendNow`, in
+ * memory) its admission is returned, not a promise of it.
  */
 export function createCostAdmission(options: {
   schema: GraphQLSchema;
@@ -101,7 +109,7 @@ export function createCostAdmission(options: {
   const price = pricedOncePerDocument((request, work) => estimateCost(schema, request, work));
   /** Customer id → the time (ms) its spent budget refills, while it is in the future. */
   const spentUntil = new LRUCache<string, number>({ max: EXHAUSTED_CUSTOMERS_REMEMBERED });
-  const noteSpend = (customerId: string, spend: Awaited<ReturnType<CostBudget["spend"]>>) => {
+  const noteSpend = (customerId: string, spend: SpendResult) => {
     if (spend.remaining <= 0) spentUntil.set(customerId, spend.resetAt.getTime());
     else spentUntil.delete(customerId);
   };
@@ -111,6 +119,39 @@ export function createCostAdmission(options: {
     const operation = getOperationAST(request.document, request.operationName ?? undefined);
     if (operation?.operation !== "subscription" || request.viewer === null) return 0;
     return estimateEventCost(schema, request);
+  };
+  /** `request` admitted uncharged, the budget's store having failed (`error`): a warning logged. */
+  const uncharged = (request: AdmissionRequest, requested: number, error: unknown): Admission => {
+    logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
+    const eventCost = eventCostOf(request);
+    return eventCost > 0 ? { cost: { requested }, eventCost } : { cost: { requested } };
+  };
+  /** The admission of `request`, charged `requested` points by `spend`: admitted, or RATE_LIMITED. */
+  const charged = (
+    request: AdmissionRequest,
+    customerId: string,
+    requested: number,
+    spend: SpendResult,
+  ): Admission => {
+    noteSpend(customerId, spend);
+    const cost = {
+      requested,
+      remaining: spend.remaining,
+      resetAt: spend.resetAt.toISOString(),
+    };
+    if (spend.allowed) {
+      const eventCost = eventCostOf(request);
+      return eventCost > 0 ? { cost, eventCost } : { cost };
+    }
+    return {
+      cost,
+      rejection: {
+        code: "RATE_LIMITED",
+        message: `Cost budget exhausted: this operation costs ${requested} and ${spend.remaining} is left until ${cost.resetAt}.`,
+        httpStatus: 429,
+        retryAfterSeconds: retryAfterOf(spend.resetAt.getTime()),
+      },
+    };
   };
   return {
     chargeEvent: (customerId, eventCost) => chargeEvent(budget, logger, customerId, eventCost),
@@ -140,7 +181,7 @@ export function createCostAdmission(options: {
         logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
       }
     },
-    admit: async (request) => {
+    admit: (request) => {
       const priced = price(request, pricingWork);
       if (priced > maxCost) {
         return {
@@ -154,33 +195,20 @@ export function createCostAdmission(options: {
       }
       const requested = priced + (request.analysisCost ?? 0);
       if (request.viewer === null) return { cost: { requested } };
-      let spend: Awaited<ReturnType<CostBudget["spend"]>>;
+      const { customerId } = request.viewer;
+      let spend: SpendResult | Promise<SpendResult>;
       try {
-        spend = await budget.spend(request.viewer.customerId, requested);
+        spend = spendFrom(budget, customerId, requested);
       } catch (error) {
-        logger.warn({ err: (error as Error).message }, "cost budget unavailable; not charged");
-        const eventCost = eventCostOf(request);
-        return eventCost > 0 ? { cost: { requested }, eventCost } : { cost: { requested } };
+        return uncharged(request, requested, error);
       }
-      noteSpend(request.viewer.customerId, spend);
-      const cost = {
-        requested,
-        remaining: spend.remaining,
-        resetAt: spend.resetAt.toISOString(),
-      };
-      if (spend.allowed) {
-        const eventCost = eventCostOf(request);
-        return eventCost > 0 ? { cost, eventCost } : { cost };
+      if (spend instanceof Promise) {
+        return spend.then(
+          (spent) => charged(request, customerId, requested, spent),
+          (error: unknown) => uncharged(request, requested, error),
+        );
       }
-      return {
-        cost,
-        rejection: {
-          code: "RATE_LIMITED",
-          message: `Cost budget exhausted: this operation costs ${requested} and ${spend.remaining} is left until ${cost.resetAt}.`,
-          httpStatus: 429,
-          retryAfterSeconds: retryAfterOf(spend.resetAt.getTime()),
-        },
-      };
+      return charged(request, customerId, requested, spend);
     },
   };
 }

@@ -19,15 +19,32 @@ export interface SpendResult {
  */
 export interface CostBudget {
   spend(customerId: string, cost: number): Promise<SpendResult>;
+  /**
+   * The same spend answered now, by a budget that waits for nothing (in memory): it charges and
+   * refuses exactly as `spend` and never throws. Absent when the store is remote (Redis): then
+   * only `spend` charges.
+   */
+  spendNow?(customerId: string, cost: number): SpendResult;
   close(): Promise<void>;
+}
+
+/** Spends with `spendNow` when the budget has it (answered now), else with `spend`. */
+export function spendFrom(
+  budget: CostBudget,
+  customerId: string,
+  cost: number,
+): SpendResult | Promise<SpendResult> {
+  return budget.spendNow === undefined
+    ? budget.spend(customerId, cost)
+    : budget.spendNow(customerId, cost);
 }
 
 type Window = { openedAt: number; spent: number };
 
 /**
- * A budget for one gateway instance, in memory. Closed windows are swept once per window, so
- * memory stays bounded by the customers active within about two minutes. `now` is injectable
- * for tests.
+ * A budget for one gateway instance, in memory: `spendNow` answers at once, `spend` is the same
+ * charge as a promise. Closed windows are swept once per window, so memory stays bounded by the
+ * customers active within about two minutes. `now` is injectable for tests.
  */
 export function inMemoryCostBudget(limit: number, now: () => number = Date.now): CostBudget {
   const windows = new Map<string, Window>();
@@ -39,23 +56,25 @@ export function inMemoryCostBudget(limit: number, now: () => number = Date.now):
       if (time >= window.openedAt + BUDGET_WINDOW_MS) windows.delete(customerId);
     }
   };
+  const spendNow = (customerId: string, cost: number): SpendResult => {
+    const time = now();
+    sweep(time);
+    let window = windows.get(customerId);
+    if (window === undefined || time >= window.openedAt + BUDGET_WINDOW_MS) {
+      window = { openedAt: time, spent: 0 };
+      windows.set(customerId, window);
+    }
+    const allowed = window.spent + cost <= limit;
+    if (allowed) window.spent += cost;
+    return {
+      allowed,
+      remaining: Math.max(0, limit - window.spent),
+      resetAt: new Date(window.openedAt + BUDGET_WINDOW_MS),
+    };
+  };
   return {
-    spend: async (customerId, cost) => {
-      const time = now();
-      sweep(time);
-      let window = windows.get(customerId);
-      if (window === undefined || time >= window.openedAt + BUDGET_WINDOW_MS) {
-        window = { openedAt: time, spent: 0 };
-        windows.set(customerId, window);
-      }
-      const allowed = window.spent + cost <= limit;
-      if (allowed) window.spent += cost;
-      return {
-        allowed,
-        remaining: Math.max(0, limit - window.spent),
-        resetAt: new Date(window.openedAt + BUDGET_WINDOW_MS),
-      };
-    },
+    spend: async (customerId, cost) => spendNow(customerId, cost),
+    spendNow,
     close: async () => {},
   };
 }

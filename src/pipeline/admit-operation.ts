@@ -7,7 +7,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { codedError } from "../errors/coded-error.js";
-import type { CostAdmission, CostReport } from "../limits/cost-admission.js";
+import type { Admission, CostAdmission, CostReport } from "../limits/cost-admission.js";
 import type { OperationTrace, TransportAbilities } from "./operation-trace.js";
 import { variableCoercionErrors } from "./variable-coercion.js";
 
@@ -60,22 +60,20 @@ function unresolvedMessage(document: DocumentNode, operationName: string | null 
  * needs a transport that streams (BAD_REQUEST, 400); the variables must coerce
  * (BAD_USER_INPUT, 400; the pipeline charges every refusal like an operation that ran); then cost admission prices it and charges the viewer's
  * budget (GRAPHQL_VALIDATION_FAILED, 400, over the cost limit; RATE_LIMITED, 429, over budget).
- * Writes the operation (once resolved) and a refusal's errors into `trace`.
+ * Writes the operation (once resolved) and a refusal's errors into `trace`. Answered now, not a
+ * promise, unless cost admission must wait for its budget's store (`CostAdmission.admit`).
  */
-export async function admitOperation(
+export function admitOperation(
   trace: OperationTrace,
   policy: AdmissionPolicy,
   request: OperationAdmissionRequest,
   transport: TransportAbilities,
-): Promise<OperationAdmission> {
+): OperationAdmission | Promise<OperationAdmission> {
   const refuse = (
     errors: GraphQLError[],
     status: number,
     extra: { retryAfterSeconds?: number; cost?: CostReport } = {},
-  ): OperationAdmission => {
-    trace.errors.push(...errors);
-    return { admitted: false, errors, status, ...extra };
-  };
+  ) => refused(trace, errors, status, extra);
   const { document, operationName, variables } = request;
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) {
@@ -96,13 +94,35 @@ export async function admitOperation(
   );
   if (badVariables.length > 0) return refuse(badVariables, 400);
   if (!policy.costAdmission) return { admitted: true, operation };
-  const admission = await policy.costAdmission.admit({
+  const admission = policy.costAdmission.admit({
     document,
     operationName,
     variables,
     viewer: trace.viewer,
     analysisCost: request.analysisCost,
   });
+  return admission instanceof Promise
+    ? admission.then((admitted) => costAdmitted(trace, operation, admitted))
+    : costAdmitted(trace, operation, admission);
+}
+
+/** A refusal: its errors written into `trace`. */
+function refused(
+  trace: OperationTrace,
+  errors: GraphQLError[],
+  status: number,
+  extra: { retryAfterSeconds?: number; cost?: CostReport } = {},
+): OperationAdmission {
+  trace.errors.push(...errors);
+  return { admitted: false, errors, status, ...extra };
+}
+
+/** The operation's admission once cost admission answered: admitted, or its rejection. */
+function costAdmitted(
+  trace: OperationTrace,
+  operation: OperationDefinitionNode,
+  admission: Admission,
+): OperationAdmission {
   const rejection = admission.rejection;
   if (!rejection) {
     const { eventCost } = admission;
@@ -110,7 +130,7 @@ export async function admitOperation(
       ? { admitted: true, operation, cost: admission.cost }
       : { admitted: true, operation, cost: admission.cost, eventCost };
   }
-  return refuse([codedError(rejection.code, rejection.message)], rejection.httpStatus, {
+  return refused(trace, [codedError(rejection.code, rejection.message)], rejection.httpStatus, {
     retryAfterSeconds: rejection.retryAfterSeconds,
     cost: admission.cost,
   });

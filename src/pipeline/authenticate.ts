@@ -6,7 +6,7 @@ import {
 } from "../auth/anonymous-access.js";
 import type { TokenVerifier } from "../auth/token-verifier.js";
 import type { Viewer } from "../auth/viewer.js";
-import { authenticate as verifyRequest } from "../auth/viewer-from-request.js";
+import { type RequestAuth, authenticate as verifyRequest } from "../auth/viewer-from-request.js";
 import { codedError } from "../errors/coded-error.js";
 import type { OperationRequest, OperationTrace } from "./operation-trace.js";
 
@@ -46,18 +46,31 @@ export type Authentication =
  * operation with its credentials) the caller is refused. Writes the viewer, or the refusal's
  * error and the operation name the request gave (from its document when it was parsed, else
  * its `operationName`; no type: a refused request counts as type "unknown"), into `trace`.
+ * Answered now (not a promise) when the token's verification is (a remembered token, none).
  */
-export async function authenticateCaller(
+export function authenticateCaller(
   trace: OperationTrace,
   policy: AuthenticationPolicy,
   credentials: Credentials,
   request?: OperationRequest,
-): Promise<Authentication> {
-  const auth = await verifyRequest(
+): Authentication | Promise<Authentication> {
+  const auth = verifyRequest(
     policy.verifyToken,
     credentials.authorization,
     credentials.actAsCustomer,
   );
+  return auth instanceof Promise
+    ? auth.then((verified) => authenticated(trace, policy, verified, request))
+    : authenticated(trace, policy, auth, request);
+}
+
+/** Stage 1 once the request's credentials were verified (`auth`): see `authenticateCaller`. */
+function authenticated(
+  trace: OperationTrace,
+  policy: AuthenticationPolicy,
+  auth: RequestAuth,
+  request: OperationRequest | undefined,
+): Authentication {
   if (auth.status === "authenticated") {
     trace.viewer = auth.viewer;
     const identity = auth.identity;

@@ -47,22 +47,20 @@ export interface HttpSession {
    * rules and the rules' own, then offered to the cache (kept once admitted). A document that
    * does not validate is charged (`validated`) and its errors returned as graphql-js raised them;
    * a syntax error (possible only if the text left the cache since the session's analysis) too.
+   * Answered now, not a promise, unless a refused document's charge is waited for.
    */
-  document(
-    query: string,
-  ): Promise<
-    | { document: DocumentNode }
-    | { syntaxError: GraphQLError }
-    | { validationErrors: readonly GraphQLError[] }
-  >;
+  document(query: string): HttpDocument | Promise<HttpDocument>;
   /** Apollo validated the document: one that did not validate is charged like one that ran. */
   validated(errors: readonly unknown[] | undefined): Promise<void>;
-  /** Stage 2b once Apollo resolved the operation: variables, cost, the budget. */
+  /**
+   * Stage 2b once Apollo resolved the operation: variables, cost, the budget. Done now (undefined)
+   * when the admission is answered now (`OperationPipeline.admit`); else a promise of it.
+   */
   resolved(request: {
     document: DocumentNode;
     operationName?: string | null;
     variables?: Record<string, unknown> | null;
-  }): Promise<void>;
+  }): undefined | Promise<void>;
   /** The admission's refusal, masked, to answer instead of executing (undefined: it runs). */
   admissionRefusal():
     | { status: number; retryAfterSeconds?: number; errors: GraphQLFormattedError[] }
@@ -79,6 +77,12 @@ export interface HttpSession {
   };
 }
 
+/** The document `HttpSession.document` found: parsed and validated, or why not. */
+export type HttpDocument =
+  | { document: DocumentNode }
+  | { syntaxError: GraphQLError }
+  | { validationErrors: readonly GraphQLError[] };
+
 /** The session's stages after the context (shared by `startHttpSession` and `adoptHttpSession`). */
 function session(
   steps: RunnerSteps,
@@ -91,7 +95,7 @@ function session(
     refusal: before.refusal,
     context: before.context,
     trustedText: before.trustedText,
-    document: async (query) => {
+    document: (query) => {
       const cached = stages.cachedDocument(query);
       if (cached !== undefined) return { document: cached };
       let document: DocumentNode;
@@ -108,8 +112,7 @@ function session(
         ...stages.rules.validationRules,
       ]);
       if (validationErrors.length > 0) {
-        await stages.chargeRefusal(trace);
-        return { validationErrors };
+        return stages.chargeRefusal(trace).then(() => ({ validationErrors }));
       }
       stages.proposeDocument(query, document);
       return { document };
@@ -117,8 +120,15 @@ function session(
     validated: async (errors) => {
       if (errors !== undefined && errors.length > 0) await stages.chargeRefusal(trace);
     },
-    resolved: async (request) => {
-      admission = await stages.admit(trace, request, HTTP);
+    resolved: (request) => {
+      const admitted = stages.admit(trace, request, HTTP);
+      if (!(admitted instanceof Promise)) {
+        admission = admitted;
+        return undefined;
+      }
+      return admitted.then((answer) => {
+        admission = answer;
+      });
     },
     admissionRefusal: () => {
       if (admission === undefined || admission.admitted) return undefined;
@@ -173,7 +183,9 @@ export async function startHttpSession(
     sent === null || resolved === undefined || resolved.query === sent.query
       ? sent
       : { ...sent, query: resolved.query };
-  const auth = await stages.authenticate(trace, received.credentials, request ?? undefined);
+  // Authentication answered now (a remembered token) is not waited for.
+  const verifying = stages.authenticate(trace, received.credentials, request ?? undefined);
+  const auth = verifying instanceof Promise ? await verifying : verifying;
   if (!auth.admitted) return refused({ error: auth.error, status: auth.status });
   // Admission before parsing: the same one place as `runOperation`'s.
   const gated = await admitBeforeParsing(steps, trace);

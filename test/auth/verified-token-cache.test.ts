@@ -45,6 +45,28 @@ describe("verified-token cache", () => {
     expect(calls).toEqual([expect.any(Number), expiresAt * 1000]);
   });
 
+  it("answers a remembered token now, not as a promise; a new or expired one as a promise", async () => {
+    const clock = handClock();
+    const expiresAt = Math.floor(clock.now() / 1000) + 30;
+    const verify = cacheVerifiedTokens(
+      async (_token, nowMs) => {
+        if (Math.floor(nowMs / 1000) >= expiresAt) throw new AuthenticationFailed("expired");
+        return { kind: "customer", customerId: "cus_A", expiresAt };
+      },
+      { now: clock.now },
+    );
+    const first = verify("token-a");
+    expect(first).toBeInstanceOf(Promise);
+    const identity = await first;
+    const remembered = verify("token-a");
+    expect(remembered).not.toBeInstanceOf(Promise);
+    expect(remembered).toBe(identity);
+    clock.set(expiresAt * 1000);
+    const expired = verify("token-a");
+    expect(expired).toBeInstanceOf(Promise);
+    await expect(expired).rejects.toThrow(AuthenticationFailed);
+  });
+
   it("refuses a cached token once its exp has passed (the gateway's verifier, a real short-lived token)", async () => {
     const clock = handClock();
     const verify = createTokenVerifier(auth, { now: clock.now });

@@ -59,6 +59,31 @@ function budgetContract(make: (limit: number) => Promise<CostBudget>) {
 describe("the in-memory cost budget", () => {
   budgetContract(async (limit) => inMemoryCostBudget(limit));
 
+  describe("its spendNow, answered now, charges and refuses as spend does", () => {
+    budgetContract(async (limit) => {
+      const budget = inMemoryCostBudget(limit);
+      const spendNow = budget.spendNow;
+      if (spendNow === undefined) throw new Error("the in-memory budget answers spends now");
+      return {
+        spend: (customerId, cost) => {
+          const spent = spendNow(customerId, cost);
+          // Answered now: a result, not a promise of one.
+          expect(spent).not.toBeInstanceOf(Promise);
+          return Promise.resolve(spent);
+        },
+        close: () => budget.close(),
+      };
+    });
+  });
+
+  it("shares one budget between spend and spendNow", async () => {
+    const budget = inMemoryCostBudget(10);
+    await budget.spend("cus_a", 6);
+    expect(budget.spendNow?.("cus_a", 5)).toMatchObject({ allowed: false, remaining: 4 });
+    expect(budget.spendNow?.("cus_a", 4)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await budget.spend("cus_a", 1)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+
   it("opens a customer's window at its first spend and refills when the window closes", async () => {
     let now = 1_000_000;
     const budget = inMemoryCostBudget(10, () => now);
