@@ -55,6 +55,8 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
   return {
     get: async <K extends StoredKind>(kind: K, customerId: string, id: string) =>
       read<StoredObjects[K]>(keyOf(kind, customerId, id)),
+    peek: <K extends StoredKind>(kind: K, customerId: string, id: string) =>
+      read<StoredObjects[K]>(keyOf(kind, customerId, id)),
     put: async (kind, customerId, object, checkedAt, replace) =>
       write(keyOf(kind, customerId, object.id), object, checkedAt, replace),
     accounts: async (customerId) => {

@@ -1,5 +1,5 @@
 import { context, trace } from "@opentelemetry/api";
-import { ATTR, inSpan } from "../observability/spans.js";
+import { ATTR, inSpan, inSpanNow } from "../observability/spans.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import { markChecked } from "./checked-at.js";
 import { type FenceStore, inMemoryFenceStore } from "./fences.js";
@@ -49,6 +49,18 @@ export interface ReadModel {
     customerId: string,
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
+  /**
+   * The stored object at once, when the store is in the process (see ReadModelStore.peek), it is
+   * stored, not older than `maxAgeMs`, and `serves` accepts it: recorded as the hit `get` would
+   * record (its span and lookup), and marked with its `checkedAt`. Otherwise undefined, and nothing
+   * is recorded: the caller reads through `get`, which records what it finds.
+   */
+  servedNow<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    id: string,
+    serves: (object: StoredObjects[K]) => boolean,
+  ): StoredObjects[K] | undefined;
   /**
    * Stores an object of `customerId` read at `checkedAt` (newer wins; with `replace`, whatever is
    * stored: a `refresh: true` read; failures are reported only).
@@ -188,6 +200,19 @@ export function createReadModel({
         if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
         return stored;
       }),
+    servedNow: (kind, customerId, id, serves) => {
+      const stored = store.peek?.(kind, customerId, id);
+      if (stored === undefined || outcomeOf(stored.checkedAt) !== "hit" || !serves(stored.object))
+        return undefined;
+      return inSpanNow(
+        "read_model lookup",
+        { [ATTR.readModelKind]: kind, [ATTR.readModelOutcome]: "hit" },
+        () => {
+          listener.lookup?.(kind, "hit");
+          return markChecked(stored.object, stored.checkedAt);
+        },
+      );
+    },
     put: async (kind, customerId, object, checkedAt, replace) => {
       await store.put(kind, customerId, object, checkedAt, replace).catch(reported);
     },

@@ -35,6 +35,15 @@ export interface ReadModelStore {
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
   /**
+   * What `get` would answer, at once: only a store in the process has it (a store out of process,
+   * Redis, answers through `get` alone). Never rejects.
+   */
+  peek?<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    id: string,
+  ): Stored<StoredObjects[K]> | undefined;
+  /**
    * Stores the object unless a newer state is stored (with `replace`, whatever is stored: Stripe's
    * answer to a `refresh: true` read); resolves true when it was written.
    */
