@@ -30,6 +30,15 @@ export interface AccountReads {
   authorization(id: string): Promise<StripeAuthorization>;
   adopt(account: StripeAccount): Promise<StripeAccount>;
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
+  /**
+   * What `viewerAccounts()` (without `refresh`) would answer, at once, when it could only answer
+   * the read model's list in memory: the operation's first list, not refreshing, its fences
+   * loaded (now, from a fence store in the process) and none, no relink session read of it in
+   * flight, and a full list of the customer's in a store in the process, none of it older than
+   * READ_MODEL_MAX_AGE_S. Its accounts are primed, and `viewerAccounts` answers the same list.
+   * Otherwise undefined, and nothing happened.
+   */
+  viewerAccountsNow(): StripeAccount[] | undefined;
 }
 
 /** What the account reads of one operation work with. */
@@ -48,6 +57,16 @@ export interface AccountReadsOptions {
 export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   const { readModel, tenancy, refresh, stale, pages, writeThrough, fencing, loaders } = options;
   let allAccounts: Promise<StripeAccount[]> | undefined;
+  /** The read model's list as the operation took it: noted when stale, each account primed. */
+  const taken = (model: ReadModel, accounts: StripeAccount[]) => {
+    const now = model.now();
+    for (const account of accounts) {
+      const checkedAt = checkedAtOfObject(account, now);
+      if (now - checkedAt > model.maxAgeMs) stale.note(checkedAt);
+      loaders().account.prime(account.id, account);
+    }
+    return accounts;
+  };
   /** Stripe's list, stored in place of the read model's (the fences did not allow that one). */
   const relist = (model: ReadModel, customerId: string) =>
     model
@@ -79,15 +98,7 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
           ? pages.listAll(customerId)
           : readModel
               .accounts(customerId, () => pages.listAll(customerId), refresh.isOn())
-              .then((accounts) => {
-                const now = readModel.now();
-                for (const account of accounts) {
-                  const checkedAt = checkedAtOfObject(account, now);
-                  if (now - checkedAt > readModel.maxAgeMs) stale.note(checkedAt);
-                  loaders().account.prime(account.id, account);
-                }
-                return accounts;
-              });
+              .then((accounts) => taken(readModel, accounts));
       return allAccounts.then(async (accounts) =>
         writeThrough.withObtained(
           readModel === undefined
@@ -95,6 +106,15 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
             : await fencing.list(accounts, () => relist(readModel, customerId)),
         ),
       );
+    },
+    viewerAccountsNow: () => {
+      // Unfenced, with nothing to wait for: `fencing.list` would answer the list as it is.
+      if (readModel === undefined || allAccounts !== undefined || refresh.isOn()) return undefined;
+      if (fencing.fences?.unfencedNow() !== true) return undefined;
+      const accounts = readModel.accountsNow(tenancy.viewer().customerId);
+      if (accounts === undefined) return undefined;
+      allAccounts = Promise.resolve(taken(readModel, accounts));
+      return writeThrough.withObtained([...accounts]);
     },
   };
 }

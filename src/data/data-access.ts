@@ -88,6 +88,12 @@ export interface DataAccess {
    */
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
   /**
+   * What `viewerAccounts()` would answer, at once, when it could only answer the read model's
+   * list in memory (see AccountReads.viewerAccountsNow); else undefined, and the caller reads
+   * through `viewerAccounts`.
+   */
+  viewerAccountsNow(): StripeAccount[] | undefined;
+  /**
    * A page of one of the viewer's accounts' transactions (the account is checked first;
    * transactions of any other account in Stripe's answer are left out and reported).
    */
@@ -239,6 +245,7 @@ export function createDataAccess({
     session: relink.session,
     adopt: reads.adopt,
     viewerAccounts: reads.viewerAccounts,
+    viewerAccountsNow: reads.viewerAccountsNow,
     transactions: pages.transactions,
     owners: pages.owners,
     createSession: relink.createSession,

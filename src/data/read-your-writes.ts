@@ -44,7 +44,8 @@ export interface OperationFences {
   /**
    * `unfenced` at once, and nothing to wait for: true only when the fences are loaded and there
    * are none, and no relink session read of the operation is in flight (`settled` has nothing to
-   * wait for). False when that cannot be told now (not loaded yet).
+   * wait for). Not loaded yet: loaded now when the fence store is in the process (its `peek`),
+   * else false (they cannot be told now).
    */
   unfencedNow(): boolean;
   /** Registers a relink session read of this operation (see `settled`). */
@@ -136,7 +137,14 @@ export function operationFences({
     settled,
     behind,
     unfenced: async () => (await snapshot()).size === 0,
-    unfencedNow: () => current !== undefined && current.size === 0 && sessionReadsInFlight === 0,
+    unfencedNow: () => {
+      if (loaded === undefined && store.peek !== undefined) {
+        const fences = store.peek(customerId);
+        current = fences;
+        loaded = Promise.resolve(fences);
+      }
+      return current !== undefined && current.size === 0 && sessionReadsInFlight === 0;
+    },
     mayServe: async (kind, object, checkedAt) => {
       const fence = await fenceOf(kind, object);
       if (fence === undefined) return true;

@@ -60,6 +60,8 @@ export interface ReadModelStore {
    * An id of the set whose object is missing makes the set unusable (undefined: load again).
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;
+  /** What `accounts` would answer, at once: only a store in the process has it. Never rejects. */
+  peekAccounts?(customerId: string): Stored<StripeAccount>[] | undefined;
   /**
    * Records a full list of the customer's accounts: each account, and the set unless the stored
    * set came from a later list (newer wins for both; with `replace`, as `put` with it, the set too).

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataAccess, type DataAccess } from "../../src/data/data-access.js";
 import { NotFoundError, UnauthenticatedError } from "../../src/data/errors.js";
+import { type FenceStore, inMemoryFenceStore } from "../../src/read-model/fences.js";
 import { inMemoryReadModelStore } from "../../src/read-model/memory-store.js";
 import { createReadModel, type ReadModel } from "../../src/read-model/read-model.js";
 import { redisReadModelStore } from "../../src/read-model/redis-store.js";
@@ -77,6 +78,7 @@ interface Setup {
 async function setup(
   options: {
     store?: ReadModelStore;
+    fences?: FenceStore;
     storedAuthorization?: StripeAuthorization;
     fc?: Partial<FcApi>;
   } = {},
@@ -86,6 +88,7 @@ async function setup(
   const lookups: string[] = [];
   const readModel = createReadModel({
     store,
+    ...(options.fences === undefined ? {} : { fences: options.fences }),
     maxAgeMs: MAX_AGE_MS,
     now: () => clock,
     listener: { lookup: (kind, outcome) => lookups.push(`${kind} ${outcome}`) },
@@ -160,12 +163,22 @@ describe("the warm read path", () => {
     expect(loaded.batches).toEqual(["authorization"]);
   });
 
-  it("is not taken before the operation's fences are loaded (its first read)", async () => {
+  it("loads the operation's fences at once from a fence store in the process: its first read is warm too", async () => {
     const { data, batches } = await setup();
+
+    expect(data.authorizationNow(AUTH)?.status).toBe("active");
+    expect(batches).toEqual([]);
+  });
+
+  it("is not taken before the operation's fences are loaded when the fence store is out of process", async () => {
+    const { peek: _inProcess, ...outOfProcess } = inMemoryFenceStore();
+    const { data, batches } = await setup({ fences: outOfProcess });
 
     expect(data.authorizationNow(AUTH)).toBeUndefined();
     expect((await data.authorization(AUTH)).status).toBe("active");
     expect(batches).toEqual(["authorization"]);
+    // The loader has its entry now: later reads go through it.
+    expect(data.authorizationNow(AUTH)).toBeUndefined();
   });
 
   it("is not taken while the customer has a fence (an open relink session): Stripe answers", async () => {
@@ -306,6 +319,66 @@ describe("the warm read path", () => {
   });
 });
 
+/** Stripe's list of the customer's accounts: the account, "inactive". */
+const listAccounts = async () => ({
+  object: "list" as const,
+  data: [{ ...account(), status: "inactive" } as StripeAccount],
+  has_more: false,
+  url: "",
+});
+
+describe("the warm account list", () => {
+  it("answers a warm list at once: the stored accounts, a hit, primed; viewerAccounts answers the same", async () => {
+    const { data, batches, lookups } = await setup({ fc: { listAccounts } });
+
+    const listed = data.viewerAccountsNow();
+
+    expect(listed?.map((one) => [one.id, one.status])).toEqual([[ACCOUNT, "active"]]);
+    expect(lookups).toEqual(["accounts hit"]);
+    expect(await data.viewerAccounts()).toEqual(listed);
+    expect((await data.account(ACCOUNT)).status).toBe("active");
+    // The fences it loaded serve the authorizations' warm reads.
+    expect(data.authorizationNow(AUTH)?.status).toBe("active");
+    expect(batches).toEqual([]);
+    expect(lookups).toEqual(["accounts hit", "authorization hit"]);
+    expect(data.oldestStaleServed()).toBeUndefined();
+  });
+
+  it("is not taken for a stale list: served through viewerAccounts, noted stale", async () => {
+    const setUp = await setup({ fc: { listAccounts } });
+    setUp.at(T0 + MAX_AGE_MS + 1_000);
+
+    expect(setUp.data.viewerAccountsNow()).toBeUndefined();
+    expect((await setUp.data.viewerAccounts()).map((one) => one.status)).toEqual(["active"]);
+    expect(setUp.lookups).toEqual(["accounts stale"]);
+    expect(setUp.data.oldestStaleServed()).toBe(T0);
+  });
+
+  it("is not taken while the customer has a fence: Stripe's list", async () => {
+    const { readModel, ...rest } = await setup({ fc: { listAccounts } });
+    await readModel.fences.raise(CUSTOMER, ACCOUNT, { accountsAfter: T0 + 500 });
+
+    expect(rest.data.viewerAccountsNow()).toBeUndefined();
+    expect((await rest.data.viewerAccounts()).map((one) => one.status)).toEqual(["inactive"]);
+  });
+
+  it("is not taken without a full list stored: Stripe's list", async () => {
+    const { data, readModel } = await setup({ fc: { listAccounts } });
+    await readModel.store.clear();
+
+    expect(data.viewerAccountsNow()).toBeUndefined();
+    expect((await data.viewerAccounts()).map((one) => one.status)).toEqual(["inactive"]);
+  });
+
+  it("is not taken once the operation refreshes: Stripe's list", async () => {
+    const { data } = await setup({ fc: { listAccounts } });
+    await data.account(ACCOUNT, { refresh: true });
+
+    expect(data.viewerAccountsNow()).toBeUndefined();
+    expect((await data.viewerAccounts()).map((one) => one.status)).toEqual(["inactive"]);
+  });
+});
+
 const redisUp = await redisAvailableFor("the warm read path over Redis");
 
 describe("the warm read path over Redis", () => {
@@ -322,9 +395,9 @@ describe("the warm read path over Redis", () => {
   it.skipIf(!redisUp)(
     "is never taken: every read goes through the loader (and the store's own lookup)",
     async () => {
-      const { data, batches, lookups, stripeReads } = await listed(
-        await setup({ store: redisStore }),
-      );
+      const fresh = await setup({ store: redisStore });
+      expect(fresh.data.viewerAccountsNow()).toBeUndefined();
+      const { data, batches, lookups, stripeReads } = await listed(fresh);
 
       expect(data.authorizationNow(AUTH)).toBeUndefined();
       expect((await data.authorization(AUTH)).status).toBe("active");
