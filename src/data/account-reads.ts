@@ -57,13 +57,27 @@ export interface AccountReadsOptions {
 export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   const { readModel, tenancy, refresh, stale, pages, writeThrough, fencing, loaders } = options;
   let allAccounts: Promise<StripeAccount[]> | undefined;
-  /** The read model's list as the operation took it: noted when stale, each account primed. */
+  /**
+   * The accounts of the read model's list, to prime the account loader with: each is primed when
+   * a read of it asks (`account`), before the loader answers. Every read of the loader goes
+   * through `account`, and its one `clear` without a `prime` (a refresh) forgets the id here too:
+   * the loader answers as if each had been primed when listed (a prime never replaces an entry).
+   * A warm dashboard reads no account by id, and primes none.
+   */
+  const listed = new Map<string, StripeAccount>();
+  const primeListed = (id: string) => {
+    const account = listed.get(id);
+    if (account === undefined) return;
+    listed.delete(id);
+    loaders().account.prime(id, account);
+  };
+  /** The read model's list as the operation took it: noted when stale, each account to prime. */
   const taken = (model: ReadModel, accounts: StripeAccount[]) => {
     const now = model.now();
     for (const account of accounts) {
       const checkedAt = checkedAtOfObject(account, now);
       if (now - checkedAt > model.maxAgeMs) stale.note(checkedAt);
-      loaders().account.prime(account.id, account);
+      if (!listed.has(account.id)) listed.set(account.id, account);
     }
     return accounts;
   };
@@ -78,10 +92,14 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   return {
     account: async (id, options = {}) => {
       if (options.refresh && (await refresh.begin({ spend: options.forAction !== true }))) {
+        listed.delete(id);
         loaders().account.clear(id);
         loaders().authorization.clearAll();
       }
-      return tenancy.owned("account", id, (key) => loaders().account.load(key));
+      return tenancy.owned("account", id, (key) => {
+        primeListed(key);
+        return loaders().account.load(key);
+      });
     },
     authorization: (id) =>
       tenancy.owned("authorization", id, (key) => loaders().authorization.load(key)),

@@ -344,6 +344,18 @@ describe("the warm account list", () => {
     expect(data.oldestStaleServed()).toBeUndefined();
   });
 
+  it("a read of a listed account answers the listed object; a refreshing one asks Stripe", async () => {
+    const retrieveAccount = async () => ({ ...account(), status: "inactive" }) as StripeAccount;
+    const first = await setup({ fc: { listAccounts, retrieveAccount } });
+    const [listed] = first.data.viewerAccountsNow() ?? [];
+    expect(await first.data.account(ACCOUNT)).toBe(listed);
+    expect(first.batches).toEqual([]);
+
+    const second = await setup({ fc: { listAccounts, retrieveAccount } });
+    expect(second.data.viewerAccountsNow()?.[0]?.status).toBe("active");
+    expect((await second.data.account(ACCOUNT, { refresh: true })).status).toBe("inactive");
+  });
+
   it("is not taken for a stale list: served through viewerAccounts, noted stale", async () => {
     const setUp = await setup({ fc: { listAccounts } });
     setUp.at(T0 + MAX_AGE_MS + 1_000);
