@@ -58,27 +58,37 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   const { readModel, tenancy, refresh, stale, pages, writeThrough, fencing, loaders } = options;
   let allAccounts: Promise<StripeAccount[]> | undefined;
   /**
-   * The accounts of the read model's list, to prime the account loader with: each is primed when
+   * The accounts of the read model's lists, to prime the account loader with: each is primed when
    * a read of it asks (`account`), before the loader answers. Every read of the loader goes
    * through `account`, and its one `clear` without a `prime` (a refresh) forgets the id here too:
-   * the loader answers as if each had been primed when listed (a prime never replaces an entry).
-   * A warm dashboard reads no account by id, and primes none.
+   * the loader answers as if each had been primed when listed (a prime never replaces an entry,
+   * so the first list naming an id wins). Lists wait in `unsorted` until a read or a refresh asks
+   * (then sorted into `listed` in the order they came): a warm dashboard reads no account by id,
+   * and sorts none.
    */
   const listed = new Map<string, StripeAccount>();
+  const unsorted: StripeAccount[][] = [];
+  const sorted = () => {
+    for (const accounts of unsorted.splice(0))
+      for (const account of accounts) if (!listed.has(account.id)) listed.set(account.id, account);
+    return listed;
+  };
   const primeListed = (id: string) => {
-    const account = listed.get(id);
+    const account = sorted().get(id);
     if (account === undefined) return;
     listed.delete(id);
     loaders().account.prime(id, account);
   };
-  /** The read model's list as the operation took it: noted when stale, each account to prime. */
-  const taken = (model: ReadModel, accounts: StripeAccount[]) => {
-    const now = model.now();
-    for (const account of accounts) {
-      const checkedAt = checkedAtOfObject(account, now);
-      if (now - checkedAt > model.maxAgeMs) stale.note(checkedAt);
-      if (!listed.has(account.id)) listed.set(account.id, account);
+  /** The read model's list as the operation took it: noted when stale (`fresh`: none is). */
+  const taken = (model: ReadModel, accounts: StripeAccount[], fresh = false) => {
+    if (!fresh) {
+      const now = model.now();
+      for (const account of accounts) {
+        const checkedAt = checkedAtOfObject(account, now);
+        if (now - checkedAt > model.maxAgeMs) stale.note(checkedAt);
+      }
     }
+    unsorted.push(accounts);
     return accounts;
   };
   /** Stripe's list, stored in place of the read model's (the fences did not allow that one). */
@@ -92,7 +102,7 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   return {
     account: async (id, options = {}) => {
       if (options.refresh && (await refresh.begin({ spend: options.forAction !== true }))) {
-        listed.delete(id);
+        sorted().delete(id);
         loaders().account.clear(id);
         loaders().authorization.clearAll();
       }
@@ -131,7 +141,8 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
       if (fencing.fences?.unfencedNow() !== true) return undefined;
       const accounts = readModel.accountsNow(tenancy.viewer().customerId);
       if (accounts === undefined) return undefined;
-      allAccounts = Promise.resolve(taken(readModel, accounts));
+      // `accountsNow` answers only a list none of whose accounts is stale.
+      allAccounts = Promise.resolve(taken(readModel, accounts, true));
       return writeThrough.withObtained([...accounts]);
     },
   };
