@@ -89,10 +89,10 @@ export function createGatewayMetrics(): GatewayMetrics {
     streams: () => 0,
     stripeQueued: () => 0,
   };
-  /** Lookups counted since the counter was last read, by "kind outcome" (see countLookup). */
+  /** Lookups counted since the counter was last read, by kind and outcome (see countLookup). */
   const lookupTallies = new Map<
     string,
-    { labels: { kind: string; outcome: string }; count: number }
+    Map<string, { labels: { kind: string; outcome: string }; count: number }>
   >();
   const readModelLookups: Counter<"kind" | "outcome"> = new Counter({
     name: "fc_gateway_read_model_lookups_total",
@@ -100,11 +100,12 @@ export function createGatewayMetrics(): GatewayMetrics {
     labelNames: ["kind", "outcome"],
     registers,
     collect() {
-      for (const tally of lookupTallies.values()) {
-        if (tally.count === 0) continue;
-        this.inc(tally.labels, tally.count);
-        tally.count = 0;
-      }
+      for (const byOutcome of lookupTallies.values())
+        for (const tally of byOutcome.values()) {
+          if (tally.count === 0) continue;
+          this.inc(tally.labels, tally.count);
+          tally.count = 0;
+        }
     },
   });
   const gauge = (name: string, help: string, read: () => number) =>
@@ -173,9 +174,13 @@ export function createGatewayMetrics(): GatewayMetrics {
     }),
     readModelLookups,
     countLookup: (kind, outcome) => {
-      const key = `${kind} ${outcome}`;
-      const tally = lookupTallies.get(key);
-      if (tally === undefined) lookupTallies.set(key, { labels: { kind, outcome }, count: 1 });
+      let byOutcome = lookupTallies.get(kind);
+      if (byOutcome === undefined) {
+        byOutcome = new Map();
+        lookupTallies.set(kind, byOutcome);
+      }
+      const tally = byOutcome.get(outcome);
+      if (tally === undefined) byOutcome.set(outcome, { labels: { kind, outcome }, count: 1 });
       else tally.count += 1;
     },
     readModelRevalidations: new Counter({
