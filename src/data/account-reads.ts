@@ -30,6 +30,15 @@ export interface AccountReads {
   authorization(id: string): Promise<StripeAuthorization>;
   adopt(account: StripeAccount): Promise<StripeAccount>;
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
+  /**
+   * What `viewerAccounts()` (without `refresh`) would answer, at once, when it could only answer
+   * the read model's list in memory: the operation's first list, not refreshing, its fences
+   * loaded (now, from a fence store in the process) and none, no relink session read of it in
+   * flight, and a full list of the customer's in a store in the process, none of it older than
+   * READ_MODEL_MAX_AGE_S. Its accounts are primed, and `viewerAccounts` answers the same list.
+   * Otherwise undefined, and nothing happened.
+   */
+  viewerAccountsNow(): StripeAccount[] | undefined;
 }
 
 /** What the account reads of one operation work with. */
@@ -48,6 +57,40 @@ export interface AccountReadsOptions {
 export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   const { readModel, tenancy, refresh, stale, pages, writeThrough, fencing, loaders } = options;
   let allAccounts: Promise<StripeAccount[]> | undefined;
+  /**
+   * The accounts of the read model's lists, to prime the account loader with: each is primed when
+   * a read of it asks (`account`), before the loader answers. Every read of the loader goes
+   * through `account`, and its one `clear` without a `prime` (a refresh) forgets the id here too:
+   * the loader answers as if each had been primed when listed (a prime never replaces an entry,
+   * so the first list naming an id wins). Lists wait in `unsorted` until a read or a refresh asks
+   * (then sorted into `listed` in the order they came): a warm dashboard reads no account by id,
+   * and sorts none.
+   */
+  const listed = new Map<string, StripeAccount>();
+  const unsorted: StripeAccount[][] = [];
+  const sorted = () => {
+    for (const accounts of unsorted.splice(0))
+      for (const account of accounts) if (!listed.has(account.id)) listed.set(account.id, account);
+    return listed;
+  };
+  const primeListed = (id: string) => {
+    const account = sorted().get(id);
+    if (account === undefined) return;
+    listed.delete(id);
+    loaders().account.prime(id, account);
+  };
+  /** The read model's list as the operation took it: noted when stale (`fresh`: none is). */
+  const taken = (model: ReadModel, accounts: StripeAccount[], fresh = false) => {
+    if (!fresh) {
+      const now = model.now();
+      for (const account of accounts) {
+        const checkedAt = checkedAtOfObject(account, now);
+        if (now - checkedAt > model.maxAgeMs) stale.note(checkedAt);
+      }
+    }
+    unsorted.push(accounts);
+    return accounts;
+  };
   /** Stripe's list, stored in place of the read model's (the fences did not allow that one). */
   const relist = (model: ReadModel, customerId: string) =>
     model
@@ -59,10 +102,14 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
   return {
     account: async (id, options = {}) => {
       if (options.refresh && (await refresh.begin({ spend: options.forAction !== true }))) {
+        sorted().delete(id);
         loaders().account.clear(id);
         loaders().authorization.clearAll();
       }
-      return tenancy.owned("account", id, (key) => loaders().account.load(key));
+      return tenancy.owned("account", id, (key) => {
+        primeListed(key);
+        return loaders().account.load(key);
+      });
     },
     authorization: (id) =>
       tenancy.owned("authorization", id, (key) => loaders().authorization.load(key)),
@@ -79,15 +126,7 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
           ? pages.listAll(customerId)
           : readModel
               .accounts(customerId, () => pages.listAll(customerId), refresh.isOn())
-              .then((accounts) => {
-                const now = readModel.now();
-                for (const account of accounts) {
-                  const checkedAt = checkedAtOfObject(account, now);
-                  if (now - checkedAt > readModel.maxAgeMs) stale.note(checkedAt);
-                  loaders().account.prime(account.id, account);
-                }
-                return accounts;
-              });
+              .then((accounts) => taken(readModel, accounts));
       return allAccounts.then(async (accounts) =>
         writeThrough.withObtained(
           readModel === undefined
@@ -95,6 +134,16 @@ export function accountReadsOf(options: AccountReadsOptions): AccountReads {
             : await fencing.list(accounts, () => relist(readModel, customerId)),
         ),
       );
+    },
+    viewerAccountsNow: () => {
+      // Unfenced, with nothing to wait for: `fencing.list` would answer the list as it is.
+      if (readModel === undefined || allAccounts !== undefined || refresh.isOn()) return undefined;
+      if (fencing.fences?.unfencedNow() !== true) return undefined;
+      const accounts = readModel.accountsNow(tenancy.viewer().customerId);
+      if (accounts === undefined) return undefined;
+      // `accountsNow` answers only a list none of whose accounts is stale.
+      allAccounts = Promise.resolve(taken(readModel, accounts, true));
+      return writeThrough.withObtained([...accounts]);
     },
   };
 }

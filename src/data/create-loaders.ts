@@ -16,6 +16,11 @@ export interface Loaders {
   account: DataLoader<string, StripeAccount>;
   authorization: DataLoader<string, StripeAuthorization>;
   session: DataLoader<string, StripeSession>;
+  /**
+   * The entry the loader of `kind` has for `id` (loaded, being loaded, or primed: the promise
+   * `load(id)` answers), or undefined. Another entry after `clear` or `prime` is another promise.
+   */
+  cached(kind: "account" | "authorization" | "session", id: string): Promise<unknown> | undefined;
 }
 
 /**
@@ -49,35 +54,45 @@ export function createLoaders(
   onBatch: LoaderBatchListener = () => {},
   stores: LoaderStores = {},
 ): Loaders {
+  const caches = {
+    account: new Map<string, Promise<StripeAccount>>(),
+    authorization: new Map<string, Promise<StripeAuthorization>>(),
+    session: new Map<string, Promise<StripeSession>>(),
+  };
   const loaderOf = <T>(
     kind: ObjectKind,
+    cacheMap: Map<string, Promise<T>>,
     fetchOne: (id: string) => Promise<T>,
     store?: ReadThrough<T>,
   ) =>
-    new DataLoader<string, T>((ids) =>
-      inSpan(
-        `dataloader ${kind}`,
-        { [ATTR.loaderName]: kind, [ATTR.loaderBatchSize]: ids.length },
-        () => {
-          onBatch(kind, ids.length);
-          return Promise.all(
-            ids.map((id) => {
-              const fetch = () => limit(() => fetchOne(id));
-              return (store === undefined ? fetch() : store.read(id, fetch)).catch(
-                (error: unknown) => fromStripeFailure(error, kind, id),
-              );
-            }),
-          );
-        },
-      ),
+    new DataLoader<string, T>(
+      (ids) =>
+        inSpan(
+          `dataloader ${kind}`,
+          { [ATTR.loaderName]: kind, [ATTR.loaderBatchSize]: ids.length },
+          () => {
+            onBatch(kind, ids.length);
+            return Promise.all(
+              ids.map((id) => {
+                const fetch = () => limit(() => fetchOne(id));
+                return (store === undefined ? fetch() : store.read(id, fetch)).catch(
+                  (error: unknown) => fromStripeFailure(error, kind, id),
+                );
+              }),
+            );
+          },
+        ),
+      { cacheMap },
     );
   return {
-    account: loaderOf("account", (id) => fc.retrieveAccount(id), stores.account),
+    account: loaderOf("account", caches.account, (id) => fc.retrieveAccount(id), stores.account),
     authorization: loaderOf(
       "authorization",
+      caches.authorization,
       (id) => fc.retrieveAuthorization(id),
       stores.authorization,
     ),
-    session: loaderOf("session", (id) => fc.retrieveSession(id), stores.session),
+    session: loaderOf("session", caches.session, (id) => fc.retrieveSession(id), stores.session),
+    cached: (kind, id) => caches[kind].get(id),
   };
 }

@@ -26,6 +26,7 @@ import { createRefreshMode, type RefreshBudget } from "./refresh-budget.js";
 import { relinkReadsOf } from "./relink-reads.js";
 import { staleServed } from "./stale-served.js";
 import { type ForeignObjectListener, tenancyOf } from "./tenancy.js";
+import { warmReadsOf } from "./warm-reads.js";
 import { writeThroughOf } from "./write-through.js";
 
 export type { ReadOptions } from "./account-reads.js";
@@ -56,6 +57,12 @@ export interface DataAccess {
   account(id: string, options?: ReadOptions): Promise<StripeAccount>;
   authorization(id: string): Promise<StripeAuthorization>;
   /**
+   * What `authorization` would answer, at once, when it can only answer the read model's copy in
+   * memory (a warm read: see data/warm-reads.ts), primed for `authorization`; else undefined, and
+   * the caller reads through `authorization`.
+   */
+  authorizationNow(id: string): StripeAuthorization | undefined;
+  /**
    * One of the viewer's authorizations as Stripe has it now (read once per operation, whatever
    * the read model holds), stored in the read model and primed for `authorization`. For states
    * the gateway knows changed (a relink that succeeded) before any webhook said so.
@@ -80,6 +87,12 @@ export interface DataAccess {
    * states of accounts this operation obtained meanwhile (a relink session's) replace theirs.
    */
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
+  /**
+   * What `viewerAccounts()` would answer, at once, when it could only answer the read model's
+   * list in memory (see AccountReads.viewerAccountsNow); else undefined, and the caller reads
+   * through `viewerAccounts`.
+   */
+  viewerAccountsNow(): StripeAccount[] | undefined;
   /**
    * A page of one of the viewer's accounts' transactions (the account is checked first;
    * transactions of any other account in Stripe's answer are left out and reported).
@@ -135,7 +148,8 @@ export interface DataAccessOptions {
  * (account-reads.ts, read-model-stores.ts), stale copies served (stale-served.ts), read-your-writes
  * fences (fenced-operation.ts), write-through of what the operation learnt (write-through.ts),
  * Stripe's paged lists (pages.ts), account actions (account-writes.ts) and relink sessions
- * (relink-reads.ts). Its loaders and concurrency cap are its own, and each is built by its first
+ * (relink-reads.ts), and warm reads answered at once from the read model in memory
+ * (warm-reads.ts). Its loaders and concurrency cap are its own, and each is built by its first
  * use: an operation that reads nothing (`{ __typename }`) builds neither, and one the read model
  * answers whole (a warm dashboard) makes no concurrency cap.
  */
@@ -212,6 +226,7 @@ export function createDataAccess({
     fencing,
     loaders,
   });
+  const warm = warmReadsOf({ readModel, viewer, refresh, fencing, loaders });
   const writes = accountWritesOf({
     fc,
     limit,
@@ -225,10 +240,12 @@ export function createDataAccess({
     oldestStaleServed: stale.oldest,
     account: reads.account,
     authorization: reads.authorization,
+    authorizationNow: warm.authorization,
     currentAuthorization: relink.currentAuthorization,
     session: relink.session,
     adopt: reads.adopt,
     viewerAccounts: reads.viewerAccounts,
+    viewerAccountsNow: reads.viewerAccountsNow,
     transactions: pages.transactions,
     owners: pages.owners,
     createSession: relink.createSession,

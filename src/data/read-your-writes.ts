@@ -41,6 +41,13 @@ export interface OperationFences {
    * none raised by it since): every copy may serve and none is behind, whatever its age.
    */
   unfenced(): Promise<boolean>;
+  /**
+   * `unfenced` at once, and nothing to wait for: true only when the fences are loaded and there
+   * are none, and no relink session read of the operation is in flight (`settled` has nothing to
+   * wait for). Not loaded yet: loaded now when the fence store is in the process (its `peek`),
+   * else false (they cannot be told now).
+   */
+  unfencedNow(): boolean;
   /** Registers a relink session read of this operation (see `settled`). */
   sessionRead(read: Promise<unknown>): void;
   /** A relink session for `authorizationId` was created through the gateway: it is open. */
@@ -81,11 +88,18 @@ export function operationFences({
   readSession,
 }: OperationFencesOptions): OperationFences {
   let loaded: Promise<Map<string, Fence>> | undefined;
+  /** The loaded fences (the same map `snapshot` answers, kept up to date in place). */
+  let current: Map<string, Fence> | undefined;
   const snapshot = () => {
-    loaded ??= store.fences(customerId);
+    loaded ??= store.fences(customerId).then((fences) => {
+      current = fences;
+      return fences;
+    });
     return loaded;
   };
   const sessionReads: Promise<unknown>[] = [];
+  /** Session reads registered and not settled yet. */
+  let sessionReadsInFlight = 0;
   const settled = async () => {
     // Reads registered while waiting are waited for too.
     for (let seen = -1; seen !== sessionReads.length; ) {
@@ -123,6 +137,14 @@ export function operationFences({
     settled,
     behind,
     unfenced: async () => (await snapshot()).size === 0,
+    unfencedNow: () => {
+      if (loaded === undefined && store.peek !== undefined) {
+        const fences = store.peek(customerId);
+        current = fences;
+        loaded = Promise.resolve(fences);
+      }
+      return current !== undefined && current.size === 0 && sessionReadsInFlight === 0;
+    },
     mayServe: async (kind, object, checkedAt) => {
       const fence = await fenceOf(kind, object);
       if (fence === undefined) return true;
@@ -135,7 +157,17 @@ export function operationFences({
       return !(await behind(kind, object, checkedAt));
     },
     sessionRead: (read) => {
-      sessionReads.push(read.catch(() => {}));
+      sessionReadsInFlight += 1;
+      sessionReads.push(
+        read.then(
+          () => {
+            sessionReadsInFlight -= 1;
+          },
+          () => {
+            sessionReadsInFlight -= 1;
+          },
+        ),
+      );
     },
     opened: async (sessionId, authorizationId) => {
       const fences = await snapshot();

@@ -47,8 +47,17 @@ export interface GatewayMetrics {
   stripeLimiterWait: Histogram;
   loaderBatchSize: Histogram<"loader">;
   webhookReceived: Counter;
-  /** Read-model lookups by kind and outcome (hit, miss, stale: served and revalidated, error). */
+  /**
+   * Read-model lookups by kind and outcome (hit, miss, stale: served and revalidated, error).
+   * Counted through `countLookup`; read it as any counter (what was counted is added when read).
+   */
   readModelLookups: Counter<"kind" | "outcome">;
+  /**
+   * Counts one read-model lookup. Several per answer on a warm dashboard: tallied by label pair in
+   * the process and added to `readModelLookups` when the registry is read (a scrape), so a lookup
+   * costs an increment, not a label hash.
+   */
+  countLookup(kind: string, outcome: string): void;
   /** Background revalidations of stale read-model objects, by kind. */
   readModelRevalidations: Counter<"kind">;
   /** Seconds between now and the newest event the last catch-up sweep reached (its cursor). */
@@ -80,6 +89,25 @@ export function createGatewayMetrics(): GatewayMetrics {
     streams: () => 0,
     stripeQueued: () => 0,
   };
+  /** Lookups counted since the counter was last read, by kind and outcome (see countLookup). */
+  const lookupTallies = new Map<
+    string,
+    Map<string, { labels: { kind: string; outcome: string }; count: number }>
+  >();
+  const readModelLookups: Counter<"kind" | "outcome"> = new Counter({
+    name: "fc_gateway_read_model_lookups_total",
+    help: "Read-model lookups by kind and outcome: hit, miss (loaded from Stripe), stale (served, revalidated in the background), error (store unreachable: read from Stripe).",
+    labelNames: ["kind", "outcome"],
+    registers,
+    collect() {
+      for (const byOutcome of lookupTallies.values())
+        for (const tally of byOutcome.values()) {
+          if (tally.count === 0) continue;
+          this.inc(tally.labels, tally.count);
+          tally.count = 0;
+        }
+    },
+  });
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
       name,
@@ -144,12 +172,17 @@ export function createGatewayMetrics(): GatewayMetrics {
       buckets: [1, 2, 5, 10, 20, 50, 100],
       registers,
     }),
-    readModelLookups: new Counter({
-      name: "fc_gateway_read_model_lookups_total",
-      help: "Read-model lookups by kind and outcome: hit, miss (loaded from Stripe), stale (served, revalidated in the background), error (store unreachable: read from Stripe).",
-      labelNames: ["kind", "outcome"],
-      registers,
-    }),
+    readModelLookups,
+    countLookup: (kind, outcome) => {
+      let byOutcome = lookupTallies.get(kind);
+      if (byOutcome === undefined) {
+        byOutcome = new Map();
+        lookupTallies.set(kind, byOutcome);
+      }
+      const tally = byOutcome.get(outcome);
+      if (tally === undefined) byOutcome.set(outcome, { labels: { kind, outcome }, count: 1 });
+      else tally.count += 1;
+    },
     readModelRevalidations: new Counter({
       name: "fc_gateway_read_model_revalidations_total",
       help: "Background revalidations of read-model objects older than READ_MODEL_MAX_AGE_S, by kind.",

@@ -118,6 +118,30 @@ export function inSpan<T>(
   });
 }
 
+/**
+ * `inSpan` for synchronous work: runs `work` in a new active span and ends the span when it
+ * returns (with an error status when it throws). While tracing is off, `work` runs at once with a
+ * non-recording span.
+ */
+export function inSpanNow<T>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => T,
+  parent: Context = context.active(),
+): T {
+  if (!tracingRegistered()) return work(UNTRACED_SPAN);
+  return gatewayTracer().startActiveSpan(name, { attributes }, parent, (span) => {
+    try {
+      return work(span);
+    } catch (error) {
+      markFailed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 /** Sets an error status and `error.type` (the error's class name; never its message). */
 export function markFailed(span: Span, error: unknown): void {
   if (!span.isRecording()) return;

@@ -40,6 +40,8 @@ export interface FenceRaise {
 export interface FenceStore {
   /** The customer's fences, by authorization id (expired open sessions left out). */
   fences(customerId: string): Promise<Map<string, Fence>>;
+  /** What `fences` would answer, at once: only a store in the process has it. Never throws. */
+  peek?(customerId: string): Map<string, Fence>;
   /** A relink session created through the gateway for `authorizationId` is open. */
   open(customerId: string, authorizationId: string, sessionId: string): Promise<void>;
   /** Closes a session and raises the `after` values (never lowers them). */
@@ -89,19 +91,21 @@ export function inMemoryFenceStore(
     }
     return fence;
   };
+  const peek = (customerId: string) => {
+    const answer = new Map<string, Fence>();
+    const at = now();
+    for (const [authorizationId, fence] of customers.get(customerId) ?? []) {
+      answer.set(authorizationId, {
+        openSessions: [...fence.open].filter(([, until]) => until > at).map(([id]) => id),
+        authorizationAfter: fence.authorizationAfter,
+        accountsAfter: fence.accountsAfter,
+      });
+    }
+    return answer;
+  };
   return {
-    fences: async (customerId) => {
-      const answer = new Map<string, Fence>();
-      const at = now();
-      for (const [authorizationId, fence] of customers.get(customerId) ?? []) {
-        answer.set(authorizationId, {
-          openSessions: [...fence.open].filter(([, until]) => until > at).map(([id]) => id),
-          authorizationAfter: fence.authorizationAfter,
-          accountsAfter: fence.accountsAfter,
-        });
-      }
-      return answer;
-    },
+    fences: async (customerId) => peek(customerId),
+    peek,
     open: async (customerId, authorizationId, sessionId) => {
       entry(customerId, authorizationId).open.set(sessionId, now() + FENCE_TTL_MS);
     },

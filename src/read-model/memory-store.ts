@@ -52,22 +52,26 @@ export function inMemoryReadModelStore(maxEntries = 200_000): ReadModelStore {
     objects.set(key, { object: deepFreeze(JSON.parse(JSON.stringify(object))), checkedAt });
     return true;
   };
+  const accountsOf = (customerId: string): Stored<StripeAccount>[] | undefined => {
+    const ids = sets.get(customerId)?.ids;
+    if (ids === undefined) return undefined;
+    const accounts: Stored<StripeAccount>[] = [];
+    for (const id of ids) {
+      const stored = read<StripeAccount>(keyOf("account", customerId, id));
+      if (stored === undefined) return undefined;
+      accounts.push(stored);
+    }
+    return accounts;
+  };
   return {
     get: async <K extends StoredKind>(kind: K, customerId: string, id: string) =>
       read<StoredObjects[K]>(keyOf(kind, customerId, id)),
+    peek: <K extends StoredKind>(kind: K, customerId: string, id: string) =>
+      read<StoredObjects[K]>(keyOf(kind, customerId, id)),
     put: async (kind, customerId, object, checkedAt, replace) =>
       write(keyOf(kind, customerId, object.id), object, checkedAt, replace),
-    accounts: async (customerId) => {
-      const ids = sets.get(customerId)?.ids;
-      if (ids === undefined) return undefined;
-      const accounts: Stored<StripeAccount>[] = [];
-      for (const id of ids) {
-        const stored = read<StripeAccount>(keyOf("account", customerId, id));
-        if (stored === undefined) return undefined;
-        accounts.push(stored);
-      }
-      return accounts;
-    },
+    accounts: async (customerId) => accountsOf(customerId),
+    peekAccounts: accountsOf,
     putAccounts: async (customerId, accounts, checkedAt, replace) => {
       for (const account of accounts)
         write(keyOf("account", customerId, account.id), account, checkedAt, replace);

@@ -1,5 +1,5 @@
 import { context, trace } from "@opentelemetry/api";
-import { ATTR, inSpan } from "../observability/spans.js";
+import { ATTR, inSpan, inSpanNow } from "../observability/spans.js";
 import type { StripeAccount } from "../stripe/wire-types.js";
 import { markChecked } from "./checked-at.js";
 import { type FenceStore, inMemoryFenceStore } from "./fences.js";
@@ -49,6 +49,26 @@ export interface ReadModel {
     customerId: string,
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
+  /**
+   * The stored object at once, when the store is in the process (see ReadModelStore.peek), it is
+   * stored, not older than `maxAgeMs`, and `serves` accepts it: recorded as the hit `get` would
+   * record (its span and lookup), and marked with its `checkedAt`. Otherwise undefined, and nothing
+   * is recorded: the caller reads through `get`, which records what it finds.
+   */
+  servedNow<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    id: string,
+    serves: (object: StoredObjects[K]) => boolean,
+  ): StoredObjects[K] | undefined;
+  /**
+   * What `accounts` would answer, at once, when the store is in the process (see
+   * ReadModelStore.peekAccounts), a full list of the customer's is stored, and none of its
+   * accounts is older than `maxAgeMs`: recorded as the hit `accounts` would record. Otherwise
+   * undefined, and nothing is recorded: the caller reads through `accounts` (a load, or a stale
+   * set's revalidation).
+   */
+  accountsNow(customerId: string): StripeAccount[] | undefined;
   /**
    * Stores an object of `customerId` read at `checkedAt` (newer wins; with `replace`, whatever is
    * stored: a `refresh: true` read; failures are reported only).
@@ -118,6 +138,10 @@ export const MISS_BUDGET = 10;
 const newestFirst = (accounts: StripeAccount[]) =>
   accounts.sort((a, b) => (b.created ?? 0) - (a.created ?? 0));
 
+/** The oldest `checkedAt` of a stored list (Infinity for none: an empty list is never stale). */
+const oldestOf = (stored: Stored<StripeAccount>[]) =>
+  stored.reduce((oldest, entry) => Math.min(oldest, entry.checkedAt), Number.POSITIVE_INFINITY);
+
 /** Builds the process's read model over a store. */
 export function createReadModel({
   store,
@@ -169,6 +193,9 @@ export function createReadModel({
           reported(error);
           return new Map();
         }),
+      ...(fences.peek === undefined
+        ? {}
+        : { peek: (customerId: string) => fences.peek?.(customerId) ?? new Map() }),
       open: (customerId, authorizationId, sessionId) =>
         fences.open(customerId, authorizationId, sessionId).catch(reported),
       raise: (customerId, authorizationId, raise) =>
@@ -188,6 +215,31 @@ export function createReadModel({
         if (stored !== undefined) markChecked(stored.object, stored.checkedAt);
         return stored;
       }),
+    servedNow: (kind, customerId, id, serves) => {
+      const stored = store.peek?.(kind, customerId, id);
+      if (stored === undefined || outcomeOf(stored.checkedAt) !== "hit" || !serves(stored.object))
+        return undefined;
+      return inSpanNow(
+        "read_model lookup",
+        { [ATTR.readModelKind]: kind, [ATTR.readModelOutcome]: "hit" },
+        () => {
+          listener.lookup?.(kind, "hit");
+          return markChecked(stored.object, stored.checkedAt);
+        },
+      );
+    },
+    accountsNow: (customerId) => {
+      const stored = store.peekAccounts?.(customerId);
+      if (stored === undefined || outcomeOf(oldestOf(stored)) !== "hit") return undefined;
+      return inSpanNow(
+        "read_model lookup",
+        { [ATTR.readModelKind]: "accounts", [ATTR.readModelOutcome]: "hit" },
+        () => {
+          listener.lookup?.("accounts", "hit");
+          return newestFirst(stored.map((entry) => markChecked(entry.object, entry.checkedAt)));
+        },
+      );
+    },
     put: async (kind, customerId, object, checkedAt, replace) => {
       await store.put(kind, customerId, object, checkedAt, replace).catch(reported);
     },
@@ -226,8 +278,7 @@ export function createReadModel({
         }
         const stored = await store.accounts(customerId).catch(reported);
         if (stored !== undefined) {
-          const oldest = Math.min(...stored.map((entry) => entry.checkedAt));
-          const outcome = stored.length === 0 ? "hit" : outcomeOf(oldest);
+          const outcome = outcomeOf(oldestOf(stored));
           span.setAttribute(ATTR.readModelOutcome, outcome);
           listener.lookup?.("accounts", outcome);
           if (outcome === "stale") revalidate("accounts", `accounts:${customerId}`, loadAndStore);

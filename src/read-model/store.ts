@@ -35,6 +35,15 @@ export interface ReadModelStore {
     id: string,
   ): Promise<Stored<StoredObjects[K]> | undefined>;
   /**
+   * What `get` would answer, at once: only a store in the process has it (a store out of process,
+   * Redis, answers through `get` alone). Never rejects.
+   */
+  peek?<K extends StoredKind>(
+    kind: K,
+    customerId: string,
+    id: string,
+  ): Stored<StoredObjects[K]> | undefined;
+  /**
    * Stores the object unless a newer state is stored (with `replace`, whatever is stored: Stripe's
    * answer to a `refresh: true` read); resolves true when it was written.
    */
@@ -51,6 +60,8 @@ export interface ReadModelStore {
    * An id of the set whose object is missing makes the set unusable (undefined: load again).
    */
   accounts(customerId: string): Promise<Stored<StripeAccount>[] | undefined>;
+  /** What `accounts` would answer, at once: only a store in the process has it. Never rejects. */
+  peekAccounts?(customerId: string): Stored<StripeAccount>[] | undefined;
   /**
    * Records a full list of the customer's accounts: each account, and the set unless the stored
    * set came from a later list (newer wins for both; with `replace`, as `put` with it, the set too).

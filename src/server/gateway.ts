@@ -179,7 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayHand
       : {}),
     maxAgeMs: config.readModel.maxAgeMs,
     listener: {
-      lookup: (kind, outcome) => metrics.readModelLookups.inc({ kind, outcome }),
+      lookup: (kind, outcome) => metrics.countLookup(kind, outcome),
       revalidation: (kind) => metrics.readModelRevalidations.inc({ kind }),
       storeError: (error) =>
         logger.warn({ err: error }, "read model unreachable: read from Stripe"),

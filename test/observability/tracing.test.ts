@@ -200,6 +200,15 @@ describe("traces (OpenTelemetry, in-memory exporter)", () => {
     );
     expect(warmLookup?.attributes["read_model.outcome"]).toBe("hit");
     expect(warmSpans.filter((s) => s.name.startsWith("stripe "))).toEqual([]);
+    // The warm authorization is served at once from memory (src/data/warm-reads.ts): its lookup
+    // is a hit under the operation, and no loader batch runs.
+    const warmOperation = the(warmSpans, "operation query Dashboard");
+    const warmAuthLookups = named(warmSpans, "read_model lookup").filter(
+      (s) => s.attributes["read_model.kind"] === "authorization",
+    );
+    expect(warmAuthLookups.map((s) => s.attributes["read_model.outcome"])).toEqual(["hit"]);
+    expect(descends(warmAuthLookups[0] as ReadableSpan, warmOperation, warmSpans)).toBe(true);
+    expect(named(warmSpans, "dataloader authorization")).toEqual([]);
 
     // The stored list made an hour old: served, marked as revalidating, revalidated in a span.
     const store = stack.gateway.readModel.store;
