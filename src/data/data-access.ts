@@ -58,8 +58,8 @@ export interface DataAccess {
   authorization(id: string): Promise<StripeAuthorization>;
   /**
    * What `authorization` would answer, at once, when it can only answer the read model's copy in
-   * memory (a warm read: see data/warm-reads.ts), primed for `authorization`; else undefined, and
-   * the caller reads through `authorization`.
+   * memory (a warm read: see data/warm-reads.ts), primed for `authorization`, and the operation
+   * may (`warmReadsAtOnce`); else undefined, and the caller reads through `authorization`.
    */
   authorizationNow(id: string): StripeAuthorization | undefined;
   /**
@@ -89,8 +89,8 @@ export interface DataAccess {
   viewerAccounts(options?: ReadOptions): Promise<StripeAccount[]>;
   /**
    * What `viewerAccounts()` would answer, at once, when it could only answer the read model's
-   * list in memory (see AccountReads.viewerAccountsNow); else undefined, and the caller reads
-   * through `viewerAccounts`.
+   * list in memory (see AccountReads.viewerAccountsNow) and the operation may
+   * (`warmReadsAtOnce`); else undefined, and the caller reads through `viewerAccounts`.
    */
   viewerAccountsNow(): StripeAccount[] | undefined;
   /**
@@ -140,6 +140,12 @@ export interface DataAccessOptions {
   readModel?: ReadModel;
   /** Each customer's `refresh: true` reads per minute; without it refreshing is not budgeted. */
   refreshBudget?: RefreshBudget;
+  /**
+   * Whether `authorizationNow` and `viewerAccountsNow` may answer at all, asked at each read: no
+   * relink session read of the operation can come after them (the pipeline's
+   * `warmReadsMayAnswerAtOnce`). Default: they may.
+   */
+  warmReadsAtOnce?: () => boolean;
 }
 
 /**
@@ -161,6 +167,7 @@ export function createDataAccess({
   onForeignObject = () => {},
   readModel,
   refreshBudget,
+  warmReadsAtOnce = () => true,
 }: DataAccessOptions): DataAccess {
   let limiter: LimitFunction | undefined;
   const limit = (<Result>(call: () => PromiseLike<Result> | Result) => {
@@ -240,12 +247,12 @@ export function createDataAccess({
     oldestStaleServed: stale.oldest,
     account: reads.account,
     authorization: reads.authorization,
-    authorizationNow: warm.authorization,
+    authorizationNow: (id) => (warmReadsAtOnce() ? warm.authorization(id) : undefined),
     currentAuthorization: relink.currentAuthorization,
     session: relink.session,
     adopt: reads.adopt,
     viewerAccounts: reads.viewerAccounts,
-    viewerAccountsNow: reads.viewerAccountsNow,
+    viewerAccountsNow: () => (warmReadsAtOnce() ? reads.viewerAccountsNow() : undefined),
     transactions: pages.transactions,
     owners: pages.owners,
     createSession: relink.createSession,

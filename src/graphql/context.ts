@@ -68,4 +68,9 @@ export interface ContextScope {
   onSlowConsumer?: () => void;
   /** Where a subscription resumes, said outside the document (SSE `Last-Event-ID`). */
   resumeAfter?: string;
+  /**
+   * Whether the operation's warm read-model reads may answer at once (the pipeline's
+   * `warmReadsMayAnswerAtOnce`, asked when a read is made); absent: never (subscription events).
+   */
+  warmReadsAtOnce?: () => boolean;
 }

@@ -58,6 +58,11 @@ export interface OperationTrace {
   eventCost: number;
   /** Points its document's parsing and validation is charged (`analysisCost`); 0 until analysed. */
   analysisCost: number;
+  /**
+   * Its warm read-model reads may answer at once (`warmReadsMayAnswerAtOnce`: an admitted query
+   * none of whose root fields reads a relink session); false until admitted.
+   */
+  warmReadsAtOnce: boolean;
   /** Its OpenTelemetry span (a no-op one when tracing is off), ended by `finish`. */
   readonly span: Span;
   /** The context its work runs in (the span's): Stripe calls and loader batches become its children. */
@@ -86,6 +91,7 @@ export function newTrace(
     cost: undefined,
     eventCost: 0,
     analysisCost: 0,
+    warmReadsAtOnce: false,
     span,
     spanContext: context,
     finished: false,

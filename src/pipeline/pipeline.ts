@@ -41,6 +41,7 @@ import {
   resolveTrustedDocument,
   type TrustedDocumentPolicy,
 } from "./trusted-documents.js";
+import { warmReadsMayAnswerAtOnce } from "./warm-reads-at-once.js";
 
 /** What the pipeline is built from, once per gateway. */
 export interface OperationPipelineOptions {
@@ -241,6 +242,7 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
     trace.cost = admitted.cost;
     if (admitted.admitted) {
       trace.eventCost = admitted.eventCost ?? 0;
+      trace.warmReadsAtOnce = warmReadsMayAnswerAtOnce(document, admitted.operation);
       documents.admitted(document);
       return admitted;
     }
@@ -314,6 +316,8 @@ export function createOperationPipeline(options: OperationPipelineOptions): Oper
       const context = options.contextFor({
         viewer: trace.viewer,
         spanContext: trace.spanContext,
+        // Read when a warm read asks: Apollo builds the context before it admits the operation.
+        warmReadsAtOnce: () => trace.warmReadsAtOnce,
         ...streaming,
       });
       trace.context = context;

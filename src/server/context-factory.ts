@@ -34,6 +34,9 @@ export interface ContextFactoryOptions {
   refreshBudget?: RefreshBudget;
 }
 
+/** Warm reads never answer at once in a context whose scope does not say they may. */
+const never = () => false;
+
 /** Builds one context (see `contextFactory`). */
 export type ContextFor = (scope: ContextScope) => GatewayContext;
 
@@ -98,6 +101,7 @@ export function contextFactory(options: ContextFactoryOptions): ContextFor {
             : { onForeignObject: options.onForeignObject }),
           ...(options.readModel === undefined ? {} : { readModel: options.readModel }),
           ...(options.refreshBudget === undefined ? {} : { refreshBudget: options.refreshBudget }),
+          warmReadsAtOnce: scope.warmReadsAtOnce ?? never,
         }),
         scope.spanContext,
       );

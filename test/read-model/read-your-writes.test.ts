@@ -193,6 +193,37 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
   );
 
   it.skipIf(skip)(
+    "one operation, the dashboard first: a NEW_AUTHORIZATION outcome of a session created outside this gateway, for a customer without fences, lists the accounts it linked",
+    async () => {
+      const customer = await warmCustomer(1);
+      const old = customer.accounts[0] ?? "";
+      // Another instance without a shared store created it: this gateway never saw it open, so no
+      // fence tells the dashboard, which resolves before the session field, to wait for it.
+      const session = (await stack.gateway.stripe.rawRequest(
+        "POST",
+        "/v1/financial_connections/sessions",
+        {
+          account_holder: { type: "customer", customer: customer.id },
+          permissions: ["balances"],
+          relink_options: { authorization: customer.authorizations[0], account: old },
+        },
+      )) as unknown as { id: string };
+      await controlOf(stack).completeSession(session.id, "new_authorization");
+      const linked = (await sandboxAccountsOf(customer.id)).filter((id) => id !== old);
+      expect(linked.length).toBeGreaterThan(0);
+
+      const answer = await ask<DashboardData & { relinkSession: { outcome: string } }>(
+        `query($session: ID!) { ${DASHBOARD.slice(1, -1)} relinkSession(id: $session) { outcome } }`,
+        { session: session.id },
+        customer.id,
+      );
+      expect(answer.relinkSession.outcome).toBe("NEW_AUTHORIZATION");
+      const listed = new Set(answer.accounts.nodes.map((node) => node.id));
+      for (const id of linked) expect(listed.has(id)).toBe(true);
+    },
+  );
+
+  it.skipIf(skip)(
     "one operation: a NEW_AUTHORIZATION outcome beside the dashboard lists the newly linked accounts, the old one still inactive",
     async () => {
       const customer = await brokenCustomer(1);
