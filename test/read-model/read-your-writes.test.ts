@@ -84,6 +84,29 @@ async function warmCustomer(accounts: number): Promise<SandboxCustomer> {
   return customer;
 }
 
+/**
+ * A relink session of the customer's first authorization (repairing `accountId`), created on
+ * Stripe as another instance without a shared store would (this gateway never saw it open), then
+ * finished with `outcome`.
+ */
+async function sessionCreatedElsewhere(
+  customer: SandboxCustomer,
+  accountId: string,
+  outcome: "relinked" | "new_authorization",
+): Promise<{ id: string }> {
+  const session = (await stack.gateway.stripe.rawRequest(
+    "POST",
+    "/v1/financial_connections/sessions",
+    {
+      account_holder: { type: "customer", customer: customer.id },
+      permissions: ["balances"],
+      relink_options: { authorization: customer.authorizations[0], account: accountId },
+    },
+  )) as unknown as { id: string };
+  await controlOf(stack).completeSession(session.id, outcome);
+  return session;
+}
+
 /** The customer's account ids as the sandbox has them now. */
 async function sandboxAccountsOf(customerId: string): Promise<string[]> {
   const customer = (await controlOf(stack).customers()).find((c) => c.id === customerId);
@@ -169,17 +192,7 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
     async () => {
       const customer = await brokenCustomer(1);
       const target = customer.accounts[0] ?? "";
-      // Another instance without a shared store created it: this gateway never saw it open.
-      const session = (await stack.gateway.stripe.rawRequest(
-        "POST",
-        "/v1/financial_connections/sessions",
-        {
-          account_holder: { type: "customer", customer: customer.id },
-          permissions: ["balances"],
-          relink_options: { authorization: customer.authorizations[0], account: target },
-        },
-      )) as unknown as { id: string };
-      await controlOf(stack).completeSession(session.id, "relinked");
+      const session = await sessionCreatedElsewhere(customer, target, "relinked");
 
       const answer = await ask<OneOperation>(
         ACCOUNT_FIRST,
@@ -197,18 +210,8 @@ describe.each(stores)("read-your-writes on %s", (_name, storeEnv, skip) => {
     async () => {
       const customer = await warmCustomer(1);
       const old = customer.accounts[0] ?? "";
-      // Another instance without a shared store created it: this gateway never saw it open, so no
-      // fence tells the dashboard, which resolves before the session field, to wait for it.
-      const session = (await stack.gateway.stripe.rawRequest(
-        "POST",
-        "/v1/financial_connections/sessions",
-        {
-          account_holder: { type: "customer", customer: customer.id },
-          permissions: ["balances"],
-          relink_options: { authorization: customer.authorizations[0], account: old },
-        },
-      )) as unknown as { id: string };
-      await controlOf(stack).completeSession(session.id, "new_authorization");
+      // No fence tells the dashboard, which resolves before the session field, to wait for it.
+      const session = await sessionCreatedElsewhere(customer, old, "new_authorization");
       const linked = (await sandboxAccountsOf(customer.id)).filter((id) => id !== old);
       expect(linked.length).toBeGreaterThan(0);
 
